@@ -1,0 +1,3 @@
+export * from './sheets/format.ts';
+export * from './domain/boundary.ts';
+export * from './domain/project-type.ts';
