@@ -1,0 +1,5 @@
+export * from './ports.ts';
+export * from './postgres.ts';
+export * from './services.ts';
+export * from './infrastructure.ts';
+export * from './stack.ts';

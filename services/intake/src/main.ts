@@ -1,0 +1,4 @@
+import { runService } from '@campaign-pipeline/shared';
+import { service } from './service.ts';
+
+await runService(service);

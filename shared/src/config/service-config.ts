@@ -1,0 +1,68 @@
+import { ConfigError, env, readConfig } from './env.ts';
+
+/** The DIGIT services the pipeline calls; each has its own host and concurrency limit. */
+export const DIGIT_SERVICES = [
+  'boundary',
+  'mdms',
+  'filestore',
+  'project',
+  'facility',
+  'hrms',
+  'product',
+  'idgen',
+] as const;
+export type DigitServiceName = (typeof DIGIT_SERVICES)[number];
+
+export interface DigitServiceConfig {
+  host: string;
+  concurrency: number;
+}
+
+/** Configuration every service shares. */
+export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv = process.env) {
+  const base = readConfig(
+    {
+      PORT: env.port({ fallback: defaultPort }),
+      HOST: env.string({ fallback: '0.0.0.0' }),
+      LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
+        fallback: 'info',
+      }),
+      DATABASE_URL: env.url({ protocols: ['postgres:', 'postgresql:'] }),
+      DATABASE_POOL_SIZE: env.int({ fallback: 10, min: 1, max: 200 }),
+      KAFKA_BROKERS: env.hostPorts(),
+      KAFKA_CLIENT_ID: env.string({ optional: true }),
+      SCHEMA_REGISTRY_URL: env.url(),
+      KAFKA_CREATE_TOPICS: env.bool({ fallback: true }),
+      KAFKA_TOPIC_PARTITIONS: env.int({ fallback: 6, min: 1, max: 1000 }),
+      KAFKA_REPLICATION_FACTOR: env.int({ fallback: 1, min: 1, max: 10 }),
+      KAFKA_SESSION_TIMEOUT_MS: env.int({ fallback: 30_000, min: 1000, max: 600_000 }),
+      KAFKA_HEARTBEAT_INTERVAL_MS: env.int({ fallback: 3000, min: 100, max: 60_000 }),
+      KAFKA_MAX_WAIT_MS: env.int({ fallback: 1000, min: 10, max: 30_000 }),
+      SHUTDOWN_TIMEOUT_MS: env.int({ fallback: 20_000, min: 100, max: 600_000 }),
+      DIGIT_HOST: env.url({ optional: true }),
+      DIGIT_TIMEOUT_MS: env.int({ fallback: 15_000, min: 100, max: 600_000 }),
+      DIGIT_RETRIES: env.int({ fallback: 4, min: 0, max: 20 }),
+      DIGIT_CONCURRENCY: env.int({ fallback: 8, min: 1, max: 1000 }),
+    },
+    source,
+  );
+  const digit = {} as Record<DigitServiceName, DigitServiceConfig>;
+  for (const service of DIGIT_SERVICES) {
+    const prefix = `DIGIT_${service.toUpperCase()}`;
+    const own = readConfig(
+      {
+        [`${prefix}_HOST`]: env.url({ optional: true }),
+        [`${prefix}_CONCURRENCY`]: env.int({ fallback: base.DIGIT_CONCURRENCY, min: 1, max: 1000 }),
+      },
+      source,
+    ) as Record<string, string | number | undefined>;
+    const host = (own[`${prefix}_HOST`] as string | undefined) ?? base.DIGIT_HOST;
+    if (host === undefined) {
+      throw new ConfigError(`${prefix}_HOST`, 'a URL (or DIGIT_HOST for every DIGIT service)', undefined);
+    }
+    digit[service] = { host, concurrency: own[`${prefix}_CONCURRENCY`] as number };
+  }
+  return { ...base, digit };
+}
+
+export type ServiceConfig = ReturnType<typeof readServiceConfig>;

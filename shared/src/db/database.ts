@@ -1,0 +1,50 @@
+import pg from 'pg';
+import { runner } from 'node-pg-migrate';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../logging/logger.ts';
+
+export type Database = pg.Pool;
+export type DatabaseClient = pg.PoolClient;
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+export function createDatabase(url: string, poolSize: number, logger: Logger): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  return pool;
+}
+
+/**
+ * Applies pending migrations. node-pg-migrate holds an advisory lock, so services starting together
+ * apply them once.
+ */
+export async function migrate(url: string, logger: Logger): Promise<string[]> {
+  const applied = await runner({
+    databaseUrl: url,
+    dir: MIGRATIONS_DIR,
+    direction: 'up',
+    migrationsTable: 'pgmigrations',
+    count: Infinity,
+    log: (message: string) => logger.debug({ migration: message }, 'migration'),
+  });
+  const names = applied.map((migration) => migration.name);
+  if (names.length > 0) logger.info({ migrations: names }, 'database migrations applied');
+  return names;
+}
+
+/** Runs `work` in one transaction; rolls back when it throws. */
+export async function inTransaction<T>(db: Database, work: (client: DatabaseClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,179 @@
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import http from 'node:http';
+import https from 'node:https';
+import type { Logger } from '../logging/logger.ts';
+import type { PipelineMetrics } from '../metrics/metrics.ts';
+import { backoffDelay, sleep } from '../retry/backoff.ts';
+import { ConcurrencyLimiter } from '../retry/limiter.ts';
+import type { DigitErrorItem, RequestInfo } from './envelope.ts';
+
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/** A DIGIT call that failed for good, with what the service said and whether trying later may help. */
+export class DigitError extends Error {
+  readonly service: string;
+  readonly endpoint: string;
+  readonly status: number | null;
+  readonly code: string;
+  readonly errors: DigitErrorItem[];
+  readonly retryable: boolean;
+
+  constructor(init: {
+    service: string;
+    endpoint: string;
+    status: number | null;
+    code: string;
+    message: string;
+    errors?: DigitErrorItem[];
+    retryable: boolean;
+  }) {
+    super(`${init.service} ${init.endpoint}: ${init.message}`);
+    this.name = 'DigitError';
+    this.service = init.service;
+    this.endpoint = init.endpoint;
+    this.status = init.status;
+    this.code = init.code;
+    this.errors = init.errors ?? [];
+    this.retryable = init.retryable;
+  }
+}
+
+export interface DigitClientOptions {
+  service: string;
+  baseUrl: string;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  metrics: PipelineMetrics;
+  logger: Logger;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+/**
+ * HTTP client of one DIGIT service: every call carries RequestInfo, has a timeout, retries transient
+ * failures with exponential backoff and jitter, and at most `concurrency` calls are in flight.
+ */
+export class DigitClient {
+  readonly service: string;
+  readonly #http: AxiosInstance;
+  readonly #limiter: ConcurrencyLimiter;
+  readonly #options: DigitClientOptions;
+
+  constructor(options: DigitClientOptions) {
+    this.service = options.service;
+    this.#options = options;
+    this.#limiter = new ConcurrencyLimiter(options.concurrency);
+    this.#http = axios.create({
+      baseURL: options.baseUrl,
+      timeout: options.timeoutMs,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: options.concurrency }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: options.concurrency }),
+      maxContentLength: 200 * 1024 * 1024,
+      maxBodyLength: 200 * 1024 * 1024,
+      validateStatus: () => true,
+    });
+  }
+
+  /** POST `{ RequestInfo, ...body }` and return the parsed answer. */
+  async post<T>(
+    endpoint: string,
+    requestInfo: RequestInfo,
+    body: object,
+    params?: Record<string, string | number | boolean | undefined>,
+  ): Promise<T> {
+    return this.#call<T>(endpoint, () =>
+      this.#http.post(endpoint, { RequestInfo: requestInfo, ...body }, { params: definedParams(params) }),
+    );
+  }
+
+  async get<T>(endpoint: string, params?: Record<string, string | number | boolean | undefined>): Promise<T> {
+    return this.#call<T>(endpoint, () => this.#http.get(endpoint, { params: definedParams(params) }));
+  }
+
+  async getBytes(url: string): Promise<Buffer> {
+    const endpoint = new URL(url, this.#options.baseUrl).pathname;
+    return this.#call<Buffer>(endpoint, () => this.#http.get(url, { responseType: 'arraybuffer' }), (data) =>
+      Buffer.from(data as ArrayBuffer),
+    );
+  }
+
+  async postForm<T>(endpoint: string, form: FormData): Promise<T> {
+    return this.#call<T>(endpoint, () => this.#http.post(endpoint, form));
+  }
+
+  async #call<T>(
+    endpoint: string,
+    send: () => Promise<{ status: number; data: unknown }>,
+    convert: (data: unknown) => T = (data) => data as T,
+  ): Promise<T> {
+    const { metrics, retries, logger } = this.#options;
+    const backoff = this.#options.backoff ?? { baseMs: 200, maxMs: 10_000 };
+    for (let attempt = 0; ; attempt++) {
+      const failure = await this.#limiter.run(async () => {
+        const started = process.hrtime.bigint();
+        try {
+          const response = await send();
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          metrics.digitRequestDuration.observe(
+            { digit_service: this.service, endpoint, status: String(response.status) },
+            seconds,
+          );
+          if (response.status >= 200 && response.status < 300) return { ok: true as const, value: convert(response.data) };
+          metrics.digitRequestErrors.inc({ digit_service: this.service, endpoint, reason: String(response.status) });
+          return { ok: false as const, error: this.#httpError(endpoint, response.status, response.data) };
+        } catch (error) {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const code = (error as AxiosError).code ?? 'NETWORK_ERROR';
+          metrics.digitRequestDuration.observe({ digit_service: this.service, endpoint, status: 'network' }, seconds);
+          metrics.digitRequestErrors.inc({ digit_service: this.service, endpoint, reason: code });
+          return {
+            ok: false as const,
+            error: new DigitError({
+              service: this.service,
+              endpoint,
+              status: null,
+              code,
+              message: (error as Error).message,
+              // Every status is accepted by axios, so its errors are network failures and timeouts.
+              retryable: (error as AxiosError).isAxiosError === true,
+            }),
+          };
+        }
+      });
+      if (failure.ok) return failure.value;
+      if (!failure.error.retryable || attempt >= retries) throw failure.error;
+      const delay = backoffDelay(attempt + 1, backoff);
+      logger.warn(
+        { digitService: this.service, endpoint, attempt: attempt + 1, delayMs: delay, code: failure.error.code },
+        'DIGIT call failed, retrying',
+      );
+      await sleep(delay);
+    }
+  }
+
+  #httpError(endpoint: string, status: number, data: unknown): DigitError {
+    const errors = Array.isArray((data as { Errors?: unknown })?.Errors)
+      ? ((data as { Errors: DigitErrorItem[] }).Errors ?? [])
+      : [];
+    const first = errors[0];
+    return new DigitError({
+      service: this.service,
+      endpoint,
+      status,
+      code: first?.code ?? `HTTP_${status}`,
+      message: first ? `${first.code}: ${first.message}` : `HTTP ${status}`,
+      errors,
+      retryable: RETRYABLE_STATUSES.has(status),
+    });
+  }
+}
+
+function definedParams(
+  params: Record<string, string | number | boolean | undefined> | undefined,
+): Record<string, string | number | boolean> | undefined {
+  if (!params) return undefined;
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as Record<
+    string,
+    string | number | boolean
+  >;
+}

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { TOPIC_SCHEMA_FILES, valueSubject, type AvroTopic } from './topology.ts';
+
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas', import.meta.url));
+
+export async function readSchemaFile(file: string): Promise<string> {
+  return readFile(`${SCHEMAS_DIR}/${file}`, 'utf8');
+}
+
+/** Why a message could not be decoded: it is not in the wire format, or its schema id is unknown. */
+export class UndecodableMessageError extends Error {
+  readonly reason: 'undecodable' | 'unknown-schema';
+  constructor(reason: 'undecodable' | 'unknown-schema', message: string) {
+    super(message);
+    this.name = 'UndecodableMessageError';
+    this.reason = reason;
+  }
+}
+
+/**
+ * Avro values in the Confluent wire format. Schemas are registered once at start under `<topic>-value`
+ * and values are encoded by id afterwards (registering is not cached by the client).
+ */
+export class AvroCodec {
+  readonly registry: SchemaRegistry;
+  readonly #ids = new Map<string, number>();
+
+  constructor(registryUrl: string) {
+    this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 3 } });
+  }
+
+  async registerTopics(topics: readonly AvroTopic[]): Promise<void> {
+    for (const topic of topics) {
+      if (this.#ids.has(topic)) continue;
+      const schema = await readSchemaFile(TOPIC_SCHEMA_FILES[topic]);
+      const { id } = await this.registry.register(
+        { type: SchemaType.AVRO, schema },
+        { subject: valueSubject(topic) },
+      );
+      this.#ids.set(topic, id);
+    }
+  }
+
+  schemaId(topic: AvroTopic): number {
+    const id = this.#ids.get(topic);
+    if (id === undefined) throw new Error(`schema of topic ${topic} was not registered at start`);
+    return id;
+  }
+
+  async encode(topic: AvroTopic, value: unknown): Promise<Buffer> {
+    return this.registry.encode(this.schemaId(topic), value);
+  }
+
+  async decode<T>(bytes: Buffer | null): Promise<T> {
+    if (bytes === null || bytes.length < 5 || bytes[0] !== 0) {
+      throw new UndecodableMessageError('undecodable', 'value is not in the Confluent Avro wire format');
+    }
+    try {
+      return (await this.registry.decode(bytes)) as T;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 404) {
+        throw new UndecodableMessageError('unknown-schema', `schema id ${bytes.readInt32BE(1)} is unknown`);
+      }
+      if (status !== undefined && status >= 500) throw error;
+      throw new UndecodableMessageError('undecodable', (error as Error).message);
+    }
+  }
+}

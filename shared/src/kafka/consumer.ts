@@ -1,0 +1,176 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '../logging/logger.ts';
+import type { PipelineMetrics } from '../metrics/metrics.ts';
+import { backoffDelay, sleep } from '../retry/backoff.ts';
+import { UndecodableMessageError, type AvroCodec } from './avro.ts';
+import type { Publisher } from './publisher.ts';
+import { DlqHeader, Topic, type AvroTopic, type DlqReason } from './topology.ts';
+
+export interface ConsumedMessage<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: T;
+  headers: Record<string, string>;
+}
+
+export type MessageHandler<T> = (message: ConsumedMessage<T>) => Promise<void>;
+
+export interface TopicConsumerOptions<T> {
+  kafka: Kafka;
+  codec: AvroCodec;
+  publisher: Publisher;
+  logger: Logger;
+  metrics: PipelineMetrics;
+  groupId: string;
+  topics: AvroTopic[];
+  handle: MessageHandler<T>;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxWaitTimeMs: number;
+  /** Attempts of a handler that throws before its message is dead-lettered as poison. */
+  handlerAttempts?: number;
+}
+
+/**
+ * Consumes Avro messages at least once: the offset of a message is committed only after its handler
+ * finished. Undecodable messages and messages whose handler keeps failing go to campaign.dlq with the
+ * reason in headers, and consumption goes on. `stop()` lets the message in flight finish and commit.
+ */
+export class TopicConsumer<T> {
+  readonly #options: TopicConsumerOptions<T>;
+  readonly #consumer: Consumer;
+  readonly #stopping = new AbortController();
+
+  constructor(options: TopicConsumerOptions<T>) {
+    this.#options = options;
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+  }
+
+  /** Stops fetching, waits for the message in flight to finish and commit, and leaves the group. */
+  async stop(): Promise<void> {
+    this.#stopping.abort(new Error('consumer stopping'));
+    await this.#consumer.stop();
+    await this.#consumer.disconnect();
+  }
+
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
+      const handled = await this.#process(batch.topic, batch.partition, message, heartbeat);
+      if (!handled) break;
+      resolveOffset(message.offset);
+      await this.#consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
+      ]);
+      const lag = BigInt(batch.highWatermark) - BigInt(message.offset) - 1n;
+      this.#options.metrics.consumerLag.set(
+        { group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) },
+        Number(lag < 0n ? 0n : lag),
+      );
+    }
+  }
+
+  /** Returns false when the message was left for redelivery (the consumer is stopping). */
+  async #process(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const { logger, metrics, codec } = this.#options;
+    let value: T;
+    try {
+      value = await codec.decode<T>(message.value);
+    } catch (error) {
+      if (!(error instanceof UndecodableMessageError)) throw error;
+      await this.#deadLetter(topic, partition, message, error.reason, error.message);
+      return true;
+    }
+    const consumed: ConsumedMessage<T> = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      value,
+      headers: headersToStrings(message.headers),
+    };
+    const attempts = this.#options.handlerAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      const beat = setInterval(() => heartbeat().catch(() => undefined), this.#options.heartbeatIntervalMs);
+      try {
+        await this.#options.handle(consumed);
+        metrics.messagesConsumed.inc({ topic, outcome: 'handled' });
+        return true;
+      } catch (error) {
+        if (attempt >= attempts) {
+          logger.error({ err: error, topic, partition, offset: message.offset }, 'handler keeps failing');
+          await this.#deadLetter(topic, partition, message, 'poison', (error as Error).message);
+          return true;
+        }
+        logger.warn({ err: error, topic, partition, offset: message.offset, attempt }, 'handler failed, retrying');
+        try {
+          await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal);
+        } catch {
+          return false;
+        }
+      } finally {
+        clearInterval(beat);
+      }
+    }
+  }
+
+  async #deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: DlqReason,
+    detail: string,
+  ): Promise<void> {
+    await this.#options.publisher.publishRaw(Topic.dlq, [
+      {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [DlqHeader.reason]: reason,
+          [DlqHeader.detail]: detail.slice(0, 1000),
+          [DlqHeader.topic]: topic,
+          [DlqHeader.partition]: String(partition),
+          [DlqHeader.offset]: message.offset,
+          [DlqHeader.group]: this.#options.groupId,
+        },
+      },
+    ]);
+    this.#options.metrics.dlqMessages.inc({ topic, reason });
+    this.#options.metrics.messagesConsumed.inc({ topic, outcome: 'dead_lettered' });
+    this.#options.logger.warn({ topic, partition, offset: message.offset, reason, detail }, 'message dead-lettered');
+  }
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    result[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return result;
+}

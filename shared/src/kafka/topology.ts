@@ -1,0 +1,46 @@
+// The pipeline's topics and the Avro schema of each, declared as data. Services name topics through
+// this table only, so the topology can be read (and checked) in one place.
+
+export const Topic = {
+  requests: 'campaign.requests',
+  stepProject: 'campaign.step.project',
+  stepFacility: 'campaign.step.facility',
+  stepUser: 'campaign.step.user',
+  stepMapping: 'campaign.step.mapping',
+  stepEvents: 'campaign.step.events',
+  status: 'campaign.status',
+  dlq: 'campaign.dlq',
+} as const;
+export type TopicName = (typeof Topic)[keyof typeof Topic];
+
+/** Schema file (in shared/schemas) of each topic's values; the DLQ carries the original bytes. */
+export const TOPIC_SCHEMA_FILES: Record<Exclude<TopicName, 'campaign.dlq'>, string> = {
+  'campaign.requests': 'campaign-request.avsc',
+  'campaign.step.project': 'step-command.avsc',
+  'campaign.step.facility': 'step-command.avsc',
+  'campaign.step.user': 'step-command.avsc',
+  'campaign.step.mapping': 'step-command.avsc',
+  'campaign.step.events': 'step-event.avsc',
+  'campaign.status': 'campaign-status.avsc',
+};
+
+export type AvroTopic = keyof typeof TOPIC_SCHEMA_FILES;
+
+export const ALL_TOPICS: TopicName[] = Object.values(Topic);
+
+/** Subject naming of the Confluent TopicNameStrategy. */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
+
+/** Headers set on every message routed to the DLQ. */
+export const DlqHeader = {
+  reason: 'dlq-reason',
+  detail: 'dlq-detail',
+  topic: 'dlq-original-topic',
+  partition: 'dlq-original-partition',
+  offset: 'dlq-original-offset',
+  group: 'dlq-consumer-group',
+} as const;
+
+export type DlqReason = 'undecodable' | 'unknown-schema' | 'poison';

@@ -1,0 +1,176 @@
+import type { FastifyInstance } from 'fastify';
+import type { Admin, Kafka } from 'kafkajs';
+import { ConfigError } from '../config/env.ts';
+import { readServiceConfig, type ServiceConfig } from '../config/service-config.ts';
+import { createDatabase, migrate, type Database } from '../db/database.ts';
+import { createDigitClients, type DigitClients } from '../digit/services.ts';
+import { createHttpServer } from '../http/server.ts';
+import { AvroCodec } from '../kafka/avro.ts';
+import { createKafka, ensureTopics } from '../kafka/client.ts';
+import { TopicConsumer, type MessageHandler } from '../kafka/consumer.ts';
+import { Publisher } from '../kafka/publisher.ts';
+import type { AvroTopic } from '../kafka/topology.ts';
+import { createLogger, type Logger } from '../logging/logger.ts';
+import { createPipelineMetrics, type PipelineMetrics } from '../metrics/metrics.ts';
+
+export interface ConsumerSpec<T> {
+  groupId: string;
+  topics: AvroTopic[];
+  handle: MessageHandler<T>;
+}
+
+/** What a service's setup gets: every connection already open, schemas registered. */
+export interface ServiceContext {
+  name: string;
+  config: ServiceConfig;
+  logger: Logger;
+  metrics: PipelineMetrics;
+  db: Database;
+  kafka: Kafka;
+  codec: AvroCodec;
+  publisher: Publisher;
+  digit: DigitClients;
+  http: FastifyInstance;
+  /** Declares a consumer; it starts after the HTTP server listens and stops first on shutdown. */
+  consume<T>(spec: ConsumerSpec<T>): void;
+  /** Work to run on shutdown after the consumers stopped (timers, pools of the service's own). */
+  onStop(hook: () => Promise<void> | void): void;
+}
+
+export interface ServiceDefinition {
+  name: string;
+  defaultPort: number;
+  /** Topics whose value schemas this service encodes or decodes. */
+  topics: AvroTopic[];
+  setup(context: ServiceContext): Promise<void>;
+}
+
+export interface RunningService {
+  context: ServiceContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a service: config, logging, metrics, database and migrations, Kafka, schemas, HTTP, consumers. */
+export async function startService(
+  definition: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService> {
+  const config = readServiceConfig(definition.defaultPort, env);
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const metrics = createPipelineMetrics(definition.name);
+  await migrate(config.DATABASE_URL, logger);
+  const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name }, logger);
+  if (config.KAFKA_CREATE_TOPICS) {
+    await ensureTopics(kafka, {
+      partitions: config.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    });
+  }
+  const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
+  await codec.registerTopics(definition.topics);
+  const publisher = new Publisher(kafka, codec, logger, { duplicateDelivery: env.KAFKA_DUPLICATE_DELIVERY === 'true' });
+  await publisher.connect();
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  const http = createHttpServer({
+    logger,
+    registry: metrics.registry,
+    readiness: [
+      { name: 'postgres', check: async () => void (await db.query('SELECT 1')) },
+      { name: 'kafka', check: async () => void (await admin.describeCluster()) },
+    ],
+  });
+  const consumerSpecs: ConsumerSpec<unknown>[] = [];
+  const stopHooks: (() => Promise<void> | void)[] = [];
+  const context: ServiceContext = {
+    name: definition.name,
+    config,
+    logger,
+    metrics,
+    db,
+    kafka,
+    codec,
+    publisher,
+    digit: createDigitClients(config, metrics, logger),
+    http,
+    consume: (spec) => consumerSpecs.push(spec as ConsumerSpec<unknown>),
+    onStop: (hook) => stopHooks.push(hook),
+  };
+  await definition.setup(context);
+  const address = await http.listen({ port: config.PORT, host: config.HOST });
+  const consumers = consumerSpecs.map(
+    (spec) =>
+      new TopicConsumer({
+        kafka,
+        codec,
+        publisher,
+        logger,
+        metrics,
+        groupId: spec.groupId,
+        topics: spec.topics,
+        handle: spec.handle,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+        maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,
+      }),
+  );
+  for (const consumer of consumers) await consumer.start();
+  logger.info({ url: address, consumers: consumerSpecs.map((spec) => spec.groupId) }, 'service ready');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('stopping: no new work is fetched, work in flight finishes');
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      for (const hook of stopHooks) await hook();
+      await http.close();
+      await publisher.disconnect();
+      await admin.disconnect();
+      await db.end();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { context, url: address, stop };
+}
+
+/**
+ * The entry point of a service process: starts it, stops it gracefully on SIGTERM or SIGINT within the
+ * configured bound, and exits non-zero with a one-line message when the configuration is wrong.
+ */
+export async function runService(definition: ServiceDefinition): Promise<void> {
+  let service: RunningService;
+  try {
+    service = await startService(definition);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${definition.name}: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  }
+  const { logger } = service.context;
+  const bound = service.context.config.SHUTDOWN_TIMEOUT_MS;
+  const shutdown = (signal: string) => {
+    logger.info({ signal, boundMs: bound }, 'shutdown requested');
+    const timer = setTimeout(() => {
+      logger.error({ boundMs: bound }, 'shutdown did not finish in time, exiting');
+      process.exit(1);
+    }, bound);
+    timer.unref();
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  // Started by a supervisor over IPC (the local stack): stop when it goes away, so no process is orphaned.
+  if (process.send) process.once('disconnect', () => shutdown('supervisor disconnected'));
+}
