@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConcurrencyLimiter, backoffDelay } from '../src/index.ts';
+
+describe('backoff', () => {
+  it('doubles the window per attempt up to the cap', () => {
+    const policy = { baseMs: 100, maxMs: 1000 };
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, policy, () => 1))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
+  });
+
+  it('spreads delays over the whole window (full jitter)', () => {
+    expect(backoffDelay(3, { baseMs: 100, maxMs: 1000 }, () => 0)).toBe(0);
+    expect(backoffDelay(3, { baseMs: 100, maxMs: 1000 }, () => 0.5)).toBe(200);
+  });
+});
+
+describe('concurrency limiter', () => {
+  it('never runs more than its limit at once and runs everything', async () => {
+    const limiter = new ConcurrencyLimiter(3);
+    let running = 0;
+    let highest = 0;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        limiter.run(async () => {
+          running++;
+          highest = Math.max(highest, running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running--;
+          return index;
+        }),
+      ),
+    );
+    expect(highest).toBe(3);
+    expect(results).toEqual(Array.from({ length: 20 }, (_, index) => index));
+  });
+
+  it('frees its slot when work fails', async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limiter.run(async () => 'next')).resolves.toBe('next');
+  });
+});

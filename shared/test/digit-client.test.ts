@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DigitClient, DigitError, createLogger, createPipelineMetrics } from '../src/index.ts';
+
+// A small DIGIT-like server whose next answers the test scripts.
+let server: http.Server;
+let baseUrl: string;
+let script: ((request: http.IncomingMessage, response: http.ServerResponse) => void)[] = [];
+let received: { url: string; body: Record<string, unknown> }[] = [];
+let inFlight = 0;
+let highestInFlight = 0;
+
+beforeAll(async () => {
+  server = http.createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    request.on('end', () => {
+      received.push({ url: request.url ?? '', body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} });
+      inFlight++;
+      highestInFlight = Math.max(highestInFlight, inFlight);
+      const answer = script.shift() ?? ok({ Project: [] });
+      setTimeout(() => {
+        inFlight--;
+        answer(request, response);
+      }, 10);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  script = [];
+  received = [];
+  highestInFlight = 0;
+});
+
+function ok(body: object) {
+  return (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ResponseInfo: { status: 'successful' }, ...body }));
+  };
+}
+
+function failWith(status: number, code?: string) {
+  return (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({ ResponseInfo: null, Errors: code ? [{ code, message: `${code} happened`, params: null }] : [] }),
+    );
+  };
+}
+
+const reset = (request: http.IncomingMessage) => request.socket.destroy();
+
+function client(overrides: Partial<ConstructorParameters<typeof DigitClient>[0]> = {}) {
+  return new DigitClient({
+    service: 'project',
+    baseUrl,
+    concurrency: 4,
+    timeoutMs: 2000,
+    retries: 3,
+    metrics: createPipelineMetrics('test'),
+    logger: createLogger('test', 'silent'),
+    backoff: { baseMs: 1, maxMs: 5 },
+    ...overrides,
+  });
+}
+
+const requestInfo = { apiId: 'campaign-pipeline', userInfo: { uuid: 'u-1', tenantId: 'mz', roles: [] } };
+
+describe('DIGIT client', () => {
+  it('sends RequestInfo with the payload and returns the answer', async () => {
+    script = [ok({ Project: [{ id: 'P-1' }] })];
+    const answer = await client().post<{ Project: { id: string }[] }>(
+      '/health-project/v1/_search',
+      requestInfo,
+      { Projects: [{ tenantId: 'mz' }] },
+      { tenantId: 'mz', limit: 10, offset: 0 },
+    );
+    expect(answer.Project[0]?.id).toBe('P-1');
+    expect(received[0]?.url).toBe('/health-project/v1/_search?tenantId=mz&limit=10&offset=0');
+    expect(received[0]?.body).toEqual({ RequestInfo: requestInfo, Projects: [{ tenantId: 'mz' }] });
+  });
+
+  it('retries transient failures (503, 502, connection reset) and then succeeds', async () => {
+    script = [failWith(503), failWith(502), reset, ok({ Project: [{ id: 'P-2' }] })];
+    const answer = await client().post<{ Project: { id: string }[] }>('/health-project/v1/_search', requestInfo, {});
+    expect(answer.Project[0]?.id).toBe('P-2');
+    expect(received).toHaveLength(4);
+  });
+
+  it('gives up after its retries with a retryable error', async () => {
+    script = [failWith(503), failWith(503), failWith(503), failWith(503), failWith(503)];
+    const failure = await client({ retries: 2 })
+      .post('/health-project/v1/_create', requestInfo, {})
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DigitError);
+    expect((failure as DigitError).retryable).toBe(true);
+    expect(received).toHaveLength(3);
+  });
+
+  it('does not retry a validation error and reports DIGIT error codes', async () => {
+    script = [failWith(400, 'ERR_HRMS_USER_EXIST_MOB')];
+    const failure = (await client()
+      .post('/health-hrms/employees/_create', requestInfo, {})
+      .catch((error: unknown) => error)) as DigitError;
+    expect(failure.code).toBe('ERR_HRMS_USER_EXIST_MOB');
+    expect(failure.status).toBe(400);
+    expect(failure.retryable).toBe(false);
+    expect(received).toHaveLength(1);
+  });
+
+  it('keeps at most its concurrency limit of calls in flight', async () => {
+    const limited = client({ concurrency: 2 });
+    await Promise.all(Array.from({ length: 10 }, () => limited.post('/x', requestInfo, {})));
+    expect(received).toHaveLength(10);
+    expect(highestInFlight).toBe(2);
+  });
+});
