@@ -19,3 +19,4 @@ export * from './domain/messages.ts';
 export * from './sheets/format.ts';
 export * from './domain/boundary.ts';
 export * from './domain/project-type.ts';
+export * from './flow/flow.ts';

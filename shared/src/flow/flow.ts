@@ -1,0 +1,108 @@
+import { Topic, type TopicName } from '../kafka/topology.ts';
+
+// The process flow is data: a DAG of steps, each run by one worker once the steps it needs are done.
+
+export const STEPS = [
+  'project-creation',
+  'facility-creation',
+  'user-creation',
+  'facility-mapping',
+  'user-mapping',
+  'product-mapping',
+  'end',
+] as const;
+export type StepName = (typeof STEPS)[number];
+
+export const WORKERS = ['project-sync', 'facility-sync', 'user-sync', 'mapping-sync', 'status'] as const;
+export type WorkerName = (typeof WORKERS)[number];
+
+export interface FlowStep {
+  step: StepName;
+  worker: WorkerName;
+  needs: StepName[];
+}
+
+export type Flow = readonly FlowStep[];
+
+/** Creation steps in parallel, each mapping as soon as what it maps exists (design §3). */
+export const PARALLEL_FLOW: Flow = [
+  { step: 'project-creation', worker: 'project-sync', needs: [] },
+  { step: 'facility-creation', worker: 'facility-sync', needs: [] },
+  { step: 'user-creation', worker: 'user-sync', needs: [] },
+  { step: 'facility-mapping', worker: 'mapping-sync', needs: ['project-creation', 'facility-creation'] },
+  { step: 'user-mapping', worker: 'mapping-sync', needs: ['project-creation', 'user-creation'] },
+  { step: 'product-mapping', worker: 'mapping-sync', needs: ['project-creation'] },
+  { step: 'end', worker: 'status', needs: ['facility-mapping', 'user-mapping', 'product-mapping'] },
+];
+
+/** The spec's process flow configuration: one step after the other. */
+export const LINEAR_FLOW: Flow = [
+  { step: 'project-creation', worker: 'project-sync', needs: [] },
+  { step: 'facility-creation', worker: 'facility-sync', needs: ['project-creation'] },
+  { step: 'user-creation', worker: 'user-sync', needs: ['facility-creation'] },
+  { step: 'facility-mapping', worker: 'mapping-sync', needs: ['user-creation'] },
+  { step: 'user-mapping', worker: 'mapping-sync', needs: ['facility-mapping'] },
+  { step: 'product-mapping', worker: 'mapping-sync', needs: ['user-mapping'] },
+  { step: 'end', worker: 'status', needs: ['product-mapping'] },
+];
+
+export const FLOWS = { parallel: PARALLEL_FLOW, linear: LINEAR_FLOW } as const;
+export type FlowName = keyof typeof FLOWS;
+
+/** Where each worker's commands are published. */
+export const WORKER_TOPICS: Record<Exclude<WorkerName, 'status'>, TopicName> = {
+  'project-sync': Topic.stepProject,
+  'facility-sync': Topic.stepFacility,
+  'user-sync': Topic.stepUser,
+  'mapping-sync': Topic.stepMapping,
+};
+
+export type StepStatus = 'pending' | 'started' | 'completed' | 'failed' | 'skipped';
+
+/** Problems that make a flow unusable: unknown or missing steps, and cycles. */
+export function validateFlow(flow: Flow): string[] {
+  const problems: string[] = [];
+  const names = new Set(flow.map((entry) => entry.step));
+  for (const step of STEPS) if (!names.has(step)) problems.push(`step ${step} is missing`);
+  if (names.size !== flow.length) problems.push('a step appears more than once');
+  for (const entry of flow) {
+    for (const need of entry.needs) {
+      if (!names.has(need)) problems.push(`step ${entry.step} needs unknown step ${need}`);
+    }
+  }
+  const visiting = new Set<StepName>();
+  const done = new Set<StepName>();
+  const byName = new Map(flow.map((entry) => [entry.step, entry]));
+  const visit = (step: StepName, path: StepName[]): void => {
+    if (done.has(step)) return;
+    if (visiting.has(step)) {
+      problems.push(`cycle: ${[...path, step].join(' → ')}`);
+      return;
+    }
+    visiting.add(step);
+    for (const need of byName.get(step)?.needs ?? []) visit(need, [...path, step]);
+    visiting.delete(step);
+    done.add(step);
+  };
+  for (const entry of flow) visit(entry.step, []);
+  return problems;
+}
+
+const DONE: ReadonlySet<StepStatus> = new Set(['completed', 'skipped']);
+
+/** Steps that can start now: pending, with every step they need done. */
+export function readySteps(flow: Flow, statuses: ReadonlyMap<StepName, StepStatus>): FlowStep[] {
+  return flow.filter(
+    (entry) =>
+      (statuses.get(entry.step) ?? 'pending') === 'pending' &&
+      entry.needs.every((need) => DONE.has(statuses.get(need) ?? 'pending')),
+  );
+}
+
+export function isFlowComplete(flow: Flow, statuses: ReadonlyMap<StepName, StepStatus>): boolean {
+  return flow.every((entry) => DONE.has(statuses.get(entry.step) ?? 'pending'));
+}
+
+export function isStepName(value: string): value is StepName {
+  return (STEPS as readonly string[]).includes(value);
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  LINEAR_FLOW,
+  PARALLEL_FLOW,
+  isFlowComplete,
+  readySteps,
+  validateFlow,
+  type Flow,
+  type StepName,
+  type StepStatus,
+} from '../src/index.ts';
+
+const statuses = (entries: [StepName, StepStatus][]) => new Map(entries);
+const names = (flow: Flow, state: Map<StepName, StepStatus>) => readySteps(flow, state).map((entry) => entry.step);
+
+describe('process flow', () => {
+  it('accepts both shipped flows', () => {
+    expect(validateFlow(PARALLEL_FLOW)).toEqual([]);
+    expect(validateFlow(LINEAR_FLOW)).toEqual([]);
+  });
+
+  it('starts the three creation steps together in the parallel flow', () => {
+    expect(names(PARALLEL_FLOW, statuses([]))).toEqual(['project-creation', 'facility-creation', 'user-creation']);
+  });
+
+  it('starts a mapping only when what it maps exists', () => {
+    const state = statuses([
+      ['project-creation', 'completed'],
+      ['facility-creation', 'completed'],
+      ['user-creation', 'started'],
+    ]);
+    expect(names(PARALLEL_FLOW, state)).toEqual(['facility-mapping', 'product-mapping']);
+  });
+
+  it('runs one step at a time in the linear flow', () => {
+    expect(names(LINEAR_FLOW, statuses([]))).toEqual(['project-creation']);
+    expect(names(LINEAR_FLOW, statuses([['project-creation', 'completed']]))).toEqual(['facility-creation']);
+  });
+
+  it('never re-offers a started, failed or completed step', () => {
+    const state = statuses([
+      ['project-creation', 'completed'],
+      ['facility-creation', 'failed'],
+      ['user-creation', 'started'],
+    ]);
+    expect(names(PARALLEL_FLOW, state)).toEqual(['product-mapping']);
+  });
+
+  it('is complete only when every step is completed or skipped', () => {
+    const all = new Map(PARALLEL_FLOW.map((entry) => [entry.step, 'completed' as StepStatus]));
+    expect(isFlowComplete(PARALLEL_FLOW, all)).toBe(true);
+    all.set('end', 'pending');
+    expect(isFlowComplete(PARALLEL_FLOW, all)).toBe(false);
+  });
+
+  it('reports cycles, unknown and missing steps', () => {
+    const broken: Flow = [
+      { step: 'project-creation', worker: 'project-sync', needs: ['end'] },
+      { step: 'end', worker: 'status', needs: ['project-creation'] },
+      { step: 'user-creation', worker: 'user-sync', needs: ['nothing' as StepName] },
+    ];
+    const problems = validateFlow(broken);
+    expect(problems).toContain('step facility-creation is missing');
+    expect(problems).toContain('step user-creation needs unknown step nothing');
+    expect(problems.some((problem) => problem.startsWith('cycle: '))).toBe(true);
+  });
+});
