@@ -58,3 +58,34 @@ export type Usage = (typeof USAGES)[number];
 export type FacilityType = (typeof FACILITY_TYPES)[number];
 export type FacilityStatus = (typeof FACILITY_STATUSES)[number];
 export type EmploymentType = (typeof EMPLOYMENT_TYPES)[number];
+
+// Row-2 headers the writers put under the keys. DIGIT localises these per tenant; English is what the
+// pipeline writes when it generates a sheet itself.
+export const FACILITY_COLUMN_LABELS: Readonly<Record<string, string>> = {
+  [FacilityColumn.code]: 'Facility Code',
+  [FacilityColumn.name]: 'Facility Name',
+  [FacilityColumn.type]: 'Facility Type',
+  [FacilityColumn.status]: 'Facility Status',
+  [FacilityColumn.capacity]: 'Capacity',
+  [FacilityColumn.boundaryCodes]: 'Boundary Code (Mandatory)',
+  [FacilityColumn.usage]: 'Facility Usage',
+};
+export const USER_COLUMN_LABELS: Readonly<Record<string, string>> = {
+  [UserColumn.name]: 'Name of the Person (Mandatory)',
+  [UserColumn.phone]: 'Phone Number (Mandatory)',
+  [UserColumn.role]: 'Role (Mandatory)',
+  [UserColumn.employmentType]: 'Employment Type (Mandatory)',
+  [UserColumn.usage]: 'Active / Inactive',
+  [UserColumn.boundaryCodes]: 'Boundary Code (Mandatory)',
+  [UserColumn.userName]: 'User Name',
+  [UserColumn.userServiceUuid]: 'User Service Uuid',
+};
+export const TARGET_BOUNDARY_CODE_LABEL = 'Boundary Code';
+export const STATUS_COLUMN_LABEL = 'Status';
+export const ERROR_DETAILS_COLUMN_LABEL = 'Error Details';
+
+export const USER_NAME_LENGTH = { min: 2, max: 128 } as const;
+/** Optional target columns may hold 0 (nothing of that kind to deliver); required ones may not. */
+export const OPTIONAL_TARGET_RANGE = { min: 0, max: TARGET_RANGE.max } as const;
+/** Characters Excel refuses in a sheet name. */
+export const INVALID_SHEET_NAME_CHARACTERS = /[[\]:*?/\\]/;

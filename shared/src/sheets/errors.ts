@@ -1,0 +1,101 @@
+// Validation errors of resource sheets, phrased for the campaign manager who filled the sheet in.
+
+export const SheetErrorCode = {
+  sheetMissing: 'SHEET_MISSING',
+  columnMissing: 'COLUMN_MISSING',
+  required: 'REQUIRED',
+  invalidName: 'INVALID_NAME',
+  invalidPhone: 'INVALID_PHONE',
+  duplicatePhone: 'DUPLICATE_PHONE',
+  invalidUserName: 'INVALID_USER_NAME',
+  duplicateUserName: 'DUPLICATE_USER_NAME',
+  invalidRole: 'INVALID_ROLE',
+  invalidEmploymentType: 'INVALID_EMPLOYMENT_TYPE',
+  invalidUsage: 'INVALID_USAGE',
+  invalidFacilityType: 'INVALID_FACILITY_TYPE',
+  invalidFacilityStatus: 'INVALID_FACILITY_STATUS',
+  invalidCapacity: 'INVALID_CAPACITY',
+  duplicateFacilityName: 'DUPLICATE_FACILITY_NAME',
+  duplicateFacilityCode: 'DUPLICATE_FACILITY_CODE',
+  unknownBoundary: 'UNKNOWN_BOUNDARY',
+  notLeafBoundary: 'NOT_LEAF_BOUNDARY',
+  duplicateBoundary: 'DUPLICATE_BOUNDARY',
+  missingBoundary: 'MISSING_BOUNDARY',
+  invalidTarget: 'INVALID_TARGET',
+  noActiveRow: 'NO_ACTIVE_ROW',
+  unreadableWorkbook: 'UNREADABLE_WORKBOOK',
+} as const;
+export type SheetErrorCode = (typeof SheetErrorCode)[keyof typeof SheetErrorCode];
+
+/**
+ * One problem found in a sheet. `row` is the Excel row number and `column` the column key of row 1;
+ * both are absent when the problem is not about one cell (a missing sheet or column, a boundary with no
+ * row); `sheet` is absent only for problems of the target workbook as a whole.
+ */
+export interface SheetError {
+  sheet?: string;
+  row?: number;
+  column?: string;
+  code: SheetErrorCode;
+  message: string;
+}
+
+export type SheetErrorLocation = Pick<SheetError, 'sheet' | 'row' | 'column'>;
+
+function locationPrefix({ sheet, row, column }: SheetErrorLocation): string {
+  const parts = [
+    sheet === undefined ? 'Target workbook' : `Sheet ${sheet}`,
+    row === undefined ? undefined : `row ${row}`,
+    column === undefined ? undefined : `column ${column}`,
+  ];
+  return parts.filter((part) => part !== undefined).join(', ');
+}
+
+export function sheetError(location: SheetErrorLocation, code: SheetErrorCode, detail: string): SheetError {
+  return { ...location, code, message: `${locationPrefix(location)}: ${detail}` };
+}
+
+/** The message without its sheet and row, for the error cell of the row it belongs to. */
+export function errorDetail(error: SheetError): string {
+  const rest = error.message.slice(locationPrefix({ sheet: error.sheet, row: error.row }).length);
+  return rest.replace(/^(, |: )/, '');
+}
+
+/** Quotes a cell value the way messages show it. */
+export function quoted(value: string | number): string {
+  return JSON.stringify(String(value));
+}
+
+export function listing(values: readonly string[]): string {
+  return values.join(', ');
+}
+
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/**
+ * Keeps every error up to a cap, counts the rest, and hands each one (capped or not) to an optional
+ * listener so a caller can annotate rows beyond the cap.
+ */
+export class ErrorCollector {
+  readonly errors: SheetError[] = [];
+  omitted = 0;
+  readonly #max: number;
+  readonly #listener: ((error: SheetError) => void) | undefined;
+
+  constructor(max: number, listener?: (error: SheetError) => void) {
+    this.#max = max;
+    this.#listener = listener;
+  }
+
+  add(error: SheetError): void {
+    if (this.errors.length < this.#max) this.errors.push(error);
+    else this.omitted++;
+    this.#listener?.(error);
+  }
+
+  get total(): number {
+    return this.errors.length + this.omitted;
+  }
+}

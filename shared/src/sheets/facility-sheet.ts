@@ -1,0 +1,117 @@
+// Reads and checks the facility sheet of a campaign.
+import type { SheetValidationContext } from './context.ts';
+import { SheetErrorCode } from './errors.ts';
+import { boundaryCodes, checkUnique, oneOf, optionalText, requiredText, wholeNumber } from './fields.ts';
+import {
+  FACILITY_CAPACITY_RANGE,
+  FACILITY_SHEET,
+  FACILITY_STATUSES,
+  FACILITY_TYPES,
+  FacilityColumn,
+  USAGES,
+} from './format.ts';
+import type { FacilityStatus, FacilityType, Usage } from './format.ts';
+import type { ReadOptions, SheetReadSummary } from './sheet-reading.ts';
+import { readSingleSheet } from './single-sheet.ts';
+import type { RowParser } from './single-sheet.ts';
+import type { SheetInput } from './workbook-input.ts';
+
+export interface FacilityRow {
+  rowNumber: number;
+  /** Id of an existing DIGIT facility, from the code column. */
+  facilityId?: string;
+  name: string;
+  type: FacilityType;
+  status: FacilityStatus;
+  capacity: number;
+  boundaryCodes: string[];
+  usage: Usage;
+}
+
+const REQUIRED_COLUMNS = [
+  FacilityColumn.name,
+  FacilityColumn.type,
+  FacilityColumn.status,
+  FacilityColumn.capacity,
+  FacilityColumn.boundaryCodes,
+  FacilityColumn.usage,
+];
+
+function facilityParser(context: Pick<SheetValidationContext, 'boundaries'>): RowParser<FacilityRow> {
+  const rowOfName = new Map<string, number>();
+  const rowOfId = new Map<string, number>();
+  return (cells) => {
+    const facilityId = optionalText(cells, FacilityColumn.code);
+    const name = requiredText(cells, FacilityColumn.name);
+    const type = oneOf(cells, FacilityColumn.type, FACILITY_TYPES, SheetErrorCode.invalidFacilityType);
+    const status = oneOf(
+      cells,
+      FacilityColumn.status,
+      FACILITY_STATUSES,
+      SheetErrorCode.invalidFacilityStatus,
+    );
+    const capacity = wholeNumber(
+      cells,
+      FacilityColumn.capacity,
+      FACILITY_CAPACITY_RANGE,
+      SheetErrorCode.invalidCapacity,
+      true,
+    );
+    const codes = boundaryCodes(cells, FacilityColumn.boundaryCodes, context.boundaries.codes);
+    const usage = oneOf(cells, FacilityColumn.usage, USAGES, SheetErrorCode.invalidUsage);
+    checkUnique(
+      cells,
+      FacilityColumn.name,
+      name,
+      rowOfName,
+      SheetErrorCode.duplicateFacilityName,
+      'facility name',
+    );
+    checkUnique(
+      cells,
+      FacilityColumn.code,
+      facilityId,
+      rowOfId,
+      SheetErrorCode.duplicateFacilityCode,
+      'facility code',
+    );
+    if (
+      name === undefined ||
+      type === undefined ||
+      status === undefined ||
+      capacity === undefined ||
+      codes === undefined ||
+      usage === undefined
+    ) {
+      return { row: undefined, usage };
+    }
+    const row: FacilityRow = {
+      rowNumber: cells.number,
+      name,
+      type,
+      status,
+      capacity,
+      boundaryCodes: codes,
+      usage,
+    };
+    if (facilityId !== undefined) row.facilityId = facilityId;
+    return { row, usage };
+  };
+}
+
+/**
+ * Reads the facility sheet (`HCM_ADMIN_CONSOLE_FACILITIES`) of a workbook, streaming: valid rows go to
+ * `options.onRows` in batches, and the summary lists every error found (up to `options.maxErrors`).
+ */
+export async function readFacilitySheet(
+  input: SheetInput,
+  context: Pick<SheetValidationContext, 'boundaries'>,
+  options: ReadOptions<FacilityRow> = {},
+): Promise<SheetReadSummary> {
+  const spec = {
+    sheet: FACILITY_SHEET,
+    requiredColumns: REQUIRED_COLUMNS,
+    createParser: () => facilityParser(context),
+  };
+  return readSingleSheet(input, spec, options);
+}

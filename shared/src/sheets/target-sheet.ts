@@ -1,0 +1,149 @@
+// Reads and checks the target workbook of a campaign: one or more sheets of lowest-level boundaries with
+// their targets, which together must cover every lowest-level boundary of the campaign exactly once.
+import type { SheetValidationContext } from './context.ts';
+import { SheetErrorCode, quoted, sheetError } from './errors.ts';
+import type { ErrorCollector } from './errors.ts';
+import { requiredText, wholeNumber } from './fields.ts';
+import { OPTIONAL_TARGET_RANGE, TARGET_RANGE, TargetColumn } from './format.ts';
+import { RowBatcher, RowCells, checkColumns, collectorFor, keyedSheet, summaryOf } from './sheet-reading.ts';
+import type { KeyedSheet, ReadOptions, SheetReadSummary } from './sheet-reading.ts';
+import { UnreadableWorkbookError, readRawSheets } from './workbook-input.ts';
+import type { SheetInput } from './workbook-input.ts';
+
+export interface TargetRow {
+  rowNumber: number;
+  sheet: string;
+  boundaryCode: string;
+  /** Target column key → value; optional columns left empty are absent. */
+  values: Record<string, number>;
+}
+
+type TargetContext = Pick<SheetValidationContext, 'boundaries' | 'targetColumns'>;
+
+interface RowPlace {
+  sheet: string;
+  row: number;
+}
+
+function checkBoundary(
+  cells: RowCells,
+  context: TargetContext,
+  placeOf: Map<string, RowPlace>,
+): string | undefined {
+  const column = TargetColumn.boundaryCode;
+  const code = requiredText(cells, column);
+  if (code === undefined) return undefined;
+  const { codes, leafCodes } = context.boundaries;
+  if (!codes.has(code)) {
+    cells.report(
+      column,
+      SheetErrorCode.unknownBoundary,
+      `boundary ${quoted(code)} is not part of this campaign`,
+    );
+    return undefined;
+  }
+  if (!leafCodes.has(code)) {
+    const detail = `boundary ${quoted(code)} is not a lowest-level boundary of this campaign; only those take targets`;
+    cells.report(column, SheetErrorCode.notLeafBoundary, detail);
+    return undefined;
+  }
+  const earlier = placeOf.get(code);
+  if (earlier !== undefined) {
+    const where =
+      earlier.sheet === cells.sheet ? `row ${earlier.row}` : `sheet ${earlier.sheet}, row ${earlier.row}`;
+    cells.report(
+      column,
+      SheetErrorCode.duplicateBoundary,
+      `boundary ${quoted(code)} already has targets in ${where}`,
+    );
+    return undefined;
+  }
+  placeOf.set(code, { sheet: cells.sheet, row: cells.number });
+  return code;
+}
+
+function targetValues(cells: RowCells, context: TargetContext): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const { key, required } of context.targetColumns) {
+    if (!cells.has(key)) {
+      if (required) cells.invalid = true;
+      continue;
+    }
+    const range = required ? TARGET_RANGE : OPTIONAL_TARGET_RANGE;
+    const value = wholeNumber(cells, key, range, SheetErrorCode.invalidTarget, required);
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}
+
+async function readTargetRows(
+  sheet: KeyedSheet,
+  context: TargetContext,
+  placeOf: Map<string, RowPlace>,
+  errors: ErrorCollector,
+  batcher: RowBatcher<TargetRow>,
+): Promise<number> {
+  let rowCount = 0;
+  for await (const row of sheet.dataRows) {
+    rowCount++;
+    const cells = new RowCells(sheet, row, errors);
+    const boundaryCode = checkBoundary(cells, context, placeOf);
+    const values = targetValues(cells, context);
+    if (boundaryCode !== undefined && !cells.invalid) {
+      await batcher.add({ rowNumber: row.number, sheet: sheet.name, boundaryCode, values });
+    }
+  }
+  return rowCount;
+}
+
+function reportMissingBoundaries(
+  context: TargetContext,
+  placeOf: Map<string, RowPlace>,
+  errors: ErrorCollector,
+): void {
+  for (const code of context.boundaries.leafCodes) {
+    if (placeOf.has(code)) continue;
+    const detail = `boundary ${quoted(code)} of the campaign has no row; every lowest-level boundary needs targets`;
+    errors.add(sheetError({}, SheetErrorCode.missingBoundary, detail));
+  }
+}
+
+/**
+ * Reads the target workbook (resource type boundaryWithTarget), streaming. Every sheet whose key row
+ * holds HCM_ADMIN_CONSOLE_BOUNDARY_CODE is a target sheet; other sheets (a readme) are ignored. Valid
+ * rows go to `options.onRows` in batches; the summary lists every error found (up to `maxErrors`).
+ */
+export async function readTargetSheet(
+  input: SheetInput,
+  context: TargetContext,
+  options: ReadOptions<TargetRow> = {},
+): Promise<SheetReadSummary> {
+  const errors = collectorFor(options);
+  const batcher = new RowBatcher(options);
+  const placeOf = new Map<string, RowPlace>();
+  const requiredColumns = context.targetColumns
+    .filter((column) => column.required)
+    .map((column) => column.key);
+  const sheets: string[] = [];
+  let rowCount = 0;
+  try {
+    for await (const raw of readRawSheets(input)) {
+      const sheet = await keyedSheet(raw);
+      if (!sheet.columns.has(TargetColumn.boundaryCode)) continue;
+      sheets.push(sheet.name);
+      checkColumns(sheet, requiredColumns, errors);
+      rowCount += await readTargetRows(sheet, context, placeOf, errors, batcher);
+    }
+    if (sheets.length === 0) {
+      const detail = `no sheet has the column ${TargetColumn.boundaryCode} in row 1; the workbook holds no targets`;
+      errors.add(sheetError({}, SheetErrorCode.sheetMissing, detail));
+    } else {
+      reportMissingBoundaries(context, placeOf, errors);
+    }
+  } catch (error) {
+    if (!(error instanceof UnreadableWorkbookError)) throw error;
+    errors.add(sheetError({}, SheetErrorCode.unreadableWorkbook, error.message));
+  }
+  await batcher.flush();
+  return summaryOf({ sheets, rowCount, validRowCount: batcher.count }, errors);
+}
