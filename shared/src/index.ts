@@ -20,3 +20,8 @@ export * from './sheets/format.ts';
 export * from './domain/boundary.ts';
 export * from './domain/project-type.ts';
 export * from './flow/flow.ts';
+export * from './db/outbox.ts';
+export * from './campaign/campaign.ts';
+export * from './worker/step-worker.ts';
+export * from './orchestration/step-plans.ts';
+export * from './orchestration/orchestrator.ts';

@@ -43,6 +43,11 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       DIGIT_TIMEOUT_MS: env.int({ fallback: 15_000, min: 100, max: 600_000 }),
       DIGIT_RETRIES: env.int({ fallback: 4, min: 0, max: 20 }),
       DIGIT_CONCURRENCY: env.int({ fallback: 8, min: 1, max: 1000 }),
+      DIGIT_AUTH_TOKEN: env.string({ optional: true }),
+      /** How long DIGIT search may lag behind create: a row whose write may have happened is searched only after this. */
+      DIGIT_SEARCH_CONSISTENCY_MS: env.int({ fallback: 5000, min: 0, max: 600_000 }),
+      CHUNK_SIZE: env.int({ fallback: 500, min: 1, max: 100_000 }),
+      CAMPAIGN_FLOW: env.oneOf(['parallel', 'linear'] as const, { fallback: 'parallel' }),
     },
     source,
   );

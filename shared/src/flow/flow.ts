@@ -1,4 +1,4 @@
-import { Topic, type TopicName } from '../kafka/topology.ts';
+import { Topic, type AvroTopic } from '../kafka/topology.ts';
 
 // The process flow is data: a DAG of steps, each run by one worker once the steps it needs are done.
 
@@ -50,7 +50,7 @@ export const FLOWS = { parallel: PARALLEL_FLOW, linear: LINEAR_FLOW } as const;
 export type FlowName = keyof typeof FLOWS;
 
 /** Where each worker's commands are published. */
-export const WORKER_TOPICS: Record<Exclude<WorkerName, 'status'>, TopicName> = {
+export const WORKER_TOPICS: Record<Exclude<WorkerName, 'status'>, AvroTopic> = {
   'project-sync': Topic.stepProject,
   'facility-sync': Topic.stepFacility,
   'user-sync': Topic.stepUser,

@@ -1,0 +1,154 @@
+import type pg from 'pg';
+import type { RequestInfo, UserInfo } from '../digit/envelope.ts';
+
+export const CAMPAIGN_STATUSES = ['drafted', 'creating', 'created', 'failed', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const RESOURCE_TYPES = ['facility', 'user', 'boundaryWithTarget'] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+export interface CampaignResource {
+  type: ResourceType;
+  filename: string;
+  resourceId?: string;
+  filestoreId: string;
+}
+
+export interface CampaignBoundary {
+  code: string;
+  type: string;
+  isRoot?: boolean;
+  includeAllChildren?: boolean;
+  parent?: string | null;
+}
+
+export interface AuditDetails {
+  createdBy: string;
+  lastModifiedBy: string;
+  createdTime: number;
+  lastModifiedTime: number;
+}
+
+/** The campaign as DIGIT's project-factory API shows it. */
+export interface CampaignDetails {
+  id: string;
+  tenantId: string;
+  status: CampaignStatus;
+  action: string;
+  campaignNumber: string;
+  isActive: boolean;
+  parentId: string | null;
+  campaignName: string;
+  projectType: string;
+  hierarchyType: string;
+  boundaryCode: string | null;
+  projectId: string | null;
+  startDate: number;
+  endDate: number;
+  additionalDetails: Record<string, unknown>;
+  resources: CampaignResource[];
+  boundaries: CampaignBoundary[];
+  deliveryRules: unknown[];
+  auditDetails: AuditDetails;
+}
+
+/** A campaign as stored, with what the workers need beyond the API shape. */
+export interface CampaignRecord extends CampaignDetails {
+  flow: string;
+  requestedBy: UserInfo;
+  lastError: { code: string; message: string; step?: string } | null;
+}
+
+interface CampaignRow {
+  id: string;
+  tenant_id: string;
+  status: CampaignStatus;
+  action: string;
+  flow: string;
+  campaign_number: string;
+  is_active: boolean;
+  parent_id: string | null;
+  campaign_name: string;
+  project_type: string;
+  hierarchy_type: string;
+  boundary_code: string | null;
+  project_id: string | null;
+  start_date: string;
+  end_date: string;
+  additional_details: Record<string, unknown>;
+  resources: CampaignResource[];
+  boundaries: CampaignBoundary[];
+  delivery_rules: unknown[];
+  requested_by: UserInfo;
+  last_error: CampaignRecord['lastError'];
+  created_by: string;
+  last_modified_by: string;
+  created_time: string;
+  last_modified_time: string;
+}
+
+export function campaignFromRow(row: CampaignRow): CampaignRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    status: row.status,
+    action: row.action,
+    flow: row.flow,
+    campaignNumber: row.campaign_number,
+    isActive: row.is_active,
+    parentId: row.parent_id,
+    campaignName: row.campaign_name,
+    projectType: row.project_type,
+    hierarchyType: row.hierarchy_type,
+    boundaryCode: row.boundary_code,
+    projectId: row.project_id,
+    startDate: Number(row.start_date),
+    endDate: Number(row.end_date),
+    additionalDetails: row.additional_details,
+    resources: row.resources,
+    boundaries: row.boundaries,
+    deliveryRules: row.delivery_rules,
+    requestedBy: row.requested_by,
+    lastError: row.last_error,
+    auditDetails: {
+      createdBy: row.created_by,
+      lastModifiedBy: row.last_modified_by,
+      createdTime: Number(row.created_time),
+      lastModifiedTime: Number(row.last_modified_time),
+    },
+  };
+}
+
+/** The API shape: stored-only fields (who requested, the flow) are not shown. */
+export function campaignDetails(record: CampaignRecord): CampaignDetails & { lastError?: CampaignRecord['lastError'] } {
+  const { flow: _flow, requestedBy: _requestedBy, lastError, ...details } = record;
+  return lastError ? { ...details, lastError } : details;
+}
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export async function findCampaign(db: Queryable, id: string, options: { lock?: boolean } = {}): Promise<CampaignRecord | null> {
+  const { rows } = await db.query<CampaignRow>(
+    `SELECT * FROM campaign WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0] ? campaignFromRow(rows[0]) : null;
+}
+
+export async function campaignStatus(db: Queryable, id: string): Promise<CampaignStatus | null> {
+  const { rows } = await db.query<{ status: CampaignStatus }>('SELECT status FROM campaign WHERE id = $1', [id]);
+  return rows[0]?.status ?? null;
+}
+
+/** RequestInfo for calls made on behalf of the campaign's requester. */
+export function requestInfoFor(campaign: CampaignRecord, authToken: string | undefined): RequestInfo {
+  return {
+    apiId: 'campaign-pipeline',
+    ver: '1.0',
+    ts: Date.now(),
+    action: 'create',
+    msgId: `${Date.now()}|en_MZ`,
+    ...(authToken ? { authToken } : {}),
+    userInfo: campaign.requestedBy,
+  };
+}

@@ -1,0 +1,374 @@
+import type pg from 'pg';
+import { enqueueMessages, type OutboxMessage } from '../db/outbox.ts';
+import type { CampaignStatusChange, StepCommand, StepEvent } from '../domain/messages.ts';
+import {
+  FLOWS,
+  WORKER_TOPICS,
+  readySteps,
+  type Flow,
+  type FlowName,
+  type FlowStep,
+  type StepName,
+  type StepStatus,
+} from '../flow/flow.ts';
+import { Topic } from '../kafka/topology.ts';
+import { backoffDelay, type BackoffPolicy } from '../retry/backoff.ts';
+import { chunkPlanQuery } from './step-plans.ts';
+
+// The campaign's run as state transitions in PostgreSQL. Every function runs inside the caller's
+// transaction, holding the campaign row's lock, and writes the messages it implies to the outbox, so
+// state and messages commit together and a redelivered event changes nothing twice.
+
+type Tx = Pick<pg.ClientBase, 'query'>;
+
+export interface RunCampaign {
+  id: string;
+  tenantId: string;
+  campaignNumber: string;
+  parentId: string | null;
+  flow: string;
+}
+
+/** Hooks for metrics; called for transitions made by the transaction. */
+export interface RunObserver {
+  commandsDispatched(step: StepName, count: number): void;
+  chunkFinished(step: string, outcome: StepEvent['outcome']): void;
+  stepFinished(step: StepName, outcome: 'completed' | 'failed', seconds: number): void;
+  campaignFinished(outcome: 'created' | 'failed', seconds: number): void;
+}
+
+export const silentObserver: RunObserver = {
+  commandsDispatched: () => undefined,
+  chunkFinished: () => undefined,
+  stepFinished: () => undefined,
+  campaignFinished: () => undefined,
+};
+
+export interface RunSettings {
+  /** Attempts of a chunk before a retryable failure fails the campaign. */
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  observer: RunObserver;
+}
+
+export function flowOf(campaign: RunCampaign): Flow {
+  return FLOWS[campaign.flow as FlowName] ?? FLOWS.parallel;
+}
+
+/** Creates the tracking rows of every step and dispatches the steps that need nothing. */
+export async function beginCampaignRun(tx: Tx, campaign: RunCampaign, settings: RunSettings): Promise<void> {
+  const flow = flowOf(campaign);
+  await tx.query(
+    `INSERT INTO campaign_step (campaign_id, step, status) SELECT $1, unnest($2::text[]), 'pending'
+     ON CONFLICT DO NOTHING`,
+    [campaign.id, flow.map((entry) => entry.step)],
+  );
+  await routeReadySteps(tx, campaign, settings);
+}
+
+async function stepStatuses(tx: Tx, campaignId: string): Promise<Map<StepName, StepStatus>> {
+  const { rows } = await tx.query<{ step: StepName; status: StepStatus }>(
+    'SELECT step, status FROM campaign_step WHERE campaign_id = $1',
+    [campaignId],
+  );
+  return new Map(rows.map((row) => [row.step, row.status]));
+}
+
+/** Starts every step whose needs are done, repeatedly (a step with no work completes at once). */
+export async function routeReadySteps(tx: Tx, campaign: RunCampaign, settings: RunSettings): Promise<void> {
+  const flow = flowOf(campaign);
+  for (;;) {
+    const ready = readySteps(flow, await stepStatuses(tx, campaign.id));
+    if (ready.length === 0) return;
+    for (const entry of ready) {
+      if (entry.step === 'end') await completeCampaign(tx, campaign, settings);
+      else await startStep(tx, campaign, entry, settings);
+    }
+  }
+}
+
+async function transitionStep(
+  tx: Tx,
+  campaignId: string,
+  step: StepName,
+  to: StepStatus,
+  detail: Record<string, unknown> | null = null,
+): Promise<void> {
+  const { rows } = await tx.query<{ from_status: StepStatus; attempt: number }>(
+    `UPDATE campaign_step s SET
+       status = $3,
+       attempt = CASE WHEN $3 = 'started' THEN s.attempt + 1 ELSE s.attempt END,
+       started_at = CASE WHEN $3 = 'started' THEN now() ELSE s.started_at END,
+       finished_at = CASE WHEN $3 IN ('completed', 'failed', 'skipped') THEN now() ELSE NULL END,
+       last_error = CASE WHEN $3 = 'failed' THEN $4::jsonb WHEN $3 = 'completed' THEN NULL ELSE s.last_error END,
+       updated_at = now()
+     FROM (SELECT status AS from_status FROM campaign_step WHERE campaign_id = $1 AND step = $2) previous
+     WHERE s.campaign_id = $1 AND s.step = $2
+     RETURNING previous.from_status, s.attempt`,
+    [campaignId, step, to, detail ? JSON.stringify(detail) : null],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`campaign ${campaignId} has no step ${step}`);
+  await tx.query(
+    `INSERT INTO campaign_step_history (campaign_id, step, from_status, to_status, attempt, detail)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [campaignId, step, row.from_status, to, row.attempt, detail ? JSON.stringify(detail) : null],
+  );
+}
+
+async function startStep(tx: Tx, campaign: RunCampaign, entry: FlowStep, settings: RunSettings): Promise<void> {
+  const step = entry.step as Exclude<StepName, 'end'>;
+  const { rows } = await tx.query<{ chunk: number; wave: number }>(chunkPlanQuery(step), [campaign.id]);
+  await tx.query(
+    `INSERT INTO campaign_step_chunk (campaign_id, step, chunk, wave, status)
+     SELECT $1, $2, unnest($3::int[]), unnest($4::int[]), 'pending'
+     ON CONFLICT (campaign_id, step, chunk) DO NOTHING`,
+    [campaign.id, step, rows.map((row) => row.chunk), rows.map((row) => row.wave)],
+  );
+  await transitionStep(tx, campaign.id, step, 'started', { chunks: rows.length });
+  await advanceStep(tx, campaign, step, settings);
+}
+
+/**
+ * Dispatches the pending chunks of the lowest wave that is not done, or completes the step when every
+ * chunk is. Chunks in flight or waiting for an automatic retry hold their wave.
+ */
+async function advanceStep(tx: Tx, campaign: RunCampaign, step: StepName, settings: RunSettings): Promise<void> {
+  const { rows } = await tx.query<{ chunk: number; wave: number; status: string; attempt: number }>(
+    `SELECT chunk, wave, status, attempt FROM campaign_step_chunk
+     WHERE campaign_id = $1 AND step = $2 AND status <> 'completed' ORDER BY wave, chunk`,
+    [campaign.id, step],
+  );
+  if (rows.length === 0) {
+    const seconds = await stepSeconds(tx, campaign.id, step);
+    await transitionStep(tx, campaign.id, step, 'completed');
+    settings.observer.stepFinished(step, 'completed', seconds);
+    return;
+  }
+  const wave = rows[0]?.wave;
+  const pending = rows.filter((row) => row.wave === wave && row.status === 'pending');
+  if (pending.length === 0) return;
+  const { rows: dispatched } = await tx.query<{ chunk: number; attempt: number }>(
+    `UPDATE campaign_step_chunk SET status = 'dispatched', attempt = attempt + 1, dispatched_at = now(), last_error = NULL
+     WHERE campaign_id = $1 AND step = $2 AND chunk = ANY($3::int[]) RETURNING chunk, attempt`,
+    [campaign.id, step, pending.map((row) => row.chunk)],
+  );
+  const total = await chunkTotal(tx, campaign.id, step);
+  const worker = flowOf(campaign).find((entry) => entry.step === step)?.worker;
+  if (!worker || worker === 'status') throw new Error(`step ${step} has no worker topic`);
+  const messages: OutboxMessage[] = dispatched.map(({ chunk, attempt }) => {
+    const command: StepCommand = {
+      commandId: `${campaign.id}:${step}:${chunk}:${attempt}`,
+      campaignId: campaign.id,
+      tenantId: campaign.tenantId,
+      step,
+      attempt,
+      chunk: { index: chunk, count: total },
+      issuedAt: Date.now(),
+    };
+    return { topic: WORKER_TOPICS[worker], key: `${campaign.id}:${chunk}`, value: command };
+  });
+  await enqueueMessages(tx, messages);
+  settings.observer.commandsDispatched(step, messages.length);
+}
+
+async function chunkTotal(tx: Tx, campaignId: string, step: string): Promise<number> {
+  const { rows } = await tx.query<{ total: number }>(
+    'SELECT count(*)::int AS total FROM campaign_step_chunk WHERE campaign_id = $1 AND step = $2',
+    [campaignId, step],
+  );
+  return rows[0]?.total ?? 0;
+}
+
+async function stepSeconds(tx: Tx, campaignId: string, step: string): Promise<number> {
+  const { rows } = await tx.query<{ seconds: number | null }>(
+    `SELECT extract(epoch FROM now() - started_at)::float8 AS seconds FROM campaign_step WHERE campaign_id = $1 AND step = $2`,
+    [campaignId, step],
+  );
+  return rows[0]?.seconds ?? 0;
+}
+
+export type EventEffect =
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'recorded' }
+  | { kind: 'retry-scheduled'; chunk: number; attempt: number; delayMs: number }
+  | { kind: 'campaign-failed' };
+
+/**
+ * Applies a worker's StepEvent. The caller holds the campaign's lock (`findCampaign(..., { lock: true })`)
+ * and passes its current status. Events of an older attempt, or for a chunk already settled, are ignored.
+ */
+export async function recordStepEvent(
+  tx: Tx,
+  campaign: RunCampaign & { status: string },
+  event: StepEvent,
+  settings: RunSettings,
+): Promise<EventEffect> {
+  const { rows } = await tx.query<{ status: string; attempt: number }>(
+    `SELECT status, attempt FROM campaign_step_chunk WHERE campaign_id = $1 AND step = $2 AND chunk = $3 FOR UPDATE`,
+    [event.campaignId, event.step, event.chunk.index],
+  );
+  const chunk = rows[0];
+  if (!chunk) return { kind: 'ignored', reason: 'unknown chunk' };
+  if (chunk.attempt !== event.attempt || chunk.status !== 'dispatched') {
+    return { kind: 'ignored', reason: `chunk is ${chunk.status} at attempt ${chunk.attempt}` };
+  }
+  const step = event.step as StepName;
+  settings.observer.chunkFinished(step, event.outcome);
+  if (event.outcome === 'COMPLETED') {
+    await settleChunk(tx, event, 'completed');
+    if (campaign.status === 'creating') {
+      await advanceStep(tx, campaign, step, settings);
+      await routeReadySteps(tx, campaign, settings);
+    }
+    return { kind: 'recorded' };
+  }
+  if (event.outcome === 'SKIPPED') {
+    await settleChunk(tx, event, 'skipped');
+    return { kind: 'recorded' };
+  }
+  const error = event.error ?? { code: 'UNKNOWN', message: 'the worker gave no reason', retryable: false };
+  await settleChunk(tx, event, 'failed');
+  if (campaign.status !== 'creating') return { kind: 'recorded' };
+  if (error.retryable && event.attempt < settings.maxAttempts) {
+    return {
+      kind: 'retry-scheduled',
+      chunk: event.chunk.index,
+      attempt: event.attempt,
+      delayMs: backoffDelay(event.attempt, settings.backoff),
+    };
+  }
+  await failCampaign(tx, campaign, step, { code: error.code, message: error.message }, settings);
+  return { kind: 'campaign-failed' };
+}
+
+async function settleChunk(tx: Tx, event: StepEvent, status: 'completed' | 'skipped' | 'failed'): Promise<void> {
+  await tx.query(
+    `UPDATE campaign_step_chunk SET status = $4, counts = $5::jsonb, last_error = $6::jsonb, finished_at = now()
+     WHERE campaign_id = $1 AND step = $2 AND chunk = $3`,
+    [
+      event.campaignId,
+      event.step,
+      event.chunk.index,
+      status,
+      JSON.stringify(event.counts),
+      event.error ? JSON.stringify(event.error) : null,
+    ],
+  );
+}
+
+/** A scheduled automatic retry of one failed chunk; does nothing if the chunk moved on meanwhile. */
+export async function retryChunk(
+  tx: Tx,
+  campaign: RunCampaign & { status: string },
+  step: StepName,
+  chunk: number,
+  attempt: number,
+  settings: RunSettings,
+): Promise<boolean> {
+  if (campaign.status !== 'creating') return false;
+  const { rowCount } = await tx.query(
+    `UPDATE campaign_step_chunk SET status = 'pending'
+     WHERE campaign_id = $1 AND step = $2 AND chunk = $3 AND attempt = $4 AND status = 'failed'`,
+    [campaign.id, step, chunk, attempt],
+  );
+  if (!rowCount) return false;
+  await advanceStep(tx, campaign, step, settings);
+  return true;
+}
+
+async function failCampaign(
+  tx: Tx,
+  campaign: RunCampaign,
+  step: StepName,
+  error: { code: string; message: string },
+  settings: RunSettings,
+): Promise<void> {
+  const seconds = await stepSeconds(tx, campaign.id, step);
+  await transitionStep(tx, campaign.id, step, 'failed', error);
+  settings.observer.stepFinished(step, 'failed', seconds);
+  const { rows } = await tx.query<{ is_active: boolean; seconds: number }>(
+    `UPDATE campaign SET status = 'failed', last_error = $2::jsonb, last_modified_time = $3
+     WHERE id = $1 RETURNING is_active, ($3 - created_time) / 1000.0 AS seconds`,
+    [campaign.id, JSON.stringify({ step, ...error }), Date.now()],
+  );
+  settings.observer.campaignFinished('failed', Number(rows[0]?.seconds ?? 0));
+  await enqueueMessages(tx, [
+    statusMessage(campaign, 'failed', rows[0]?.is_active ?? true, [{ code: error.code, message: `${step}: ${error.message}` }]),
+  ]);
+}
+
+/** The end step: the campaign is created; a child replaces its parent, which becomes inactive. */
+async function completeCampaign(tx: Tx, campaign: RunCampaign, settings: RunSettings): Promise<void> {
+  await transitionStep(tx, campaign.id, 'end', 'started');
+  await transitionStep(tx, campaign.id, 'end', 'completed');
+  const now = Date.now();
+  const { rows } = await tx.query<{ seconds: number }>(
+    `UPDATE campaign SET status = 'created', last_error = NULL, last_modified_time = $2
+     WHERE id = $1 RETURNING ($2 - created_time) / 1000.0 AS seconds`,
+    [campaign.id, now],
+  );
+  settings.observer.campaignFinished('created', Number(rows[0]?.seconds ?? 0));
+  const messages = [statusMessage(campaign, 'created', true)];
+  if (campaign.parentId) {
+    const { rows: parents } = await tx.query<RunCampaign & { status: string }>(
+      `UPDATE campaign SET is_active = false, last_modified_time = $2 WHERE id = $1
+       RETURNING id, tenant_id AS "tenantId", campaign_number AS "campaignNumber", parent_id AS "parentId", flow, status`,
+      [campaign.parentId, now],
+    );
+    const parent = parents[0];
+    if (parent) messages.push(statusMessage(parent, parent.status, false));
+  }
+  await enqueueMessages(tx, messages);
+}
+
+/**
+ * A manual retry of a failed campaign: failed and unfinished chunks are dispatched again (a new attempt);
+ * completed steps and chunks are never run again. Returns false when the campaign is not failed.
+ */
+export async function retryCampaign(
+  tx: Tx,
+  campaign: RunCampaign & { status: string },
+  settings: RunSettings,
+): Promise<boolean> {
+  if (campaign.status !== 'failed') return false;
+  await tx.query(`UPDATE campaign SET status = 'creating', last_error = NULL, last_modified_time = $2 WHERE id = $1`, [
+    campaign.id,
+    Date.now(),
+  ]);
+  const { rows } = await tx.query<{ step: StepName }>(
+    `SELECT step FROM campaign_step WHERE campaign_id = $1 AND status IN ('failed', 'started')`,
+    [campaign.id],
+  );
+  for (const { step } of rows) {
+    await tx.query(
+      `UPDATE campaign_step_chunk SET status = 'pending' WHERE campaign_id = $1 AND step = $2 AND status <> 'completed'`,
+      [campaign.id, step],
+    );
+    await transitionStep(tx, campaign.id, step, 'started', { retry: true });
+    await advanceStep(tx, campaign, step, settings);
+  }
+  await enqueueMessages(tx, [statusMessage(campaign, 'creating', true)]);
+  await routeReadySteps(tx, { ...campaign, status: 'creating' } as RunCampaign, settings);
+  return true;
+}
+
+export function statusMessage(
+  campaign: RunCampaign,
+  status: string,
+  isActive: boolean,
+  errors: { code: string; message: string }[] = [],
+): OutboxMessage {
+  const value: CampaignStatusChange = {
+    campaignId: campaign.id,
+    campaignNumber: campaign.campaignNumber,
+    tenantId: campaign.tenantId,
+    status,
+    isActive,
+    parentId: campaign.parentId,
+    requestId: null,
+    errors,
+    at: Date.now(),
+  };
+  return { topic: Topic.status, key: campaign.id, value };
+}

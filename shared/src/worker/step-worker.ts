@@ -1,0 +1,164 @@
+import { campaignStatus, findCampaign, requestInfoFor, type CampaignRecord } from '../campaign/campaign.ts';
+import type { Database } from '../db/database.ts';
+import { DigitError } from '../digit/client.ts';
+import type { RequestInfo } from '../digit/envelope.ts';
+import type { DigitClients } from '../digit/services.ts';
+import { emptyCounts, type StepCommand, type StepCounts, type StepError, type StepEvent } from '../domain/messages.ts';
+import type { StepName } from '../flow/flow.ts';
+import { Topic, type AvroTopic } from '../kafka/topology.ts';
+import type { ServiceConfig } from '../config/service-config.ts';
+import type { ServiceDefinition } from '../lifecycle/service.ts';
+import { workLogger, type Logger } from '../logging/logger.ts';
+import type { PipelineMetrics } from '../metrics/metrics.ts';
+
+/** The campaign left `creating` (cancelled, failed elsewhere): stop writing to DIGIT for it. */
+export class CampaignNotCreatingError extends Error {
+  constructor(campaignId: string, status: string | null) {
+    super(`campaign ${campaignId} is ${status ?? 'gone'}, no longer creating`);
+    this.name = 'CampaignNotCreatingError';
+  }
+}
+
+/** A failure of the step that is not DIGIT's: bad data found at sync time, a missing parent, ... */
+export class StepFailure extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  constructor(code: string, message: string, retryable = false) {
+    super(message);
+    this.name = 'StepFailure';
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+
+export type RowAction = keyof StepCounts;
+
+export interface StepChunk {
+  command: StepCommand;
+  campaign: CampaignRecord;
+  entity: string;
+  db: Database;
+  digit: DigitClients;
+  config: ServiceConfig;
+  logger: Logger;
+  requestInfo: RequestInfo;
+  /** Call before every DIGIT write: throws when the campaign was cancelled or failed meanwhile. */
+  ensureStillCreating(): Promise<void>;
+  /** Records rows processed, for the StepEvent and the metrics. */
+  count(action: RowAction, rows?: number): void;
+}
+
+export type StepHandler = (chunk: StepChunk) => Promise<void>;
+
+export interface StepWorkerDefinition {
+  name: string;
+  defaultPort: number;
+  topic: AvroTopic;
+  /** The entity this worker syncs, as the metrics name it. */
+  entity: string;
+  steps: Partial<Record<StepName, StepHandler>>;
+}
+
+/**
+ * A worker is a consumer of one step topic: for each command it checks the campaign is still creating,
+ * runs the step's handler on the chunk, and reports a StepEvent with counts or the failure.
+ */
+export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition {
+  return {
+    name: definition.name,
+    defaultPort: definition.defaultPort,
+    topics: [definition.topic, Topic.stepEvents],
+    async setup(context) {
+      context.consume<StepCommand>({
+        groupId: definition.name,
+        topics: [definition.topic],
+        handle: async ({ value: command }) => {
+          const event = await runChunk(definition, command, {
+            db: context.db,
+            digit: context.digit,
+            config: context.config,
+            logger: context.logger,
+            metrics: context.metrics,
+          });
+          await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
+        },
+      });
+    },
+  };
+}
+
+interface WorkerParts {
+  db: Database;
+  digit: DigitClients;
+  config: ServiceConfig;
+  logger: Logger;
+  metrics: PipelineMetrics;
+}
+
+export async function runChunk(definition: StepWorkerDefinition, command: StepCommand, parts: WorkerParts): Promise<StepEvent> {
+  const logger = workLogger(parts.logger, {
+    campaignId: command.campaignId,
+    step: command.step,
+    attempt: command.attempt,
+    commandId: command.commandId,
+    chunk: command.chunk.index,
+  });
+  const counts = emptyCounts();
+  const started = process.hrtime.bigint();
+  const finish = (outcome: StepEvent['outcome'], error: StepError | null): StepEvent => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    parts.metrics.chunkDuration.observe({ step: command.step, outcome: outcome.toLowerCase() }, seconds);
+    logger.info({ outcome, counts, error, seconds }, 'chunk finished');
+    return {
+      eventId: `${command.commandId}:${outcome}`,
+      commandId: command.commandId,
+      campaignId: command.campaignId,
+      step: command.step,
+      attempt: command.attempt,
+      chunk: command.chunk,
+      outcome,
+      error,
+      counts,
+      at: Date.now(),
+    };
+  };
+  const handler = definition.steps[command.step as StepName];
+  if (!handler) {
+    return finish('FAILED', { code: 'UNKNOWN_STEP', message: `${definition.name} has no step ${command.step}`, retryable: false });
+  }
+  const campaign = await findCampaign(parts.db, command.campaignId);
+  if (!campaign || campaign.status !== 'creating') return finish('SKIPPED', null);
+  const ensureStillCreating = async () => {
+    const status = await campaignStatus(parts.db, command.campaignId);
+    if (status !== 'creating') throw new CampaignNotCreatingError(command.campaignId, status);
+  };
+  logger.info('chunk started');
+  try {
+    await handler({
+      command,
+      campaign,
+      entity: definition.entity,
+      db: parts.db,
+      digit: parts.digit,
+      config: parts.config,
+      logger,
+      requestInfo: requestInfoFor(campaign, parts.config.DIGIT_AUTH_TOKEN),
+      ensureStillCreating,
+      count: (action, rows = 1) => {
+        counts[action] += rows;
+        parts.metrics.rowsProcessed.inc({ entity: definition.entity, action }, rows);
+      },
+    });
+    return finish('COMPLETED', null);
+  } catch (error) {
+    if (error instanceof CampaignNotCreatingError) return finish('SKIPPED', null);
+    return finish('FAILED', describeFailure(error, logger));
+  }
+}
+
+function describeFailure(error: unknown, logger: Logger): StepError {
+  if (error instanceof DigitError) return { code: error.code, message: error.message, retryable: error.retryable };
+  if (error instanceof StepFailure) return { code: error.code, message: error.message, retryable: error.retryable };
+  logger.error({ err: error }, 'chunk failed unexpectedly');
+  return { code: 'INTERNAL_ERROR', message: (error as Error).message ?? String(error), retryable: true };
+}
