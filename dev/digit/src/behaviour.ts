@@ -1,0 +1,129 @@
+// How each simulated service behaves besides answering correctly: latency, capacity, injected faults and
+// how long a created entity stays invisible to search. Adjustable at start and at run time.
+
+export const SERVICE_NAMES = [
+  'boundary',
+  'mdms',
+  'filestore',
+  'project',
+  'facility',
+  'hrms',
+  'product',
+  'idgen',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * One injected fault. `path` (without query string) narrows it to one endpoint; `count` makes it hit the
+ * next N matching calls and then expire; otherwise it hits a matching call with probability `rate`.
+ */
+export interface FaultRule {
+  kind: 'error' | 'timeout' | 'reset';
+  path?: string;
+  rate?: number;
+  count?: number;
+  /** HTTP status of an `error` fault (default 500). */
+  status?: number;
+  /** Error code of an `error` fault (default INTERNAL_SERVER_ERROR). */
+  code?: string;
+  message?: string;
+  /** How long a `timeout` fault holds the request before dropping the connection (default 30 s). */
+  holdMs?: number;
+}
+
+export interface ServiceBehaviour {
+  latency: { fixedMs: number; jitterMs: number };
+  /** Calls in flight beyond this fail at once with 503, as an exhausted connection pool does; null = no limit. */
+  capacity: number | null;
+  faults: FaultRule[];
+  /** A created entity becomes visible to search (and to reference checks) only after this delay. */
+  visibilityDelayMs: number;
+}
+
+export type Behaviour = Record<ServiceName, ServiceBehaviour>;
+
+export interface ServiceBehaviourPatch {
+  latency?: Partial<ServiceBehaviour['latency']>;
+  capacity?: number | null;
+  faults?: FaultRule[];
+  visibilityDelayMs?: number;
+}
+export type BehaviourPatch = Partial<Record<ServiceName | '*', ServiceBehaviourPatch>>;
+
+export function defaultServiceBehaviour(): ServiceBehaviour {
+  return { latency: { fixedMs: 0, jitterMs: 0 }, capacity: null, faults: [], visibilityDelayMs: 0 };
+}
+
+export function defaultBehaviour(): Behaviour {
+  const behaviour = {} as Behaviour;
+  for (const name of SERVICE_NAMES) behaviour[name] = defaultServiceBehaviour();
+  return behaviour;
+}
+
+export function isServiceName(value: string): value is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(value);
+}
+
+/** Applies a patch in place; the `*` entry applies to every service before the named ones. */
+export function applyBehaviourPatch(behaviour: Behaviour, patch: BehaviourPatch): Behaviour {
+  const all = patch['*'];
+  for (const name of SERVICE_NAMES) {
+    if (all) patchService(behaviour[name], all);
+    const own = patch[name];
+    if (own) patchService(behaviour[name], own);
+  }
+  return behaviour;
+}
+
+function patchService(target: ServiceBehaviour, patch: ServiceBehaviourPatch): void {
+  if (patch.latency) target.latency = { ...target.latency, ...patch.latency };
+  if (patch.capacity !== undefined) target.capacity = patch.capacity;
+  if (patch.faults) target.faults = patch.faults.map((rule) => ({ ...rule }));
+  if (patch.visibilityDelayMs !== undefined) target.visibilityDelayMs = patch.visibilityDelayMs;
+}
+
+/** Validates a patch received over HTTP; returns a reason when it is unusable. */
+export function behaviourPatchProblem(patch: unknown): string | null {
+  if (!isRecord(patch)) return 'behaviour patch must be an object';
+  for (const [name, value] of Object.entries(patch)) {
+    if (name !== '*' && !isServiceName(name)) return `unknown service ${name}`;
+    if (!isRecord(value)) return `${name} must be an object`;
+    const { latency, capacity, faults, visibilityDelayMs } = value;
+    if (latency !== undefined) {
+      if (!isRecord(latency)) return `${name}.latency must be an object`;
+      for (const key of ['fixedMs', 'jitterMs']) {
+        if (latency[key] !== undefined && !isNonNegative(latency[key])) return `${name}.latency.${key}`;
+      }
+    }
+    if (capacity !== undefined && capacity !== null && !(isNonNegative(capacity) && capacity >= 1)) {
+      return `${name}.capacity must be null or a number >= 1`;
+    }
+    if (visibilityDelayMs !== undefined && !isNonNegative(visibilityDelayMs)) {
+      return `${name}.visibilityDelayMs must be a number >= 0`;
+    }
+    if (faults !== undefined) {
+      if (!Array.isArray(faults)) return `${name}.faults must be a list`;
+      for (const rule of faults) {
+        if (!isRecord(rule) || !['error', 'timeout', 'reset'].includes(String(rule.kind))) {
+          return `${name}.faults: kind must be error, timeout or reset`;
+        }
+        if (rule.rate === undefined && rule.count === undefined)
+          return `${name}.faults: rate or count needed`;
+        if (rule.rate !== undefined && !(isNonNegative(rule.rate) && rule.rate <= 1)) {
+          return `${name}.faults: rate must be within 0..1`;
+        }
+        if (rule.count !== undefined && !isNonNegative(rule.count))
+          return `${name}.faults: count must be >= 0`;
+      }
+    }
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonNegative(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}

@@ -1,0 +1,112 @@
+// Stands in front of every simulated service: counts the call, turns it away when the service is at
+// capacity, injects the configured faults and latency. Inspection routes (/_sim) pass untouched.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Behaviour, FaultRule, ServiceName } from '../behaviour.ts';
+import type { Random } from '../seed/random.ts';
+import type { CallCounters } from './counters.ts';
+import { errorEnvelope } from './envelope.ts';
+
+const SERVICE_PREFIXES: Array<[string, ServiceName]> = [
+  ['/boundary-service/', 'boundary'],
+  ['/egov-mdms-service/', 'mdms'],
+  ['/mdms-v2/', 'mdms'],
+  ['/filestore/', 'filestore'],
+  ['/health-project/', 'project'],
+  ['/facility/', 'facility'],
+  ['/health-hrms/', 'hrms'],
+  ['/product/', 'product'],
+  ['/egov-idgen/', 'idgen'],
+];
+
+export function serviceOf(path: string): ServiceName | null {
+  for (const [prefix, name] of SERVICE_PREFIXES) if (path.startsWith(prefix)) return name;
+  return null;
+}
+
+export interface GateContext {
+  behaviour: () => Behaviour;
+  counters: CallCounters;
+  random: Random;
+  /** Timers holding requests for timeout faults, cleared when the server stops. */
+  held: Set<NodeJS.Timeout>;
+}
+
+export function installGate(app: FastifyInstance, context: GateContext): void {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = pathOf(request.url);
+    const service = serviceOf(path);
+    if (!service) return;
+    const { counters } = context;
+    const inFlight = counters.begin(service, `${request.method} ${path}`);
+    reply.raw.once('close', () => {
+      counters.end(service, reply.raw.writableFinished ? String(reply.raw.statusCode) : 'dropped');
+    });
+    const behaviour = context.behaviour()[service];
+    if (behaviour.capacity !== null && inFlight > behaviour.capacity) {
+      counters.rejected(service);
+      return reply.code(503).send(
+        errorEnvelope([
+          {
+            code: 'SERVICE_UNAVAILABLE',
+            message: `${service} is at capacity (${behaviour.capacity} concurrent calls)`,
+            description: null,
+            params: null,
+          },
+        ]),
+      );
+    }
+    const fault = pickFault(behaviour.faults, path, context.random);
+    if (fault?.kind === 'reset') {
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'timeout') {
+      reply.hijack();
+      const timer = setTimeout(() => {
+        context.held.delete(timer);
+        request.raw.socket.destroy();
+      }, fault.holdMs ?? 30_000);
+      timer.unref();
+      context.held.add(timer);
+      return;
+    }
+    const delay = behaviour.latency.fixedMs + context.random.next() * behaviour.latency.jitterMs;
+    if (delay > 0) await sleep(delay);
+    if (fault?.kind === 'error') {
+      return reply.code(fault.status ?? 500).send(
+        errorEnvelope([
+          {
+            code: fault.code ?? 'INTERNAL_SERVER_ERROR',
+            message: fault.message ?? 'Injected failure',
+            description: null,
+            params: null,
+          },
+        ]),
+      );
+    }
+  });
+}
+
+/** The first rule that applies to this call; counted rules are spent as they hit. */
+export function pickFault(rules: FaultRule[], path: string, random: Random): FaultRule | null {
+  for (const rule of rules) {
+    if (rule.path !== undefined && rule.path !== path) continue;
+    if (rule.count !== undefined) {
+      if (rule.count <= 0) continue;
+      rule.count--;
+      return rule;
+    }
+    if (rule.rate !== undefined && random.next() < rule.rate) return rule;
+  }
+  return null;
+}
+
+export function pathOf(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? url : url.slice(0, at);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,92 @@
+// Facility service: create and search (by id list, name, usage, ...).
+import type { FastifyInstance } from 'fastify';
+import { badRequest } from '../http/envelope.ts';
+import {
+  booleanParam,
+  isRecord,
+  requirePage,
+  requireUser,
+  stringList,
+  text,
+  type DigitRequest,
+  type Json,
+  type Query,
+} from '../http/request.ts';
+import { digitPost } from '../http/routes.ts';
+import { nameKey, type Facility, type FacilityRecord } from '../state/facilities.ts';
+import { formatId } from '../state/id-sequences.ts';
+import { pageVisible } from '../state/records.ts';
+import type { SimulatorState } from '../state/simulator-state.ts';
+
+const FACILITY_ID_FORMAT = 'F-[cy:yyyy-MM-dd]-[SEQ_FACILITY_ID]';
+
+export function registerFacilityService(app: FastifyInstance, state: SimulatorState): void {
+  digitPost(app, '/facility/v1/_create', (digit) => ({ Facility: createFacility(state, digit) }));
+  digitPost(app, '/facility/v1/_search', (digit, query) => searchFacilities(state, digit, query));
+}
+
+function createFacility(state: SimulatorState, digit: DigitRequest): Facility {
+  const user = requireUser(digit);
+  const payload = digit.body.Facility;
+  if (!isRecord(payload)) throw badRequest('NotNull.facility', 'Facility must not be null');
+  const tenantId = text(payload.tenantId);
+  if (!tenantId) throw badRequest('NotNull.facility.tenantId', 'tenantId must not be null');
+  const address = isRecord(payload.address) ? payload.address : null;
+  const locality = address && isRecord(address.locality) ? text(address.locality.code) : undefined;
+  if (locality && !state.boundary(tenantId, locality)) {
+    throw badRequest('NON_EXISTENT_ENTITY', 'Boundary code does not exist in db');
+  }
+  const now = Date.now();
+  const id = formatId(FACILITY_ID_FORMAT, () => state.ids.next('facility.id'), tenantId, new Date(now));
+  const facility: Facility = {
+    ...payload,
+    id,
+    tenantId,
+    clientReferenceId: text(payload.clientReferenceId) ?? null,
+    isPermanent: payload.isPermanent !== false,
+    name: text(payload.name) ?? '',
+    usage: text(payload.usage) ?? null,
+    storageCapacity: typeof payload.storageCapacity === 'number' ? payload.storageCapacity : null,
+    address: address
+      ? { ...address, id: `${id}-address`, tenantId: text(address.tenantId) ?? tenantId }
+      : null,
+    additionalFields: payload.additionalFields ?? null,
+    isDeleted: false,
+    rowVersion: 1,
+    auditDetails: { createdBy: user, lastModifiedBy: user, createdTime: now, lastModifiedTime: now },
+  };
+  state.facilities.add({ data: facility, visibleAt: state.visibleAt('facility', now) });
+  return facility;
+}
+
+function searchFacilities(state: SimulatorState, digit: DigitRequest, query: Query): Json {
+  const { tenantId, ...page } = requirePage(query);
+  const criteria = digit.body.Facility;
+  if (!isRecord(criteria)) throw badRequest('NotNull.facility', 'Facility must not be null');
+  const includeDeleted = booleanParam(query.includeDeleted, false);
+  const ids = stringList(criteria.id);
+  const name = text(criteria.name);
+  const usage = text(criteria.usage);
+  const isPermanent = typeof criteria.isPermanent === 'boolean' ? criteria.isPermanent : undefined;
+  const lists: Array<readonly FacilityRecord[]> =
+    ids.length > 0
+      ? ids
+          .map((id) => state.facilities.byId.get(id))
+          .filter((r): r is FacilityRecord => r !== undefined)
+          .map((r) => [r])
+      : name
+        ? [state.facilities.byName.get(nameKey(tenantId, name))]
+        : [state.facilities.byTenant.get(tenantId)];
+  const accept = (record: FacilityRecord): boolean => {
+    const facility = record.data;
+    return (
+      facility.tenantId === tenantId &&
+      (includeDeleted || !facility.isDeleted) &&
+      (name === undefined || facility.name === name) &&
+      (usage === undefined || facility.usage === usage) &&
+      (isPermanent === undefined || facility.isPermanent === isPermanent)
+    );
+  };
+  const { items, total } = pageVisible(lists, Date.now(), page, accept);
+  return { Facilities: items, TotalCount: total };
+}
