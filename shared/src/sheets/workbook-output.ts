@@ -30,7 +30,13 @@ export async function writeWorkbook(
     useSharedStrings: false,
     useStyles: false,
   });
-  await fill(workbook);
+  try {
+    await fill(workbook);
+  } catch (error) {
+    // The file is incomplete: close the caller's stream without 'finish', so it is not taken for one.
+    output?.destroy();
+    throw error;
+  }
   await workbook.commit();
   return output === undefined ? Buffer.concat(chunks) : undefined;
 }
