@@ -53,18 +53,16 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     return reply.code(status).send(errorEnvelope([{ code, message, description: null, params: null }]));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send(
-        errorEnvelope([
-          {
-            code: 'NOT_FOUND',
-            message: `No endpoint ${request.method} ${request.url}`,
-            description: null,
-            params: null,
-          },
-        ]),
-      ),
+    reply.code(404).send(
+      errorEnvelope([
+        {
+          code: 'NOT_FOUND',
+          message: `No endpoint ${request.method} ${request.url}`,
+          description: null,
+          params: null,
+        },
+      ]),
+    ),
   );
 
   const { state } = parts;
