@@ -32,12 +32,12 @@ export class SimulatorClient {
   }
 
   async resetCalls(): Promise<void> {
-    await this.http.post('/calls/reset');
+    await this.http.post('/calls/reset', {});
   }
 
   /** Forgets all created entities and files, and restores the start behaviour. */
   async reset(): Promise<void> {
-    await this.http.post('/reset');
+    await this.http.post('/reset', {});
   }
 
   async behaviour(): Promise<Behaviour> {

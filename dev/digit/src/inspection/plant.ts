@@ -77,7 +77,7 @@ export function plant(state: SimulatorState, request: PlantRequest): PlantResult
       },
       auditDetails: audit,
     };
-    state.employees.add({ data: employee, visibleAt: 0 });
+    state.employees.add({ data: employee, visibleAt: now });
     return uuid;
   });
   const projects = (request.projects ?? []).map((spec) => {
@@ -116,7 +116,7 @@ export function plant(state: SimulatorState, request: PlantRequest): PlantResult
       rowVersion: 1,
       auditDetails: audit,
     };
-    state.projects.add({ data: project, visibleAt: 0 });
+    state.projects.add({ data: project, visibleAt: now });
     return id;
   });
   const facilities = (request.facilities ?? []).map((spec) => {
@@ -136,7 +136,7 @@ export function plant(state: SimulatorState, request: PlantRequest): PlantResult
       rowVersion: 1,
       auditDetails: audit,
     };
-    state.facilities.add({ data: facility, visibleAt: 0 });
+    state.facilities.add({ data: facility, visibleAt: now });
     return id;
   });
   const mapping = (
@@ -154,7 +154,7 @@ export function plant(state: SimulatorState, request: PlantRequest): PlantResult
       rowVersion: 1,
       auditDetails: audit,
     };
-    store.add({ data, visibleAt: 0 });
+    store.add({ data, visibleAt: now });
     return data.id;
   };
   return {
