@@ -21,6 +21,8 @@ CREATE TABLE campaign (
   delivery_rules jsonb NOT NULL DEFAULT '[]',
   additional_details jsonb NOT NULL DEFAULT '{}',
   requested_by jsonb NOT NULL,
+  -- Id of the campaign.requests message that created it: a redelivered request creates nothing again.
+  request_id text UNIQUE,
   last_error jsonb,
   created_by text NOT NULL,
   last_modified_by text NOT NULL,

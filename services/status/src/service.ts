@@ -1,16 +1,85 @@
-import { Topic, type ServiceDefinition, type StepEvent } from '@campaign-pipeline/shared';
+import {
+  OutboxRelay,
+  Topic,
+  env,
+  readConfig,
+  type PipelineMetrics,
+  type RunObserver,
+  type RunSettings,
+  type ServiceDefinition,
+  type StepEvent,
+} from '@campaign-pipeline/shared';
+import { PgBoss } from 'pg-boss';
+import { campaignRoutes } from './handlers/campaign-routes.ts';
+import { CHUNK_RETRY_QUEUE, handleChunkRetry, handleStepEvent, type ChunkRetryJob } from './handlers/step-events.ts';
+import { refreshCampaignGauge } from './domain/campaign-gauge.ts';
+
+export function readStatusConfig(source: NodeJS.ProcessEnv = process.env) {
+  return readConfig(
+    {
+      STEP_MAX_ATTEMPTS: env.int({ fallback: 4, min: 1, max: 50 }),
+      STEP_RETRY_BASE_MS: env.int({ fallback: 2000, min: 10, max: 3_600_000 }),
+      STEP_RETRY_MAX_MS: env.int({ fallback: 120_000, min: 10, max: 86_400_000 }),
+      CAMPAIGN_GAUGE_INTERVAL_MS: env.int({ fallback: 15_000, min: 1000, max: 3_600_000 }),
+    },
+    source,
+  );
+}
+
+export function metricsObserver(metrics: PipelineMetrics): RunObserver {
+  return {
+    commandsDispatched: (step, count) => metrics.stepCommands.inc({ step, outcome: 'started' }, count),
+    chunkFinished: (step, outcome) => metrics.stepCommands.inc({ step, outcome: outcome.toLowerCase() }),
+    stepFinished: (step, outcome, seconds) => metrics.stepDuration.observe({ step, outcome }, seconds),
+    campaignFinished: (outcome, seconds) => metrics.campaignDuration.observe({ outcome }, seconds),
+  };
+}
 
 export const service: ServiceDefinition = {
   name: 'status',
   defaultPort: 3006,
   topics: [Topic.stepEvents, Topic.stepProject, Topic.stepFacility, Topic.stepUser, Topic.stepMapping, Topic.status],
   async setup(context) {
+    const own = readStatusConfig();
+    const settings: RunSettings = {
+      maxAttempts: own.STEP_MAX_ATTEMPTS,
+      backoff: { baseMs: own.STEP_RETRY_BASE_MS, maxMs: own.STEP_RETRY_MAX_MS },
+      observer: metricsObserver(context.metrics),
+    };
+    const boss = new PgBoss({ connectionString: context.config.DATABASE_URL, schema: 'pgboss', max: 4 });
+    boss.on('error', (error) => context.logger.error({ err: error }, 'pg-boss failed'));
+    await boss.start();
+    await boss.createQueue(CHUNK_RETRY_QUEUE);
+    await boss.work<ChunkRetryJob>(CHUNK_RETRY_QUEUE, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      for (const job of jobs) {
+        await handleChunkRetry(job.data, { db: context.db, settings, logger: context.logger });
+      }
+    });
+
+    const relay = new OutboxRelay(context.db, context.publisher, context.logger);
+    await relay.start();
+
     context.consume<StepEvent>({
       groupId: 'status',
       topics: [Topic.stepEvents],
       handle: async ({ value }) => {
-        context.logger.info({ campaignId: value.campaignId, step: value.step, outcome: value.outcome }, 'step event received');
+        await handleStepEvent(value, { db: context.db, boss, settings, logger: context.logger });
+        relay.wake();
       },
+    });
+
+    campaignRoutes(context.http, { db: context.db, settings, onCommit: () => relay.wake() });
+
+    const gauge = setInterval(
+      () => void refreshCampaignGauge(context.db, context.metrics).catch(() => undefined),
+      own.CAMPAIGN_GAUGE_INTERVAL_MS,
+    );
+    await refreshCampaignGauge(context.db, context.metrics);
+
+    context.onStop(async () => {
+      clearInterval(gauge);
+      await boss.stop({ graceful: true, timeout: 10_000 });
+      await relay.stop();
     });
   },
 };

@@ -16,7 +16,7 @@ export interface CampaignResource {
 
 export interface CampaignBoundary {
   code: string;
-  type: string;
+  type?: string;
   isRoot?: boolean;
   includeAllChildren?: boolean;
   parent?: string | null;

@@ -5,6 +5,8 @@ import type { Logger } from '../logging/logger.ts';
 
 export type Database = pg.Pool;
 export type DatabaseClient = pg.PoolClient;
+/** Anything that runs a query: the pool, or a client inside a transaction. */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 

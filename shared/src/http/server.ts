@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logging/logger.ts';
 import type { Registry } from 'prom-client';
+import { installErrorHandling } from './api-error.ts';
 
 /** A named dependency the service needs to do its work, checked by /ready. */
 export interface ReadinessCheck {
@@ -25,6 +26,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     disableRequestLogging: true,
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
   });
+  installErrorHandling(app);
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
     const results = await Promise.all(

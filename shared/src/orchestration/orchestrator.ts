@@ -372,3 +372,17 @@ export function statusMessage(
   };
   return { topic: Topic.status, key: campaign.id, value };
 }
+
+/**
+ * Cancels a campaign: inactive, status cancelled. Workers check the status before every DIGIT write, so
+ * no write starts after this commits. Idempotent: false when it was already cancelled.
+ */
+export async function cancelCampaign(tx: Tx, campaign: RunCampaign & { status: string }, userUuid: string): Promise<boolean> {
+  if (campaign.status === 'cancelled') return false;
+  await tx.query(
+    `UPDATE campaign SET status = 'cancelled', is_active = false, last_modified_time = $2, last_modified_by = $3 WHERE id = $1`,
+    [campaign.id, Date.now(), userUuid],
+  );
+  await enqueueMessages(tx, [statusMessage(campaign, 'cancelled', false)]);
+  return true;
+}

@@ -1,0 +1,273 @@
+import {
+  ApiError,
+  DigitError,
+  UnreadableWorkbookError,
+  beginCampaignRun,
+  downloadFile,
+  enqueueMessages,
+  existingProductVariants,
+  findCampaign,
+  findProjectType,
+  generateId,
+  invalidRowOutcomes,
+  orderedBoundaryTypes,
+  readFacilitySheet,
+  readTargetSheet,
+  readUserSheet,
+  searchBoundaryTree,
+  searchHierarchyDefinition,
+  statusMessage,
+  uploadFile,
+  writeProcessedSheet,
+  type CampaignRecord,
+  type Database,
+  type DatabaseClient,
+  type DigitClients,
+  type DigitErrorItem,
+  type Logger,
+  type ProjectType,
+  type RequestInfo,
+  type RunSettings,
+  type SheetError,
+  type SheetReadSummary,
+  type TargetRow,
+  type UserInfo,
+} from '@campaign-pipeline/shared';
+import { randomUUID } from 'node:crypto';
+import { selectBoundaries, type BoundarySelection } from './boundaries.ts';
+import { checkRequestFields, problem, productVariantIds, resourceOf, type CampaignInput } from './request-checks.ts';
+import { insertEntities, insertFacilityRows, insertProjects, insertTargetRows, insertUserRows, leafTargetsOf } from './store-campaign.ts';
+
+export interface IntakeParts {
+  db: Database;
+  digit: DigitClients;
+  logger: Logger;
+  settings: RunSettings;
+  chunkSize: number;
+  flow: string;
+}
+
+const CAMPAIGN_NUMBER_FORMAT = 'CMP-[cy:yyyy-MM-dd]-[SEQ_EG_CMP_ID]';
+
+/** DIGIT lookups failing transiently make the request fail with 503: nothing was stored, it can be resent. */
+function unavailable(error: unknown): never {
+  if (error instanceof DigitError) {
+    const status = error.retryable ? 503 : 502;
+    throw ApiError.of(status, 'DEPENDENCY_FAILED', `${error.service} could not answer: ${error.message}`);
+  }
+  throw error;
+}
+
+interface Lookups {
+  selection: BoundarySelection;
+  boundaryTypes: string[];
+  projectType: ProjectType;
+  productVariants: string[];
+}
+
+/** Every check that needs a DIGIT lookup, reporting all problems found. */
+async function lookUp(parts: IntakeParts, requestInfo: RequestInfo, input: CampaignInput): Promise<Lookups> {
+  const { digit } = parts;
+  const variantIds = productVariantIds(input.deliveryRules);
+  const [hierarchy, tree, projectType, variants] = await Promise.all([
+    searchHierarchyDefinition(digit, requestInfo, input.tenantId, input.hierarchyType),
+    searchBoundaryTree(digit, requestInfo, input.tenantId, input.hierarchyType),
+    findProjectType(digit, requestInfo, input.tenantId, input.projectType),
+    existingProductVariants(digit, requestInfo, input.tenantId, variantIds),
+  ]).catch(unavailable);
+  const problems: DigitErrorItem[] = checkRequestFields(input);
+  if (!hierarchy || hierarchy.length === 0) {
+    problems.push(problem('HIERARCHY_NOT_FOUND', `hierarchy type ${input.hierarchyType} does not exist in tenant ${input.tenantId}`, ['hierarchyType']));
+  }
+  if (!projectType) {
+    problems.push(problem('PROJECT_TYPE_NOT_FOUND', `project type ${input.projectType} does not exist in MDMS`, ['projectType']));
+  }
+  for (const id of variantIds) {
+    if (!variants.has(id)) problems.push(problem('PRODUCT_VARIANT_NOT_FOUND', `product variant ${id} of the delivery rules does not exist`, [id]));
+  }
+  const { selection, problems: boundaryProblems } = selectBoundaries(tree, input.boundaries);
+  for (const found of boundaryProblems) problems.push(problem(found.code, found.message, [found.code]));
+  if (problems.length > 0 || !selection || !projectType || !hierarchy) throw new ApiError(400, problems);
+  return { selection, boundaryTypes: orderedBoundaryTypes(hierarchy), projectType, productVariants: variantIds };
+}
+
+interface SheetFile {
+  type: 'facility' | 'user' | 'boundaryWithTarget';
+  filename: string;
+  bytes: Buffer;
+}
+
+async function downloadSheets(parts: IntakeParts, input: CampaignInput): Promise<SheetFile[]> {
+  const types = ['boundaryWithTarget', 'facility', 'user'] as const;
+  const files = await Promise.all(
+    types.map(async (type) => {
+      const resource = resourceOf(input, type);
+      const bytes = await downloadFile(parts.digit, input.tenantId, resource.filestoreId).catch(unavailable);
+      return { type, filename: resource.filename ?? `${type}.xlsx`, bytes, filestoreId: resource.filestoreId };
+    }),
+  );
+  const missing = files.filter((file) => file.bytes === null);
+  if (missing.length > 0) {
+    throw new ApiError(
+      400,
+      missing.map((file) => problem('RESOURCE_FILE_NOT_FOUND', `the ${file.type} file ${file.filestoreId} is not in the filestore`, [file.type])),
+    );
+  }
+  return files as SheetFile[];
+}
+
+function sheetProblem(type: string, error: SheetError): DigitErrorItem {
+  const place = [error.sheet && `sheet ${error.sheet}`, error.row && `row ${error.row}`, error.column && `column ${error.column}`]
+    .filter(Boolean)
+    .join(', ');
+  return {
+    code: error.code,
+    message: `${type} file${place ? `, ${place}` : ''}: ${error.message}`,
+    description: null,
+    params: [error.sheet ?? '', String(error.row ?? ''), error.column ?? ''],
+  };
+}
+
+/**
+ * Validates a create request fully, then stores the campaign, its rows and its run in one transaction,
+ * and queues the first step commands. Invalid requests store nothing: the sheets are read inside the
+ * transaction, which is rolled back, and the processed sheets with each row's errors are uploaded.
+ */
+export async function intakeCampaign(
+  parts: IntakeParts,
+  requestInfo: RequestInfo,
+  input: CampaignInput,
+  requestId: string | null,
+): Promise<CampaignRecord> {
+  const user = requestInfo.userInfo as UserInfo;
+  const lookups = await lookUp(parts, requestInfo, input);
+  const sheets = await downloadSheets(parts, input);
+  const campaignNumber = await generateId(parts.digit, requestInfo, input.tenantId, 'campaign.number', CAMPAIGN_NUMBER_FORMAT).catch(
+    unavailable,
+  );
+  const campaignId = randomUUID();
+  const client = await parts.db.connect();
+  try {
+    await client.query('BEGIN');
+    const now = Date.now();
+    await client.query(
+      `INSERT INTO campaign (id, tenant_id, campaign_number, campaign_name, project_type, hierarchy_type, boundary_code,
+         parent_id, is_active, status, action, flow, start_date, end_date, boundaries, resources, delivery_rules,
+         additional_details, requested_by, request_id, created_by, last_modified_by, created_time, last_modified_time)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, 'creating', 'create', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $19)`,
+      [
+        campaignId,
+        input.tenantId,
+        campaignNumber,
+        input.campaignName,
+        input.projectType,
+        input.hierarchyType,
+        lookups.selection.rootCode,
+        input.parentId ?? null,
+        parts.flow,
+        input.startDate,
+        input.endDate,
+        JSON.stringify(input.boundaries),
+        JSON.stringify(input.resources),
+        JSON.stringify(input.deliveryRules ?? []),
+        JSON.stringify(input.additionalDetails ?? {}),
+        JSON.stringify({ ...user, roles: user.roles }),
+        requestId,
+        user.uuid,
+        now,
+      ],
+    );
+    const summaries = await readSheets(client, campaignId, sheets, lookups);
+    const errors = summaries.flatMap(({ type, summary }) => summary.errors.map((error) => sheetProblem(type, error)));
+    if (errors.length > 0) {
+      await client.query('ROLLBACK');
+      const processed = await uploadProcessedSheets(parts, input.tenantId, sheets, summaries);
+      const omitted = summaries.reduce((total, { summary }) => total + summary.omittedErrorCount, 0);
+      throw new ApiError(400, errors, { processedResources: processed, ...(omitted > 0 ? { omittedErrorCount: omitted } : {}) });
+    }
+    const targets: TargetRow[] = summaries.find((entry) => entry.type === 'boundaryWithTarget')?.targetRows ?? [];
+    await insertProjects(
+      client,
+      campaignId,
+      lookups.selection.boundaries,
+      leafTargetsOf(targets, lookups.projectType),
+      parts.chunkSize,
+    );
+    await insertEntities(client, campaignId, lookups.productVariants, parts.chunkSize);
+    const campaign = (await findCampaign(client, campaignId)) as CampaignRecord;
+    await beginCampaignRun(client, campaign, parts.settings);
+    await enqueueMessages(client, [statusMessage(campaign, 'creating', true)]);
+    await client.query('COMMIT');
+    parts.logger.info({ campaignId, campaignNumber }, 'campaign accepted');
+    return campaign;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if (error instanceof UnreadableWorkbookError) {
+      throw ApiError.of(400, 'INVALID_FILE', `a resource file is not a readable xlsx workbook: ${error.message}`);
+    }
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+interface SheetSummary {
+  type: SheetFile['type'];
+  summary: SheetReadSummary;
+  targetRows?: TargetRow[];
+}
+
+async function readSheets(
+  tx: DatabaseClient,
+  campaignId: string,
+  sheets: SheetFile[],
+  lookups: Lookups,
+): Promise<SheetSummary[]> {
+  const boundaries = {
+    codes: new Set(lookups.selection.boundaries.map((boundary) => boundary.code)),
+    leafCodes: new Set(lookups.selection.boundaries.filter((boundary) => boundary.isLeaf).map((boundary) => boundary.code)),
+  };
+  const context = { boundaries, boundaryTypes: lookups.boundaryTypes, targetColumns: lookups.projectType.targetColumns };
+  const results: SheetSummary[] = [];
+  for (const sheet of sheets) {
+    if (sheet.type === 'facility') {
+      const summary = await readFacilitySheet(sheet.bytes, context, { onRows: (rows) => insertFacilityRows(tx, campaignId, rows) });
+      results.push({ type: sheet.type, summary });
+    } else if (sheet.type === 'user') {
+      const summary = await readUserSheet(sheet.bytes, context, { onRows: (rows) => insertUserRows(tx, campaignId, rows) });
+      results.push({ type: sheet.type, summary });
+    } else {
+      // Leaf targets are kept for the sums up the tree: one small record per lowest-level boundary.
+      const targetRows: TargetRow[] = [];
+      const summary = await readTargetSheet(sheet.bytes, context, {
+        onRows: async (rows) => {
+          targetRows.push(...rows);
+          await insertTargetRows(tx, campaignId, rows);
+        },
+      });
+      results.push({ type: sheet.type, summary, targetRows });
+    }
+  }
+  return results;
+}
+
+async function uploadProcessedSheets(
+  parts: IntakeParts,
+  tenantId: string,
+  sheets: SheetFile[],
+  summaries: SheetSummary[],
+): Promise<{ type: string; filename: string; filestoreId: string }[]> {
+  const uploaded: { type: string; filename: string; filestoreId: string }[] = [];
+  for (const { type, summary } of summaries) {
+    if (summary.errors.length === 0) continue;
+    const sheet = sheets.find((file) => file.type === type) as SheetFile;
+    try {
+      const bytes = await writeProcessedSheet(sheet.bytes, invalidRowOutcomes(summary.errors));
+      const filename = `processed-${sheet.filename}`;
+      uploaded.push({ type, filename, filestoreId: await uploadFile(parts.digit, tenantId, 'HCM-ADMIN-CONSOLE', filename, bytes) });
+    } catch (error) {
+      parts.logger.warn({ err: error, type }, 'the processed sheet could not be written or uploaded');
+    }
+  }
+  return uploaded;
+}

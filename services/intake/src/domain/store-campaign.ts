@@ -1,0 +1,185 @@
+import {
+  assignChunks,
+  sumTargetsUpTree,
+  projectTargets,
+  type DatabaseClient,
+  type FacilityRow,
+  type ProjectTarget,
+  type ProjectType,
+  type TargetRow,
+  type UserRow,
+} from '@campaign-pipeline/shared';
+import type { SelectedBoundary } from './boundaries.ts';
+
+// Writes a validated campaign's rows and entity rows. Everything runs in the caller's transaction.
+
+export async function insertFacilityRows(tx: DatabaseClient, campaignId: string, rows: FacilityRow[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO campaign_facility_row (campaign_id, row_number, facility_id, name, facility_type, facility_status,
+       capacity, boundary_codes, usage)
+     SELECT $1, r.row_number, r.facility_id, r.name, r.facility_type, r.facility_status, r.capacity,
+       ARRAY(SELECT jsonb_array_elements_text(r.boundary_codes)), r.usage
+     FROM jsonb_to_recordset($2::jsonb) AS r(row_number int, facility_id text, name text, facility_type text,
+       facility_status text, capacity bigint, boundary_codes jsonb, usage text)`,
+    [
+      campaignId,
+      JSON.stringify(
+        rows.map((row) => ({
+          row_number: row.rowNumber,
+          facility_id: row.facilityId ?? null,
+          name: row.name,
+          facility_type: row.type,
+          facility_status: row.status,
+          capacity: row.capacity,
+          boundary_codes: row.boundaryCodes,
+          usage: row.usage,
+        })),
+      ),
+    ],
+  );
+}
+
+export async function insertUserRows(tx: DatabaseClient, campaignId: string, rows: UserRow[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO campaign_user_row (campaign_id, row_number, name, phone, roles, employment_type, usage,
+       boundary_codes, user_name, user_service_uuid)
+     SELECT $1, r.row_number, r.name, r.phone, ARRAY(SELECT jsonb_array_elements_text(r.roles)), r.employment_type,
+       r.usage, ARRAY(SELECT jsonb_array_elements_text(r.boundary_codes)), r.user_name, r.user_service_uuid
+     FROM jsonb_to_recordset($2::jsonb) AS r(row_number int, name text, phone text, roles jsonb,
+       employment_type text, usage text, boundary_codes jsonb, user_name text, user_service_uuid text)`,
+    [
+      campaignId,
+      JSON.stringify(
+        rows.map((row) => ({
+          row_number: row.rowNumber,
+          name: row.name,
+          phone: row.phone,
+          roles: row.roles,
+          employment_type: row.employmentType,
+          usage: row.usage,
+          boundary_codes: row.boundaryCodes,
+          user_name: row.userName ?? null,
+          user_service_uuid: row.userServiceUuid ?? null,
+        })),
+      ),
+    ],
+  );
+}
+
+export async function insertTargetRows(tx: DatabaseClient, campaignId: string, rows: TargetRow[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO campaign_target_row (campaign_id, boundary_code, sheet, row_number, target_values)
+     SELECT $1, r.boundary_code, r.sheet, r.row_number, r.target_values
+     FROM jsonb_to_recordset($2::jsonb) AS r(boundary_code text, sheet text, row_number int, target_values jsonb)`,
+    [
+      campaignId,
+      JSON.stringify(
+        rows.map((row) => ({ boundary_code: row.boundaryCode, sheet: row.sheet, row_number: row.rowNumber, target_values: row.values })),
+      ),
+    ],
+  );
+}
+
+const INSERT_BATCH = 5000;
+
+async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += INSERT_BATCH) await write(items.slice(start, start + INSERT_BATCH));
+}
+
+/**
+ * The campaign's boundaries and one project row per boundary, with targets summed up the tree; chunks
+ * hold one level each so parents are created before their children.
+ */
+export async function insertProjects(
+  tx: DatabaseClient,
+  campaignId: string,
+  boundaries: SelectedBoundary[],
+  leafTargets: Map<string, ProjectTarget[]>,
+  chunkSize: number,
+): Promise<void> {
+  const parentOf = new Map(boundaries.map((boundary) => [boundary.code, boundary.parentCode]));
+  const targets = sumTargetsUpTree(leafTargets, parentOf);
+  const chunks = assignChunks(boundaries, (boundary) => boundary.level, chunkSize);
+  await inBatches(boundaries, async (batch) => {
+    const rows = JSON.stringify(
+      batch.map((boundary) => ({
+        code: boundary.code,
+        boundary_type: boundary.boundaryType,
+        parent_code: boundary.parentCode,
+        level: boundary.level,
+        is_leaf: boundary.isLeaf,
+        targets: targets.get(boundary.code) ?? [],
+        chunk: chunks.get(boundary),
+      })),
+    );
+    await tx.query(
+      `INSERT INTO campaign_boundary (campaign_id, code, boundary_type, parent_code, level, is_leaf)
+       SELECT $1, r.code, r.boundary_type, r.parent_code, r.level, r.is_leaf
+       FROM jsonb_to_recordset($2::jsonb) AS r(code text, boundary_type text, parent_code text, level int, is_leaf boolean)`,
+      [campaignId, rows],
+    );
+    await tx.query(
+      `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
+       SELECT $1, r.code, r.boundary_type, r.parent_code, r.level, r.targets, r.chunk
+       FROM jsonb_to_recordset($2::jsonb) AS r(code text, boundary_type text, parent_code text, level int, targets jsonb, chunk int)`,
+      [campaignId, rows],
+    );
+  });
+}
+
+/** Leaf targets from the stored target rows, by the project type's column mapping. */
+export function leafTargetsOf(rows: Iterable<TargetRow>, projectType: ProjectType): Map<string, ProjectTarget[]> {
+  const result = new Map<string, ProjectTarget[]>();
+  for (const row of rows) result.set(row.boundaryCode, projectTargets(row.values, projectType.targetColumns));
+  return result;
+}
+
+/**
+ * Entity rows of the facilities, users and mappings, derived in SQL from the stored sheet rows: only
+ * Active rows become entities; a row naming an existing DIGIT id needs no create.
+ */
+export async function insertEntities(
+  tx: DatabaseClient,
+  campaignId: string,
+  productVariants: string[],
+  chunkSize: number,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO campaign_facility (campaign_id, name_key, name, facility_type, facility_status, capacity,
+       boundary_codes, facility_id, action, done, chunk)
+     SELECT campaign_id, lower(trim(name)), trim(name), facility_type, facility_status, capacity, boundary_codes,
+       facility_id, CASE WHEN facility_id IS NULL THEN 'create' ELSE 'none' END, facility_id IS NOT NULL,
+       (row_number() OVER (ORDER BY row_number) - 1) / $2
+     FROM campaign_facility_row WHERE campaign_id = $1 AND usage = 'Active'`,
+    [campaignId, chunkSize],
+  );
+  await tx.query(
+    `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
+       user_service_uuid, action, done, chunk)
+     SELECT campaign_id, phone, name, roles, employment_type, user_name, boundary_codes, user_service_uuid,
+       CASE WHEN user_service_uuid IS NULL THEN 'create' ELSE 'none' END, user_service_uuid IS NOT NULL,
+       (row_number() OVER (ORDER BY row_number) - 1) / $2
+     FROM campaign_user_row WHERE campaign_id = $1 AND usage = 'Active'`,
+    [campaignId, chunkSize],
+  );
+  await tx.query(
+    `INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, chunk)
+     SELECT $1, 'facility', code, name_key, (row_number() OVER (ORDER BY name_key, code) - 1) / $2
+     FROM (SELECT DISTINCT f.name_key, b.code FROM campaign_facility f CROSS JOIN LATERAL unnest(f.boundary_codes) AS b(code)
+           WHERE f.campaign_id = $1) pairs`,
+    [campaignId, chunkSize],
+  );
+  await tx.query(
+    `INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, chunk)
+     SELECT $1, 'staff', code, phone, (row_number() OVER (ORDER BY phone, code) - 1) / $2
+     FROM (SELECT DISTINCT u.phone, b.code FROM campaign_user u CROSS JOIN LATERAL unnest(u.boundary_codes) AS b(code)
+           WHERE u.campaign_id = $1) pairs`,
+    [campaignId, chunkSize],
+  );
+  await tx.query(
+    `INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, chunk)
+     SELECT $1, 'resource', p.boundary_code, v.id, (row_number() OVER (ORDER BY p.level, p.boundary_code, v.id) - 1) / $2
+     FROM campaign_project p CROSS JOIN unnest($3::text[]) AS v(id) WHERE p.campaign_id = $1`,
+    [campaignId, chunkSize, productVariants],
+  );
+}

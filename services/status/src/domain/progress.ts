@@ -1,0 +1,70 @@
+import { STEPS } from '@campaign-pipeline/shared';
+import type pg from 'pg';
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export interface StepProgress {
+  step: string;
+  status: string;
+  attempt: number;
+  chunks: { total: number; completed: number; dispatched: number; failed: number; pending: number; skipped: number };
+  counts: Record<string, number>;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  lastError: unknown;
+}
+
+/** Per step: status, attempt, chunk counters, row counts of the settled chunks, timings, last error. */
+export async function campaignProgress(db: Queryable, campaignId: string): Promise<StepProgress[]> {
+  const { rows } = await db.query<{
+    step: string;
+    status: string;
+    attempt: number;
+    started_at: Date | null;
+    finished_at: Date | null;
+    last_error: unknown;
+    total: number;
+    completed: number;
+    dispatched: number;
+    failed: number;
+    pending: number;
+    skipped: number;
+    counts: Record<string, number> | null;
+  }>(
+    `SELECT s.step, s.status, s.attempt, s.started_at, s.finished_at, s.last_error,
+            count(c.chunk)::int AS total,
+            count(c.chunk) FILTER (WHERE c.status = 'completed')::int AS completed,
+            count(c.chunk) FILTER (WHERE c.status = 'dispatched')::int AS dispatched,
+            count(c.chunk) FILTER (WHERE c.status = 'failed')::int AS failed,
+            count(c.chunk) FILTER (WHERE c.status = 'pending')::int AS pending,
+            count(c.chunk) FILTER (WHERE c.status = 'skipped')::int AS skipped,
+            (SELECT jsonb_object_agg(key, total) FROM (
+               SELECT key, sum(value::int) AS total FROM campaign_step_chunk c2, jsonb_each_text(c2.counts)
+               WHERE c2.campaign_id = s.campaign_id AND c2.step = s.step AND c2.status = 'completed' GROUP BY key) t
+            ) AS counts
+     FROM campaign_step s LEFT JOIN campaign_step_chunk c ON c.campaign_id = s.campaign_id AND c.step = s.step
+     WHERE s.campaign_id = $1
+     GROUP BY s.campaign_id, s.step, s.status, s.attempt, s.started_at, s.finished_at, s.last_error
+     ORDER BY array_position($2::text[], s.step)`,
+    [campaignId, STEPS],
+  );
+  return rows.map((row) => ({
+    step: row.step,
+    status: row.status,
+    attempt: row.attempt,
+    chunks: {
+      total: row.total,
+      completed: row.completed,
+      dispatched: row.dispatched,
+      failed: row.failed,
+      pending: row.pending,
+      skipped: row.skipped,
+    },
+    counts: row.counts ?? {},
+    startedAt: row.started_at?.toISOString() ?? null,
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    durationMs: row.started_at && row.finished_at ? row.finished_at.getTime() - row.started_at.getTime() : null,
+    lastError: row.last_error,
+  }));
+}

@@ -1,0 +1,116 @@
+import type { BoundaryHierarchyLevel, BoundaryNode } from '../domain/boundary.ts';
+import { PROJECT_TYPE_SCHEMA_CODE, type ProjectType } from '../domain/project-type.ts';
+import type { RequestInfo } from './envelope.ts';
+import type { DigitClients } from './services.ts';
+
+// Typed calls to the DIGIT services intake reads from: boundaries, MDMS, product variants, filestore, idgen.
+
+export async function searchBoundaryTree(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  hierarchyType: string,
+): Promise<BoundaryNode[]> {
+  const answer = await digit.boundary.post<{ TenantBoundary?: { boundary?: BoundaryNode[] }[] }>(
+    '/boundary-service/boundary-relationships/_search',
+    requestInfo,
+    {},
+    { tenantId, hierarchyType, includeChildren: true },
+  );
+  return answer.TenantBoundary?.[0]?.boundary ?? [];
+}
+
+export async function searchHierarchyDefinition(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  hierarchyType: string,
+): Promise<BoundaryHierarchyLevel[] | null> {
+  const answer = await digit.boundary.post<{ BoundaryHierarchy?: { boundaryHierarchy?: BoundaryHierarchyLevel[] }[] }>(
+    '/boundary-service/boundary-hierarchy-definition/_search',
+    requestInfo,
+    { BoundaryTypeHierarchySearchCriteria: { tenantId, hierarchyType } },
+  );
+  return answer.BoundaryHierarchy?.[0]?.boundaryHierarchy ?? null;
+}
+
+/** Boundary types from the top level down, following parentBoundaryType links. */
+export function orderedBoundaryTypes(levels: readonly BoundaryHierarchyLevel[]): string[] {
+  const childOf = new Map(levels.map((level) => [level.parentBoundaryType ?? null, level.boundaryType]));
+  const ordered: string[] = [];
+  for (let type = childOf.get(null); type !== undefined && !ordered.includes(type); type = childOf.get(type)) {
+    ordered.push(type);
+  }
+  return ordered;
+}
+
+export async function findProjectType(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  code: string,
+): Promise<ProjectType | null> {
+  const answer = await digit.mdms.post<{ mdms?: { data: ProjectType }[] }>('/egov-mdms-service/v2/_search', requestInfo, {
+    MdmsCriteria: { tenantId, schemaCode: PROJECT_TYPE_SCHEMA_CODE, uniqueIdentifiers: [code] },
+  });
+  return answer.mdms?.map((record) => record.data).find((data) => data.code === code) ?? null;
+}
+
+/** The ids among `ids` that exist as product variants. */
+export async function existingProductVariants(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const answer = await digit.product.post<{ ProductVariant?: { id: string }[] }>(
+    '/product/variant/v1/_search',
+    requestInfo,
+    { ProductVariant: { id: ids } },
+    { tenantId, limit: Math.max(ids.length, 1), offset: 0 },
+  );
+  return new Set((answer.ProductVariant ?? []).map((variant) => variant.id));
+}
+
+export async function downloadFile(digit: DigitClients, tenantId: string, fileStoreId: string): Promise<Buffer | null> {
+  const answer = await digit.filestore.get<{ fileStoreIds?: { id: string; url: string }[] }>('/filestore/v1/files/url', {
+    tenantId,
+    fileStoreIds: fileStoreId,
+  });
+  const url = answer.fileStoreIds?.find((file) => file.id === fileStoreId)?.url;
+  if (!url) return null;
+  return digit.filestore.getBytes(url);
+}
+
+export async function uploadFile(
+  digit: DigitClients,
+  tenantId: string,
+  module: string,
+  filename: string,
+  bytes: Buffer,
+): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), filename);
+  form.append('tenantId', tenantId);
+  form.append('module', module);
+  const answer = await digit.filestore.postForm<{ files?: { fileStoreId: string }[] }>('/filestore/v1/files', form);
+  const id = answer.files?.[0]?.fileStoreId;
+  if (!id) throw new Error('filestore answered without a fileStoreId');
+  return id;
+}
+
+export async function generateId(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  idName: string,
+  format: string,
+): Promise<string> {
+  const answer = await digit.idgen.post<{ idResponses?: { id: string }[] }>('/egov-idgen/id/_generate', requestInfo, {
+    idRequests: [{ idName, tenantId, format }],
+  });
+  const id = answer.idResponses?.[0]?.id;
+  if (!id) throw new Error('idgen answered without an id');
+  return id;
+}
