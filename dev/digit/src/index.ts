@@ -104,3 +104,23 @@ export type { Facility } from './state/facilities.ts';
 export type { Mapping } from './state/mappings.ts';
 export type { Project } from './state/projects.ts';
 export { SimulatorState } from './state/simulator-state.ts';
+export { hierarchyFromTree } from './seed/hierarchy.ts';
+export {
+  FACILITY_DEFECTS,
+  TARGET_DEFECTS,
+  UNKNOWN_BOUNDARY_CODE,
+  USER_DEFECTS,
+  type DefectRequest,
+  type FacilityDefect,
+  type PlantedDefect,
+  type TargetDefect,
+  type UserDefect,
+} from './sheets/defects.ts';
+export { fetchHierarchy, fetchProjectType } from './sheets/from-simulator.ts';
+export {
+  generateCampaignSheets,
+  uniquePhones,
+  type CampaignSheetOptions,
+  type CampaignSheets,
+} from './sheets/generate.ts';
+export { uploadCampaignSheets, uploadFile, type CampaignResource } from './sheets/upload.ts';

@@ -154,3 +154,23 @@ export function campaignBoundaries(
     };
   });
 }
+
+/** Rebuilds a hierarchy from a boundary-relationship tree and hierarchy definition (as a service returns them). */
+export function hierarchyFromTree(
+  tenantId: string,
+  hierarchyType: string,
+  levels: BoundaryHierarchyLevel[],
+  root: BoundaryNode,
+): BoundaryHierarchy {
+  const byCode = new Map<string, BoundaryEntry>();
+  const codesByType = new Map<string, string[]>(levels.map((level) => [level.boundaryType, []]));
+  const walk = (node: BoundaryNode, parent: string | null, depth: number): void => {
+    byCode.set(node.code, { node, parent, depth });
+    const codes = codesByType.get(node.boundaryType) ?? [];
+    codes.push(node.code);
+    codesByType.set(node.boundaryType, codes);
+    for (const child of node.children) walk(child, node.code, depth + 1);
+  };
+  walk(root, null, 0);
+  return { tenantId, hierarchyType, levels, root, byCode, codesByType };
+}
