@@ -28,3 +28,5 @@ export * from './orchestration/orchestrator.ts';
 export * from './http/api-error.ts';
 export * from './campaign/authorization.ts';
 export * from './digit/lookups.ts';
+export * from './digit/entities.ts';
+export * from './worker/consistency.ts';

@@ -1,16 +1,10 @@
-import { Topic, type ServiceDefinition, type StepCommand } from '@campaign-pipeline/shared';
+import { Topic, stepWorker } from '@campaign-pipeline/shared';
+import { facilityCreation } from './handlers/facility-creation.ts';
 
-export const service: ServiceDefinition = {
+export const service = stepWorker({
   name: 'facility-sync',
   defaultPort: 3003,
-  topics: [Topic.stepFacility, Topic.stepEvents],
-  async setup(context) {
-    context.consume<StepCommand>({
-      groupId: 'facility-sync',
-      topics: [Topic.stepFacility],
-      handle: async ({ value }) => {
-        context.logger.info({ campaignId: value.campaignId, step: value.step, commandId: value.commandId }, 'step command received');
-      },
-    });
-  },
-};
+  topic: Topic.stepFacility,
+  entity: 'facility',
+  steps: { 'facility-creation': facilityCreation },
+});

@@ -1,16 +1,14 @@
-import { Topic, type ServiceDefinition, type StepCommand } from '@campaign-pipeline/shared';
+import { Topic, stepWorker } from '@campaign-pipeline/shared';
+import { mappingStep } from './handlers/mapping-step.ts';
 
-export const service: ServiceDefinition = {
+export const service = stepWorker({
   name: 'mapping-sync',
   defaultPort: 3005,
-  topics: [Topic.stepMapping, Topic.stepEvents],
-  async setup(context) {
-    context.consume<StepCommand>({
-      groupId: 'mapping-sync',
-      topics: [Topic.stepMapping],
-      handle: async ({ value }) => {
-        context.logger.info({ campaignId: value.campaignId, step: value.step, commandId: value.commandId }, 'step command received');
-      },
-    });
+  topic: Topic.stepMapping,
+  entity: 'mapping',
+  steps: {
+    'facility-mapping': mappingStep('facility'),
+    'user-mapping': mappingStep('staff'),
+    'product-mapping': mappingStep('resource'),
   },
-};
+});

@@ -1,16 +1,10 @@
-import { Topic, type ServiceDefinition, type StepCommand } from '@campaign-pipeline/shared';
+import { Topic, stepWorker } from '@campaign-pipeline/shared';
+import { projectCreation } from './handlers/project-creation.ts';
 
-export const service: ServiceDefinition = {
+export const service = stepWorker({
   name: 'project-sync',
   defaultPort: 3002,
-  topics: [Topic.stepProject, Topic.stepEvents],
-  async setup(context) {
-    context.consume<StepCommand>({
-      groupId: 'project-sync',
-      topics: [Topic.stepProject],
-      handle: async ({ value }) => {
-        context.logger.info({ campaignId: value.campaignId, step: value.step, commandId: value.commandId }, 'step command received');
-      },
-    });
-  },
-};
+  topic: Topic.stepProject,
+  entity: 'project',
+  steps: { 'project-creation': projectCreation },
+});

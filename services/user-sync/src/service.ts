@@ -1,16 +1,10 @@
-import { Topic, type ServiceDefinition, type StepCommand } from '@campaign-pipeline/shared';
+import { Topic, stepWorker } from '@campaign-pipeline/shared';
+import { userCreation } from './handlers/user-creation.ts';
 
-export const service: ServiceDefinition = {
+export const service = stepWorker({
   name: 'user-sync',
   defaultPort: 3004,
-  topics: [Topic.stepUser, Topic.stepEvents],
-  async setup(context) {
-    context.consume<StepCommand>({
-      groupId: 'user-sync',
-      topics: [Topic.stepUser],
-      handle: async ({ value }) => {
-        context.logger.info({ campaignId: value.campaignId, step: value.step, commandId: value.commandId }, 'step command received');
-      },
-    });
-  },
-};
+  topic: Topic.stepUser,
+  entity: 'user',
+  steps: { 'user-creation': userCreation },
+});

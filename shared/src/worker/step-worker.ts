@@ -132,6 +132,11 @@ export async function runChunk(definition: StepWorkerDefinition, command: StepCo
     const status = await campaignStatus(parts.db, command.campaignId);
     if (status !== 'creating') throw new CampaignNotCreatingError(command.campaignId, status);
   };
+  // One run of a chunk at a time, whatever the attempt: a retry dispatched while an older attempt is
+  // still running waits for it, so the two never create the same entity.
+  const lock = await parts.db.connect();
+  const lockKey = `${command.campaignId}:${command.step}:${command.chunk.index}`;
+  await lock.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
   logger.info('chunk started');
   try {
     await handler({
@@ -153,6 +158,9 @@ export async function runChunk(definition: StepWorkerDefinition, command: StepCo
   } catch (error) {
     if (error instanceof CampaignNotCreatingError) return finish('SKIPPED', null);
     return finish('FAILED', describeFailure(error, logger));
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+    lock.release();
   }
 }
 

@@ -1,0 +1,37 @@
+import type { CampaignRecord, DigitMapping, MappingKind } from '@campaign-pipeline/shared';
+import { mappedId } from '@campaign-pipeline/shared';
+
+export interface MappingRow {
+  boundaryCode: string;
+  entityKey: string;
+  projectId: string | null;
+  mappedId: string | null;
+  attemptedAt: Date | null;
+}
+
+/** The DIGIT payload of one mapping. */
+export function mappingPayload(kind: MappingKind, campaign: CampaignRecord, projectId: string, mapped: string): Record<string, unknown> {
+  const base = { tenantId: campaign.tenantId, projectId };
+  if (kind === 'facility') return { ...base, facilityId: mapped };
+  if (kind === 'staff') return { ...base, userId: mapped, startDate: campaign.startDate, endDate: campaign.endDate };
+  return {
+    ...base,
+    resource: { productVariantId: mapped, type: 'DRUG', isBaseUnitVariant: false },
+    startDate: campaign.startDate,
+    endDate: campaign.endDate,
+  };
+}
+
+export function pairKey(projectId: string, mapped: string): string {
+  return `${projectId}\u0000${mapped}`;
+}
+
+/** Live mappings DIGIT holds, by (project, mapped id). */
+export function existingPairs(kind: MappingKind, mappings: readonly DigitMapping[]): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const mapping of mappings) {
+    const other = mappedId(kind, mapping);
+    if (!mapping.isDeleted && other) pairs.set(pairKey(mapping.projectId, other), mapping.id);
+  }
+  return pairs;
+}

@@ -1,0 +1,93 @@
+import {
+  DigitError,
+  StepFailure,
+  createMapping,
+  retryWhileNotPersisted,
+  searchMappings,
+  settleAll,
+  waitForConsistency,
+  type MappingKind,
+  type StepChunk,
+  type StepHandler,
+} from '@campaign-pipeline/shared';
+import { existingPairs, mappingPayload, pairKey, type MappingRow } from '../domain/mapping-plan.ts';
+
+/** How the mapped side's DIGIT id is found for each kind (fixed SQL, never from input). */
+const MAPPED_ID: Record<MappingKind, string> = {
+  facility: `(SELECT f.facility_id FROM campaign_facility f WHERE f.campaign_id = m.campaign_id AND f.name_key = m.entity_key)`,
+  staff: `(SELECT u.user_service_uuid FROM campaign_user u WHERE u.campaign_id = m.campaign_id AND u.phone = m.entity_key)`,
+  resource: 'm.entity_key',
+};
+
+/**
+ * Maps one chunk: resolves the project and entity ids, searches DIGIT for the chunk's pairs, adopts the
+ * mappings that exist and creates the rest. "Exists" is only ever concluded from a search, never from
+ * an error of create.
+ */
+export function mappingStep(kind: MappingKind): StepHandler {
+  return async (chunk: StepChunk) => {
+    const { db, campaign, command, digit, requestInfo, config } = chunk;
+    const { rows } = await db.query<MappingRow>(
+      `SELECT m.boundary_code AS "boundaryCode", m.entity_key AS "entityKey", m.attempted_at AS "attemptedAt",
+              p.project_id AS "projectId", ${MAPPED_ID[kind]} AS "mappedId"
+       FROM campaign_mapping m
+       JOIN campaign_project p ON p.campaign_id = m.campaign_id AND p.boundary_code = m.boundary_code
+       WHERE m.campaign_id = $1 AND m.kind = $2 AND m.chunk = $3 AND NOT m.done AND m.action = 'create'`,
+      [campaign.id, kind, command.chunk.index],
+    );
+    if (rows.length === 0) return;
+    const unresolved = rows.find((row) => !row.projectId || !row.mappedId);
+    if (unresolved) {
+      throw new StepFailure(
+        'MAPPING_ENTITY_MISSING',
+        `the ${unresolved.projectId ? kind : 'project'} of ${kind} mapping ${unresolved.entityKey} at ${unresolved.boundaryCode} was not created`,
+      );
+    }
+    await waitForConsistency(rows.map((row) => row.attemptedAt), config.DIGIT_SEARCH_CONSISTENCY_MS);
+    const projectIds = [...new Set(rows.map((row) => row.projectId as string))];
+    const mappedIds = [...new Set(rows.map((row) => row.mappedId as string))];
+    const existing = existingPairs(kind, await searchMappings(digit, requestInfo, kind, campaign.tenantId, projectIds, mappedIds));
+
+    const toCreate: MappingRow[] = [];
+    const adopted: [MappingRow, string][] = [];
+    for (const row of rows) {
+      const id = existing.get(pairKey(row.projectId as string, row.mappedId as string));
+      if (id) adopted.push([row, id]);
+      else toCreate.push(row);
+    }
+    await record(chunk, kind, adopted);
+    chunk.count('adopted', adopted.length);
+    if (toCreate.length === 0) return;
+
+    await chunk.ensureStillCreating();
+    await db.query(
+      `UPDATE campaign_mapping SET attempted_at = now()
+       WHERE campaign_id = $1 AND kind = $2 AND (boundary_code, entity_key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+      [campaign.id, kind, toCreate.map((row) => row.boundaryCode), toCreate.map((row) => row.entityKey)],
+    );
+    await settleAll(
+      toCreate.map(async (row) => {
+        await chunk.ensureStillCreating();
+        const created = await retryWhileNotPersisted(
+          () => createMapping(digit, requestInfo, kind, mappingPayload(kind, campaign, row.projectId as string, row.mappedId as string)),
+          // A project or entity created moments ago may not be persisted yet.
+          (error) => error instanceof DigitError && error.code === 'NON_EXISTENT_RELATED_ENTITY',
+          config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
+        );
+        if (!created?.id) throw new StepFailure('MAPPING_CREATE_INCOMPLETE', `DIGIT answered a ${kind} mapping create without an id`, true);
+        await record(chunk, kind, [[row, created.id]]);
+        chunk.count('created');
+      }),
+    );
+  };
+}
+
+async function record(chunk: StepChunk, kind: MappingKind, mapped: [MappingRow, string][]): Promise<void> {
+  if (mapped.length === 0) return;
+  await chunk.db.query(
+    `UPDATE campaign_mapping m SET mapping_id = v.mapping_id, done = true
+     FROM unnest($3::text[], $4::text[], $5::text[]) AS v(boundary_code, entity_key, mapping_id)
+     WHERE m.campaign_id = $1 AND m.kind = $2 AND m.boundary_code = v.boundary_code AND m.entity_key = v.entity_key`,
+    [chunk.campaign.id, kind, mapped.map(([row]) => row.boundaryCode), mapped.map(([row]) => row.entityKey), mapped.map(([, id]) => id)],
+  );
+}

@@ -1,0 +1,92 @@
+import {
+  DigitError,
+  StepFailure,
+  createProjects,
+  retryWhileNotPersisted,
+  searchCampaignProjects,
+  waitForConsistency,
+  type StepChunk,
+} from '@campaign-pipeline/shared';
+import { projectPayload, type ProjectRow } from '../domain/project-payload.ts';
+
+const CREATE_BATCH = 100;
+
+interface StoredProject extends ProjectRow {
+  attemptedAt: Date | null;
+}
+
+/**
+ * Creates the projects of one chunk (all of one tree level), parents first by construction. Rows whose
+ * create may already have happened are searched for (by boundary and referenceID) and adopted.
+ */
+export async function projectCreation(chunk: StepChunk): Promise<void> {
+  const { db, campaign, command, digit, requestInfo, config } = chunk;
+  const { rows } = await db.query<StoredProject>(
+    `SELECT boundary_code AS "boundaryCode", boundary_type AS "boundaryType", parent_boundary_code AS "parentBoundaryCode",
+            targets, attempted_at AS "attemptedAt"
+     FROM campaign_project WHERE campaign_id = $1 AND chunk = $2 AND NOT done AND action = 'create' ORDER BY boundary_code`,
+    [campaign.id, command.chunk.index],
+  );
+  if (rows.length === 0) return;
+
+  let pending = rows;
+  const attempted = rows.filter((row) => row.attemptedAt !== null);
+  if (attempted.length > 0) {
+    await waitForConsistency(attempted.map((row) => row.attemptedAt), config.DIGIT_SEARCH_CONSISTENCY_MS);
+    const found = await searchCampaignProjects(
+      digit,
+      requestInfo,
+      campaign.tenantId,
+      campaign.campaignNumber,
+      attempted.map((row) => row.boundaryCode),
+    );
+    const adopted = await recordProjectIds(chunk, found.map((project) => [project.address.boundary, project.id]));
+    chunk.count('adopted', adopted.size);
+    pending = rows.filter((row) => !adopted.has(row.boundaryCode));
+  }
+
+  const parentCodes = [...new Set(pending.map((row) => row.parentBoundaryCode).filter((code): code is string => code !== null))];
+  const { rows: parents } = await db.query<{ code: string; projectId: string | null }>(
+    `SELECT boundary_code AS code, project_id AS "projectId" FROM campaign_project WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
+    [campaign.id, parentCodes],
+  );
+  const parentIds = new Map(parents.map((parent) => [parent.code, parent.projectId]));
+  for (const code of parentCodes) {
+    if (!parentIds.get(code)) throw new StepFailure('PARENT_PROJECT_MISSING', `the project of parent boundary ${code} does not exist yet`, true);
+  }
+
+  for (let start = 0; start < pending.length; start += CREATE_BATCH) {
+    const batch = pending.slice(start, start + CREATE_BATCH);
+    await chunk.ensureStillCreating();
+    await db.query(
+      `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
+      [campaign.id, batch.map((row) => row.boundaryCode)],
+    );
+    const payloads = batch.map((row) =>
+      projectPayload(campaign, row, row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null),
+    );
+    const created = await retryWhileNotPersisted(
+      () => createProjects(digit, requestInfo, payloads),
+      (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
+      config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
+    );
+    const recorded = await recordProjectIds(chunk, created.map((project) => [project.address.boundary, project.id]));
+    if (recorded.size !== batch.length) {
+      throw new StepFailure('PROJECT_CREATE_INCOMPLETE', `DIGIT created ${recorded.size} of ${batch.length} projects`, true);
+    }
+    chunk.count('created', recorded.size);
+  }
+}
+
+/** Stores DIGIT's project ids for this campaign's boundaries; returns the boundaries recorded. */
+async function recordProjectIds(chunk: StepChunk, pairs: [string, string][]): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const { rows } = await chunk.db.query<{ boundary_code: string }>(
+    `UPDATE campaign_project p SET project_id = v.project_id, done = true
+     FROM unnest($2::text[], $3::text[]) AS v(boundary_code, project_id)
+     WHERE p.campaign_id = $1 AND p.boundary_code = v.boundary_code
+     RETURNING p.boundary_code`,
+    [chunk.campaign.id, pairs.map(([boundary]) => boundary), pairs.map(([, id]) => id)],
+  );
+  return new Set(rows.map((row) => row.boundary_code));
+}

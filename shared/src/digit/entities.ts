@@ -1,0 +1,238 @@
+import type { RequestInfo } from './envelope.ts';
+import type { DigitClients } from './services.ts';
+
+// Typed calls to the DIGIT services the workers write to: projects, facilities, employees and mappings.
+
+export interface ProjectTargetPayload {
+  beneficiaryType: string;
+  targetNo: number;
+}
+
+export interface ProjectPayload {
+  tenantId: string;
+  projectType: string;
+  projectSubType?: string;
+  startDate: number;
+  endDate: number;
+  name: string;
+  description?: string;
+  referenceID: string;
+  address: { tenantId: string; boundary: string; boundaryType: string };
+  parent: string | null;
+  targets: ProjectTargetPayload[];
+  additionalDetails?: Record<string, unknown>;
+}
+
+export interface DigitProject extends ProjectPayload {
+  id: string;
+  isDeleted?: boolean;
+  rowVersion?: number;
+}
+
+/** Largest page the project, facility and mapping searches are asked for. */
+export const SEARCH_PAGE = 1000;
+
+export async function createProjects(digit: DigitClients, requestInfo: RequestInfo, projects: ProjectPayload[]): Promise<DigitProject[]> {
+  const answer = await digit.project.post<{ Project?: DigitProject[] }>('/health-project/v1/_create', requestInfo, { Projects: projects });
+  return answer.Project ?? [];
+}
+
+export async function updateProjects(digit: DigitClients, requestInfo: RequestInfo, projects: DigitProject[]): Promise<DigitProject[]> {
+  const answer = await digit.project.post<{ Project?: DigitProject[] }>('/health-project/v1/_update', requestInfo, { Projects: projects });
+  return answer.Project ?? [];
+}
+
+/** Projects of a campaign (referenceID) at the given boundaries, all pages. */
+export async function searchCampaignProjects(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  referenceID: string,
+  boundaries: readonly string[],
+): Promise<DigitProject[]> {
+  const criteria = boundaries.map((boundary) => ({ tenantId, referenceID, address: { boundary } }));
+  return allPages(async (offset) => {
+    const answer = await digit.project.post<{ Project?: DigitProject[] }>('/health-project/v1/_search', requestInfo, { Projects: criteria }, {
+      tenantId,
+      limit: SEARCH_PAGE,
+      offset,
+    });
+    return answer.Project ?? [];
+  });
+}
+
+export async function searchProjectsById(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<DigitProject[]> {
+  const criteria = ids.map((id) => ({ tenantId, id }));
+  return allPages(async (offset) => {
+    const answer = await digit.project.post<{ Project?: DigitProject[] }>('/health-project/v1/_search', requestInfo, { Projects: criteria }, {
+      tenantId,
+      limit: SEARCH_PAGE,
+      offset,
+    });
+    return answer.Project ?? [];
+  });
+}
+
+export interface FacilityPayload {
+  tenantId: string;
+  name: string;
+  isPermanent: boolean;
+  usage: string;
+  storageCapacity: number;
+  address: { tenantId: string; locality: { code: string } };
+}
+
+export interface DigitFacility extends FacilityPayload {
+  id: string;
+  isDeleted?: boolean;
+}
+
+export async function createFacility(digit: DigitClients, requestInfo: RequestInfo, facility: FacilityPayload): Promise<DigitFacility> {
+  const answer = await digit.facility.post<{ Facility?: DigitFacility }>('/facility/v1/_create', requestInfo, { Facility: facility });
+  if (!answer.Facility?.id) throw new Error('facility create answered without an id');
+  return answer.Facility;
+}
+
+export async function searchFacilitiesByName(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  name: string,
+): Promise<DigitFacility[]> {
+  return allPages(async (offset) => {
+    const answer = await digit.facility.post<{ Facilities?: DigitFacility[] }>('/facility/v1/_search', requestInfo, { Facility: { name } }, {
+      tenantId,
+      limit: SEARCH_PAGE,
+      offset,
+    });
+    return answer.Facilities ?? [];
+  });
+}
+
+export interface EmployeePayload {
+  tenantId: string;
+  code: string;
+  employeeType: 'PERMANENT' | 'TEMPORARY';
+  user: {
+    name: string;
+    mobileNumber: string;
+    userName: string;
+    password: string;
+    roles: { name: string; code: string; tenantId: string }[];
+    tenantId: string;
+  };
+  jurisdictions: { boundary: string; boundaryType: string; hierarchy: string; tenantId: string }[];
+  status: 'ACTIVE';
+}
+
+export interface DigitEmployee {
+  code?: string;
+  user?: { mobileNumber?: string; userServiceUuid?: string; uuid?: string; userName?: string };
+}
+
+export async function createEmployees(digit: DigitClients, requestInfo: RequestInfo, employees: EmployeePayload[]): Promise<DigitEmployee[]> {
+  const answer = await digit.hrms.post<{ Employees?: DigitEmployee[] }>('/health-hrms/employees/_create', requestInfo, { Employees: employees });
+  return answer.Employees ?? [];
+}
+
+export async function searchEmployeesByPhone(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  phone: string,
+): Promise<DigitEmployee[]> {
+  const answer = await digit.hrms.post<{ Employees?: DigitEmployee[] }>('/health-hrms/employees/_search', requestInfo, {}, {
+    tenantId,
+    phone,
+    limit: 10,
+    offset: 0,
+  });
+  return answer.Employees ?? [];
+}
+
+/** The user-service uuid DIGIT maps staff by. */
+export function employeeUserUuid(employee: DigitEmployee): string | undefined {
+  return employee.user?.userServiceUuid ?? employee.user?.uuid;
+}
+
+export const MAPPING_KINDS = {
+  facility: { path: '/health-project/facility/v1', entity: 'ProjectFacility', list: 'ProjectFacilities', searchField: 'facilityId' },
+  staff: { path: '/health-project/staff/v1', entity: 'ProjectStaff', list: 'ProjectStaff', searchField: 'staffId' },
+  resource: { path: '/health-project/resource/v1', entity: 'ProjectResource', list: 'ProjectResources', searchField: 'productVariantId' },
+} as const;
+export type MappingKind = keyof typeof MAPPING_KINDS;
+
+export interface DigitMapping {
+  id: string;
+  projectId: string;
+  facilityId?: string;
+  userId?: string;
+  resource?: { productVariantId?: string };
+  isDeleted?: boolean;
+  rowVersion?: number;
+}
+
+/** The mapped side of a mapping: facility id, user uuid or product variant id. */
+export function mappedId(kind: MappingKind, mapping: DigitMapping): string | undefined {
+  if (kind === 'facility') return mapping.facilityId;
+  if (kind === 'staff') return mapping.userId;
+  return mapping.resource?.productVariantId;
+}
+
+export async function searchMappings(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  kind: MappingKind,
+  tenantId: string,
+  projectIds: readonly string[],
+  mappedIds: readonly string[],
+): Promise<DigitMapping[]> {
+  const spec = MAPPING_KINDS[kind];
+  return allPages(async (offset) => {
+    const answer = await digit.project.post<Record<string, DigitMapping[] | undefined>>(
+      `${spec.path}/_search`,
+      requestInfo,
+      { [spec.entity]: { projectId: projectIds, [spec.searchField]: mappedIds } },
+      { tenantId, limit: SEARCH_PAGE, offset },
+    );
+    return answer[spec.list] ?? [];
+  });
+}
+
+export async function createMapping(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  kind: MappingKind,
+  payload: Record<string, unknown>,
+): Promise<DigitMapping | undefined> {
+  const spec = MAPPING_KINDS[kind];
+  const answer = await digit.project.post<Record<string, DigitMapping | undefined>>(`${spec.path}/_create`, requestInfo, {
+    [spec.entity]: payload,
+  });
+  return answer[spec.entity];
+}
+
+export async function deleteMappings(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  kind: MappingKind,
+  mappings: DigitMapping[],
+): Promise<void> {
+  if (mappings.length === 0) return;
+  const spec = MAPPING_KINDS[kind];
+  await digit.project.post(`${spec.path}/bulk/_delete`, requestInfo, { [spec.entity]: mappings });
+}
+
+async function allPages<T>(page: (offset: number) => Promise<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for (let offset = 0; ; offset += SEARCH_PAGE) {
+    const items = await page(offset);
+    all.push(...items);
+    if (items.length < SEARCH_PAGE) return all;
+  }
+}
