@@ -79,7 +79,13 @@ export async function startDevKafka(options: DevKafkaOptions = {}): Promise<DevK
     const kafkaAddress = await kafka.listen();
     http = createJsonServer(
       [
-        controlRoutes({ store, offsets, coordinator, faults, dropConnections: () => kafka.dropConnections() }),
+        controlRoutes({
+          store,
+          offsets,
+          coordinator,
+          faults,
+          dropConnections: () => kafka.dropConnections(),
+        }),
         registryRoutes(schemas),
       ],
       (e) => log({ msg: 'http handler failed', error: String(e) }),

@@ -11,7 +11,8 @@ import { kafkaClient, uniqueName, waitFor } from './support/kafka-clients.ts';
 const MEMBER_SCRIPT = new URL('./support/group-member.ts', import.meta.url).pathname;
 const TOTAL = 600;
 
-type FromMember = { type: 'ready' } | { type: 'stopped' } | { type: 'message'; member: string; value: string };
+type FromMember =
+  { type: 'ready' } | { type: 'stopped' } | { type: 'message'; member: string; value: string };
 
 let broker: DevKafka;
 const children = new Set<ChildProcess>();
@@ -69,10 +70,14 @@ it('processes every message exactly once across rebalances of a three-process gr
   };
 
   const [a, b, c] = await Promise.all([start('a'), start('b'), start('c')]);
-  await waitFor(async () => {
-    const g = await groupState(groupId);
-    return g?.state === 'Stable' && g.members.length === 3;
-  }, 30_000, 'three members stable');
+  await waitFor(
+    async () => {
+      const g = await groupState(groupId);
+      return g?.state === 'Stable' && g.members.length === 3;
+    },
+    30_000,
+    'three members stable',
+  );
 
   const producer = kafka.producer();
   await producer.connect();
@@ -91,10 +96,14 @@ it('processes every message exactly once across rebalances of a three-process gr
   await waitFor(() => counts.size === TOTAL, 60_000, `all ${TOTAL} messages`);
   // everything is committed: no member has unprocessed or uncommitted work that could be redelivered
   const highs = await admin.fetchTopicOffsets(topic);
-  await waitFor(async () => {
-    const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions;
-    return highs.every((h) => committed.find((p) => p.partition === h.partition)?.offset === h.high);
-  }, 30_000, 'commits up to the high watermarks');
+  await waitFor(
+    async () => {
+      const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions;
+      return highs.every((h) => committed.find((p) => p.partition === h.partition)?.offset === h.high);
+    },
+    30_000,
+    'commits up to the high watermarks',
+  );
   await Promise.all([a, c, d].map((m) => stop(m!)));
   await admin.disconnect();
 

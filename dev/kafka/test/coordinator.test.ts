@@ -52,7 +52,9 @@ describe('GroupCoordinator', () => {
     const first = await coordinator.join(joinRequest(''), { clientId, clientHost: '/127.0.0.1', version: 5 });
     expect(first.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
     expect(first.memberId.startsWith(`${clientId}-`)).toBe(true);
-    const join = track(coordinator.join(joinRequest(first.memberId), { clientId, clientHost: '', version: 5 }));
+    const join = track(
+      coordinator.join(joinRequest(first.memberId), { clientId, clientHost: '', version: 5 }),
+    );
     return { id: first.memberId, join };
   }
 
@@ -70,8 +72,24 @@ describe('GroupCoordinator', () => {
       { memberId: a.id, assignment: Buffer.from('A') },
       { memberId: b.id, assignment: Buffer.from('B') },
     ];
-    const sa = track(coordinator.sync({ groupId: GROUP, generationId: 1, memberId: a.id, groupInstanceId: null, assignments: leader === a.id ? assignments : [] }));
-    const sb = track(coordinator.sync({ groupId: GROUP, generationId: 1, memberId: b.id, groupInstanceId: null, assignments: leader === b.id ? assignments : [] }));
+    const sa = track(
+      coordinator.sync({
+        groupId: GROUP,
+        generationId: 1,
+        memberId: a.id,
+        groupInstanceId: null,
+        assignments: leader === a.id ? assignments : [],
+      }),
+    );
+    const sb = track(
+      coordinator.sync({
+        groupId: GROUP,
+        generationId: 1,
+        memberId: b.id,
+        groupInstanceId: null,
+        assignments: leader === b.id ? assignments : [],
+      }),
+    );
     await flush();
     return { a, b, leader, sa, sb };
   }
@@ -96,12 +114,20 @@ describe('GroupCoordinator', () => {
     expect(rebalances).toEqual([GROUP]);
   });
 
-  it("answers every member when the leader syncs; members left out get an empty assignment", async () => {
+  it('answers every member when the leader syncs; members left out get an empty assignment', async () => {
     const a = await newMember('a');
     const b = await newMember('b');
     timers.advance(INITIAL_DELAY);
     await flush();
-    const follower = track(coordinator.sync({ groupId: GROUP, generationId: 1, memberId: b.id, groupInstanceId: null, assignments: [] }));
+    const follower = track(
+      coordinator.sync({
+        groupId: GROUP,
+        generationId: 1,
+        memberId: b.id,
+        groupInstanceId: null,
+        assignments: [],
+      }),
+    );
     await flush();
     expect(follower.value).toBeUndefined();
     const leader = await coordinator.sync({
@@ -132,7 +158,13 @@ describe('GroupCoordinator', () => {
         { memberId: b.id, assignment: Buffer.from('B') },
       ],
     });
-    const late = await coordinator.sync({ groupId: GROUP, generationId: 1, memberId: b.id, groupInstanceId: null, assignments: [] });
+    const late = await coordinator.sync({
+      groupId: GROUP,
+      generationId: 1,
+      memberId: b.id,
+      groupInstanceId: null,
+      assignments: [],
+    });
     expect(late).toEqual({ errorCode: 0, assignment: Buffer.from('B') });
   });
 
@@ -142,7 +174,13 @@ describe('GroupCoordinator', () => {
     expect(coordinator.heartbeat('other', 1, a.id)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(coordinator.heartbeat(GROUP, 0, a.id)).toBe(ErrorCode.ILLEGAL_GENERATION);
     expect(coordinator.heartbeat(GROUP, 1, a.id)).toBe(ErrorCode.NONE);
-    const sync: SyncGroupResponse = await coordinator.sync({ groupId: GROUP, generationId: 7, memberId: a.id, groupInstanceId: null, assignments: [] });
+    const sync: SyncGroupResponse = await coordinator.sync({
+      groupId: GROUP,
+      generationId: 7,
+      memberId: a.id,
+      groupInstanceId: null,
+      assignments: [],
+    });
     expect(sync.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
     const join = await coordinator.join(joinRequest('ghost'), { clientId: 'x', clientHost: '', version: 5 });
     expect(join.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -156,7 +194,12 @@ describe('GroupCoordinator', () => {
     expect(coordinator.heartbeat(GROUP, 1, a.id)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     // kafkajs commits with the old generation right after that heartbeat; Kafka accepts it
     const commit = await coordinator.commit(
-      { groupId: GROUP, generationId: 1, memberId: a.id, topics: [{ name: 't', partitions: [{ partition: 0, offset: 42, metadata: null }] }] },
+      {
+        groupId: GROUP,
+        generationId: 1,
+        memberId: a.id,
+        topics: [{ name: 't', partitions: [{ partition: 0, offset: 42, metadata: null }] }],
+      },
       () => true,
     );
     expect(commit).toBe(ErrorCode.NONE);
@@ -169,7 +212,10 @@ describe('GroupCoordinator', () => {
     expect(ra.value!.generationId).toBe(2);
     expect(rb.value!.generationId).toBe(2);
     expect(c.join.value!.generationId).toBe(2);
-    expect(coordinator.fetchOffsets({ groupId: GROUP, topics: [{ name: 't', partitions: [0, 1] }] }).topics[0]!.partitions).toEqual([
+    expect(
+      coordinator.fetchOffsets({ groupId: GROUP, topics: [{ name: 't', partitions: [0, 1] }] }).topics[0]!
+        .partitions,
+    ).toEqual([
       { partition: 0, offset: 42, metadata: null, errorCode: 0 },
       { partition: 1, offset: -1, metadata: '', errorCode: 0 },
     ]);
@@ -182,18 +228,31 @@ describe('GroupCoordinator', () => {
     const commit = (memberId: string, generationId: number) =>
       coordinator.commit({ groupId: GROUP, generationId, memberId, topics: [] }, () => true);
     expect(await commit(a.id, 1)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
-    await coordinator.sync({ groupId: GROUP, generationId: 1, memberId: a.id, groupInstanceId: null, assignments: [] });
+    await coordinator.sync({
+      groupId: GROUP,
+      generationId: 1,
+      memberId: a.id,
+      groupInstanceId: null,
+      assignments: [],
+    });
     expect(await commit(a.id, 1)).toBe(ErrorCode.NONE);
     expect(await commit('stranger', 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(await commit(a.id, 0)).toBe(ErrorCode.ILLEGAL_GENERATION);
     expect(await commit('', -1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     // a group without members takes simple commits
-    expect(await coordinator.commit({ groupId: 'simple', generationId: -1, memberId: '', topics: [] }, () => true)).toBe(ErrorCode.NONE);
+    expect(
+      await coordinator.commit({ groupId: 'simple', generationId: -1, memberId: '', topics: [] }, () => true),
+    ).toBe(ErrorCode.NONE);
   });
 
   it('stores committed offsets verbatim, negative sentinels included', async () => {
     await coordinator.commit(
-      { groupId: 'simple', generationId: -1, memberId: '', topics: [{ name: 't', partitions: [{ partition: 0, offset: -2, metadata: 'm' }] }] },
+      {
+        groupId: 'simple',
+        generationId: -1,
+        memberId: '',
+        topics: [{ name: 't', partitions: [{ partition: 0, offset: -2, metadata: 'm' }] }],
+      },
       () => true,
     );
     expect(coordinator.fetchOffsets({ groupId: 'simple', topics: null }).topics).toEqual([
@@ -236,7 +295,15 @@ describe('GroupCoordinator', () => {
     timers.advance(INITIAL_DELAY);
     await flush();
     const follower = a.join.value!.leader === a.id ? b : a;
-    const parked = track(coordinator.sync({ groupId: GROUP, generationId: 1, memberId: follower.id, groupInstanceId: null, assignments: [] }));
+    const parked = track(
+      coordinator.sync({
+        groupId: GROUP,
+        generationId: 1,
+        memberId: follower.id,
+        groupInstanceId: null,
+        assignments: [],
+      }),
+    );
     await newMember('c');
     await flush();
     expect(parked.value).toEqual({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });

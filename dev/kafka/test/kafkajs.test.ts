@@ -19,12 +19,24 @@ afterAll(async () => {
   await broker.stop();
 });
 
-type Consumed = { partition: number; offset: string; key: string | null; value: string | null; headers: Record<string, string> };
+type Consumed = {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+};
 
 function describeMessage(partition: number, m: KafkaMessage): Consumed {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
-  return { partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null, headers };
+  return {
+    partition,
+    offset: m.offset,
+    key: m.key?.toString() ?? null,
+    value: m.value?.toString() ?? null,
+    headers,
+  };
 }
 
 describe('admin', () => {
@@ -57,7 +69,14 @@ describe('admin', () => {
     try {
       const topic = uniqueName('offsets');
       await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
-      await producer.send({ topic, messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 0 }, { value: 'c', partition: 1 }] });
+      await producer.send({
+        topic,
+        messages: [
+          { value: 'a', partition: 0 },
+          { value: 'b', partition: 0 },
+          { value: 'c', partition: 1 },
+        ],
+      });
       const offsets = await admin.fetchTopicOffsets(topic);
       expect(offsets.sort((a, b) => a.partition - b.partition)).toEqual([
         { partition: 0, offset: '2', high: '2', low: '0' },
@@ -108,7 +127,9 @@ describe('producer and consumer', () => {
     const seen: Consumed[] = [];
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ partition, message }) => void seen.push(describeMessage(partition, message)) });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => void seen.push(describeMessage(partition, message)),
+    });
     try {
       await waitFor(() => seen.length >= 53, 20_000, '53 messages');
       expect(seen.slice(0, 3)).toEqual([
@@ -137,7 +158,10 @@ describe('producer and consumer', () => {
     const seen: string[] = [];
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => void seen.push(message.value!.toString()),
+    });
     try {
       await waitFor(() => seen.length === 10, 20_000, 'first pass');
       await consumer.commitOffsets([{ topic, partition: 0, offset: '10' }]);
@@ -172,7 +196,10 @@ describe('producer and consumer', () => {
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < 5; i++) {
-      await producer.send({ topic, messages: Array.from({ length: 20 }, (_, j) => ({ value: `b${i}-${j}` })) });
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 20 }, (_, j) => ({ value: `b${i}-${j}` })),
+      });
     }
     await producer.disconnect();
 
@@ -197,7 +224,8 @@ describe('producer and consumer', () => {
       const admin = kafka.admin();
       await admin.connect();
       await waitFor(
-        async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset === '100',
+        async () =>
+          (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset === '100',
         10_000,
         'commit of offset 100',
       );
@@ -232,14 +260,24 @@ describe('producer and consumer', () => {
     const producer = kafka.producer();
     await producer.connect();
     try {
-      await waitFor(async () => {
-        const g = await admin.describeGroups([groupId]);
-        return g.groups[0]!.state === 'Stable' && g.groups[0]!.members.length === 2;
-      }, 20_000, 'two-member group');
-      await producer.send({ topic, messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+      await waitFor(
+        async () => {
+          const g = await admin.describeGroups([groupId]);
+          return g.groups[0]!.state === 'Stable' && g.groups[0]!.members.length === 2;
+        },
+        20_000,
+        'two-member group',
+      );
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+      });
       await waitFor(() => seen.size === 40, 20_000, 'first 40');
       await b.disconnect();
-      await producer.send({ topic, messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `w${i}` })) });
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `w${i}` })),
+      });
       await waitFor(() => seen.size === 80, 20_000, 'next 40');
       expect([...seen.values()].every((n) => n === 1)).toBe(true);
       const group = (await admin.describeGroups([groupId])).groups[0]!;
@@ -265,9 +303,18 @@ describe('control API', () => {
     await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '1' }] });
     await admin.disconnect();
 
-    const topics = (await axios.get(`${broker.controlUrl}/topics`)).data as { name: string; partitions: { highWatermark: number }[] }[];
-    expect(topics.find((t) => t.name === topic)!.partitions).toEqual([expect.objectContaining({ partition: 0, highWatermark: 2 })]);
-    const groups = (await axios.get(`${broker.controlUrl}/groups`)).data as { groupId: string; state: string; offsets: unknown }[];
+    const topics = (await axios.get(`${broker.controlUrl}/topics`)).data as {
+      name: string;
+      partitions: { highWatermark: number }[];
+    }[];
+    expect(topics.find((t) => t.name === topic)!.partitions).toEqual([
+      expect.objectContaining({ partition: 0, highWatermark: 2 }),
+    ]);
+    const groups = (await axios.get(`${broker.controlUrl}/groups`)).data as {
+      groupId: string;
+      state: string;
+      offsets: unknown;
+    }[];
     expect(groups.find((g) => g.groupId === groupId)).toMatchObject({
       state: 'Empty',
       offsets: { [topic]: { '0': { offset: 1, metadata: null } } },
@@ -284,7 +331,9 @@ describe('control API', () => {
     try {
       await producer.send({ topic, messages: [{ value: 'warm-up' }] });
       await axios.post(`${broker.controlUrl}/faults`, { api: 'Produce', count: 2, errorCode: 6 });
-      expect((await axios.get(`${broker.controlUrl}/faults`)).data).toEqual([expect.objectContaining({ api: 'Produce', count: 2 })]);
+      expect((await axios.get(`${broker.controlUrl}/faults`)).data).toEqual([
+        expect.objectContaining({ api: 'Produce', count: 2 }),
+      ]);
       const [result] = await producer.send({ topic, messages: [{ value: 'after-faults' }] });
       expect(result!.baseOffset).toBe('1');
       expect((await axios.get(`${broker.controlUrl}/faults`)).data).toEqual([]);
@@ -293,7 +342,9 @@ describe('control API', () => {
       await noRetry.connect();
       await expect(noRetry.send({ topic, messages: [{ value: 'x' }] })).rejects.toThrow();
       await noRetry.disconnect();
-      await expect(axios.post(`${broker.controlUrl}/faults`, { api: 'Nope', count: 1, errorCode: 1 })).rejects.toMatchObject({
+      await expect(
+        axios.post(`${broker.controlUrl}/faults`, { api: 'Nope', count: 1, errorCode: 1 }),
+      ).rejects.toMatchObject({
         response: { status: 400 },
       });
     } finally {

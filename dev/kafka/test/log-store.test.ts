@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogStore } from '../src/log/log-store.ts';
@@ -41,7 +49,13 @@ describe('PartitionLog', () => {
     expect(log.append([second]).baseOffset).toBe(3);
     expect(log.highWatermark).toBe(5);
     const read = log.read(0, 1_000_000);
-    expect(await values(read.chunks)).toEqual(['0:a-value-0', '1:a-value-1', '2:a-value-2', '3:b-value-0', '4:b-value-1']);
+    expect(await values(read.chunks)).toEqual([
+      '0:a-value-0',
+      '1:a-value-1',
+      '2:a-value-2',
+      '3:b-value-0',
+      '4:b-value-1',
+    ]);
     const stored = Buffer.concat(read.chunks).subarray(first.length);
     // everything after the base offset is byte-identical to what the client sent
     expect(stored.subarray(8).equals(secondBytes.subarray(8))).toBe(true);
@@ -52,7 +66,11 @@ describe('PartitionLog', () => {
     const log = PartitionLog.inMemory();
     log.append([await batchOf(3, 'a')]);
     log.append([await batchOf(3, 'b')]);
-    expect(await values(log.read(3, 1_000_000).chunks)).toEqual(['3:b-value-0', '4:b-value-1', '5:b-value-2']);
+    expect(await values(log.read(3, 1_000_000).chunks)).toEqual([
+      '3:b-value-0',
+      '4:b-value-1',
+      '5:b-value-2',
+    ]);
     // an offset inside a batch returns that whole batch; the client drops the records below its offset
     expect((await values(log.read(4, 1_000_000).chunks))[0]).toBe('3:b-value-0');
   });
@@ -142,7 +160,7 @@ describe('LogStore on disk', () => {
       'a tail whose CRC does not match',
       (path: string, good: number) => {
         const bytes = readFileSync(path);
-        bytes[bytes.length - 3] ^= 0xff;
+        bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 0xff, bytes.length - 3);
         writeFileSync(path, bytes);
         expect(bytes.length).toBeGreaterThan(good);
       },

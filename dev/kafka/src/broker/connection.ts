@@ -70,11 +70,10 @@ export class Connection {
   private async handle(frame: Buffer): Promise<void> {
     const r = new Reader(frame);
     let apiKey = -1;
-    let correlationId = 0;
     try {
       apiKey = r.int16();
       const version = r.int16();
-      correlationId = r.int32();
+      const correlationId = r.int32();
       const clientId = r.nullableString() ?? '';
       const range = versionRange(apiKey);
       if (!range || version < range.minVersion || version > range.maxVersion) {
@@ -104,7 +103,11 @@ export class Connection {
       this.send(correlationId, w);
     } catch (e) {
       if (e instanceof ProtocolError) {
-        this.deps.log({ msg: 'malformed request, closing connection', api: apiName(apiKey), error: e.message });
+        this.deps.log({
+          msg: 'malformed request, closing connection',
+          api: apiName(apiKey),
+          error: e.message,
+        });
       } else {
         this.deps.log({ msg: 'request failed, closing connection', api: apiName(apiKey), error: String(e) });
       }
@@ -117,7 +120,10 @@ export class Connection {
    * supported ranges, so clients that start with a newer (flexible) ApiVersions retry with one we speak.
    */
   private unsupported(apiKey: number, version: number, correlationId: number, clientId: string): void {
-    this.deps.log({ msg: 'unsupported request', api: apiName(apiKey), version, clientId });
+    // a newer ApiVersions is ordinary negotiation (librdkafka starts with v3), not worth a log line
+    if (apiKey !== ApiKey.ApiVersions) {
+      this.deps.log({ msg: 'unsupported request', api: apiName(apiKey), version, clientId });
+    }
     const w = new Writer();
     if (apiKey === ApiKey.ApiVersions) {
       encodeApiVersionsBody(w, 0, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: SUPPORTED_VERSIONS });

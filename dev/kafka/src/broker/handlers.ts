@@ -116,7 +116,13 @@ export function brokerApis(parts: BrokerParts): Map<number, AnyApi> {
         return {
           name: t.name,
           partitions: t.partitions.map((p) => {
-            const result = { partition: p.partition, errorCode: topicError, baseOffset: -1, logAppendTime: -1, logStartOffset: -1 };
+            const result = {
+              partition: p.partition,
+              errorCode: topicError,
+              baseOffset: -1,
+              logAppendTime: -1,
+              logStartOffset: -1,
+            };
             if (topicError !== ErrorCode.NONE) return result;
             const log = store.partition(t.name, p.partition);
             if (!log) return { ...result, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
@@ -192,7 +198,8 @@ export function brokerApis(parts: BrokerParts): Map<number, AnyApi> {
     }
   };
 
-  const topicExists = (topic: string, partition: number): boolean => store.partition(topic, partition) !== undefined;
+  const topicExists = (topic: string, partition: number): boolean =>
+    store.partition(topic, partition) !== undefined;
 
   const apis = [
     api(apiVersionsCodec, () => ({ errorCode: ErrorCode.NONE, apiKeys: SUPPORTED_VERSIONS })),
@@ -205,13 +212,28 @@ export function brokerApis(parts: BrokerParts): Map<number, AnyApi> {
         partitions: t.partitions.map((p) => {
           const log = store.partition(t.name, p.partition);
           if (!log) {
-            return { partition: p.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1 };
+            return {
+              partition: p.partition,
+              errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+              timestamp: -1,
+              offset: -1,
+            };
           }
           if (p.timestamp === LATEST_TIMESTAMP) {
-            return { partition: p.partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.highWatermark };
+            return {
+              partition: p.partition,
+              errorCode: ErrorCode.NONE,
+              timestamp: -1,
+              offset: log.highWatermark,
+            };
           }
           if (p.timestamp === EARLIEST_TIMESTAMP) {
-            return { partition: p.partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset };
+            return {
+              partition: p.partition,
+              errorCode: ErrorCode.NONE,
+              timestamp: -1,
+              offset: log.logStartOffset,
+            };
           }
           const found = log.offsetForTimestamp(p.timestamp);
           return {
@@ -238,12 +260,19 @@ export function brokerApis(parts: BrokerParts): Map<number, AnyApi> {
           );
         }
         const count = partitions === -1 ? settings.defaultPartitions : partitions;
-        if (count < 1) return result(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
-        if (store.topic(t.name)) return result(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`);
+        if (count < 1)
+          return result(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+        if (store.topic(t.name))
+          return result(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`);
         if (req.validateOnly) return result(ErrorCode.NONE);
-        const configs = Object.fromEntries(t.configs.flatMap((c) => (c.value === null ? [] : [[c.name, c.value]])));
+        const configs = Object.fromEntries(
+          t.configs.flatMap((c) => (c.value === null ? [] : [[c.name, c.value]])),
+        );
         const code = store.createTopic(t.name, count, configs);
-        return result(code, code === ErrorCode.INVALID_TOPIC_EXCEPTION ? `Topic name '${t.name}' is illegal.` : null);
+        return result(
+          code,
+          code === ErrorCode.INVALID_TOPIC_EXCEPTION ? `Topic name '${t.name}' is illegal.` : null,
+        );
       }),
     })),
     api(deleteTopicsCodec, async (req) => {

@@ -6,11 +6,7 @@ import type { ApiCodec } from './types.ts';
 export type ApiVersionsRequest = Record<string, never>;
 export type ApiVersionsResponse = { errorCode: number; apiKeys: readonly VersionRange[] };
 
-export function encodeApiVersionsBody(
-  w: Writer,
-  version: number,
-  resp: ApiVersionsResponse,
-): void {
+export function encodeApiVersionsBody(w: Writer, version: number, resp: ApiVersionsResponse): void {
   w.int16(resp.errorCode);
   w.array(resp.apiKeys, (w, k) => w.int16(k.apiKey).int16(k.minVersion).int16(k.maxVersion));
   if (version >= 1) w.int32(0);

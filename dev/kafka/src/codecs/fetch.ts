@@ -17,7 +17,10 @@ export type FetchPartitionResult = {
   /** Whole stored batches, written back to back. */
   records: Buffer[];
 };
-export type FetchResponse = { errorCode: number; topics: { name: string; partitions: FetchPartitionResult[] }[] };
+export type FetchResponse = {
+  errorCode: number;
+  topics: { name: string; partitions: FetchPartitionResult[] }[];
+};
 
 export const fetchCodec: ApiCodec<FetchRequest, FetchResponse> = {
   apiKey: ApiKey.Fetch,

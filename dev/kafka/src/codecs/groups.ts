@@ -56,7 +56,15 @@ export const joinGroupCodec: ApiCodec<JoinGroupRequest, JoinGroupResponse> = {
     const groupInstanceId = version >= 5 ? r.nullableString() : null;
     const protocolType = r.string();
     const protocols = r.array((r) => ({ name: r.string(), metadata: Buffer.from(r.bytes()) }));
-    return { groupId, sessionTimeoutMs, rebalanceTimeoutMs, memberId, groupInstanceId, protocolType, protocols };
+    return {
+      groupId,
+      sessionTimeoutMs,
+      rebalanceTimeoutMs,
+      memberId,
+      groupInstanceId,
+      protocolType,
+      protocols,
+    };
   },
   encode(w, version, resp) {
     if (version >= 2) w.int32(0);

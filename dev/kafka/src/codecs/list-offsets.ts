@@ -8,7 +8,12 @@ export type ListOffsetsRequest = {
   isolationLevel: number;
   topics: { name: string; partitions: { partition: number; timestamp: number }[] }[];
 };
-export type ListOffsetsPartitionResult = { partition: number; errorCode: number; timestamp: number; offset: number };
+export type ListOffsetsPartitionResult = {
+  partition: number;
+  errorCode: number;
+  timestamp: number;
+  offset: number;
+};
 export type ListOffsetsResponse = { topics: { name: string; partitions: ListOffsetsPartitionResult[] }[] };
 
 export const listOffsetsCodec: ApiCodec<ListOffsetsRequest, ListOffsetsResponse> = {
@@ -26,13 +31,20 @@ export const listOffsetsCodec: ApiCodec<ListOffsetsRequest, ListOffsetsResponse>
     if (version >= 2) w.int32(0);
     w.array(resp.topics, (w, t) => {
       w.string(t.name);
-      w.array(t.partitions, (w, p) => w.int32(p.partition).int16(p.errorCode).int64(p.timestamp).int64(p.offset));
+      w.array(t.partitions, (w, p) =>
+        w.int32(p.partition).int16(p.errorCode).int64(p.timestamp).int64(p.offset),
+      );
     });
   },
   errorResponse: (req, code) => ({
     topics: req.topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode: code, timestamp: -1, offset: -1 })),
+      partitions: t.partitions.map((p) => ({
+        partition: p.partition,
+        errorCode: code,
+        timestamp: -1,
+        offset: -1,
+      })),
     })),
   }),
 };

@@ -40,7 +40,10 @@ export const offsetCommitCodec: ApiCodec<OffsetCommitRequest, OffsetCommitRespon
 
 export type OffsetFetchRequest = { groupId: string; topics: { name: string; partitions: number[] }[] | null };
 export type FetchedOffset = { partition: number; offset: number; metadata: string | null; errorCode: number };
-export type OffsetFetchResponse = { errorCode: number; topics: { name: string; partitions: FetchedOffset[] }[] };
+export type OffsetFetchResponse = {
+  errorCode: number;
+  topics: { name: string; partitions: FetchedOffset[] }[];
+};
 
 export const offsetFetchCodec: ApiCodec<OffsetFetchRequest, OffsetFetchResponse> = {
   apiKey: ApiKey.OffsetFetch,

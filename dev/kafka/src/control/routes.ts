@@ -25,11 +25,14 @@ function badRequest(message: string): HttpError {
 
 function parseFault(body: unknown) {
   const b = (body ?? {}) as FaultBody;
-  const apiKey = typeof b.api === 'number' ? b.api : typeof b.api === 'string' ? apiKeyByName(b.api) : undefined;
+  const apiKey =
+    typeof b.api === 'number' ? b.api : typeof b.api === 'string' ? apiKeyByName(b.api) : undefined;
   if (apiKey === undefined || !versionRange(apiKey)) throw badRequest(`unknown api ${String(b.api)}`);
   const count = b.count === undefined ? 1 : b.count;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw badRequest('count must be >= 1');
-  if (b.errorCode !== undefined && typeof b.errorCode !== 'number') throw badRequest('errorCode must be a number');
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
+    throw badRequest('count must be >= 1');
+  if (b.errorCode !== undefined && typeof b.errorCode !== 'number')
+    throw badRequest('errorCode must be a number');
   if (b.delayMs !== undefined && typeof b.delayMs !== 'number') throw badRequest('delayMs must be a number');
   if (b.errorCode === undefined && b.delayMs === undefined) throw badRequest('give errorCode and/or delayMs');
   return { apiKey, count, errorCode: b.errorCode, delayMs: b.delayMs };
@@ -85,7 +88,9 @@ export function controlRoutes(deps: ControlDeps): Route {
       case 'GET /offsets':
         return {
           status: 200,
-          body: Object.fromEntries(deps.offsets.groupIds().map((g) => [g, committedOffsets(deps.offsets, g)])),
+          body: Object.fromEntries(
+            deps.offsets.groupIds().map((g) => [g, committedOffsets(deps.offsets, g)]),
+          ),
         };
       default:
         return null;

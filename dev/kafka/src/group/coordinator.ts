@@ -118,7 +118,8 @@ export class GroupCoordinator {
 
   join(req: JoinGroupRequest, client: ClientInfo): Promise<JoinGroupResponse> {
     if (!req.groupId) return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, req.memberId));
-    if (req.sessionTimeoutMs <= 0) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId));
+    if (req.sessionTimeoutMs <= 0)
+      return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId));
     let group = this.groups.get(req.groupId);
     if (!group) {
       if (req.memberId !== '') return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
@@ -136,7 +137,8 @@ export class GroupCoordinator {
       }
       return this.addMemberAndRebalance(group, memberId, req, client);
     }
-    if (group.pending.delete(req.memberId)) return this.addMemberAndRebalance(group, req.memberId, req, client);
+    if (group.pending.delete(req.memberId))
+      return this.addMemberAndRebalance(group, req.memberId, req, client);
     const member = group.members.get(req.memberId);
     if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
     switch (group.state) {
@@ -211,7 +213,11 @@ export class GroupCoordinator {
     return this.park(group, member);
   }
 
-  private updateMemberAndPark(group: Group, member: Member, req: JoinGroupRequest): Promise<JoinGroupResponse> {
+  private updateMemberAndPark(
+    group: Group,
+    member: Member,
+    req: JoinGroupRequest,
+  ): Promise<JoinGroupResponse> {
     member.protocols = req.protocols;
     member.sessionTimeoutMs = req.sessionTimeoutMs;
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
@@ -260,7 +266,8 @@ export class GroupCoordinator {
     if (group.state !== 'PreparingRebalance' || this.closed) return;
     const now = this.timers.now();
     if (now < group.initialDelayUntil) return;
-    const allJoined = [...group.members.values()].every((m) => m.awaitingJoin !== null) && group.pending.size === 0;
+    const allJoined =
+      [...group.members.values()].every((m) => m.awaitingJoin !== null) && group.pending.size === 0;
     if (allJoined || now >= group.rebalanceDeadline) this.completeJoin(group);
     else if (!group.timer) this.armRebalanceTimer(group);
   }
@@ -453,7 +460,10 @@ export class GroupCoordinator {
     return ErrorCode.NONE;
   }
 
-  async commit(req: OffsetCommitRequest, accepted: (topic: string, partition: number) => boolean): Promise<number> {
+  async commit(
+    req: OffsetCommitRequest,
+    accepted: (topic: string, partition: number) => boolean,
+  ): Promise<number> {
     const code = this.checkCommit(req);
     if (code !== ErrorCode.NONE) return code;
     const entries = req.topics.flatMap((t) =>
@@ -468,7 +478,10 @@ export class GroupCoordinator {
   fetchOffsets(req: OffsetFetchRequest): OffsetFetchResponse {
     const wanted =
       req.topics ??
-      [...this.offsets.all(req.groupId)].map(([name, partitions]) => ({ name, partitions: [...partitions.keys()] }));
+      [...this.offsets.all(req.groupId)].map(([name, partitions]) => ({
+        name,
+        partitions: [...partitions.keys()],
+      }));
     return {
       errorCode: ErrorCode.NONE,
       topics: wanted.map((t) => ({
@@ -553,5 +566,7 @@ function joinError(errorCode: number, memberId: string): JoinGroupResponse {
 }
 
 function sameProtocols(a: readonly JoinGroupProtocol[], b: readonly JoinGroupProtocol[]): boolean {
-  return a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.metadata.equals(b[i]!.metadata));
+  return (
+    a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.metadata.equals(b[i]!.metadata))
+  );
 }

@@ -54,7 +54,8 @@ export class OffsetStore {
     } else if ('deleteGroup' in line) {
       this.groups.delete(line.deleteGroup);
     } else {
-      for (const [topic, partition, offset, metadata] of line.o) this.set(line.g, topic, partition, { offset, metadata });
+      for (const [topic, partition, offset, metadata] of line.o)
+        this.set(line.g, topic, partition, { offset, metadata });
     }
   }
 
@@ -86,7 +87,8 @@ export class OffsetStore {
 
   /** Stores the offsets; resolves once they are durable. */
   commit(group: string, entries: readonly OffsetCommitEntry[]): Promise<void> {
-    for (const e of entries) this.set(group, e.topic, e.partition, { offset: e.offset, metadata: e.metadata });
+    for (const e of entries)
+      this.set(group, e.topic, e.partition, { offset: e.offset, metadata: e.metadata });
     return this.journal({ g: group, o: entries.map((e) => [e.topic, e.partition, e.offset, e.metadata]) });
   }
 
@@ -113,4 +115,3 @@ export class OffsetStore {
     return this.journal({ deleteGroup: group });
   }
 }
-

@@ -72,7 +72,10 @@ export function createJsonServer(routes: Route[], onError: (e: unknown) => void)
         }
       }
       const text = JSON.stringify(reply.body);
-      res.writeHead(reply.status, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
+      res.writeHead(reply.status, {
+        'content-type': CONTENT_TYPE,
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     })();
   });

@@ -74,7 +74,12 @@ export class LogStore {
         mkdirSync(partitionDir, { recursive: true });
         const { log, report } = PartitionLog.open(join(partitionDir, SEGMENT_NAME));
         if (report.truncatedBytes > 0) {
-          this.log({ msg: 'truncated torn log tail', topic: config.name, partition: p, bytes: report.truncatedBytes });
+          this.log({
+            msg: 'truncated torn log tail',
+            topic: config.name,
+            partition: p,
+            bytes: report.truncatedBytes,
+          });
         }
         logs.push(log);
       }

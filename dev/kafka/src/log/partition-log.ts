@@ -47,7 +47,10 @@ export class PartitionLog {
     const scanned = scanSegment(path);
     const log = new PartitionLog(new FileSegment(path, scanned.validLength));
     for (const b of scanned.batches) log.index(b.header, b.position);
-    return { log, report: { batches: scanned.batches.length, truncatedBytes: scanned.fileLength - scanned.validLength } };
+    return {
+      log,
+      report: { batches: scanned.batches.length, truncatedBytes: scanned.fileLength - scanned.validLength },
+    };
   }
 
   get logEndOffset(): number {
@@ -81,7 +84,12 @@ export class PartitionLog {
       const header = readBatchHeader(batch);
       const lastSeq = lastSequence(header.baseSequence, header.lastOffsetDelta);
       if (header.producerId >= 0) {
-        const check = this.producers.check(header.producerId, header.producerEpoch, header.baseSequence, lastSeq);
+        const check = this.producers.check(
+          header.producerId,
+          header.producerEpoch,
+          header.baseSequence,
+          lastSeq,
+        );
         if (check.kind === 'error') return { errorCode: check.errorCode, baseOffset: -1, appended };
         if (check.kind === 'duplicate') {
           if (firstOffset < 0) firstOffset = check.baseOffset;
@@ -110,7 +118,13 @@ export class PartitionLog {
     this.end = lastOffset + 1;
     if (header.producerId >= 0) {
       const lastSeq = lastSequence(header.baseSequence, header.lastOffsetDelta);
-      this.producers.record(header.producerId, header.producerEpoch, header.baseSequence, lastSeq, header.baseOffset);
+      this.producers.record(
+        header.producerId,
+        header.producerEpoch,
+        header.baseSequence,
+        lastSeq,
+        header.baseOffset,
+      );
     }
   }
 

@@ -9,9 +9,7 @@ type ProducerBatch = { firstSeq: number; lastSeq: number; baseOffset: number };
 type ProducerEntry = { epoch: number; batches: ProducerBatch[] };
 
 export type SequenceCheck =
-  | { kind: 'append' }
-  | { kind: 'duplicate'; baseOffset: number }
-  | { kind: 'error'; errorCode: number };
+  { kind: 'append' } | { kind: 'duplicate'; baseOffset: number } | { kind: 'error'; errorCode: number };
 
 export function lastSequence(firstSeq: number, lastOffsetDelta: number): number {
   const last = firstSeq + lastOffsetDelta;
@@ -30,7 +28,9 @@ export class ProducerState {
     if (!entry) return { kind: 'append' };
     if (epoch < entry.epoch) return { kind: 'error', errorCode: ErrorCode.INVALID_PRODUCER_EPOCH };
     if (epoch > entry.epoch) {
-      return firstSeq === 0 ? { kind: 'append' } : { kind: 'error', errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER };
+      return firstSeq === 0
+        ? { kind: 'append' }
+        : { kind: 'error', errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER };
     }
     const same = entry.batches.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq);
     if (same) return { kind: 'duplicate', baseOffset: same.baseOffset };

@@ -11,7 +11,8 @@ export class Reader {
   }
 
   private need(n: number): void {
-    if (this.offset + n > this.buf.length) throw new ProtocolError(`truncated request at byte ${this.offset}`);
+    if (this.offset + n > this.buf.length)
+      throw new ProtocolError(`truncated request at byte ${this.offset}`);
   }
 
   remaining(): number {

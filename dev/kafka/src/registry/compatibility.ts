@@ -42,7 +42,11 @@ function canRead(reader: avro.Type, writer: avro.Type): boolean {
  * Whether `candidate` may follow `previous` (oldest first) under `level`. Non-transitive levels only look at
  * the latest previous schema.
  */
-export function isCompatible(level: CompatibilityLevel, candidate: avro.Type, previous: readonly avro.Type[]): boolean {
+export function isCompatible(
+  level: CompatibilityLevel,
+  candidate: avro.Type,
+  previous: readonly avro.Type[],
+): boolean {
   if (level === 'NONE' || previous.length === 0) return true;
   const against = level.endsWith('_TRANSITIVE') ? previous : previous.slice(-1);
   const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');

@@ -22,7 +22,11 @@ function compatibilityBody(req: JsonRequest): CompatibilityLevel {
   const level = (req.body as { compatibility?: unknown } | undefined)?.compatibility;
   const upper = typeof level === 'string' ? level.toUpperCase() : level;
   if (!isCompatibilityLevel(upper)) {
-    throw new RegistryError(422, 42203, 'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive');
+    throw new RegistryError(
+      422,
+      42203,
+      'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive',
+    );
   }
   return upper;
 }
@@ -33,7 +37,9 @@ export function registryRoutes(store: SchemaStore): Route {
     let m: Record<string, string> | null;
     if (method === 'GET' && (m = match('/schemas/ids/{id}', path))) {
       const s = store.schemaById(Number(m.id));
-      return ok(s.schemaType === 'AVRO' ? { schema: s.schema } : { schema: s.schema, schemaType: s.schemaType });
+      return ok(
+        s.schemaType === 'AVRO' ? { schema: s.schema } : { schema: s.schema, schemaType: s.schemaType },
+      );
     }
     if (method === 'GET' && path === '/subjects') return ok(store.subjects());
     if (method === 'GET' && path === '/schemas/types') return ok(['AVRO']);
@@ -55,7 +61,8 @@ export function registryRoutes(store: SchemaStore): Route {
         const { schema, schemaType } = schemaBody(req);
         return ok(store.lookup(m.subject!, schema, schemaType));
       }
-      if (method === 'DELETE') return ok(store.deleteSubject(m.subject!, req.query.get('permanent') === 'true'));
+      if (method === 'DELETE')
+        return ok(store.deleteSubject(m.subject!, req.query.get('permanent') === 'true'));
     }
     if (path === '/config') {
       if (method === 'GET') return ok({ compatibilityLevel: store.globalCompatibility });
@@ -69,7 +76,8 @@ export function registryRoutes(store: SchemaStore): Route {
       if (method === 'GET') {
         const level = store.subjectCompatibility(m.subject!);
         if (level) return ok({ compatibilityLevel: level });
-        if (req.query.get('defaultToGlobal') === 'true') return ok({ compatibilityLevel: store.globalCompatibility });
+        if (req.query.get('defaultToGlobal') === 'true')
+          return ok({ compatibilityLevel: store.globalCompatibility });
         throw new RegistryError(
           404,
           40408,
@@ -92,7 +100,8 @@ export function registryRoutes(store: SchemaStore): Route {
     try {
       return handle(req);
     } catch (e) {
-      if (e instanceof RegistryError) throw new HttpError(e.status, { error_code: e.errorCode, message: e.message });
+      if (e instanceof RegistryError)
+        throw new HttpError(e.status, { error_code: e.errorCode, message: e.message });
       throw e;
     }
   };

@@ -95,7 +95,10 @@ export class SchemaStore {
     return this.liveVersions(subject).map((v) => v.version);
   }
 
-  version(subject: string, version: string): { subject: string; version: number; id: number; schema: string } {
+  version(
+    subject: string,
+    version: string,
+  ): { subject: string; version: number; id: number; schema: string } {
     const versions = this.liveVersions(subject);
     let found: SubjectVersion | undefined;
     if (version === 'latest' || version === '-1') found = versions[versions.length - 1];
@@ -196,7 +199,11 @@ export class SchemaStore {
 
 function parseChecked(schema: unknown, schemaType: string) {
   if (schemaType !== 'AVRO') {
-    throw new RegistryError(422, 42201, `Unsupported schema type ${schemaType}: this registry serves Avro only`);
+    throw new RegistryError(
+      422,
+      42201,
+      `Unsupported schema type ${schemaType}: this registry serves Avro only`,
+    );
   }
   if (typeof schema !== 'string') throw new RegistryError(422, 42201, 'Empty schema');
   try {

@@ -50,11 +50,18 @@ export async function startBrokerProcess(options: BrokerProcessOptions): Promise
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<{ bootstrap: string; registryUrl: string; controlUrl: string }>(
     (resolve, reject) => {
-      child.once('exit', (code, signal) => reject(new Error(`broker exited before ready (${code ?? signal})`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`broker exited before ready (${code ?? signal})`)),
+      );
       lines.on('line', (line) => {
         options.onLog?.(line);
         try {
-          const parsed = JSON.parse(line) as { msg?: string; bootstrap: string; registryUrl: string; controlUrl: string };
+          const parsed = JSON.parse(line) as {
+            msg?: string;
+            bootstrap: string;
+            registryUrl: string;
+            controlUrl: string;
+          };
           if (parsed.msg === 'ready') resolve(parsed);
         } catch {
           // not a JSON log line

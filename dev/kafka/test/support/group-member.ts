@@ -6,10 +6,15 @@ import kafkajs from 'kafkajs';
 const { Kafka, logLevel } = kafkajs;
 const [brokers = '', topic = '', groupId = '', name = ''] = process.argv.slice(2);
 
-type ToParent = { type: 'ready' } | { type: 'message'; member: string; partition: number; offset: string; value: string } | { type: 'stopped' };
+type ToParent =
+  | { type: 'ready' }
+  | { type: 'message'; member: string; partition: number; offset: string; value: string }
+  | { type: 'stopped' };
 
 function tell(message: ToParent): Promise<void> {
-  return new Promise((resolve, reject) => process.send!(message, (err: Error | null) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.send!(message, (err: Error | null) => (err ? reject(err) : resolve())),
+  );
 }
 
 const kafka = new Kafka({ brokers: brokers.split(','), clientId: name, logLevel: logLevel.NOTHING });
@@ -25,7 +30,13 @@ await consumer.connect();
 await consumer.subscribe({ topic, fromBeginning: true });
 await consumer.run({
   eachMessage: async ({ partition, message }) => {
-    await tell({ type: 'message', member: name, partition, offset: message.offset, value: message.value!.toString() });
+    await tell({
+      type: 'message',
+      member: name,
+      partition,
+      offset: message.offset,
+      value: message.value!.toString(),
+    });
   },
 });
 await tell({ type: 'ready' });

@@ -30,7 +30,11 @@ export const FAST_CONSUMER: Omit<ConsumerConfig, 'groupId'> = {
   retry: { initialRetryTime: 50, retries: 8 },
 };
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -7,10 +7,17 @@ const require = createRequire(import.meta.url);
 type KafkajsEncoder = { buffer: Buffer };
 type KafkajsRequest = { apiKey: number; apiVersion: number; encode(): Promise<KafkajsEncoder> };
 type RequestFactory = (args: Record<string, unknown>) => KafkajsRequest;
-type ResponseModule = { decode(data: Buffer): Promise<Record<string, unknown>>; parse(data: unknown): Promise<unknown> };
+type ResponseModule = {
+  decode(data: Buffer): Promise<Record<string, unknown>>;
+  parse(data: unknown): Promise<unknown>;
+};
 
 /** The request body kafkajs sends for `api` at `version`. */
-export async function kafkajsRequestBody(api: string, version: number, args: Record<string, unknown>): Promise<Buffer> {
+export async function kafkajsRequestBody(
+  api: string,
+  version: number,
+  args: Record<string, unknown>,
+): Promise<Buffer> {
   const factory = require(`kafkajs/src/protocol/requests/${api}/v${version}/request.js`) as RequestFactory;
   return (await factory(args).encode()).buffer;
 }
@@ -70,7 +77,9 @@ export async function recordBatch(records: RecordInput[], options: BatchOptions 
   return batch.buffer;
 }
 
-const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (decoder: unknown) => Promise<{
+const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
+  decoder: unknown,
+) => Promise<{
   firstOffset: string;
   records: { offset: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer> }[];
 }>;

@@ -21,9 +21,7 @@ export class ManualTimers implements Timers {
   advance(ms: number): void {
     const target = this.time + ms;
     for (;;) {
-      const due = this.scheduled
-        .filter((s) => !s.cancelled && s.at <= target)
-        .sort((a, b) => a.at - b.at)[0];
+      const due = this.scheduled.filter((s) => !s.cancelled && s.at <= target).sort((a, b) => a.at - b.at)[0];
       if (!due) break;
       this.time = due.at;
       due.cancelled = true;

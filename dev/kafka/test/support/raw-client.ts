@@ -31,7 +31,11 @@ export class RawClient {
   }
 
   /** Sends a request with header v1; resolves with the response body, or never for acks=0 produce. */
-  request(apiKey: number, version: number, body: Buffer): { correlationId: number; response: Promise<Buffer> } {
+  request(
+    apiKey: number,
+    version: number,
+    body: Buffer,
+  ): { correlationId: number; response: Promise<Buffer> } {
     const correlationId = ++this.correlation;
     const clientId = Buffer.from('raw');
     const head = Buffer.alloc(14 + clientId.length);
