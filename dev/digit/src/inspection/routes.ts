@@ -69,6 +69,16 @@ export function registerInspection(
 ): void {
   app.get('/_sim/counts', async () => countEntities(state));
   app.get('/_sim/duplicates', async () => findDuplicates(state));
+  app.get('/_sim/process', async () => {
+    const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    return {
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      cpuMicros: cpu.user + cpu.system,
+      uptimeSeconds: process.uptime(),
+    };
+  });
   app.get('/_sim/calls', async () => counters.report());
   app.post('/_sim/calls/reset', async () => {
     counters.reset();
