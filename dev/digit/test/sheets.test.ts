@@ -5,6 +5,9 @@ import {
   FacilityColumn,
   PHONE_PATTERN,
   TargetColumn,
+  readFacilitySheet,
+  readTargetSheet,
+  readUserSheet,
   USER_ROLES,
   USER_SHEET,
   UserColumn,
@@ -190,6 +193,48 @@ describe('campaign sheet generator', () => {
         expect(defect.defect === 'missingTarget' ? value === null : value === 0).toBe(true);
       }
     }
+  });
+
+  it("passes the pipeline's own sheet readers when clean, and fails them where defects were planted", async () => {
+    const context = {
+      boundaries: {
+        codes: new Set(sim.hierarchy.byCode.keys()),
+        leafCodes: new Set(sim.hierarchy.codesByType.get('LOCALITY')),
+      },
+      boundaryTypes: sim.hierarchy.levels.map((l) => l.boundaryType),
+      targetColumns: llin().targetColumns,
+    };
+    const clean = await generateCampaignSheets({
+      hierarchy: sim.hierarchy,
+      projectType: llin(),
+      facilities: 30,
+      users: 30,
+    });
+    for (const summary of [
+      await readFacilitySheet(clean.facility, context),
+      await readUserSheet(clean.user, context),
+      await readTargetSheet(clean.target, context),
+    ]) {
+      expect(summary.errors).toEqual([]);
+      expect(summary.validRowCount).toBe(summary.rowCount);
+    }
+    const bad = await generateCampaignSheets({
+      hierarchy: sim.hierarchy,
+      projectType: llin(),
+      facilities: 30,
+      users: 30,
+      defects: { facility: { invalidType: 2 }, user: { invalidPhone: 1 }, target: { missingTarget: 1 } },
+    });
+    const facilities = await readFacilitySheet(bad.facility, context);
+    expect(facilities.invalidRowCount).toBe(2);
+    expect(facilities.errors.map((e) => e.row).sort()).toEqual(
+      bad.defects
+        .filter((d) => d.resource === 'facility')
+        .map((d) => d.row)
+        .sort(),
+    );
+    expect((await readUserSheet(bad.user, context)).invalidRowCount).toBe(1);
+    expect((await readTargetSheet(bad.target, context)).invalidRowCount).toBe(1);
   });
 
   it('uploads the workbooks to the filestore and returns the resources', async () => {
