@@ -45,3 +45,11 @@ export function cellNumber(value: CellScalar): number | undefined {
   if (typeof value === 'number') return value;
   return NUMBER_TEXT.test(value) ? Number(value) : undefined;
 }
+
+/**
+ * A copy of the text that does not keep alive the larger string it was cut from. Cell texts are slices of
+ * the XML the reader parsed; a key kept for the whole sheet (a phone, a boundary code) must not pin that.
+ */
+export function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}

@@ -1,6 +1,6 @@
 // Checks of single cells. Each returns the parsed value, or undefined after reporting why the cell is
 // wrong. A column missing from the sheet was reported once already, so its cells only mark the row.
-import { cellNumber, cellText } from './cell.ts';
+import { cellNumber, cellText, detached } from './cell.ts';
 import { SheetErrorCode, formatCount, listing, quoted } from './errors.ts';
 import type { RowCells } from './sheet-reading.ts';
 
@@ -141,6 +141,6 @@ export function checkUnique(
   if (value === undefined) return;
   const key = value.toLowerCase();
   const earlier = seen.get(key);
-  if (earlier === undefined) seen.set(key, cells.number);
+  if (earlier === undefined) seen.set(detached(key), cells.number);
   else cells.report(column, code, `${what} ${quoted(value)} is already used in row ${earlier}`);
 }

@@ -49,20 +49,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-/**
- * The value to write for a value read. Rich text becomes its plain text (the streaming reader keeps
- * only the last run of inline rich text), and a formula without its text (a shared formula's copies) its
- * result.
- */
+/** The value to write for a value read: rich text becomes its plain text, as the readers see it. */
 function copyOf(value: unknown): unknown {
-  if (!isRecord(value)) return value;
-  if (Array.isArray(value.richText)) {
-    return value.richText
-      .map((run: unknown) => (isRecord(run) && typeof run.text === 'string' ? run.text : ''))
-      .join('');
-  }
-  if ('sharedFormula' in value || ('formula' in value && !value.formula)) return value.result;
-  return value;
+  if (!isRecord(value) || !Array.isArray(value.richText)) return value;
+  return value.richText
+    .map((run: unknown) => (isRecord(run) && typeof run.text === 'string' ? run.text : ''))
+    .join('');
 }
 
 const ROWS_PER_TURN = 1_000;
@@ -121,7 +113,8 @@ async function copySheet(
 
 /**
  * Writes a copy of the workbook with #status# and #errorDetails# filled in for each data row of the
- * sheets named in `outcomes`; other sheets are copied as they are. Values are copied, styles are not.
+ * sheets named in `outcomes`; other sheets are copied as they are. Values are copied (a formula as its
+ * result), styles are not.
  */
 export function writeProcessedSheet(input: SheetInput, outcomes: SheetOutcomes): Promise<Buffer>;
 export function writeProcessedSheet(

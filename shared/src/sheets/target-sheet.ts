@@ -1,5 +1,6 @@
 // Reads and checks the target workbook of a campaign: one or more sheets of lowest-level boundaries with
 // their targets, which together must cover every lowest-level boundary of the campaign exactly once.
+import { detached } from './cell.ts';
 import type { SheetValidationContext } from './context.ts';
 import { SheetErrorCode, quoted, sheetError } from './errors.ts';
 import type { ErrorCollector } from './errors.ts';
@@ -20,16 +21,36 @@ export interface TargetRow {
 
 type TargetContext = Pick<SheetValidationContext, 'boundaries' | 'targetColumns'>;
 
-interface RowPlace {
-  sheet: string;
-  row: number;
+/**
+ * Where each boundary's row was found, kept compact for 100,000 boundaries: one number per boundary,
+ * sheet index × MAX_ROWS + row.
+ */
+class RowPlaces {
+  static readonly MAX_ROWS = 1_048_576;
+  readonly #sheets: string[] = [];
+  readonly #places = new Map<string, number>();
+
+  startSheet(name: string): void {
+    this.#sheets.push(name);
+  }
+
+  has(code: string): boolean {
+    return this.#places.has(code);
+  }
+
+  get(code: string): { sheet: string; row: number } | undefined {
+    const place = this.#places.get(code);
+    if (place === undefined) return undefined;
+    const sheet = this.#sheets[Math.floor(place / RowPlaces.MAX_ROWS)] ?? '';
+    return { sheet, row: place % RowPlaces.MAX_ROWS };
+  }
+
+  set(code: string, row: number): void {
+    this.#places.set(detached(code), (this.#sheets.length - 1) * RowPlaces.MAX_ROWS + row);
+  }
 }
 
-function checkBoundary(
-  cells: RowCells,
-  context: TargetContext,
-  placeOf: Map<string, RowPlace>,
-): string | undefined {
+function checkBoundary(cells: RowCells, context: TargetContext, placeOf: RowPlaces): string | undefined {
   const column = TargetColumn.boundaryCode;
   const code = requiredText(cells, column);
   if (code === undefined) return undefined;
@@ -58,7 +79,7 @@ function checkBoundary(
     );
     return undefined;
   }
-  placeOf.set(code, { sheet: cells.sheet, row: cells.number });
+  placeOf.set(code, cells.number);
   return code;
 }
 
@@ -79,7 +100,7 @@ function targetValues(cells: RowCells, context: TargetContext): Record<string, n
 async function readTargetRows(
   sheet: KeyedSheet,
   context: TargetContext,
-  placeOf: Map<string, RowPlace>,
+  placeOf: RowPlaces,
   errors: ErrorCollector,
   batcher: RowBatcher<TargetRow>,
 ): Promise<number> {
@@ -96,11 +117,7 @@ async function readTargetRows(
   return rowCount;
 }
 
-function reportMissingBoundaries(
-  context: TargetContext,
-  placeOf: Map<string, RowPlace>,
-  errors: ErrorCollector,
-): void {
+function reportMissingBoundaries(context: TargetContext, placeOf: RowPlaces, errors: ErrorCollector): void {
   for (const code of context.boundaries.leafCodes) {
     if (placeOf.has(code)) continue;
     const detail = `boundary ${quoted(code)} of the campaign has no row; every lowest-level boundary needs targets`;
@@ -120,7 +137,7 @@ export async function readTargetSheet(
 ): Promise<SheetReadSummary> {
   const errors = collectorFor(options);
   const batcher = new RowBatcher(options);
-  const placeOf = new Map<string, RowPlace>();
+  const placeOf = new RowPlaces();
   const requiredColumns = context.targetColumns
     .filter((column) => column.required)
     .map((column) => column.key);
@@ -131,6 +148,7 @@ export async function readTargetSheet(
       const sheet = await keyedSheet(raw);
       if (!sheet.columns.has(TargetColumn.boundaryCode)) continue;
       sheets.push(sheet.name);
+      placeOf.startSheet(sheet.name);
       checkColumns(sheet, requiredColumns, errors);
       rowCount += await readTargetRows(sheet, context, placeOf, errors, batcher);
     }

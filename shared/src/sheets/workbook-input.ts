@@ -5,11 +5,12 @@ import { Readable } from 'node:stream';
 
 import { cellText, normaliseCell } from './cell.ts';
 import { HEADER_KEY_ROW } from './format.ts';
+import { worksheetRows } from './worksheet-xml.ts';
 
 /** A workbook as bytes, a readable stream of its bytes, or a file path. */
 export type SheetInput = Readable | Buffer | Uint8Array | string;
 
-/** One row as read: `cells[c]` is the raw exceljs value of column number c (1-based, sparse). */
+/** One row as read: `cells[c]` is the value of column number c (1-based, sparse), as exceljs models values. */
 export interface RawRow {
   number: number;
   cells: readonly unknown[];
@@ -23,10 +24,17 @@ export interface RawSheet {
   rows: AsyncIterable<RawRow>;
 }
 
-// The parts of exceljs's streaming worksheet reader used here; its typings omit name and state.
-interface StreamedWorksheet extends AsyncIterable<ExcelJS.Row> {
+// What exceljs's workbook reader hands over for each worksheet (its typings omit these): the sheet's
+// name and visibility, and its XML as a stream of chunks.
+interface WorksheetEntry {
   name: string;
   state?: string;
+  iterator: AsyncIterable<Buffer | string>;
+}
+
+interface WorkbookEvent {
+  eventType: string;
+  value: unknown;
 }
 
 /** The workbook could not be read as xlsx at all (not a zip, truncated, or the source failed). */
@@ -82,11 +90,6 @@ function guardedStream(input: Readable | Buffer | Uint8Array): { stream: Readabl
   return { stream, failure: () => failure };
 }
 
-function rawRow(row: ExcelJS.Row): RawRow {
-  const values = row.values;
-  return { number: row.number, cells: Array.isArray(values) ? values : [] };
-}
-
 async function drain(iterator: AsyncIterator<unknown>): Promise<void> {
   let next = await iterator.next();
   while (!next.done) next = await iterator.next();
@@ -106,7 +109,11 @@ export async function* readRawSheets(input: SheetInput): AsyncGenerator<RawSheet
     worksheets: 'emit',
     entries: 'ignore',
   });
-  const sheets = (reader as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const events = reader.parse() as AsyncIterator<WorkbookEvent>;
+  // Shared strings are complete by the time a worksheet's rows are read (exceljs parks sheets stored
+  // before them in temporary files).
+  const sharedStrings = (): readonly unknown[] =>
+    (reader as { sharedStrings?: unknown[] }).sharedStrings ?? [];
   const unreadable = (error: unknown): UnreadableWorkbookError => {
     const cause = source.failure() ?? error;
     if (cause instanceof UnreadableWorkbookError) return cause;
@@ -123,16 +130,17 @@ export async function* readRawSheets(input: SheetInput): AsyncGenerator<RawSheet
     }
   };
   for (;;) {
-    const next = await step(() => sheets.next());
+    const next = await step(() => events.next());
     if (next.done) break;
-    const sheet = next.value as StreamedWorksheet;
-    const iterator = sheet[Symbol.asyncIterator]();
+    if (next.value.eventType !== 'worksheet') continue;
+    const entry = next.value.value as WorksheetEntry;
+    const iterator = worksheetRows(entry.iterator, sharedStrings());
     async function* rows(): AsyncGenerator<RawRow> {
       for (let row = await step(() => iterator.next()); !row.done; row = await step(() => iterator.next())) {
-        yield rawRow(row.value);
+        yield row.value;
       }
     }
-    yield { name: sheet.name, state: sheet.state ?? 'visible', rows: rows() };
+    yield { name: entry.name, state: entry.state ?? 'visible', rows: rows() };
     // The zip entry must be read to its end before the workbook reader can move on.
     await step(() => drain(iterator));
   }

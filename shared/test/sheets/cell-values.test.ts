@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { PassThrough, Readable } from 'node:stream';
 
 import { cellText, normaliseCell } from '../../src/sheets/cell.ts';
 import { readFacilitySheet } from '../../src/sheets/facility-sheet.ts';
@@ -55,6 +56,25 @@ describe('cell values', () => {
         boundaryCodes: ['D1', 'D2'],
       },
     ]);
+  });
+
+  it('reads inline rich text, as streaming writers store it, with every run', async () => {
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink });
+    const sheet = writer.addWorksheet(FACILITY_SHEET);
+    sheet.addRow([...FACILITY_KEYS]).commit();
+    sheet.addRow([...FACILITY_KEYS]).commit();
+    const row = facility({ [FacilityColumn.name]: { richText: [{ text: 'Depot ' }, { text: 'Sul' }] } });
+    sheet.addRow(FACILITY_KEYS.map((key) => row[key])).commit();
+    sheet.commit();
+    await writer.commit();
+    const names: string[] = [];
+    await readFacilitySheet(Buffer.concat(chunks), CONTEXT, {
+      onRows: (rows) => void names.push(...rows.map((r) => r.name)),
+    });
+    expect(names).toEqual(['Depot Sul']);
   });
 
   it('reads from a stream that delivers the file in small pieces', async () => {
