@@ -1,7 +1,7 @@
 import { startDevKafka } from '@campaign-pipeline/dev-kafka';
 import { startDigitSimulator } from '@campaign-pipeline/dev-digit';
 import path from 'node:path';
-import { startEmbeddedPostgres } from './postgres.ts';
+import { startPostgresProcess } from './postgres.ts';
 
 export interface InfrastructureOptions {
   /** Where embedded PostgreSQL and the dev broker keep their data. */
@@ -42,7 +42,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       env.DATABASE_URL = options.env.DATABASE_URL;
       endpoints.push({ name: 'PostgreSQL', url: redactUrl(options.env.DATABASE_URL), embedded: false });
     } else {
-      const database = await startEmbeddedPostgres({
+      const database = await startPostgresProcess({
         dataDir: path.join(options.dataDir, 'postgres'),
         port: options.ports.postgres,
         log: options.log,

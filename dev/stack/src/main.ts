@@ -21,7 +21,6 @@ try {
   stack = await startStack({
     config,
     env: process.env,
-    onAlert: (service, line) => process.stderr.write(`[${service}] ${line}\n`),
   });
 } catch (error) {
   process.stderr.write(`the stack did not start: ${(error as Error).message}\n`);
@@ -36,7 +35,7 @@ write('services (each answers /health, /ready and /metrics)');
 for (const service of stack.services) write(`  ${service.name.padEnd(28)} ${service.url}`);
 write('');
 write(`campaign API            ${stack.services[0]?.url}/project-factory/v1/project-type/create`);
-write(`service logs            ${stack.logDir}`);
+write(`service logs            ${stack.logDir} (JSON lines; follow them with tail -f)`);
 write('all six services are ready; press Ctrl-C to stop everything');
 
 let stopping = false;

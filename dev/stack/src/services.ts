@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * kafkajs 2.2.4 arms a negative timer on every response under Node 24 (clamped to 1 ms by Node, harmless);
+ * the warning it prints would hide real ones.
+ */
+export const SERVICE_NODE_FLAGS = ['--conditions=development', '--disable-warning=TimeoutNegativeWarning'];
 
 /** The pipeline's services and the port each listens on by default. */
 export const SERVICES = [
@@ -21,6 +26,7 @@ export type ServiceName = (typeof SERVICES)[number]['name'];
 export interface ServiceProcess {
   name: string;
   url: string;
+  logFile: string;
   child: ChildProcess;
   /** Resolves with the exit code (or the signal name) when the process ends. */
   exited: Promise<number | string>;
@@ -32,44 +38,35 @@ export interface SpawnOptions {
   env: Record<string, string>;
   /** Folder for the service's JSON log file; logs go to `<logDir>/<name>.log`. */
   logDir: string;
-  /** Lines worth a person's attention (errors) are passed here. */
-  onAlert?: (name: string, line: string) => void;
 }
 
 /**
- * Starts a service through its real entry point in its own process group, with an IPC channel so the
- * service stops itself when this process goes away (no orphans even if the parent is killed).
+ * Starts a service through its real entry point in its own process group. It writes its log straight
+ * to its file, and has an IPC channel so it stops itself when this process goes away (no orphans even
+ * if the supervisor is killed).
  */
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   await mkdir(options.logDir, { recursive: true });
   const entry = path.join(REPOSITORY_ROOT, 'services', options.name, 'src', 'main.ts');
-  const child = spawn(process.execPath, ['--conditions=development', entry], {
+  const logFile = path.join(options.logDir, `${options.name}.log`);
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], {
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', log, log, 'ipc'],
     detached: true,
   });
-  const log = createWriteStream(path.join(options.logDir, `${options.name}.log`), { flags: 'a' });
-  forwardLines(child, log, (line) => {
-    if (/"level":"(error|fatal)"/.test(line) || !line.startsWith('{')) options.onAlert?.(options.name, line);
-  });
+  closeSync(log);
   const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => {
-      log.end();
-      resolve(code ?? signal ?? 'unknown');
-    });
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
   });
-  return { name: options.name, url: `http://127.0.0.1:${options.port}`, child, exited };
+  return { name: options.name, url: `http://127.0.0.1:${options.port}`, logFile, child, exited };
 }
 
-function forwardLines(child: ChildProcess, log: WriteStream, onLine: (line: string) => void): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) continue;
-    createInterface({ input: stream }).on('line', (line) => {
-      log.write(`${line}\n`);
-      onLine(line);
-    });
-  }
+/** The last lines of a service's log, to explain why it stopped. */
+export async function logTail(service: ServiceProcess, lines = 15): Promise<string> {
+  const text = await readFile(service.logFile, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /** Waits until the service answers /ready with 200, or fails when it exits or the time runs out. */
@@ -78,7 +75,9 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000
   let exitedWith: number | string | undefined;
   void service.exited.then((code) => (exitedWith = code));
   while (Date.now() < deadline) {
-    if (exitedWith !== undefined) throw new Error(`${service.name} exited (${exitedWith}) before it was ready`);
+    if (exitedWith !== undefined) {
+      throw new Error(`${service.name} exited (${exitedWith}) before it was ready; its log ends with:\n${await logTail(service)}`);
+    }
     try {
       const response = await fetch(`${service.url}/ready`);
       if (response.status === 200) return;

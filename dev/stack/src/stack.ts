@@ -46,7 +46,6 @@ export interface StackOptions {
   /** Extra variables for every service (e.g. faster Kafka timings in tests). */
   serviceEnv?: Record<string, string>;
   inMemoryKafka?: boolean;
-  onAlert?: (service: string, line: string) => void;
   log?: (line: string) => void;
 }
 
@@ -85,7 +84,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           port: servicePort(config, name),
           env: { ...infrastructure.env, ...options.serviceEnv },
           logDir,
-          onAlert: options.onAlert,
         }),
       );
     }

@@ -107,7 +107,7 @@ export const env = {
       ...options,
     };
   },
-  oneOf<T extends string>(values: readonly T[], options: { fallback?: T; optional?: boolean } = {}): Variable<T> {
+  oneOf<T extends string>(values: readonly T[], options: { fallback?: NoInfer<T>; optional?: boolean } = {}): Variable<T> {
     return {
       expectation: `one of ${values.join(', ')}`,
       parse: (raw) => (values.includes(raw.trim() as T) ? (raw.trim() as T) : undefined),

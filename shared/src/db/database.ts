@@ -27,6 +27,8 @@ export async function migrate(url: string, logger: Logger): Promise<string[]> {
     dir: MIGRATIONS_DIR,
     direction: 'up',
     migrationsTable: 'pgmigrations',
+    // Replicas starting together wait for the one applying migrations instead of failing.
+    advisoryLockMode: 'wait',
     count: Infinity,
     log: (message: string) => logger.debug({ migration: message }, 'migration'),
   });

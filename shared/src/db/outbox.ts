@@ -54,11 +54,23 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
-    this.#listener = await this.#db.connect();
-    this.#listener.on('notification', () => this.wake());
-    await this.#listener.query(`LISTEN ${CHANNEL}`);
     this.#timer = setInterval(() => this.wake(), this.#pollMs);
+    await this.#listen();
     this.wake();
+  }
+
+  /** LISTEN for low latency; the poll keeps publishing while the listening connection is being replaced. */
+  async #listen(): Promise<void> {
+    const listener = await this.#db.connect();
+    this.#listener = listener;
+    listener.on('notification', () => this.wake());
+    listener.on('error', (error) => {
+      this.#logger.warn({ err: error }, 'outbox listener connection lost');
+      listener.release(error);
+      this.#listener = undefined;
+      if (!this.#stopped) setTimeout(() => void this.#listen().catch(() => undefined), this.#pollMs);
+    });
+    await listener.query(`LISTEN ${CHANNEL}`);
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logging/logger.ts';
 import type { Registry } from 'prom-client';
 import { installErrorHandling } from './api-error.ts';
+
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /** A named dependency the service needs to do its work, checked by /ready. */
 export interface ReadinessCheck {
@@ -23,7 +25,10 @@ export interface HttpServerOptions {
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Probes and scrapes every few seconds would drown the log; API calls are logged.
+    logController: new LogController({
+      disableRequestLogging: (request) => QUIET_PATHS.has(request.url.split('?')[0] ?? ''),
+    }),
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
   });
   installErrorHandling(app);
