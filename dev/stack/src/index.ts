@@ -3,3 +3,4 @@ export * from './postgres.ts';
 export * from './services.ts';
 export * from './infrastructure.ts';
 export * from './stack.ts';
+export * from './testing.ts';

@@ -72,15 +72,22 @@ export class TopicConsumer<T> {
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
       const handled = await this.#process(batch.topic, batch.partition, message, heartbeat);
       if (!handled) break;
       resolveOffset(message.offset);
-      await this.#consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
-      ]);
+      // The batch's own commit goes through while the consumer is stopping (consumer.commitOffsets does
+      // not), so the message finished during shutdown is not delivered again.
+      await commitOffsetsIfNecessary({
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() }],
+          },
+        ],
+      });
       const lag = BigInt(batch.highWatermark) - BigInt(message.offset) - 1n;
       this.#options.metrics.consumerLag.set(
         { group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) },

@@ -1,0 +1,103 @@
+import { startDevKafka, type DevKafka } from '@campaign-pipeline/dev-kafka';
+import { startDigitSimulator, type DigitSimulator, type DigitSimulatorOptions } from '@campaign-pipeline/dev-digit';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './ports.ts';
+import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
+import { SERVICES, spawnService, stopService, waitUntilReady, type ServiceName, type ServiceProcess } from './services.ts';
+
+// Real parts for tests: PostgreSQL, the dev broker and the DIGIT simulator on free ports in a temporary
+// folder, and the services started through their real entry points.
+
+export interface TestInfrastructure {
+  dir: string;
+  database: EmbeddedDatabase;
+  kafka: DevKafka;
+  digit: DigitSimulator;
+  /** Variables a service needs to use these parts. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Kafka timings that keep rebalances and redeliveries quick in tests. */
+export const FAST_SERVICE_ENV: Record<string, string> = {
+  KAFKA_SESSION_TIMEOUT_MS: '6000',
+  KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+  KAFKA_MAX_WAIT_MS: '200',
+  KAFKA_TOPIC_PARTITIONS: '3',
+  SHUTDOWN_TIMEOUT_MS: '15000',
+  DIGIT_TIMEOUT_MS: '5000',
+  DIGIT_SEARCH_CONSISTENCY_MS: '300',
+  STEP_RETRY_BASE_MS: '200',
+  STEP_RETRY_MAX_MS: '1000',
+  LOG_LEVEL: 'info',
+};
+
+export async function startTestInfrastructure(options: { digit?: DigitSimulatorOptions } = {}): Promise<TestInfrastructure> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'campaign-pipeline-'));
+  // PostgreSQL runs as another user when the tests run as root: it must reach its folder.
+  await chmod(dir, 0o755);
+  const [database, kafka, digit] = await Promise.all([
+    freePort().then((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port })),
+    startDevKafka({ host: '127.0.0.1', port: 0, registryPort: 0, initialRebalanceDelayMs: 50 }),
+    startDigitSimulator({ host: '127.0.0.1', port: 0, seed: { size: 'S' }, ...options.digit }),
+  ]);
+  const env = {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    SCHEMA_REGISTRY_URL: kafka.registryUrl,
+    DIGIT_HOST: digit.url,
+    ...FAST_SERVICE_ENV,
+  };
+  return {
+    dir,
+    database,
+    kafka,
+    digit,
+    env,
+    stop: async () => {
+      await Promise.allSettled([digit.stop(), kafka.stop(), database.stop()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestServices {
+  processes: Map<ServiceName, ServiceProcess>;
+  url(name: ServiceName): string;
+  /** Starts (again) one service, e.g. after killing it. */
+  start(name: ServiceName): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+/** Starts the given services (all six by default) and waits until each is ready. */
+export async function startTestServices(
+  infrastructure: TestInfrastructure,
+  options: { names?: ServiceName[]; env?: Record<string, string> } = {},
+): Promise<TestServices> {
+  const names = options.names ?? SERVICES.map((service) => service.name);
+  const ports = new Map<ServiceName, number>();
+  for (const name of names) ports.set(name, await freePort());
+  const processes = new Map<ServiceName, ServiceProcess>();
+  const start = async (name: ServiceName) => {
+    const service = await spawnService({
+      name,
+      port: ports.get(name) ?? (await freePort()),
+      env: { ...infrastructure.env, ...options.env },
+      logDir: path.join(infrastructure.dir, 'logs'),
+    });
+    processes.set(name, service);
+    await waitUntilReady(service, 60_000);
+    return service;
+  };
+  await Promise.all(names.map(start));
+  return {
+    processes,
+    url: (name) => `http://127.0.0.1:${ports.get(name)}`,
+    start,
+    stop: async () => {
+      await Promise.all([...processes.values()].map((service) => stopService(service, 20_000)));
+    },
+  };
+}

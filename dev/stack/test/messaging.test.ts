@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  DlqHeader,
+  Topic,
+  startService,
+  type RunningService,
+  type ServiceDefinition,
+  type StepCommand,
+} from '@campaign-pipeline/shared';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { REPOSITORY_ROOT, SERVICE_NODE_FLAGS, startTestInfrastructure, type TestInfrastructure } from '../src/index.ts';
+
+let infrastructure: TestInfrastructure;
+const running: RunningService[] = [];
+
+beforeAll(async () => {
+  infrastructure = await startTestInfrastructure();
+});
+
+afterAll(async () => {
+  for (const service of running.reverse()) await service.stop();
+  await infrastructure.stop();
+});
+
+function command(index: number): StepCommand {
+  return {
+    commandId: `command-${index}`,
+    campaignId: '00000000-0000-4000-8000-000000000001',
+    tenantId: 'mz',
+    step: 'project-creation',
+    attempt: 1,
+    chunk: { index, count: 3 },
+    issuedAt: 1_700_000_000_000 + index,
+  };
+}
+
+async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('messages between services', () => {
+  const received: { key: string | null; value: StepCommand; partition: number }[] = [];
+  let producer: RunningService;
+
+  beforeAll(async () => {
+    const env = { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    const sender: ServiceDefinition = { name: 'sender', defaultPort: 0, topics: [Topic.stepProject], setup: async () => undefined };
+    const receiver: ServiceDefinition = {
+      name: 'receiver',
+      defaultPort: 0,
+      topics: [Topic.stepProject],
+      async setup(context) {
+        context.consume<StepCommand>({
+          groupId: 'receiver',
+          topics: [Topic.stepProject],
+          handle: async (message) => {
+            received.push({ key: message.key, value: message.value, partition: message.partition });
+          },
+        });
+      },
+    };
+    producer = await startService(sender, env);
+    running.push(producer, await startService(receiver, env));
+  });
+
+  it('carries an Avro value from one service through the broker and the registry to another', async () => {
+    await producer.context.publisher.publish(Topic.stepProject, [{ key: 'campaign-1:0', value: command(0) }]);
+    const message = await eventually(() => received.find((entry) => entry.value.commandId === 'command-0'));
+    expect(message.key).toBe('campaign-1:0');
+    expect(message.value).toEqual(command(0));
+    const subjects = (await (await fetch(`${infrastructure.kafka.registryUrl}/subjects`)).json()) as string[];
+    expect(subjects).toContain('campaign.step.project-value');
+  });
+
+  it('sends an undecodable message to campaign.dlq with the reason and goes on with the next one', async () => {
+    const kafka = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING });
+    const raw = kafka.producer();
+    await raw.connect();
+    await raw.send({ topic: Topic.stepProject, messages: [{ key: 'poison', value: Buffer.from('not avro at all') }] });
+    await raw.disconnect();
+    await producer.context.publisher.publish(Topic.stepProject, [{ key: 'campaign-1:1', value: command(1) }]);
+    await eventually(() => received.find((entry) => entry.value.commandId === 'command-1'));
+
+    const reader = kafka.consumer({ groupId: 'dlq-reader', maxWaitTimeInMs: 200 });
+    const dead: { key: string | undefined; value: string | undefined; headers: Record<string, string> }[] = [];
+    await reader.connect();
+    await reader.subscribe({ topic: Topic.dlq, fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+        dead.push({ key: message.key?.toString(), value: message.value?.toString(), headers });
+      },
+    });
+    const letter = await eventually(() => dead.find((entry) => entry.key === 'poison'));
+    await reader.disconnect();
+    expect(letter.value).toBe('not avro at all');
+    expect(letter.headers[DlqHeader.reason]).toBe('undecodable');
+    expect(letter.headers[DlqHeader.topic]).toBe(Topic.stepProject);
+    expect(letter.headers[DlqHeader.group]).toBe('receiver');
+    expect(received.some((entry) => entry.key === 'poison')).toBe(false);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes and commits the message in flight on SIGTERM, then exits within the bound', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/slow-consumer.ts', import.meta.url));
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, fixture], {
+      cwd: REPOSITORY_ROOT,
+      env: { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', SLOW_HANDLER_MS: '3000', SHUTDOWN_TIMEOUT_MS: '10000' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines: string[] = [];
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await eventually(() => (lines.some((line) => line.includes('service ready')) ? true : undefined), 30_000);
+
+    const sender = await startService(
+      { name: 'sender-2', defaultPort: 0, topics: [Topic.stepUser], setup: async () => undefined },
+      { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+    );
+    running.push(sender);
+    await sender.context.publisher.publish(Topic.stepUser, [{ key: 'k', value: command(7) }]);
+    await eventually(() => (lines.some((line) => line.includes('handling started')) ? true : undefined), 30_000);
+
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    const seconds = (Date.now() - signalled) / 1000;
+    expect(code).toBe(0);
+    expect(seconds).toBeLessThan(10);
+    expect(lines.some((line) => line.includes('handling finished'))).toBe(true);
+
+    const admin = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId: 'slow-consumer', topics: [Topic.stepUser] });
+    await admin.disconnect();
+    const committed = offsets[0]?.partitions.reduce((total, partition) => total + Math.max(0, Number(partition.offset)), 0);
+    expect(committed).toBe(1);
+  });
+});
+
+describe('configuration errors', () => {
+  it('stops a service with a one-line message naming the malformed variable', async () => {
+    const entry = `${REPOSITORY_ROOT}/services/intake/src/main.ts`;
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], {
+      env: { ...process.env, ...infrastructure.env, KAFKA_BROKERS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit)));
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual(['intake: invalid configuration: KAFKA_BROKERS: expected a comma-separated list of host:port, got ""']);
+  });
+});
