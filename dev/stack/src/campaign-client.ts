@@ -1,0 +1,96 @@
+import axios, { type AxiosInstance } from 'axios';
+import type { CampaignDetails, RequestInfo } from '@campaign-pipeline/shared';
+
+/** RequestInfo of a campaign manager of the tenant, as DIGIT's gateway would pass it on. */
+export function campaignManager(tenantId = 'mz', uuid = 'campaign-manager-1'): RequestInfo {
+  return {
+    apiId: 'campaign-pipeline',
+    ver: '1.0',
+    ts: Date.now(),
+    msgId: `${Date.now()}|en_MZ`,
+    userInfo: {
+      uuid,
+      userName: 'campaign.manager',
+      tenantId,
+      type: 'EMPLOYEE',
+      roles: [{ name: 'Campaign Manager', code: 'CAMPAIGN_MANAGER', tenantId }],
+    },
+  };
+}
+
+export interface StepProgress {
+  step: string;
+  status: string;
+  attempt: number;
+  chunks: { total: number; completed: number; dispatched: number; failed: number; pending: number; skipped: number };
+  counts: Record<string, number>;
+  durationMs: number | null;
+  lastError: { code?: string; message?: string } | null;
+}
+
+export interface CampaignAnswer {
+  status: number;
+  data: {
+    CampaignDetails?: CampaignDetails & { lastError?: { step?: string; code: string; message: string } | null };
+    Errors?: { code: string; message: string; params?: string[] | null }[];
+    processedResources?: { type: string; filename: string; filestoreId: string }[];
+  };
+}
+
+/** The campaign API over HTTP: create on intake; search, progress, retry and cancel on status. */
+export class CampaignClient {
+  readonly #intake: AxiosInstance;
+  readonly #status: AxiosInstance;
+  readonly requestInfo: RequestInfo;
+
+  constructor(intakeUrl: string, statusUrl: string, requestInfo: RequestInfo = campaignManager()) {
+    const options = { validateStatus: () => true, timeout: 600_000, maxBodyLength: Infinity, maxContentLength: Infinity };
+    this.#intake = axios.create({ baseURL: `${intakeUrl}/project-factory/v1/project-type`, ...options });
+    this.#status = axios.create({ baseURL: `${statusUrl}/project-factory/v1/project-type`, ...options });
+    this.requestInfo = requestInfo;
+  }
+
+  async create(details: Record<string, unknown>, requestInfo = this.requestInfo): Promise<CampaignAnswer> {
+    const { status, data } = await this.#intake.post('/create', { RequestInfo: requestInfo, CampaignDetails: details });
+    return { status, data };
+  }
+
+  async search(criteria: Record<string, unknown>): Promise<{ status: number; campaigns: CampaignDetails[]; totalCount: number }> {
+    const { status, data } = await this.#status.post('/search', { RequestInfo: this.requestInfo, CampaignDetails: criteria });
+    return { status, campaigns: data.CampaignDetails ?? [], totalCount: data.totalCount ?? 0 };
+  }
+
+  async progress(id: string, tenantId = 'mz'): Promise<{ campaign: CampaignDetails & { lastError?: unknown }; steps: StepProgress[] }> {
+    const { status, data } = await this.#status.post('/progress', { RequestInfo: this.requestInfo, CampaignDetails: { id, tenantId } });
+    if (status !== 200) throw new Error(`progress of ${id} answered ${status}: ${JSON.stringify(data)}`);
+    return { campaign: data.CampaignDetails, steps: data.steps };
+  }
+
+  async retry(id: string, tenantId = 'mz'): Promise<CampaignAnswer> {
+    const { status, data } = await this.#status.post('/retry', { RequestInfo: this.requestInfo, CampaignDetails: { id, tenantId } });
+    return { status, data };
+  }
+
+  async cancel(id: string, tenantId = 'mz'): Promise<CampaignAnswer> {
+    const { status, data } = await this.#status.post('/cancel-campaign', { RequestInfo: this.requestInfo, CampaignDetails: { id, tenantId } });
+    return { status, data };
+  }
+
+  /** Polls progress until the campaign reaches one of `statuses`; gives each poll to `onProgress`. */
+  async waitForStatus(
+    id: string,
+    statuses: string[],
+    options: { timeoutMs?: number; intervalMs?: number; onProgress?: (steps: StepProgress[]) => void } = {},
+  ): Promise<{ campaign: CampaignDetails & { lastError?: unknown }; steps: StepProgress[] }> {
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    for (;;) {
+      const progress = await this.progress(id);
+      options.onProgress?.(progress.steps);
+      if (statuses.includes(progress.campaign.status)) return progress;
+      if (Date.now() > deadline) {
+        throw new Error(`campaign ${id} is still ${progress.campaign.status}: ${JSON.stringify(progress.steps)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
+    }
+  }
+}
