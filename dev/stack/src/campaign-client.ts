@@ -22,6 +22,7 @@ export interface StepProgress {
   step: string;
   status: string;
   attempt: number;
+  chunkAttempts: number;
   chunks: { total: number; completed: number; dispatched: number; failed: number; pending: number; skipped: number };
   counts: Record<string, number>;
   durationMs: number | null;

@@ -111,4 +111,78 @@ describe('campaign creation', () => {
       productVariants: VARIANTS.slice(0, 1),
     });
   });
+
+  it('fails at user creation when HRMS fails, and a retry finishes it without touching projects or facilities again', async () => {
+    const fixture = await campaignFixture({ digitUrl: infrastructure.digit.url, facilities: 6, users: 8, productVariants: VARIANTS });
+    await infrastructure.digit.client.setBehaviour({
+      hrms: {
+        faults: [{ kind: 'error', path: '/health-hrms/employees/_create', rate: 1, status: 400, code: 'ERR_HRMS_DB_DOWN', message: 'HRMS database is down' }],
+      },
+    });
+    const created = (await client.create(fixture.details)).data.CampaignDetails;
+    const failed = await client.waitForStatus(created?.id as string, ['failed', 'created']);
+    expect(failed.campaign.status).toBe('failed');
+    expect(failed.campaign.lastError).toEqual({ step: 'user-creation', code: 'ERR_HRMS_DB_DOWN', message: expect.stringContaining('HRMS database is down') });
+    const userStep = failed.steps.find((step) => step.step === 'user-creation');
+    expect(userStep?.status).toBe('failed');
+    expect(userStep?.lastError?.code).toBe('ERR_HRMS_DB_DOWN');
+    // Work in flight when the campaign failed settles; nothing new starts.
+    await settled(created?.id as string);
+    const before = await client.progress(created?.id as string);
+    expect(before.steps.find((step) => step.step === 'project-creation')?.status).toBe('completed');
+    expect(before.steps.find((step) => step.step === 'facility-creation')?.status).toBe('completed');
+    expect(before.steps.find((step) => step.step === 'user-mapping')?.status).toBe('pending');
+
+    await infrastructure.digit.client.setBehaviour({ hrms: { faults: [] } });
+    await infrastructure.digit.client.resetCalls();
+    const retried = await client.retry(created?.id as string);
+    expect(retried.status).toBe(200);
+    expect(retried.data.CampaignDetails?.status).toBe('creating');
+    const done = await client.waitForStatus(created?.id as string, ['created', 'failed']);
+    expect(done.campaign.status).toBe('created');
+    expect(done.steps.find((step) => step.step === 'project-creation')?.attempt).toBe(1);
+    expect(done.steps.find((step) => step.step === 'facility-creation')?.attempt).toBe(1);
+    expect(done.steps.find((step) => step.step === 'user-creation')?.attempt).toBe(2);
+
+    const calls = await infrastructure.digit.client.calls();
+    for (const route of ['POST /health-project/v1/_create', 'POST /health-project/v1/_search']) {
+      expect(calls.project.byRoute[route] ?? 0).toBe(0);
+    }
+    expect(calls.facility.total).toBe(0);
+    expect(calls.hrms.byRoute['POST /health-hrms/employees/_create']).toBeGreaterThan(0);
+    await expectCampaignInDigit(infrastructure.digit, {
+      campaignNumber: created?.campaignNumber as string,
+      rootCode: 'MZ',
+      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
+      productVariants: VARIANTS,
+    });
+    // A completed campaign is not retried again.
+    expect((await client.retry(created?.id as string)).status).toBe(409);
+  });
+
+  it('retries a chunk automatically after transient failures, with backoff', async () => {
+    const fixture = await campaignFixture({ digitUrl: infrastructure.digit.url, facilities: 3, users: 4, productVariants: VARIANTS });
+    // More failures in a row than the DIGIT client retries (4): the first attempt of the chunk fails.
+    await infrastructure.digit.client.setBehaviour({
+      hrms: { faults: [{ kind: 'error', path: '/health-hrms/employees/_create', count: 6, status: 503, code: 'SERVICE_UNAVAILABLE' }] },
+    });
+    const created = (await client.create(fixture.details)).data.CampaignDetails;
+    const done = await client.waitForStatus(created?.id as string, ['created', 'failed'], { timeoutMs: 120_000 });
+    expect(done.campaign.status).toBe('created');
+    const userStep = done.steps.find((step) => step.step === 'user-creation');
+    expect(userStep?.chunkAttempts).toBe(2);
+    expect(userStep?.counts.created).toBe(4);
+    expect((await infrastructure.digit.client.duplicates()).total).toBe(0);
+  });
 });
+
+/** Waits until no chunk of the campaign is in flight. */
+async function settled(id: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { steps } = await client.progress(id);
+    if (steps.every((step) => step.chunks.dispatched === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`campaign ${id} still has chunks in flight`);
+}

@@ -77,6 +77,8 @@ async function stepStatuses(tx: Tx, campaignId: string): Promise<Map<StepName, S
 /** Starts every step whose needs are done, repeatedly (a step with no work completes at once). */
 export async function routeReadySteps(tx: Tx, campaign: RunCampaign, settings: RunSettings): Promise<void> {
   const flow = flowOf(campaign);
+  // A step failed: steps already running finish, no new one starts (see settleFailure).
+  if (await isFailing(tx, campaign.id)) return;
   for (;;) {
     const ready = readySteps(flow, await stepStatuses(tx, campaign.id));
     if (ready.length === 0) return;
@@ -220,6 +222,7 @@ export async function recordStepEvent(
     if (campaign.status === 'creating') {
       await advanceStep(tx, campaign, step, settings);
       await routeReadySteps(tx, campaign, settings);
+      if (await settleFailure(tx, campaign, settings)) return { kind: 'campaign-failed' };
     }
     return { kind: 'recorded' };
   }
@@ -238,8 +241,8 @@ export async function recordStepEvent(
       delayMs: backoffDelay(event.attempt, settings.backoff),
     };
   }
-  await failCampaign(tx, campaign, step, { code: error.code, message: error.message }, settings);
-  return { kind: 'campaign-failed' };
+  await failStep(tx, campaign, step, { code: error.code, message: error.message }, settings);
+  return (await settleFailure(tx, campaign, settings)) ? { kind: 'campaign-failed' } : { kind: 'recorded' };
 }
 
 async function settleChunk(tx: Tx, event: StepEvent, status: 'completed' | 'skipped' | 'failed'): Promise<void> {
@@ -277,7 +280,16 @@ export async function retryChunk(
   return true;
 }
 
-async function failCampaign(
+async function isFailing(tx: Tx, campaignId: string): Promise<boolean> {
+  const { rows } = await tx.query<{ failing: boolean }>(
+    `SELECT last_error IS NOT NULL AS failing FROM campaign WHERE id = $1`,
+    [campaignId],
+  );
+  return rows[0]?.failing ?? false;
+}
+
+/** A step failed for good: the campaign keeps the first reason while its running work finishes. */
+async function failStep(
   tx: Tx,
   campaign: RunCampaign,
   step: StepName,
@@ -287,15 +299,35 @@ async function failCampaign(
   const seconds = await stepSeconds(tx, campaign.id, step);
   await transitionStep(tx, campaign.id, step, 'failed', error);
   settings.observer.stepFinished(step, 'failed', seconds);
-  const { rows } = await tx.query<{ is_active: boolean; seconds: number }>(
-    `UPDATE campaign SET status = 'failed', last_error = $2::jsonb, last_modified_time = $3
-     WHERE id = $1 RETURNING is_active, ($3 - created_time) / 1000.0 AS seconds`,
-    [campaign.id, JSON.stringify({ step, ...error }), Date.now()],
-  );
-  settings.observer.campaignFinished('failed', Number(rows[0]?.seconds ?? 0));
-  await enqueueMessages(tx, [
-    statusMessage(campaign, 'failed', rows[0]?.is_active ?? true, [{ code: error.code, message: `${step}: ${error.message}` }]),
+  await tx.query(`UPDATE campaign SET last_error = coalesce(last_error, $2::jsonb) WHERE id = $1`, [
+    campaign.id,
+    JSON.stringify({ step, ...error }),
   ]);
+}
+
+/**
+ * Once a step has failed and no chunk is running or waiting for an automatic retry, the campaign is
+ * failed: a retry then resumes from a quiet state. Returns true when it marked the campaign failed.
+ */
+async function settleFailure(tx: Tx, campaign: RunCampaign, settings: RunSettings): Promise<boolean> {
+  const { rows } = await tx.query<{ last_error: { step: string; code: string; message: string } | null; busy: boolean }>(
+    `SELECT c.last_error,
+            EXISTS (SELECT 1 FROM campaign_step_chunk k JOIN campaign_step s ON s.campaign_id = k.campaign_id AND s.step = k.step
+                    WHERE k.campaign_id = c.id AND (k.status = 'dispatched' OR (k.status = 'failed' AND s.status = 'started'))) AS busy
+     FROM campaign c WHERE c.id = $1 AND c.status = 'creating'`,
+    [campaign.id],
+  );
+  const state = rows[0];
+  if (!state?.last_error || state.busy) return false;
+  const { rows: updated } = await tx.query<{ is_active: boolean; seconds: number }>(
+    `UPDATE campaign SET status = 'failed', last_modified_time = $2
+     WHERE id = $1 RETURNING is_active, ($2 - created_time) / 1000.0 AS seconds`,
+    [campaign.id, Date.now()],
+  );
+  settings.observer.campaignFinished('failed', Number(updated[0]?.seconds ?? 0));
+  const { step, code, message } = state.last_error;
+  await enqueueMessages(tx, [statusMessage(campaign, 'failed', updated[0]?.is_active ?? true, [{ code, message: `${step}: ${message}` }])]);
+  return true;
 }
 
 /** The end step: the campaign is created; a child replaces its parent, which becomes inactive. */

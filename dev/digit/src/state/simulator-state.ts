@@ -118,7 +118,7 @@ export class SimulatorState {
     this.projectFacilities.clear();
     this.projectResources.clear();
     this.files.clear();
-    this.ids.clear();
+    // Id sequences live on, as DIGIT's database sequences do: a number is never handed out twice.
     this.clocks.clear();
   }
 

@@ -7,6 +7,8 @@ export interface StepProgress {
   step: string;
   status: string;
   attempt: number;
+  /** Highest attempt of any chunk: above 1 when chunks were retried automatically. */
+  chunkAttempts: number;
   chunks: { total: number; completed: number; dispatched: number; failed: number; pending: number; skipped: number };
   counts: Record<string, number>;
   startedAt: string | null;
@@ -21,6 +23,7 @@ export async function campaignProgress(db: Queryable, campaignId: string): Promi
     step: string;
     status: string;
     attempt: number;
+    chunk_attempts: number;
     started_at: Date | null;
     finished_at: Date | null;
     last_error: unknown;
@@ -33,6 +36,7 @@ export async function campaignProgress(db: Queryable, campaignId: string): Promi
     counts: Record<string, number> | null;
   }>(
     `SELECT s.step, s.status, s.attempt, s.started_at, s.finished_at, s.last_error,
+            coalesce(max(c.attempt), 0)::int AS chunk_attempts,
             count(c.chunk)::int AS total,
             count(c.chunk) FILTER (WHERE c.status = 'completed')::int AS completed,
             count(c.chunk) FILTER (WHERE c.status = 'dispatched')::int AS dispatched,
@@ -53,6 +57,7 @@ export async function campaignProgress(db: Queryable, campaignId: string): Promi
     step: row.step,
     status: row.status,
     attempt: row.attempt,
+    chunkAttempts: row.chunk_attempts,
     chunks: {
       total: row.total,
       completed: row.completed,
