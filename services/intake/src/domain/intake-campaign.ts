@@ -1,7 +1,6 @@
 import {
   ApiError,
   DigitError,
-  UnreadableWorkbookError,
   beginCampaignRun,
   downloadFile,
   enqueueMessages,
@@ -116,15 +115,13 @@ async function downloadSheets(parts: IntakeParts, input: CampaignInput): Promise
   return files as SheetFile[];
 }
 
+/** A sheet error as an API error: which resource file, then the reader's located message. */
 function sheetProblem(type: string, error: SheetError): DigitErrorItem {
-  const place = [error.sheet && `sheet ${error.sheet}`, error.row && `row ${error.row}`, error.column && `column ${error.column}`]
-    .filter(Boolean)
-    .join(', ');
   return {
     code: error.code,
-    message: `${type} file${place ? `, ${place}` : ''}: ${error.message}`,
+    message: `${type} file: ${error.message}`,
     description: null,
-    params: [error.sheet ?? '', String(error.row ?? ''), error.column ?? ''],
+    params: [type, error.sheet ?? '', String(error.row ?? ''), error.column ?? ''],
   };
 }
 
@@ -202,9 +199,6 @@ export async function intakeCampaign(
     return campaign;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    if (error instanceof UnreadableWorkbookError) {
-      throw ApiError.of(400, 'INVALID_FILE', `a resource file is not a readable xlsx workbook: ${error.message}`);
-    }
     throw error;
   } finally {
     client.release();
