@@ -95,6 +95,22 @@ describe('primitives', () => {
   it('computes CRC-32C (Castagnoli) check values', () => {
     expect(crc32c(Buffer.from('123456789')).toString(16)).toBe('e3069283');
     expect(crc32c(Buffer.alloc(32)).toString(16)).toBe('8a9136aa');
+    // every alignment and length agrees with the bytewise definition
+    const data = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 0xff));
+    const reference = (b: Buffer) => {
+      let c = ~0;
+      for (const byte of b) {
+        c ^= byte;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      }
+      return ~c >>> 0;
+    };
+    for (let start = 0; start < 8; start++) {
+      for (const end of [start, start + 1, start + 15, start + 16, start + 17, 300]) {
+        expect(crc32c(data, start, end)).toBe(reference(data.subarray(start, end)));
+        expect(crc32c(data.subarray(start, end))).toBe(reference(data.subarray(start, end)));
+      }
+    }
   });
 
   it('accepts kafkajs record batches and rejects corrupted ones', async () => {

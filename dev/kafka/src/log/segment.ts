@@ -76,7 +76,8 @@ export class MemorySegment implements SegmentStorage {
 
   append(bytes: Buffer): number {
     const at = this.end;
-    this.chunks.push(Buffer.from(bytes));
+    // keep the request's own bytes unless they would pin a much larger buffer (small frames share one)
+    this.chunks.push(bytes.buffer.byteLength > 2 * bytes.length ? Buffer.from(bytes) : bytes);
     this.starts.push(at);
     this.end += bytes.length;
     return at;

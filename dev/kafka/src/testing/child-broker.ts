@@ -6,13 +6,16 @@ import { createInterface } from 'node:readline';
 const MAIN = new URL('../main.ts', import.meta.url).pathname;
 
 export type BrokerProcessOptions = {
-  dataDir: string;
+  /** Data directory; without one the broker keeps everything in memory. */
+  dataDir?: string;
   port?: number;
   registryPort?: number;
   defaultPartitions?: number;
   initialRebalanceDelayMs?: number;
   /** Receives every log line of the child. */
   onLog?: (line: string) => void;
+  /** Extra node flags for the child, e.g. ['--cpu-prof']. */
+  nodeOptions?: string[];
 };
 
 export type BrokerProcess = {
@@ -33,10 +36,10 @@ function exited(child: ChildProcess): Promise<void> {
 
 export async function startBrokerProcess(options: BrokerProcessOptions): Promise<BrokerProcess> {
   const args = [
+    ...(options.nodeOptions ?? []),
     '--conditions=development',
     MAIN,
-    '--data-dir',
-    options.dataDir,
+    ...(options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory']),
     '--port',
     String(options.port ?? 0),
     '--registry-port',
