@@ -1,0 +1,80 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CampaignClient,
+  campaignFixture,
+  startTestInfrastructure,
+  startTestServices,
+  type TestInfrastructure,
+  type TestServices,
+} from '../src/index.ts';
+import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+
+let infrastructure: TestInfrastructure;
+let services: TestServices | undefined;
+const VARIANTS = ['PVAR-2026-01-01-000001'];
+
+beforeAll(async () => {
+  infrastructure = await startTestInfrastructure();
+});
+
+afterEach(async () => {
+  await services?.stop();
+  services = undefined;
+  await infrastructure.digit.client.reset();
+});
+
+afterAll(async () => {
+  await infrastructure?.stop();
+});
+
+describe('resilience of campaign creation', () => {
+  it('ends in the same state when every command and event is delivered twice', async () => {
+    services = await startTestServices(infrastructure, { env: { KAFKA_DUPLICATE_DELIVERY: 'true', CHUNK_SIZE: '10' } });
+    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    const fixture = await campaignFixture({ digitUrl: infrastructure.digit.url, facilities: 15, users: 25, inactiveUsers: 2, seed: 11, productVariants: VARIANTS });
+    const created = (await client.create(fixture.details)).data.CampaignDetails;
+    const { campaign, steps } = await client.waitForStatus(created?.id as string, ['created', 'failed']);
+    expect(campaign.status).toBe('created');
+    // Every chunk ran to completion once as far as the run is concerned: attempt 1 everywhere.
+    expect(steps.every((step) => step.attempt === 1 && step.chunkAttempts <= 1)).toBe(true);
+    await expectCampaignInDigit(infrastructure.digit, {
+      campaignNumber: created?.campaignNumber as string,
+      rootCode: 'MZ',
+      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
+      productVariants: VARIANTS,
+    });
+  });
+
+  it('completes with no duplicate when a worker is killed in the middle of a step', async () => {
+    services = await startTestServices(infrastructure, { env: { CHUNK_SIZE: '20' } });
+    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    // Slow HRMS, so user creation is surely under way when the worker dies.
+    await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 150, jitterMs: 50 } } });
+    const fixture = await campaignFixture({ digitUrl: infrastructure.digit.url, facilities: 5, users: 120, seed: 12, productVariants: VARIANTS });
+    const created = (await client.create(fixture.details)).data.CampaignDetails;
+    const id = created?.id as string;
+
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const employees = (await infrastructure.digit.client.counts()).employees;
+      if (employees >= 25) break;
+      if (Date.now() > deadline) throw new Error('user creation did not start');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const worker = services.processes.get('user-sync');
+    worker?.child.kill('SIGKILL');
+    await worker?.exited;
+    const employeesWhenKilled = (await infrastructure.digit.client.counts()).employees;
+    expect(employeesWhenKilled).toBeLessThan(120);
+
+    await services.start('user-sync');
+    const { campaign } = await client.waitForStatus(id, ['created', 'failed'], { timeoutMs: 180_000 });
+    expect(campaign.status).toBe('created');
+    await expectCampaignInDigit(infrastructure.digit, {
+      campaignNumber: created?.campaignNumber as string,
+      rootCode: 'MZ',
+      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
+      productVariants: VARIANTS,
+    });
+  });
+});
