@@ -28,7 +28,11 @@ describe('service configuration', () => {
 
   it.each([
     ['KAFKA_BROKERS', '', 'KAFKA_BROKERS: expected a comma-separated list of host:port, got ""'],
-    ['KAFKA_BROKERS', 'localhost', 'KAFKA_BROKERS: expected a comma-separated list of host:port, got "localhost"'],
+    [
+      'KAFKA_BROKERS',
+      'localhost',
+      'KAFKA_BROKERS: expected a comma-separated list of host:port, got "localhost"',
+    ],
     ['PORT', '70000', 'PORT: expected a TCP port from 0 to 65535, got "70000"'],
     ['SCHEMA_REGISTRY_URL', 'registry:8081', 'SCHEMA_REGISTRY_URL: expected a URL (http: or https:)'],
     ['KAFKA_CREATE_TOPICS', 'yes', 'KAFKA_CREATE_TOPICS: expected true or false, got "yes"'],
@@ -38,7 +42,9 @@ describe('service configuration', () => {
 
   it('names a missing variable', () => {
     const { DATABASE_URL: _, ...rest } = valid;
-    expect(() => readServiceConfig(3001, rest)).toThrow('DATABASE_URL: expected a URL (postgres: or postgresql:), it is not set');
+    expect(() => readServiceConfig(3001, rest)).toThrow(
+      'DATABASE_URL: expected a URL (postgres: or postgresql:), it is not set',
+    );
   });
 
   it('asks for a DIGIT host when none is given', () => {

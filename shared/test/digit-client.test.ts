@@ -16,7 +16,10 @@ beforeAll(async () => {
     let raw = '';
     request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     request.on('end', () => {
-      received.push({ url: request.url ?? '', body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} });
+      received.push({
+        url: request.url ?? '',
+        body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+      });
       inFlight++;
       highestInFlight = Math.max(highestInFlight, inFlight);
       const answer = script.shift() ?? ok({ Project: [] });
@@ -52,7 +55,10 @@ function failWith(status: number, code?: string) {
   return (_request: http.IncomingMessage, response: http.ServerResponse) => {
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(
-      JSON.stringify({ ResponseInfo: null, Errors: code ? [{ code, message: `${code} happened`, params: null }] : [] }),
+      JSON.stringify({
+        ResponseInfo: null,
+        Errors: code ? [{ code, message: `${code} happened`, params: null }] : [],
+      }),
     );
   };
 }
@@ -91,7 +97,11 @@ describe('DIGIT client', () => {
 
   it('retries transient failures (503, 502, connection reset) and then succeeds', async () => {
     script = [failWith(503), failWith(502), reset, ok({ Project: [{ id: 'P-2' }] })];
-    const answer = await client().post<{ Project: { id: string }[] }>('/health-project/v1/_search', requestInfo, {});
+    const answer = await client().post<{ Project: { id: string }[] }>(
+      '/health-project/v1/_search',
+      requestInfo,
+      {},
+    );
     expect(answer.Project[0]?.id).toBe('P-2');
     expect(received).toHaveLength(4);
   });

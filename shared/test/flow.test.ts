@@ -11,7 +11,8 @@ import {
 } from '../src/index.ts';
 
 const statuses = (entries: [StepName, StepStatus][]) => new Map(entries);
-const names = (flow: Flow, state: Map<StepName, StepStatus>) => readySteps(flow, state).map((entry) => entry.step);
+const names = (flow: Flow, state: Map<StepName, StepStatus>) =>
+  readySteps(flow, state).map((entry) => entry.step);
 
 describe('process flow', () => {
   it('accepts both shipped flows', () => {
@@ -20,7 +21,11 @@ describe('process flow', () => {
   });
 
   it('starts the three creation steps together in the parallel flow', () => {
-    expect(names(PARALLEL_FLOW, statuses([]))).toEqual(['project-creation', 'facility-creation', 'user-creation']);
+    expect(names(PARALLEL_FLOW, statuses([]))).toEqual([
+      'project-creation',
+      'facility-creation',
+      'user-creation',
+    ]);
   });
 
   it('starts a mapping only when what it maps exists', () => {

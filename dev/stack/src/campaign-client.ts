@@ -23,7 +23,14 @@ export interface StepProgress {
   status: string;
   attempt: number;
   chunkAttempts: number;
-  chunks: { total: number; completed: number; dispatched: number; failed: number; pending: number; skipped: number };
+  chunks: {
+    total: number;
+    completed: number;
+    dispatched: number;
+    failed: number;
+    pending: number;
+    skipped: number;
+  };
   counts: Record<string, number>;
   durationMs: number | null;
   lastError: { code?: string; message?: string } | null;
@@ -32,7 +39,9 @@ export interface StepProgress {
 export interface CampaignAnswer {
   status: number;
   data: {
-    CampaignDetails?: CampaignDetails & { lastError?: { step?: string; code: string; message: string } | null };
+    CampaignDetails?: CampaignDetails & {
+      lastError?: { step?: string; code: string; message: string } | null;
+    };
     Errors?: { code: string; message: string; params?: string[] | null }[];
     processedResources?: { type: string; filename: string; filestoreId: string }[];
   };
@@ -45,35 +54,60 @@ export class CampaignClient {
   readonly requestInfo: RequestInfo;
 
   constructor(intakeUrl: string, statusUrl: string, requestInfo: RequestInfo = campaignManager()) {
-    const options = { validateStatus: () => true, timeout: 600_000, maxBodyLength: Infinity, maxContentLength: Infinity };
+    const options = {
+      validateStatus: () => true,
+      timeout: 600_000,
+      maxBodyLength: Infinity,
+      maxContentLength: Infinity,
+    };
     this.#intake = axios.create({ baseURL: `${intakeUrl}/project-factory/v1/project-type`, ...options });
     this.#status = axios.create({ baseURL: `${statusUrl}/project-factory/v1/project-type`, ...options });
     this.requestInfo = requestInfo;
   }
 
   async create(details: Record<string, unknown>, requestInfo = this.requestInfo): Promise<CampaignAnswer> {
-    const { status, data } = await this.#intake.post('/create', { RequestInfo: requestInfo, CampaignDetails: details });
+    const { status, data } = await this.#intake.post('/create', {
+      RequestInfo: requestInfo,
+      CampaignDetails: details,
+    });
     return { status, data };
   }
 
-  async search(criteria: Record<string, unknown>): Promise<{ status: number; campaigns: CampaignDetails[]; totalCount: number }> {
-    const { status, data } = await this.#status.post('/search', { RequestInfo: this.requestInfo, CampaignDetails: criteria });
+  async search(
+    criteria: Record<string, unknown>,
+  ): Promise<{ status: number; campaigns: CampaignDetails[]; totalCount: number }> {
+    const { status, data } = await this.#status.post('/search', {
+      RequestInfo: this.requestInfo,
+      CampaignDetails: criteria,
+    });
     return { status, campaigns: data.CampaignDetails ?? [], totalCount: data.totalCount ?? 0 };
   }
 
-  async progress(id: string, tenantId = 'mz'): Promise<{ campaign: CampaignDetails & { lastError?: unknown }; steps: StepProgress[] }> {
-    const { status, data } = await this.#status.post('/progress', { RequestInfo: this.requestInfo, CampaignDetails: { id, tenantId } });
+  async progress(
+    id: string,
+    tenantId = 'mz',
+  ): Promise<{ campaign: CampaignDetails & { lastError?: unknown }; steps: StepProgress[] }> {
+    const { status, data } = await this.#status.post('/progress', {
+      RequestInfo: this.requestInfo,
+      CampaignDetails: { id, tenantId },
+    });
     if (status !== 200) throw new Error(`progress of ${id} answered ${status}: ${JSON.stringify(data)}`);
     return { campaign: data.CampaignDetails, steps: data.steps };
   }
 
   async retry(id: string, tenantId = 'mz'): Promise<CampaignAnswer> {
-    const { status, data } = await this.#status.post('/retry', { RequestInfo: this.requestInfo, CampaignDetails: { id, tenantId } });
+    const { status, data } = await this.#status.post('/retry', {
+      RequestInfo: this.requestInfo,
+      CampaignDetails: { id, tenantId },
+    });
     return { status, data };
   }
 
   async cancel(id: string, tenantId = 'mz'): Promise<CampaignAnswer> {
-    const { status, data } = await this.#status.post('/cancel-campaign', { RequestInfo: this.requestInfo, CampaignDetails: { id, tenantId } });
+    const { status, data } = await this.#status.post('/cancel-campaign', {
+      RequestInfo: this.requestInfo,
+      CampaignDetails: { id, tenantId },
+    });
     return { status, data };
   }
 
@@ -89,7 +123,9 @@ export class CampaignClient {
       options.onProgress?.(progress.steps);
       if (statuses.includes(progress.campaign.status)) return progress;
       if (Date.now() > deadline) {
-        throw new Error(`campaign ${id} is still ${progress.campaign.status}: ${JSON.stringify(progress.steps)}`);
+        throw new Error(
+          `campaign ${id} is still ${progress.campaign.status}: ${JSON.stringify(progress.steps)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
     }

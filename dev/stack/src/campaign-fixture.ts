@@ -7,7 +7,9 @@ import {
   type CampaignSheets,
 } from '@campaign-pipeline/dev-digit';
 
-export interface CampaignFixtureOptions extends Partial<Omit<CampaignSheetOptions, 'hierarchy' | 'projectType'>> {
+export interface CampaignFixtureOptions extends Partial<
+  Omit<CampaignSheetOptions, 'hierarchy' | 'projectType'>
+> {
   digitUrl: string;
   tenantId?: string;
   hierarchyType?: string;
@@ -43,7 +45,8 @@ export async function campaignFixture(options: CampaignFixtureOptions): Promise<
   const details = {
     tenantId,
     action: 'create',
-    campaignName: options.campaignName ?? `${projectTypeCode} campaign ${new Date(start).toISOString().slice(0, 10)}`,
+    campaignName:
+      options.campaignName ?? `${projectTypeCode} campaign ${new Date(start).toISOString().slice(0, 10)}`,
     projectType: projectTypeCode,
     hierarchyType,
     startDate: start,
@@ -59,7 +62,14 @@ export async function campaignFixture(options: CampaignFixtureOptions): Promise<
             deliveryIndex: '1',
             active: true,
             deliveryRules: [
-              { ruleKey: 1, products: (options.productVariants ?? ['PVAR-2026-01-01-000001']).map((value, key) => ({ key, value, count: 1 })) },
+              {
+                ruleKey: 1,
+                products: (options.productVariants ?? ['PVAR-2026-01-01-000001']).map((value, key) => ({
+                  key,
+                  value,
+                  count: 1,
+                })),
+              },
             ],
           },
         ],

@@ -47,7 +47,12 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   try {
     await server.start();
   } catch (error) {
-    throw new Error(`PostgreSQL did not start on port ${options.port}: ${String(error ?? 'it exited early')}`);
+    throw new Error(
+      `PostgreSQL did not start on port ${options.port}: ${String(error ?? 'it exited early')}`,
+      {
+        cause: error,
+      },
+    );
   }
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
@@ -79,4 +84,3 @@ async function exists(file: string): Promise<boolean> {
     return false;
   }
 }
-

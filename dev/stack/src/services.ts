@@ -76,7 +76,9 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000
   void service.exited.then((code) => (exitedWith = code));
   while (Date.now() < deadline) {
     if (exitedWith !== undefined) {
-      throw new Error(`${service.name} exited (${exitedWith}) before it was ready; its log ends with:\n${await logTail(service)}`);
+      throw new Error(
+        `${service.name} exited (${exitedWith}) before it was ready; its log ends with:\n${await logTail(service)}`,
+      );
     }
     try {
       const response = await fetch(`${service.url}/ready`);

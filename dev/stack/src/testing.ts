@@ -1,11 +1,22 @@
 import { startDevKafka, type DevKafka } from '@campaign-pipeline/dev-kafka';
-import { startDigitSimulator, type DigitSimulator, type DigitSimulatorOptions } from '@campaign-pipeline/dev-digit';
+import {
+  startDigitSimulator,
+  type DigitSimulator,
+  type DigitSimulatorOptions,
+} from '@campaign-pipeline/dev-digit';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports.ts';
 import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
-import { SERVICES, spawnService, stopService, waitUntilReady, type ServiceName, type ServiceProcess } from './services.ts';
+import {
+  SERVICES,
+  spawnService,
+  stopService,
+  waitUntilReady,
+  type ServiceName,
+  type ServiceProcess,
+} from './services.ts';
 
 // Real parts for tests: PostgreSQL, the dev broker and the DIGIT simulator on free ports in a temporary
 // folder, and the services started through their real entry points.
@@ -34,7 +45,9 @@ export const FAST_SERVICE_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
 };
 
-export async function startTestInfrastructure(options: { digit?: DigitSimulatorOptions } = {}): Promise<TestInfrastructure> {
+export async function startTestInfrastructure(
+  options: { digit?: DigitSimulatorOptions } = {},
+): Promise<TestInfrastructure> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'campaign-pipeline-'));
   // PostgreSQL runs as another user when the tests run as root: it must reach its folder.
   await chmod(dir, 0o755);

@@ -84,13 +84,28 @@ describe('campaign creation', () => {
       requestId: 'request-topic-1',
       action: 'CREATE',
       campaignDetails: JSON.stringify(fixture.details),
-      requestInfo: { userUuid: 'upstream-1', userName: null, tenantId: 'mz', roles: ['CAMPAIGN_MANAGER'], msgId: null },
+      requestInfo: {
+        userUuid: 'upstream-1',
+        userName: null,
+        tenantId: 'mz',
+        roles: ['CAMPAIGN_MANAGER'],
+        msgId: null,
+      },
       sentAt: Date.now(),
     };
     const value = await codec.encode(Topic.requests, request);
-    const producer = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = new Kafka({
+      brokers: infrastructure.kafka.brokers,
+      logLevel: logLevel.NOTHING,
+    }).producer();
     await producer.connect();
-    await producer.send({ topic: Topic.requests, messages: [{ key: 'request-topic-1', value }, { key: 'request-topic-1', value }] });
+    await producer.send({
+      topic: Topic.requests,
+      messages: [
+        { key: 'request-topic-1', value },
+        { key: 'request-topic-1', value },
+      ],
+    });
     await producer.disconnect();
 
     let id: string | undefined;
@@ -113,16 +128,34 @@ describe('campaign creation', () => {
   });
 
   it('fails at user creation when HRMS fails, and a retry finishes it without touching projects or facilities again', async () => {
-    const fixture = await campaignFixture({ digitUrl: infrastructure.digit.url, facilities: 6, users: 8, productVariants: VARIANTS });
+    const fixture = await campaignFixture({
+      digitUrl: infrastructure.digit.url,
+      facilities: 6,
+      users: 8,
+      productVariants: VARIANTS,
+    });
     await infrastructure.digit.client.setBehaviour({
       hrms: {
-        faults: [{ kind: 'error', path: '/health-hrms/employees/_create', rate: 1, status: 400, code: 'ERR_HRMS_DB_DOWN', message: 'HRMS database is down' }],
+        faults: [
+          {
+            kind: 'error',
+            path: '/health-hrms/employees/_create',
+            rate: 1,
+            status: 400,
+            code: 'ERR_HRMS_DB_DOWN',
+            message: 'HRMS database is down',
+          },
+        ],
       },
     });
     const created = (await client.create(fixture.details)).data.CampaignDetails;
     const failed = await client.waitForStatus(created?.id as string, ['failed', 'created']);
     expect(failed.campaign.status).toBe('failed');
-    expect(failed.campaign.lastError).toEqual({ step: 'user-creation', code: 'ERR_HRMS_DB_DOWN', message: expect.stringContaining('HRMS database is down') });
+    expect(failed.campaign.lastError).toEqual({
+      step: 'user-creation',
+      code: 'ERR_HRMS_DB_DOWN',
+      message: expect.stringContaining('HRMS database is down'),
+    });
     const userStep = failed.steps.find((step) => step.step === 'user-creation');
     expect(userStep?.status).toBe('failed');
     expect(userStep?.lastError?.code).toBe('ERR_HRMS_DB_DOWN');
@@ -161,13 +194,30 @@ describe('campaign creation', () => {
   });
 
   it('retries a chunk automatically after transient failures, with backoff', async () => {
-    const fixture = await campaignFixture({ digitUrl: infrastructure.digit.url, facilities: 3, users: 4, productVariants: VARIANTS });
+    const fixture = await campaignFixture({
+      digitUrl: infrastructure.digit.url,
+      facilities: 3,
+      users: 4,
+      productVariants: VARIANTS,
+    });
     // More failures in a row than the DIGIT client retries (4): the first attempt of the chunk fails.
     await infrastructure.digit.client.setBehaviour({
-      hrms: { faults: [{ kind: 'error', path: '/health-hrms/employees/_create', count: 6, status: 503, code: 'SERVICE_UNAVAILABLE' }] },
+      hrms: {
+        faults: [
+          {
+            kind: 'error',
+            path: '/health-hrms/employees/_create',
+            count: 6,
+            status: 503,
+            code: 'SERVICE_UNAVAILABLE',
+          },
+        ],
+      },
     });
     const created = (await client.create(fixture.details)).data.CampaignDetails;
-    const done = await client.waitForStatus(created?.id as string, ['created', 'failed'], { timeoutMs: 120_000 });
+    const done = await client.waitForStatus(created?.id as string, ['created', 'failed'], {
+      timeoutMs: 120_000,
+    });
     expect(done.campaign.status).toBe('created');
     const userStep = done.steps.find((step) => step.step === 'user-creation');
     expect(userStep?.chunkAttempts).toBe(2);

@@ -29,9 +29,18 @@ afterAll(async () => {
 
 describe('resilience of campaign creation', () => {
   it('ends in the same state when every command and event is delivered twice', async () => {
-    services = await startTestServices(infrastructure, { env: { KAFKA_DUPLICATE_DELIVERY: 'true', CHUNK_SIZE: '10' } });
+    services = await startTestServices(infrastructure, {
+      env: { KAFKA_DUPLICATE_DELIVERY: 'true', CHUNK_SIZE: '10' },
+    });
     const client = new CampaignClient(services.url('intake'), services.url('status'));
-    const fixture = await campaignFixture({ digitUrl: infrastructure.digit.url, facilities: 15, users: 25, inactiveUsers: 2, seed: 11, productVariants: VARIANTS });
+    const fixture = await campaignFixture({
+      digitUrl: infrastructure.digit.url,
+      facilities: 15,
+      users: 25,
+      inactiveUsers: 2,
+      seed: 11,
+      productVariants: VARIANTS,
+    });
     const created = (await client.create(fixture.details)).data.CampaignDetails;
     const { campaign, steps } = await client.waitForStatus(created?.id as string, ['created', 'failed']);
     expect(campaign.status).toBe('created');
@@ -50,7 +59,13 @@ describe('resilience of campaign creation', () => {
     const client = new CampaignClient(services.url('intake'), services.url('status'));
     // Slow HRMS, so user creation is surely under way when the worker dies.
     await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 150, jitterMs: 50 } } });
-    const fixture = await campaignFixture({ digitUrl: infrastructure.digit.url, facilities: 5, users: 120, seed: 12, productVariants: VARIANTS });
+    const fixture = await campaignFixture({
+      digitUrl: infrastructure.digit.url,
+      facilities: 5,
+      users: 120,
+      seed: 12,
+      productVariants: VARIANTS,
+    });
     const created = (await client.create(fixture.details)).data.CampaignDetails;
     const id = created?.id as string;
 

@@ -11,7 +11,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { REPOSITORY_ROOT, SERVICE_NODE_FLAGS, startTestInfrastructure, type TestInfrastructure } from '../src/index.ts';
+import {
+  REPOSITORY_ROOT,
+  SERVICE_NODE_FLAGS,
+  startTestInfrastructure,
+  type TestInfrastructure,
+} from '../src/index.ts';
 
 let infrastructure: TestInfrastructure;
 const running: RunningService[] = [];
@@ -37,7 +42,10 @@ function command(index: number): StepCommand {
   };
 }
 
-async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -53,7 +61,12 @@ describe('messages between services', () => {
 
   beforeAll(async () => {
     const env = { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
-    const sender: ServiceDefinition = { name: 'sender', defaultPort: 0, topics: [Topic.stepProject], setup: async () => undefined };
+    const sender: ServiceDefinition = {
+      name: 'sender',
+      defaultPort: 0,
+      topics: [Topic.stepProject],
+      setup: async () => undefined,
+    };
     const receiver: ServiceDefinition = {
       name: 'receiver',
       defaultPort: 0,
@@ -85,18 +98,24 @@ describe('messages between services', () => {
     const kafka = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING });
     const raw = kafka.producer();
     await raw.connect();
-    await raw.send({ topic: Topic.stepProject, messages: [{ key: 'poison', value: Buffer.from('not avro at all') }] });
+    await raw.send({
+      topic: Topic.stepProject,
+      messages: [{ key: 'poison', value: Buffer.from('not avro at all') }],
+    });
     await raw.disconnect();
     await producer.context.publisher.publish(Topic.stepProject, [{ key: 'campaign-1:1', value: command(1) }]);
     await eventually(() => received.find((entry) => entry.value.commandId === 'command-1'));
 
     const reader = kafka.consumer({ groupId: 'dlq-reader', maxWaitTimeInMs: 200 });
-    const dead: { key: string | undefined; value: string | undefined; headers: Record<string, string> }[] = [];
+    const dead: { key: string | undefined; value: string | undefined; headers: Record<string, string> }[] =
+      [];
     await reader.connect();
     await reader.subscribe({ topic: Topic.dlq, fromBeginning: true });
     await reader.run({
       eachMessage: async ({ message }) => {
-        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+        );
         dead.push({ key: message.key?.toString(), value: message.value?.toString(), headers });
       },
     });
@@ -115,7 +134,14 @@ describe('graceful shutdown', () => {
     const fixture = fileURLToPath(new URL('./fixtures/slow-consumer.ts', import.meta.url));
     const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, fixture], {
       cwd: REPOSITORY_ROOT,
-      env: { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', SLOW_HANDLER_MS: '3000', SHUTDOWN_TIMEOUT_MS: '10000' },
+      env: {
+        ...process.env,
+        ...infrastructure.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SLOW_HANDLER_MS: '3000',
+        SHUTDOWN_TIMEOUT_MS: '10000',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const lines: string[] = [];
@@ -129,7 +155,10 @@ describe('graceful shutdown', () => {
     );
     running.push(sender);
     await sender.context.publisher.publish(Topic.stepUser, [{ key: 'k', value: command(7) }]);
-    await eventually(() => (lines.some((line) => line.includes('handling started')) ? true : undefined), 30_000);
+    await eventually(
+      () => (lines.some((line) => line.includes('handling started')) ? true : undefined),
+      30_000,
+    );
 
     const signalled = Date.now();
     child.kill('SIGTERM');
@@ -143,7 +172,10 @@ describe('graceful shutdown', () => {
     await admin.connect();
     const offsets = await admin.fetchOffsets({ groupId: 'slow-consumer', topics: [Topic.stepUser] });
     await admin.disconnect();
-    const committed = offsets[0]?.partitions.reduce((total, partition) => total + Math.max(0, Number(partition.offset)), 0);
+    const committed = offsets[0]?.partitions.reduce(
+      (total, partition) => total + Math.max(0, Number(partition.offset)),
+      0,
+    );
     expect(committed).toBe(1);
   });
 });
@@ -159,6 +191,8 @@ describe('configuration errors', () => {
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit)));
     expect(code).toBe(2);
-    expect(stderr.trim().split('\n')).toEqual(['intake: invalid configuration: KAFKA_BROKERS: expected a comma-separated list of host:port, got ""']);
+    expect(stderr.trim().split('\n')).toEqual([
+      'intake: invalid configuration: KAFKA_BROKERS: expected a comma-separated list of host:port, got ""',
+    ]);
   });
 });

@@ -12,7 +12,14 @@ import type { IntakeParts } from './domain/intake-campaign.ts';
 export const service: ServiceDefinition = {
   name: 'intake',
   defaultPort: 3001,
-  topics: [Topic.requests, Topic.stepProject, Topic.stepFacility, Topic.stepUser, Topic.stepMapping, Topic.status],
+  topics: [
+    Topic.requests,
+    Topic.stepProject,
+    Topic.stepFacility,
+    Topic.stepUser,
+    Topic.stepMapping,
+    Topic.status,
+  ],
   async setup(context) {
     const { config } = context;
     const parts: IntakeParts = {
@@ -25,7 +32,8 @@ export const service: ServiceDefinition = {
         backoff: { baseMs: 1000, maxMs: 1000 },
         observer: {
           ...silentObserver,
-          commandsDispatched: (step, count) => context.metrics.stepCommands.inc({ step, outcome: 'started' }, count),
+          commandsDispatched: (step, count) =>
+            context.metrics.stepCommands.inc({ step, outcome: 'started' }, count),
         },
       },
       chunkSize: config.CHUNK_SIZE,

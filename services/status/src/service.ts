@@ -11,7 +11,12 @@ import {
 } from '@campaign-pipeline/shared';
 import { PgBoss } from 'pg-boss';
 import { campaignRoutes } from './handlers/campaign-routes.ts';
-import { CHUNK_RETRY_QUEUE, handleChunkRetry, handleStepEvent, type ChunkRetryJob } from './handlers/step-events.ts';
+import {
+  CHUNK_RETRY_QUEUE,
+  handleChunkRetry,
+  handleStepEvent,
+  type ChunkRetryJob,
+} from './handlers/step-events.ts';
 import { refreshCampaignGauge } from './domain/campaign-gauge.ts';
 
 export function readStatusConfig(source: NodeJS.ProcessEnv = process.env) {
@@ -38,7 +43,14 @@ export function metricsObserver(metrics: PipelineMetrics): RunObserver {
 export const service: ServiceDefinition = {
   name: 'status',
   defaultPort: 3006,
-  topics: [Topic.stepEvents, Topic.stepProject, Topic.stepFacility, Topic.stepUser, Topic.stepMapping, Topic.status],
+  topics: [
+    Topic.stepEvents,
+    Topic.stepProject,
+    Topic.stepFacility,
+    Topic.stepUser,
+    Topic.stepMapping,
+    Topic.status,
+  ],
   async setup(context) {
     const own = readStatusConfig();
     const settings: RunSettings = {

@@ -9,16 +9,30 @@ function tenantCovers(roleTenant: string, tenantId: string): boolean {
 }
 
 /** The caller must belong to the campaign's tenant; changes need the campaign-manager role there. */
-export function authorize(requestInfo: RequestInfo | undefined, tenantId: string, access: 'read' | 'write'): void {
+export function authorize(
+  requestInfo: RequestInfo | undefined,
+  tenantId: string,
+  access: 'read' | 'write',
+): void {
   const user = requestInfo?.userInfo;
-  if (!user?.uuid) throw ApiError.of(403, 'UNAUTHORIZED', 'RequestInfo.userInfo with a user uuid is required');
-  if (!tenantCovers(user.tenantId, tenantId) && !user.roles.some((role) => tenantCovers(role.tenantId, tenantId))) {
+  if (!user?.uuid)
+    throw ApiError.of(403, 'UNAUTHORIZED', 'RequestInfo.userInfo with a user uuid is required');
+  if (
+    !tenantCovers(user.tenantId, tenantId) &&
+    !user.roles.some((role) => tenantCovers(role.tenantId, tenantId))
+  ) {
     throw ApiError.of(403, 'TENANT_MISMATCH', `user ${user.uuid} does not belong to tenant ${tenantId}`);
   }
   if (access === 'write') {
-    const manager = user.roles.some((role) => role.code === CAMPAIGN_MANAGER_ROLE && tenantCovers(role.tenantId, tenantId));
+    const manager = user.roles.some(
+      (role) => role.code === CAMPAIGN_MANAGER_ROLE && tenantCovers(role.tenantId, tenantId),
+    );
     if (!manager) {
-      throw ApiError.of(403, 'ACCESS_DENIED', `the ${CAMPAIGN_MANAGER_ROLE} role for tenant ${tenantId} is required`);
+      throw ApiError.of(
+        403,
+        'ACCESS_DENIED',
+        `the ${CAMPAIGN_MANAGER_ROLE} role for tenant ${tenantId} is required`,
+      );
     }
   }
 }

@@ -120,14 +120,20 @@ export function campaignFromRow(row: CampaignRow): CampaignRecord {
 }
 
 /** The API shape: stored-only fields (who requested, the flow) are not shown. */
-export function campaignDetails(record: CampaignRecord): CampaignDetails & { lastError?: CampaignRecord['lastError'] } {
+export function campaignDetails(
+  record: CampaignRecord,
+): CampaignDetails & { lastError?: CampaignRecord['lastError'] } {
   const { flow: _flow, requestedBy: _requestedBy, lastError, ...details } = record;
   return lastError ? { ...details, lastError } : details;
 }
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
-export async function findCampaign(db: Queryable, id: string, options: { lock?: boolean } = {}): Promise<CampaignRecord | null> {
+export async function findCampaign(
+  db: Queryable,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<CampaignRecord | null> {
   const { rows } = await db.query<CampaignRow>(
     `SELECT * FROM campaign WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`,
     [id],
@@ -136,7 +142,9 @@ export async function findCampaign(db: Queryable, id: string, options: { lock?: 
 }
 
 export async function campaignStatus(db: Queryable, id: string): Promise<CampaignStatus | null> {
-  const { rows } = await db.query<{ status: CampaignStatus }>('SELECT status FROM campaign WHERE id = $1', [id]);
+  const { rows } = await db.query<{ status: CampaignStatus }>('SELECT status FROM campaign WHERE id = $1', [
+    id,
+  ]);
   return rows[0]?.status ?? null;
 }
 

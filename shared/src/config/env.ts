@@ -4,7 +4,8 @@
 export class ConfigError extends Error {
   readonly variable: string;
   constructor(variable: string, expectation: string, received: string | undefined) {
-    const shown = received === undefined ? 'it is not set' : `got ${JSON.stringify(redactValue(variable, received))}`;
+    const shown =
+      received === undefined ? 'it is not set' : `got ${JSON.stringify(redactValue(variable, received))}`;
     super(`${variable}: expected ${expectation}, ${shown}`);
     this.name = 'ConfigError';
     this.variable = variable;
@@ -24,7 +25,11 @@ export interface Variable<T> {
 }
 
 type Parsed<S> = {
-  [K in keyof S]: S[K] extends Variable<infer T> ? (S[K]['optional'] extends true ? T | undefined : T) : never;
+  [K in keyof S]: S[K] extends Variable<infer T>
+    ? S[K]['optional'] extends true
+      ? T | undefined
+      : T
+    : never;
 };
 
 export function readConfig<S extends Record<string, Variable<unknown>>>(
@@ -76,7 +81,8 @@ export const env = {
   bool(options: { fallback?: boolean; optional?: boolean } = {}): Variable<boolean> {
     return {
       expectation: 'true or false',
-      parse: (raw) => (raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : undefined),
+      parse: (raw) =>
+        raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : undefined,
       ...options,
     };
   },
@@ -107,7 +113,10 @@ export const env = {
       ...options,
     };
   },
-  oneOf<T extends string>(values: readonly T[], options: { fallback?: NoInfer<T>; optional?: boolean } = {}): Variable<T> {
+  oneOf<T extends string>(
+    values: readonly T[],
+    options: { fallback?: NoInfer<T>; optional?: boolean } = {},
+  ): Variable<T> {
     return {
       expectation: `one of ${values.join(', ')}`,
       parse: (raw) => (values.includes(raw.trim() as T) ? (raw.trim() as T) : undefined),

@@ -38,7 +38,10 @@ export async function migrate(url: string, logger: Logger): Promise<string[]> {
 }
 
 /** Runs `work` in one transaction; rolls back when it throws. */
-export async function inTransaction<T>(db: Database, work: (client: DatabaseClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Database,
+  work: (client: DatabaseClient) => Promise<T>,
+): Promise<T> {
   const client = await db.connect();
   try {
     await client.query('BEGIN');

@@ -45,7 +45,12 @@ export class OutboxRelay {
   #again = false;
   #stopped = false;
 
-  constructor(db: Database, publisher: Publisher, logger: Logger, options: { batchSize?: number; pollMs?: number } = {}) {
+  constructor(
+    db: Database,
+    publisher: Publisher,
+    logger: Logger,
+    options: { batchSize?: number; pollMs?: number } = {},
+  ) {
     this.#db = db;
     this.#publisher = publisher;
     this.#logger = logger.child({ component: 'outbox' });
@@ -112,10 +117,14 @@ export class OutboxRelay {
     const client = await this.#db.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; topic: AvroTopic; message_key: string; payload: object }>(
-        `SELECT id, topic, message_key, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.#batchSize],
-      );
+      const { rows } = await client.query<{
+        id: string;
+        topic: AvroTopic;
+        message_key: string;
+        payload: object;
+      }>(`SELECT id, topic, message_key, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [
+        this.#batchSize,
+      ]);
       if (rows.length === 0) {
         await client.query('COMMIT');
         return false;

@@ -1,4 +1,4 @@
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
 import type { Logger } from '../logging/logger.ts';
@@ -92,8 +92,10 @@ export class DigitClient {
 
   async getBytes(url: string): Promise<Buffer> {
     const endpoint = new URL(url, this.#options.baseUrl).pathname;
-    return this.#call<Buffer>(endpoint, () => this.#http.get(url, { responseType: 'arraybuffer' }), (data) =>
-      Buffer.from(data as ArrayBuffer),
+    return this.#call<Buffer>(
+      endpoint,
+      () => this.#http.get(url, { responseType: 'arraybuffer' }),
+      (data) => Buffer.from(data as ArrayBuffer),
     );
   }
 
@@ -118,13 +120,21 @@ export class DigitClient {
             { digit_service: this.service, endpoint, status: String(response.status) },
             seconds,
           );
-          if (response.status >= 200 && response.status < 300) return { ok: true as const, value: convert(response.data) };
-          metrics.digitRequestErrors.inc({ digit_service: this.service, endpoint, reason: String(response.status) });
+          if (response.status >= 200 && response.status < 300)
+            return { ok: true as const, value: convert(response.data) };
+          metrics.digitRequestErrors.inc({
+            digit_service: this.service,
+            endpoint,
+            reason: String(response.status),
+          });
           return { ok: false as const, error: this.#httpError(endpoint, response.status, response.data) };
         } catch (error) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const code = (error as AxiosError).code ?? 'NETWORK_ERROR';
-          metrics.digitRequestDuration.observe({ digit_service: this.service, endpoint, status: 'network' }, seconds);
+          metrics.digitRequestDuration.observe(
+            { digit_service: this.service, endpoint, status: 'network' },
+            seconds,
+          );
           metrics.digitRequestErrors.inc({ digit_service: this.service, endpoint, reason: code });
           return {
             ok: false as const,
@@ -144,7 +154,13 @@ export class DigitClient {
       if (!failure.error.retryable || attempt >= retries) throw failure.error;
       const delay = backoffDelay(attempt + 1, backoff);
       logger.warn(
-        { digitService: this.service, endpoint, attempt: attempt + 1, delayMs: delay, code: failure.error.code },
+        {
+          digitService: this.service,
+          endpoint,
+          attempt: attempt + 1,
+          delayMs: delay,
+          code: failure.error.code,
+        },
         'DIGIT call failed, retrying',
       );
       await sleep(delay);

@@ -32,13 +32,29 @@ export interface DigitProject extends ProjectPayload {
 /** Largest page the project, facility and mapping searches are asked for. */
 export const SEARCH_PAGE = 1000;
 
-export async function createProjects(digit: DigitClients, requestInfo: RequestInfo, projects: ProjectPayload[]): Promise<DigitProject[]> {
-  const answer = await digit.project.post<{ Project?: DigitProject[] }>('/health-project/v1/_create', requestInfo, { Projects: projects });
+export async function createProjects(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  projects: ProjectPayload[],
+): Promise<DigitProject[]> {
+  const answer = await digit.project.post<{ Project?: DigitProject[] }>(
+    '/health-project/v1/_create',
+    requestInfo,
+    { Projects: projects },
+  );
   return answer.Project ?? [];
 }
 
-export async function updateProjects(digit: DigitClients, requestInfo: RequestInfo, projects: DigitProject[]): Promise<DigitProject[]> {
-  const answer = await digit.project.post<{ Project?: DigitProject[] }>('/health-project/v1/_update', requestInfo, { Projects: projects });
+export async function updateProjects(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  projects: DigitProject[],
+): Promise<DigitProject[]> {
+  const answer = await digit.project.post<{ Project?: DigitProject[] }>(
+    '/health-project/v1/_update',
+    requestInfo,
+    { Projects: projects },
+  );
   return answer.Project ?? [];
 }
 
@@ -52,11 +68,16 @@ export async function searchCampaignProjects(
 ): Promise<DigitProject[]> {
   const criteria = boundaries.map((boundary) => ({ tenantId, referenceID, address: { boundary } }));
   return allPages(async (offset) => {
-    const answer = await digit.project.post<{ Project?: DigitProject[] }>('/health-project/v1/_search', requestInfo, { Projects: criteria }, {
-      tenantId,
-      limit: SEARCH_PAGE,
-      offset,
-    });
+    const answer = await digit.project.post<{ Project?: DigitProject[] }>(
+      '/health-project/v1/_search',
+      requestInfo,
+      { Projects: criteria },
+      {
+        tenantId,
+        limit: SEARCH_PAGE,
+        offset,
+      },
+    );
     return answer.Project ?? [];
   });
 }
@@ -69,11 +90,16 @@ export async function searchProjectsById(
 ): Promise<DigitProject[]> {
   const criteria = ids.map((id) => ({ tenantId, id }));
   return allPages(async (offset) => {
-    const answer = await digit.project.post<{ Project?: DigitProject[] }>('/health-project/v1/_search', requestInfo, { Projects: criteria }, {
-      tenantId,
-      limit: SEARCH_PAGE,
-      offset,
-    });
+    const answer = await digit.project.post<{ Project?: DigitProject[] }>(
+      '/health-project/v1/_search',
+      requestInfo,
+      { Projects: criteria },
+      {
+        tenantId,
+        limit: SEARCH_PAGE,
+        offset,
+      },
+    );
     return answer.Project ?? [];
   });
 }
@@ -92,8 +118,16 @@ export interface DigitFacility extends FacilityPayload {
   isDeleted?: boolean;
 }
 
-export async function createFacility(digit: DigitClients, requestInfo: RequestInfo, facility: FacilityPayload): Promise<DigitFacility> {
-  const answer = await digit.facility.post<{ Facility?: DigitFacility }>('/facility/v1/_create', requestInfo, { Facility: facility });
+export async function createFacility(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  facility: FacilityPayload,
+): Promise<DigitFacility> {
+  const answer = await digit.facility.post<{ Facility?: DigitFacility }>(
+    '/facility/v1/_create',
+    requestInfo,
+    { Facility: facility },
+  );
   if (!answer.Facility?.id) throw new Error('facility create answered without an id');
   return answer.Facility;
 }
@@ -105,11 +139,16 @@ export async function searchFacilitiesByName(
   name: string,
 ): Promise<DigitFacility[]> {
   return allPages(async (offset) => {
-    const answer = await digit.facility.post<{ Facilities?: DigitFacility[] }>('/facility/v1/_search', requestInfo, { Facility: { name } }, {
-      tenantId,
-      limit: SEARCH_PAGE,
-      offset,
-    });
+    const answer = await digit.facility.post<{ Facilities?: DigitFacility[] }>(
+      '/facility/v1/_search',
+      requestInfo,
+      { Facility: { name } },
+      {
+        tenantId,
+        limit: SEARCH_PAGE,
+        offset,
+      },
+    );
     return answer.Facilities ?? [];
   });
 }
@@ -135,8 +174,16 @@ export interface DigitEmployee {
   user?: { mobileNumber?: string; userServiceUuid?: string; uuid?: string; userName?: string };
 }
 
-export async function createEmployees(digit: DigitClients, requestInfo: RequestInfo, employees: EmployeePayload[]): Promise<DigitEmployee[]> {
-  const answer = await digit.hrms.post<{ Employees?: DigitEmployee[] }>('/health-hrms/employees/_create', requestInfo, { Employees: employees });
+export async function createEmployees(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  employees: EmployeePayload[],
+): Promise<DigitEmployee[]> {
+  const answer = await digit.hrms.post<{ Employees?: DigitEmployee[] }>(
+    '/health-hrms/employees/_create',
+    requestInfo,
+    { Employees: employees },
+  );
   return answer.Employees ?? [];
 }
 
@@ -146,12 +193,17 @@ export async function searchEmployeesByPhone(
   tenantId: string,
   phone: string,
 ): Promise<DigitEmployee[]> {
-  const answer = await digit.hrms.post<{ Employees?: DigitEmployee[] }>('/health-hrms/employees/_search', requestInfo, {}, {
-    tenantId,
-    phone,
-    limit: 10,
-    offset: 0,
-  });
+  const answer = await digit.hrms.post<{ Employees?: DigitEmployee[] }>(
+    '/health-hrms/employees/_search',
+    requestInfo,
+    {},
+    {
+      tenantId,
+      phone,
+      limit: 10,
+      offset: 0,
+    },
+  );
   return answer.Employees ?? [];
 }
 
@@ -161,9 +213,24 @@ export function employeeUserUuid(employee: DigitEmployee): string | undefined {
 }
 
 export const MAPPING_KINDS = {
-  facility: { path: '/health-project/facility/v1', entity: 'ProjectFacility', list: 'ProjectFacilities', searchField: 'facilityId' },
-  staff: { path: '/health-project/staff/v1', entity: 'ProjectStaff', list: 'ProjectStaff', searchField: 'staffId' },
-  resource: { path: '/health-project/resource/v1', entity: 'ProjectResource', list: 'ProjectResources', searchField: 'productVariantId' },
+  facility: {
+    path: '/health-project/facility/v1',
+    entity: 'ProjectFacility',
+    list: 'ProjectFacilities',
+    searchField: 'facilityId',
+  },
+  staff: {
+    path: '/health-project/staff/v1',
+    entity: 'ProjectStaff',
+    list: 'ProjectStaff',
+    searchField: 'staffId',
+  },
+  resource: {
+    path: '/health-project/resource/v1',
+    entity: 'ProjectResource',
+    list: 'ProjectResources',
+    searchField: 'productVariantId',
+  },
 } as const;
 export type MappingKind = keyof typeof MAPPING_KINDS;
 
@@ -211,9 +278,13 @@ export async function createMapping(
   payload: Record<string, unknown>,
 ): Promise<DigitMapping | undefined> {
   const spec = MAPPING_KINDS[kind];
-  const answer = await digit.project.post<Record<string, DigitMapping | undefined>>(`${spec.path}/_create`, requestInfo, {
-    [spec.entity]: payload,
-  });
+  const answer = await digit.project.post<Record<string, DigitMapping | undefined>>(
+    `${spec.path}/_create`,
+    requestInfo,
+    {
+      [spec.entity]: payload,
+    },
+  );
   return answer[spec.entity];
 }
 

@@ -45,7 +45,10 @@ export interface DigitErrorItem {
   params?: string[] | null;
 }
 
-export function responseInfo(requestInfo: RequestInfo | undefined, status: ResponseInfo['status'] = 'successful'): ResponseInfo {
+export function responseInfo(
+  requestInfo: RequestInfo | undefined,
+  status: ResponseInfo['status'] = 'successful',
+): ResponseInfo {
   return { apiId: requestInfo?.apiId ?? '', ver: requestInfo?.ver ?? '', ts: Date.now(), status };
 }
 

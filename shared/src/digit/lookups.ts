@@ -26,11 +26,11 @@ export async function searchHierarchyDefinition(
   tenantId: string,
   hierarchyType: string,
 ): Promise<BoundaryHierarchyLevel[] | null> {
-  const answer = await digit.boundary.post<{ BoundaryHierarchy?: { boundaryHierarchy?: BoundaryHierarchyLevel[] }[] }>(
-    '/boundary-service/boundary-hierarchy-definition/_search',
-    requestInfo,
-    { BoundaryTypeHierarchySearchCriteria: { tenantId, hierarchyType } },
-  );
+  const answer = await digit.boundary.post<{
+    BoundaryHierarchy?: { boundaryHierarchy?: BoundaryHierarchyLevel[] }[];
+  }>('/boundary-service/boundary-hierarchy-definition/_search', requestInfo, {
+    BoundaryTypeHierarchySearchCriteria: { tenantId, hierarchyType },
+  });
   return answer.BoundaryHierarchy?.[0]?.boundaryHierarchy ?? null;
 }
 
@@ -38,7 +38,11 @@ export async function searchHierarchyDefinition(
 export function orderedBoundaryTypes(levels: readonly BoundaryHierarchyLevel[]): string[] {
   const childOf = new Map(levels.map((level) => [level.parentBoundaryType ?? null, level.boundaryType]));
   const ordered: string[] = [];
-  for (let type = childOf.get(null); type !== undefined && !ordered.includes(type); type = childOf.get(type)) {
+  for (
+    let type = childOf.get(null);
+    type !== undefined && !ordered.includes(type);
+    type = childOf.get(type)
+  ) {
     ordered.push(type);
   }
   return ordered;
@@ -50,9 +54,13 @@ export async function findProjectType(
   tenantId: string,
   code: string,
 ): Promise<ProjectType | null> {
-  const answer = await digit.mdms.post<{ mdms?: { data: ProjectType }[] }>('/egov-mdms-service/v2/_search', requestInfo, {
-    MdmsCriteria: { tenantId, schemaCode: PROJECT_TYPE_SCHEMA_CODE, uniqueIdentifiers: [code] },
-  });
+  const answer = await digit.mdms.post<{ mdms?: { data: ProjectType }[] }>(
+    '/egov-mdms-service/v2/_search',
+    requestInfo,
+    {
+      MdmsCriteria: { tenantId, schemaCode: PROJECT_TYPE_SCHEMA_CODE, uniqueIdentifiers: [code] },
+    },
+  );
   return answer.mdms?.map((record) => record.data).find((data) => data.code === code) ?? null;
 }
 
@@ -73,11 +81,18 @@ export async function existingProductVariants(
   return new Set((answer.ProductVariant ?? []).map((variant) => variant.id));
 }
 
-export async function downloadFile(digit: DigitClients, tenantId: string, fileStoreId: string): Promise<Buffer | null> {
-  const answer = await digit.filestore.get<{ fileStoreIds?: { id: string; url: string }[] }>('/filestore/v1/files/url', {
-    tenantId,
-    fileStoreIds: fileStoreId,
-  });
+export async function downloadFile(
+  digit: DigitClients,
+  tenantId: string,
+  fileStoreId: string,
+): Promise<Buffer | null> {
+  const answer = await digit.filestore.get<{ fileStoreIds?: { id: string; url: string }[] }>(
+    '/filestore/v1/files/url',
+    {
+      tenantId,
+      fileStoreIds: fileStoreId,
+    },
+  );
   const url = answer.fileStoreIds?.find((file) => file.id === fileStoreId)?.url;
   if (!url) return null;
   return digit.filestore.getBytes(url);
@@ -94,7 +109,10 @@ export async function uploadFile(
   form.append('file', new Blob([new Uint8Array(bytes)]), filename);
   form.append('tenantId', tenantId);
   form.append('module', module);
-  const answer = await digit.filestore.postForm<{ files?: { fileStoreId: string }[] }>('/filestore/v1/files', form);
+  const answer = await digit.filestore.postForm<{ files?: { fileStoreId: string }[] }>(
+    '/filestore/v1/files',
+    form,
+  );
   const id = answer.files?.[0]?.fileStoreId;
   if (!id) throw new Error('filestore answered without a fileStoreId');
   return id;
@@ -107,9 +125,13 @@ export async function generateId(
   idName: string,
   format: string,
 ): Promise<string> {
-  const answer = await digit.idgen.post<{ idResponses?: { id: string }[] }>('/egov-idgen/id/_generate', requestInfo, {
-    idRequests: [{ idName, tenantId, format }],
-  });
+  const answer = await digit.idgen.post<{ idResponses?: { id: string }[] }>(
+    '/egov-idgen/id/_generate',
+    requestInfo,
+    {
+      idRequests: [{ idName, tenantId, format }],
+    },
+  );
   const id = answer.idResponses?.[0]?.id;
   if (!id) throw new Error('idgen answered without an id');
   return id;

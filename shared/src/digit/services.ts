@@ -7,7 +7,11 @@ import { DigitClient } from './client.ts';
 export type DigitClients = Record<DigitServiceName, DigitClient>;
 
 /** One client per DIGIT service, each with its own host and concurrency limit. */
-export function createDigitClients(config: ServiceConfig, metrics: PipelineMetrics, logger: Logger): DigitClients {
+export function createDigitClients(
+  config: ServiceConfig,
+  metrics: PipelineMetrics,
+  logger: Logger,
+): DigitClients {
   const clients = {} as DigitClients;
   for (const service of DIGIT_SERVICES) {
     clients[service] = new DigitClient({

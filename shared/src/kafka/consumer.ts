@@ -133,7 +133,10 @@ export class TopicConsumer<T> {
           await this.#deadLetter(topic, partition, message, 'poison', (error as Error).message);
           return true;
         }
-        logger.warn({ err: error, topic, partition, offset: message.offset, attempt }, 'handler failed, retrying');
+        logger.warn(
+          { err: error, topic, partition, offset: message.offset, attempt },
+          'handler failed, retrying',
+        );
         try {
           await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal);
         } catch {
@@ -169,7 +172,10 @@ export class TopicConsumer<T> {
     ]);
     this.#options.metrics.dlqMessages.inc({ topic, reason });
     this.#options.metrics.messagesConsumed.inc({ topic, outcome: 'dead_lettered' });
-    this.#options.logger.warn({ topic, partition, offset: message.offset, reason, detail }, 'message dead-lettered');
+    this.#options.logger.warn(
+      { topic, partition, offset: message.offset, reason, detail },
+      'message dead-lettered',
+    );
   }
 }
 

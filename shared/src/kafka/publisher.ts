@@ -28,7 +28,11 @@ export class Publisher {
   readonly #copies: number;
 
   constructor(kafka: Kafka, codec: AvroCodec, logger: Logger, options: PublisherOptions = {}) {
-    this.#producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.#producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     this.#codec = codec;
     this.#logger = logger;
     this.#copies = options.duplicateDelivery ? 2 : 1;

@@ -61,7 +61,10 @@ export async function startService(
   const metrics = createPipelineMetrics(definition.name);
   await migrate(config.DATABASE_URL, logger);
   const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name }, logger);
+  const kafka = createKafka(
+    { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name },
+    logger,
+  );
   if (config.KAFKA_CREATE_TOPICS) {
     await ensureTopics(kafka, {
       partitions: config.KAFKA_TOPIC_PARTITIONS,
@@ -70,7 +73,9 @@ export async function startService(
   }
   const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
   await codec.registerTopics(definition.topics);
-  const publisher = new Publisher(kafka, codec, logger, { duplicateDelivery: env.KAFKA_DUPLICATE_DELIVERY === 'true' });
+  const publisher = new Publisher(kafka, codec, logger, {
+    duplicateDelivery: env.KAFKA_DUPLICATE_DELIVERY === 'true',
+  });
   await publisher.connect();
   const admin: Admin = kafka.admin();
   await admin.connect();

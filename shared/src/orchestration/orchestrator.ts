@@ -118,7 +118,12 @@ async function transitionStep(
   );
 }
 
-async function startStep(tx: Tx, campaign: RunCampaign, entry: FlowStep, settings: RunSettings): Promise<void> {
+async function startStep(
+  tx: Tx,
+  campaign: RunCampaign,
+  entry: FlowStep,
+  settings: RunSettings,
+): Promise<void> {
   const step = entry.step as Exclude<StepName, 'end'>;
   const { rows } = await tx.query<{ chunk: number; wave: number }>(chunkPlanQuery(step), [campaign.id]);
   await tx.query(
@@ -135,7 +140,12 @@ async function startStep(tx: Tx, campaign: RunCampaign, entry: FlowStep, setting
  * Dispatches the pending chunks of the lowest wave that is not done, or completes the step when every
  * chunk is. Chunks in flight or waiting for an automatic retry hold their wave.
  */
-async function advanceStep(tx: Tx, campaign: RunCampaign, step: StepName, settings: RunSettings): Promise<void> {
+async function advanceStep(
+  tx: Tx,
+  campaign: RunCampaign,
+  step: StepName,
+  settings: RunSettings,
+): Promise<void> {
   const { rows } = await tx.query<{ chunk: number; wave: number; status: string; attempt: number }>(
     `SELECT chunk, wave, status, attempt FROM campaign_step_chunk
      WHERE campaign_id = $1 AND step = $2 AND status <> 'completed' ORDER BY wave, chunk`,
@@ -245,7 +255,11 @@ export async function recordStepEvent(
   return (await settleFailure(tx, campaign, settings)) ? { kind: 'campaign-failed' } : { kind: 'recorded' };
 }
 
-async function settleChunk(tx: Tx, event: StepEvent, status: 'completed' | 'skipped' | 'failed'): Promise<void> {
+async function settleChunk(
+  tx: Tx,
+  event: StepEvent,
+  status: 'completed' | 'skipped' | 'failed',
+): Promise<void> {
   await tx.query(
     `UPDATE campaign_step_chunk SET status = $4, counts = $5::jsonb, last_error = $6::jsonb, finished_at = now()
      WHERE campaign_id = $1 AND step = $2 AND chunk = $3`,
@@ -310,7 +324,10 @@ async function failStep(
  * failed: a retry then resumes from a quiet state. Returns true when it marked the campaign failed.
  */
 async function settleFailure(tx: Tx, campaign: RunCampaign, settings: RunSettings): Promise<boolean> {
-  const { rows } = await tx.query<{ last_error: { step: string; code: string; message: string } | null; busy: boolean }>(
+  const { rows } = await tx.query<{
+    last_error: { step: string; code: string; message: string } | null;
+    busy: boolean;
+  }>(
     `SELECT c.last_error,
             EXISTS (SELECT 1 FROM campaign_step_chunk k JOIN campaign_step s ON s.campaign_id = k.campaign_id AND s.step = k.step
                     WHERE k.campaign_id = c.id AND (k.status = 'dispatched' OR (k.status = 'failed' AND s.status = 'started'))) AS busy
@@ -326,7 +343,11 @@ async function settleFailure(tx: Tx, campaign: RunCampaign, settings: RunSetting
   );
   settings.observer.campaignFinished('failed', Number(updated[0]?.seconds ?? 0));
   const { step, code, message } = state.last_error;
-  await enqueueMessages(tx, [statusMessage(campaign, 'failed', updated[0]?.is_active ?? true, [{ code, message: `${step}: ${message}` }])]);
+  await enqueueMessages(tx, [
+    statusMessage(campaign, 'failed', updated[0]?.is_active ?? true, [
+      { code, message: `${step}: ${message}` },
+    ]),
+  ]);
   return true;
 }
 
@@ -364,10 +385,10 @@ export async function retryCampaign(
   settings: RunSettings,
 ): Promise<boolean> {
   if (campaign.status !== 'failed') return false;
-  await tx.query(`UPDATE campaign SET status = 'creating', last_error = NULL, last_modified_time = $2 WHERE id = $1`, [
-    campaign.id,
-    Date.now(),
-  ]);
+  await tx.query(
+    `UPDATE campaign SET status = 'creating', last_error = NULL, last_modified_time = $2 WHERE id = $1`,
+    [campaign.id, Date.now()],
+  );
   const { rows } = await tx.query<{ step: StepName }>(
     `SELECT step FROM campaign_step WHERE campaign_id = $1 AND status IN ('failed', 'started')`,
     [campaign.id],
@@ -409,7 +430,11 @@ export function statusMessage(
  * Cancels a campaign: inactive, status cancelled. Workers check the status before every DIGIT write, so
  * no write starts after this commits. Idempotent: false when it was already cancelled.
  */
-export async function cancelCampaign(tx: Tx, campaign: RunCampaign & { status: string }, userUuid: string): Promise<boolean> {
+export async function cancelCampaign(
+  tx: Tx,
+  campaign: RunCampaign & { status: string },
+  userUuid: string,
+): Promise<boolean> {
   if (campaign.status === 'cancelled') return false;
   await tx.query(
     `UPDATE campaign SET status = 'cancelled', is_active = false, last_modified_time = $2, last_modified_by = $3 WHERE id = $1`,

@@ -5,7 +5,8 @@ export class ConcurrencyLimiter {
   readonly #waiting: (() => void)[] = [];
 
   constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`concurrency limit must be >= 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`concurrency limit must be >= 1, got ${limit}`);
     this.#limit = limit;
   }
 

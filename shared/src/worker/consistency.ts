@@ -5,7 +5,10 @@ import { sleep } from '../retry/backoff.ts';
  * (attempted_at set), wait until the newest such write is older than the consistency window, so a
  * search that finds nothing really means nothing was created.
  */
-export async function waitForConsistency(attemptedAt: readonly (Date | null)[], windowMs: number): Promise<void> {
+export async function waitForConsistency(
+  attemptedAt: readonly (Date | null)[],
+  windowMs: number,
+): Promise<void> {
   const newest = Math.max(0, ...attemptedAt.map((at) => at?.getTime() ?? 0));
   const wait = newest + windowMs - Date.now();
   if (newest > 0 && wait > 0) await sleep(wait);

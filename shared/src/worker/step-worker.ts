@@ -3,7 +3,13 @@ import type { Database } from '../db/database.ts';
 import { DigitError } from '../digit/client.ts';
 import type { RequestInfo } from '../digit/envelope.ts';
 import type { DigitClients } from '../digit/services.ts';
-import { emptyCounts, type StepCommand, type StepCounts, type StepError, type StepEvent } from '../domain/messages.ts';
+import {
+  emptyCounts,
+  type StepCommand,
+  type StepCounts,
+  type StepError,
+  type StepEvent,
+} from '../domain/messages.ts';
 import type { StepName } from '../flow/flow.ts';
 import { Topic, type AvroTopic } from '../kafka/topology.ts';
 import type { ServiceConfig } from '../config/service-config.ts';
@@ -95,7 +101,11 @@ interface WorkerParts {
   metrics: PipelineMetrics;
 }
 
-export async function runChunk(definition: StepWorkerDefinition, command: StepCommand, parts: WorkerParts): Promise<StepEvent> {
+export async function runChunk(
+  definition: StepWorkerDefinition,
+  command: StepCommand,
+  parts: WorkerParts,
+): Promise<StepEvent> {
   const logger = workLogger(parts.logger, {
     campaignId: command.campaignId,
     step: command.step,
@@ -124,7 +134,11 @@ export async function runChunk(definition: StepWorkerDefinition, command: StepCo
   };
   const handler = definition.steps[command.step as StepName];
   if (!handler) {
-    return finish('FAILED', { code: 'UNKNOWN_STEP', message: `${definition.name} has no step ${command.step}`, retryable: false });
+    return finish('FAILED', {
+      code: 'UNKNOWN_STEP',
+      message: `${definition.name} has no step ${command.step}`,
+      retryable: false,
+    });
   }
   const campaign = await findCampaign(parts.db, command.campaignId);
   if (!campaign || campaign.status !== 'creating') return finish('SKIPPED', null);
@@ -165,8 +179,10 @@ export async function runChunk(definition: StepWorkerDefinition, command: StepCo
 }
 
 function describeFailure(error: unknown, logger: Logger): StepError {
-  if (error instanceof DigitError) return { code: error.code, message: error.message, retryable: error.retryable };
-  if (error instanceof StepFailure) return { code: error.code, message: error.message, retryable: error.retryable };
+  if (error instanceof DigitError)
+    return { code: error.code, message: error.message, retryable: error.retryable };
+  if (error instanceof StepFailure)
+    return { code: error.code, message: error.message, retryable: error.retryable };
   logger.error({ err: error }, 'chunk failed unexpectedly');
   return { code: 'INTERNAL_ERROR', message: (error as Error).message ?? String(error), retryable: true };
 }

@@ -31,14 +31,24 @@ export interface SheetContents {
 }
 
 /** What the generated workbooks hold, read back from their bytes. */
-export async function sheetContents(digit: DigitSimulator, sheets: CampaignSheets, rootCode: string): Promise<SheetContents> {
+export async function sheetContents(
+  digit: DigitSimulator,
+  sheets: CampaignSheets,
+  rootCode: string,
+): Promise<SheetContents> {
   const parents = boundariesUnder(digit, rootCode);
   const codes = new Set(parents.keys());
   const leafCodes = new Set([...codes].filter((code) => ![...parents.values()].includes(code)));
   const projectType = digit.projectTypes.find((type) => type.code === 'LLIN-mz');
-  const context = { boundaries: { codes, leafCodes }, boundaryTypes: [], targetColumns: projectType?.targetColumns ?? [] };
+  const context = {
+    boundaries: { codes, leafCodes },
+    boundaryTypes: [],
+    targetColumns: projectType?.targetColumns ?? [],
+  };
   const contents: SheetContents = { facilities: [], users: [], targets: [] };
-  await readFacilitySheet(sheets.facility, context, { onRows: (rows) => void contents.facilities.push(...rows) });
+  await readFacilitySheet(sheets.facility, context, {
+    onRows: (rows) => void contents.facilities.push(...rows),
+  });
   await readUserSheet(sheets.user, context, { onRows: (rows) => void contents.users.push(...rows) });
   await readTargetSheet(sheets.target, context, { onRows: (rows) => void contents.targets.push(...rows) });
   return contents;
@@ -60,49 +70,81 @@ export async function expectCampaignInDigit(
   const parents = boundariesUnder(digit, options.rootCode);
   const projects = (await digit.client.projects({ referenceID: campaignNumber })).items;
   expect(projects).toHaveLength(parents.size);
-  const projectByBoundary = new Map(projects.map((project) => [project.address?.boundary as string, project]));
+  const projectByBoundary = new Map(
+    projects.map((project) => [project.address?.boundary as string, project]),
+  );
   expect(new Set(projectByBoundary.keys())).toEqual(new Set(parents.keys()));
 
   const projectType = digit.projectTypes.find((type) => type.code === 'LLIN-mz');
   const leafTargets = new Map<string, ProjectTarget[]>(
-    contents.targets.map((row) => [row.boundaryCode, projectTargets(row.values, projectType?.targetColumns ?? [])]),
+    contents.targets.map((row) => [
+      row.boundaryCode,
+      projectTargets(row.values, projectType?.targetColumns ?? []),
+    ]),
   );
   const expectedTargets = sumTargetsUpTree(leafTargets, parents);
   for (const [code, parent] of parents) {
     const project = projectByBoundary.get(code);
-    expect(project?.parent ?? null).toBe(parent === null ? null : (projectByBoundary.get(parent)?.id ?? 'missing'));
+    expect(project?.parent ?? null).toBe(
+      parent === null ? null : (projectByBoundary.get(parent)?.id ?? 'missing'),
+    );
     expect(byType(project?.targets ?? [])).toEqual(byType(expectedTargets.get(code) ?? []));
   }
 
   const activeFacilities = contents.facilities.filter((row) => row.usage === 'Active');
   const facilities = (await digit.client.facilities()).items;
-  expect(facilities.map((facility) => facility.name).sort()).toEqual(activeFacilities.map((row) => row.name.trim()).sort());
+  expect(facilities.map((facility) => facility.name).sort()).toEqual(
+    activeFacilities.map((row) => row.name.trim()).sort(),
+  );
   const facilityId = new Map(facilities.map((facility) => [facility.name, facility.id]));
 
   const activeUsers = contents.users.filter((row) => row.usage === 'Active');
   const employees = (await digit.client.employees()).items;
-  expect(employees.map((employee) => employee.user.mobileNumber).sort()).toEqual(activeUsers.map((row) => row.phone).sort());
-  const userUuid = new Map(employees.map((employee) => [employee.user.mobileNumber, employee.user.userServiceUuid ?? employee.user.uuid]));
+  expect(employees.map((employee) => employee.user.mobileNumber).sort()).toEqual(
+    activeUsers.map((row) => row.phone).sort(),
+  );
+  const userUuid = new Map(
+    employees.map((employee) => [
+      employee.user.mobileNumber,
+      employee.user.userServiceUuid ?? employee.user.uuid,
+    ]),
+  );
 
-  const pairs = (rows: { projectId: string; other: unknown }[]) => rows.map((row) => `${row.projectId}|${String(row.other)}`).sort();
+  const pairs = (rows: { projectId: string; other: unknown }[]) =>
+    rows.map((row) => `${row.projectId}|${String(row.other)}`).sort();
   const expectedFacilityPairs = activeFacilities.flatMap((row) =>
-    row.boundaryCodes.map((code) => ({ projectId: projectByBoundary.get(code)?.id as string, other: facilityId.get(row.name.trim()) })),
+    row.boundaryCodes.map((code) => ({
+      projectId: projectByBoundary.get(code)?.id as string,
+      other: facilityId.get(row.name.trim()),
+    })),
   );
   const facilityMappings = (await digit.client.projectFacilities()).items;
-  expect(pairs(facilityMappings.map((m) => ({ projectId: m.projectId, other: m.facilityId })))).toEqual(pairs(expectedFacilityPairs));
+  expect(pairs(facilityMappings.map((m) => ({ projectId: m.projectId, other: m.facilityId })))).toEqual(
+    pairs(expectedFacilityPairs),
+  );
 
   const expectedStaffPairs = activeUsers.flatMap((row) =>
-    row.boundaryCodes.map((code) => ({ projectId: projectByBoundary.get(code)?.id as string, other: userUuid.get(row.phone) })),
+    row.boundaryCodes.map((code) => ({
+      projectId: projectByBoundary.get(code)?.id as string,
+      other: userUuid.get(row.phone),
+    })),
   );
   const staffMappings = (await digit.client.projectStaff()).items;
-  expect(pairs(staffMappings.map((m) => ({ projectId: m.projectId, other: m.userId })))).toEqual(pairs(expectedStaffPairs));
+  expect(pairs(staffMappings.map((m) => ({ projectId: m.projectId, other: m.userId })))).toEqual(
+    pairs(expectedStaffPairs),
+  );
 
   const expectedResourcePairs = projects.flatMap((project) =>
     options.productVariants.map((variant) => ({ projectId: project.id, other: variant })),
   );
   const resourceMappings = (await digit.client.projectResources()).items;
   expect(
-    pairs(resourceMappings.map((m) => ({ projectId: m.projectId, other: (m.resource as { productVariantId: string }).productVariantId }))),
+    pairs(
+      resourceMappings.map((m) => ({
+        projectId: m.projectId,
+        other: (m.resource as { productVariantId: string }).productVariantId,
+      })),
+    ),
   ).toEqual(pairs(expectedResourcePairs));
 
   const duplicates = await digit.client.duplicates();

@@ -37,13 +37,19 @@ export function selectBoundaries(
   for (const root of tree) index(root, null);
 
   if (requested.length === 0) {
-    problems.push({ code: 'BOUNDARIES_REQUIRED', message: 'CampaignDetails.boundaries must list at least one boundary' });
+    problems.push({
+      code: 'BOUNDARIES_REQUIRED',
+      message: 'CampaignDetails.boundaries must list at least one boundary',
+    });
     return { problems };
   }
   for (const boundary of requested) {
     const found = nodes.get(boundary.code);
     if (!found) {
-      problems.push({ code: 'BOUNDARY_NOT_FOUND', message: `boundary ${boundary.code} does not exist in the hierarchy` });
+      problems.push({
+        code: 'BOUNDARY_NOT_FOUND',
+        message: `boundary ${boundary.code} does not exist in the hierarchy`,
+      });
     } else if (boundary.type && found.node.boundaryType !== boundary.type) {
       problems.push({
         code: 'BOUNDARY_TYPE_MISMATCH',
@@ -63,7 +69,11 @@ export function selectBoundaries(
 
   const ancestorsOf = (code: string): string[] => {
     const path: string[] = [];
-    for (let current = nodes.get(code)?.parent ?? null; current !== null; current = nodes.get(current)?.parent ?? null) {
+    for (
+      let current = nodes.get(code)?.parent ?? null;
+      current !== null;
+      current = nodes.get(current)?.parent ?? null
+    ) {
       path.push(current);
     }
     return path;
@@ -74,7 +84,10 @@ export function selectBoundaries(
     const ancestors = ancestorsOf(boundary.code);
     const underRoot = ancestors.indexOf(rootCode);
     if (underRoot === -1) {
-      problems.push({ code: 'BOUNDARY_OUTSIDE_ROOT', message: `boundary ${boundary.code} is not under the root ${rootCode}` });
+      problems.push({
+        code: 'BOUNDARY_OUTSIDE_ROOT',
+        message: `boundary ${boundary.code} is not under the root ${rootCode}`,
+      });
       continue;
     }
     chosen.add(boundary.code);
@@ -87,7 +100,8 @@ export function selectBoundaries(
     }
   };
   for (const boundary of requested) {
-    if (boundary.includeAllChildren) addDescendants((nodes.get(boundary.code) as { node: BoundaryNode }).node);
+    if (boundary.includeAllChildren)
+      addDescendants((nodes.get(boundary.code) as { node: BoundaryNode }).node);
   }
   if (problems.length > 0) return { problems };
 
@@ -95,7 +109,13 @@ export function selectBoundaries(
   const visit = (code: string, parentCode: string | null, level: number) => {
     const { node } = nodes.get(code) as { node: BoundaryNode };
     const children = (node.children ?? []).filter((child) => chosen.has(child.code));
-    boundaries.push({ code, boundaryType: node.boundaryType, parentCode, level, isLeaf: children.length === 0 });
+    boundaries.push({
+      code,
+      boundaryType: node.boundaryType,
+      parentCode,
+      level,
+      isLeaf: children.length === 0,
+    });
     for (const child of children) visit(child.code, code, level + 1);
   };
   visit(rootCode, null, 0);

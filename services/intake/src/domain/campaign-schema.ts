@@ -6,7 +6,16 @@ const code = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0
 
 export const campaignDetailsSchema = {
   type: 'object',
-  required: ['tenantId', 'campaignName', 'projectType', 'hierarchyType', 'startDate', 'endDate', 'boundaries', 'resources'],
+  required: [
+    'tenantId',
+    'campaignName',
+    'projectType',
+    'hierarchyType',
+    'startDate',
+    'endDate',
+    'boundaries',
+    'resources',
+  ],
   properties: {
     tenantId: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$' },
     action: { type: 'string', enum: ['create'] },

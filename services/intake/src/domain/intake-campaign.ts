@@ -34,8 +34,21 @@ import {
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
 import { selectBoundaries, type BoundarySelection } from './boundaries.ts';
-import { checkRequestFields, problem, productVariantIds, resourceOf, type CampaignInput } from './request-checks.ts';
-import { insertEntities, insertFacilityRows, insertProjects, insertTargetRows, insertUserRows, leafTargetsOf } from './store-campaign.ts';
+import {
+  checkRequestFields,
+  problem,
+  productVariantIds,
+  resourceOf,
+  type CampaignInput,
+} from './request-checks.ts';
+import {
+  insertEntities,
+  insertFacilityRows,
+  insertProjects,
+  insertTargetRows,
+  insertUserRows,
+  leafTargetsOf,
+} from './store-campaign.ts';
 
 export interface IntakeParts {
   db: Database;
@@ -76,18 +89,38 @@ async function lookUp(parts: IntakeParts, requestInfo: RequestInfo, input: Campa
   ]).catch(unavailable);
   const problems: DigitErrorItem[] = checkRequestFields(input);
   if (!hierarchy || hierarchy.length === 0) {
-    problems.push(problem('HIERARCHY_NOT_FOUND', `hierarchy type ${input.hierarchyType} does not exist in tenant ${input.tenantId}`, ['hierarchyType']));
+    problems.push(
+      problem(
+        'HIERARCHY_NOT_FOUND',
+        `hierarchy type ${input.hierarchyType} does not exist in tenant ${input.tenantId}`,
+        ['hierarchyType'],
+      ),
+    );
   }
   if (!projectType) {
-    problems.push(problem('PROJECT_TYPE_NOT_FOUND', `project type ${input.projectType} does not exist in MDMS`, ['projectType']));
+    problems.push(
+      problem('PROJECT_TYPE_NOT_FOUND', `project type ${input.projectType} does not exist in MDMS`, [
+        'projectType',
+      ]),
+    );
   }
   for (const id of variantIds) {
-    if (!variants.has(id)) problems.push(problem('PRODUCT_VARIANT_NOT_FOUND', `product variant ${id} of the delivery rules does not exist`, [id]));
+    if (!variants.has(id))
+      problems.push(
+        problem('PRODUCT_VARIANT_NOT_FOUND', `product variant ${id} of the delivery rules does not exist`, [
+          id,
+        ]),
+      );
   }
   const { selection, problems: boundaryProblems } = selectBoundaries(tree, input.boundaries);
   for (const found of boundaryProblems) problems.push(problem(found.code, found.message, [found.code]));
   if (problems.length > 0 || !selection || !projectType || !hierarchy) throw new ApiError(400, problems);
-  return { selection, boundaryTypes: orderedBoundaryTypes(hierarchy), projectType, productVariants: variantIds };
+  return {
+    selection,
+    boundaryTypes: orderedBoundaryTypes(hierarchy),
+    projectType,
+    productVariants: variantIds,
+  };
 }
 
 interface SheetFile {
@@ -102,14 +135,25 @@ async function downloadSheets(parts: IntakeParts, input: CampaignInput): Promise
     types.map(async (type) => {
       const resource = resourceOf(input, type);
       const bytes = await downloadFile(parts.digit, input.tenantId, resource.filestoreId).catch(unavailable);
-      return { type, filename: resource.filename ?? `${type}.xlsx`, bytes, filestoreId: resource.filestoreId };
+      return {
+        type,
+        filename: resource.filename ?? `${type}.xlsx`,
+        bytes,
+        filestoreId: resource.filestoreId,
+      };
     }),
   );
   const missing = files.filter((file) => file.bytes === null);
   if (missing.length > 0) {
     throw new ApiError(
       400,
-      missing.map((file) => problem('RESOURCE_FILE_NOT_FOUND', `the ${file.type} file ${file.filestoreId} is not in the filestore`, [file.type])),
+      missing.map((file) =>
+        problem(
+          'RESOURCE_FILE_NOT_FOUND',
+          `the ${file.type} file ${file.filestoreId} is not in the filestore`,
+          [file.type],
+        ),
+      ),
     );
   }
   return files as SheetFile[];
@@ -139,9 +183,13 @@ export async function intakeCampaign(
   const user = requestInfo.userInfo as UserInfo;
   const lookups = await lookUp(parts, requestInfo, input);
   const sheets = await downloadSheets(parts, input);
-  const campaignNumber = await generateId(parts.digit, requestInfo, input.tenantId, 'campaign.number', CAMPAIGN_NUMBER_FORMAT).catch(
-    unavailable,
-  );
+  const campaignNumber = await generateId(
+    parts.digit,
+    requestInfo,
+    input.tenantId,
+    'campaign.number',
+    CAMPAIGN_NUMBER_FORMAT,
+  ).catch(unavailable);
   const campaignId = randomUUID();
   const client = await parts.db.connect();
   try {
@@ -175,14 +223,20 @@ export async function intakeCampaign(
       ],
     );
     const summaries = await readSheets(client, campaignId, sheets, lookups);
-    const errors = summaries.flatMap(({ type, summary }) => summary.errors.map((error) => sheetProblem(type, error)));
+    const errors = summaries.flatMap(({ type, summary }) =>
+      summary.errors.map((error) => sheetProblem(type, error)),
+    );
     if (errors.length > 0) {
       await client.query('ROLLBACK');
       const processed = await uploadProcessedSheets(parts, input.tenantId, sheets, summaries);
       const omitted = summaries.reduce((total, { summary }) => total + summary.omittedErrorCount, 0);
-      throw new ApiError(400, errors, { processedResources: processed, ...(omitted > 0 ? { omittedErrorCount: omitted } : {}) });
+      throw new ApiError(400, errors, {
+        processedResources: processed,
+        ...(omitted > 0 ? { omittedErrorCount: omitted } : {}),
+      });
     }
-    const targets: TargetRow[] = summaries.find((entry) => entry.type === 'boundaryWithTarget')?.targetRows ?? [];
+    const targets: TargetRow[] =
+      summaries.find((entry) => entry.type === 'boundaryWithTarget')?.targetRows ?? [];
     await insertProjects(
       client,
       campaignId,
@@ -219,16 +273,26 @@ async function readSheets(
 ): Promise<SheetSummary[]> {
   const boundaries = {
     codes: new Set(lookups.selection.boundaries.map((boundary) => boundary.code)),
-    leafCodes: new Set(lookups.selection.boundaries.filter((boundary) => boundary.isLeaf).map((boundary) => boundary.code)),
+    leafCodes: new Set(
+      lookups.selection.boundaries.filter((boundary) => boundary.isLeaf).map((boundary) => boundary.code),
+    ),
   };
-  const context = { boundaries, boundaryTypes: lookups.boundaryTypes, targetColumns: lookups.projectType.targetColumns };
+  const context = {
+    boundaries,
+    boundaryTypes: lookups.boundaryTypes,
+    targetColumns: lookups.projectType.targetColumns,
+  };
   const results: SheetSummary[] = [];
   for (const sheet of sheets) {
     if (sheet.type === 'facility') {
-      const summary = await readFacilitySheet(sheet.bytes, context, { onRows: (rows) => insertFacilityRows(tx, campaignId, rows) });
+      const summary = await readFacilitySheet(sheet.bytes, context, {
+        onRows: (rows) => insertFacilityRows(tx, campaignId, rows),
+      });
       results.push({ type: sheet.type, summary });
     } else if (sheet.type === 'user') {
-      const summary = await readUserSheet(sheet.bytes, context, { onRows: (rows) => insertUserRows(tx, campaignId, rows) });
+      const summary = await readUserSheet(sheet.bytes, context, {
+        onRows: (rows) => insertUserRows(tx, campaignId, rows),
+      });
       results.push({ type: sheet.type, summary });
     } else {
       // Leaf targets are kept for the sums up the tree: one small record per lowest-level boundary.
@@ -258,7 +322,11 @@ async function uploadProcessedSheets(
     try {
       const bytes = await writeProcessedSheet(sheet.bytes, invalidRowOutcomes(summary.errors));
       const filename = `processed-${sheet.filename}`;
-      uploaded.push({ type, filename, filestoreId: await uploadFile(parts.digit, tenantId, 'HCM-ADMIN-CONSOLE', filename, bytes) });
+      uploaded.push({
+        type,
+        filename,
+        filestoreId: await uploadFile(parts.digit, tenantId, 'HCM-ADMIN-CONSOLE', filename, bytes),
+      });
     } catch (error) {
       parts.logger.warn({ err: error, type }, 'the processed sheet could not be written or uploaded');
     }

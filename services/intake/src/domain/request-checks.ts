@@ -11,7 +11,13 @@ export interface CampaignInput {
   startDate: number;
   endDate: number;
   additionalDetails?: Record<string, unknown>;
-  boundaries: { code: string; type?: string; isRoot?: boolean; includeAllChildren?: boolean; parent?: string | null }[];
+  boundaries: {
+    code: string;
+    type?: string;
+    isRoot?: boolean;
+    includeAllChildren?: boolean;
+    parent?: string | null;
+  }[];
   resources: CampaignResource[];
   deliveryRules?: unknown[];
 }
@@ -24,14 +30,24 @@ export function problem(code: string, message: string, params: string[] | null =
 export function checkRequestFields(input: CampaignInput): DigitErrorItem[] {
   const problems: DigitErrorItem[] = [];
   if (input.endDate <= input.startDate) {
-    problems.push(problem('INVALID_DATES', 'CampaignDetails.endDate must be after CampaignDetails.startDate', ['endDate']));
+    problems.push(
+      problem('INVALID_DATES', 'CampaignDetails.endDate must be after CampaignDetails.startDate', [
+        'endDate',
+      ]),
+    );
   }
   for (const type of RESOURCE_TYPES) {
     const count = input.resources.filter((resource) => resource.type === type).length;
     if (count === 0) {
-      problems.push(problem('RESOURCE_MISSING', `CampaignDetails.resources needs a resource of type ${type}`, [type]));
+      problems.push(
+        problem('RESOURCE_MISSING', `CampaignDetails.resources needs a resource of type ${type}`, [type]),
+      );
     } else if (count > 1) {
-      problems.push(problem('RESOURCE_DUPLICATE', `CampaignDetails.resources has ${count} resources of type ${type}`, [type]));
+      problems.push(
+        problem('RESOURCE_DUPLICATE', `CampaignDetails.resources has ${count} resources of type ${type}`, [
+          type,
+        ]),
+      );
     }
   }
   return problems;

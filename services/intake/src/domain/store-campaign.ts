@@ -13,7 +13,11 @@ import type { SelectedBoundary } from './boundaries.ts';
 
 // Writes a validated campaign's rows and entity rows. Everything runs in the caller's transaction.
 
-export async function insertFacilityRows(tx: DatabaseClient, campaignId: string, rows: FacilityRow[]): Promise<void> {
+export async function insertFacilityRows(
+  tx: DatabaseClient,
+  campaignId: string,
+  rows: FacilityRow[],
+): Promise<void> {
   await tx.query(
     `INSERT INTO campaign_facility_row (campaign_id, row_number, facility_id, name, facility_type, facility_status,
        capacity, boundary_codes, usage)
@@ -66,7 +70,11 @@ export async function insertUserRows(tx: DatabaseClient, campaignId: string, row
   );
 }
 
-export async function insertTargetRows(tx: DatabaseClient, campaignId: string, rows: TargetRow[]): Promise<void> {
+export async function insertTargetRows(
+  tx: DatabaseClient,
+  campaignId: string,
+  rows: TargetRow[],
+): Promise<void> {
   await tx.query(
     `INSERT INTO campaign_target_row (campaign_id, boundary_code, sheet, row_number, target_values)
      SELECT $1, r.boundary_code, r.sheet, r.row_number, r.target_values
@@ -74,7 +82,12 @@ export async function insertTargetRows(tx: DatabaseClient, campaignId: string, r
     [
       campaignId,
       JSON.stringify(
-        rows.map((row) => ({ boundary_code: row.boundaryCode, sheet: row.sheet, row_number: row.rowNumber, target_values: row.values })),
+        rows.map((row) => ({
+          boundary_code: row.boundaryCode,
+          sheet: row.sheet,
+          row_number: row.rowNumber,
+          target_values: row.values,
+        })),
       ),
     ],
   );
@@ -83,7 +96,8 @@ export async function insertTargetRows(tx: DatabaseClient, campaignId: string, r
 const INSERT_BATCH = 5000;
 
 async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += INSERT_BATCH) await write(items.slice(start, start + INSERT_BATCH));
+  for (let start = 0; start < items.length; start += INSERT_BATCH)
+    await write(items.slice(start, start + INSERT_BATCH));
 }
 
 /**
@@ -128,7 +142,10 @@ export async function insertProjects(
 }
 
 /** Leaf targets from the stored target rows, by the project type's column mapping. */
-export function leafTargetsOf(rows: Iterable<TargetRow>, projectType: ProjectType): Map<string, ProjectTarget[]> {
+export function leafTargetsOf(
+  rows: Iterable<TargetRow>,
+  projectType: ProjectType,
+): Map<string, ProjectTarget[]> {
   const result = new Map<string, ProjectTarget[]>();
   for (const row of rows) result.set(row.boundaryCode, projectTargets(row.values, projectType.targetColumns));
   return result;

@@ -40,7 +40,12 @@ function schemaErrors(): DigitErrorItem[] {
   return (validateDetails.errors ?? []).map((issue) => {
     const missing = (issue.params as { missingProperty?: string }).missingProperty;
     const field = `CampaignDetails${issue.instancePath.replaceAll('/', '.')}${missing ? `.${missing}` : ''}`;
-    return { code: 'VALIDATION_ERROR', message: `${field} ${issue.message ?? 'is invalid'}`, description: null, params: [field] };
+    return {
+      code: 'VALIDATION_ERROR',
+      message: `${field} ${issue.message ?? 'is invalid'}`,
+      description: null,
+      params: [field],
+    };
   });
 }
 
@@ -64,7 +69,9 @@ export async function handleCampaignRequest(
       if (!validateDetails(details)) throw new ApiError(400, schemaErrors());
       const input = details as unknown as CampaignInput;
       authorize(requestInfo, input.tenantId, 'write');
-      const { rows } = await parts.db.query('SELECT 1 FROM campaign WHERE request_id = $1', [message.requestId]);
+      const { rows } = await parts.db.query('SELECT 1 FROM campaign WHERE request_id = $1', [
+        message.requestId,
+      ]);
       if (rows.length > 0) return;
       await intakeCampaign(parts, requestInfo, input, message.requestId);
       return;
@@ -80,12 +87,20 @@ export async function handleCampaignRequest(
         }
         if (message.action === 'CANCEL') await cancelCampaign(tx, campaign, requestInfo.userInfo?.uuid ?? '');
         else if (campaign.status !== 'creating' && !(await retryCampaign(tx, campaign, parts.settings))) {
-          throw ApiError.of(409, 'CAMPAIGN_NOT_RETRYABLE', `campaign ${id} is ${campaign.status}; only a failed campaign can be retried`);
+          throw ApiError.of(
+            409,
+            'CAMPAIGN_NOT_RETRYABLE',
+            `campaign ${id} is ${campaign.status}; only a failed campaign can be retried`,
+          );
         }
       });
       return;
     }
-    throw ApiError.of(400, 'ACTION_NOT_SUPPORTED', `action ${message.action} is not supported on campaign.requests`);
+    throw ApiError.of(
+      400,
+      'ACTION_NOT_SUPPORTED',
+      `action ${message.action} is not supported on campaign.requests`,
+    );
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     parts.logger.warn({ requestId: message.requestId, errors: error.errors }, 'campaign request rejected');

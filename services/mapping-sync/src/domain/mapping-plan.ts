@@ -10,10 +10,16 @@ export interface MappingRow {
 }
 
 /** The DIGIT payload of one mapping. */
-export function mappingPayload(kind: MappingKind, campaign: CampaignRecord, projectId: string, mapped: string): Record<string, unknown> {
+export function mappingPayload(
+  kind: MappingKind,
+  campaign: CampaignRecord,
+  projectId: string,
+  mapped: string,
+): Record<string, unknown> {
   const base = { tenantId: campaign.tenantId, projectId };
   if (kind === 'facility') return { ...base, facilityId: mapped };
-  if (kind === 'staff') return { ...base, userId: mapped, startDate: campaign.startDate, endDate: campaign.endDate };
+  if (kind === 'staff')
+    return { ...base, userId: mapped, startDate: campaign.startDate, endDate: campaign.endDate };
   return {
     ...base,
     resource: { productVariantId: mapped, type: 'DRUG', isBaseUnitVariant: false },

@@ -43,10 +43,16 @@ export function mappingStep(kind: MappingKind): StepHandler {
         `the ${unresolved.projectId ? kind : 'project'} of ${kind} mapping ${unresolved.entityKey} at ${unresolved.boundaryCode} was not created`,
       );
     }
-    await waitForConsistency(rows.map((row) => row.attemptedAt), config.DIGIT_SEARCH_CONSISTENCY_MS);
+    await waitForConsistency(
+      rows.map((row) => row.attemptedAt),
+      config.DIGIT_SEARCH_CONSISTENCY_MS,
+    );
     const projectIds = [...new Set(rows.map((row) => row.projectId as string))];
     const mappedIds = [...new Set(rows.map((row) => row.mappedId as string))];
-    const existing = existingPairs(kind, await searchMappings(digit, requestInfo, kind, campaign.tenantId, projectIds, mappedIds));
+    const existing = existingPairs(
+      kind,
+      await searchMappings(digit, requestInfo, kind, campaign.tenantId, projectIds, mappedIds),
+    );
 
     const toCreate: MappingRow[] = [];
     const adopted: [MappingRow, string][] = [];
@@ -69,12 +75,23 @@ export function mappingStep(kind: MappingKind): StepHandler {
       toCreate.map(async (row) => {
         await chunk.ensureStillCreating();
         const created = await retryWhileNotPersisted(
-          () => createMapping(digit, requestInfo, kind, mappingPayload(kind, campaign, row.projectId as string, row.mappedId as string)),
+          () =>
+            createMapping(
+              digit,
+              requestInfo,
+              kind,
+              mappingPayload(kind, campaign, row.projectId as string, row.mappedId as string),
+            ),
           // A project or entity created moments ago may not be persisted yet.
           (error) => error instanceof DigitError && error.code === 'NON_EXISTENT_RELATED_ENTITY',
           config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
         );
-        if (!created?.id) throw new StepFailure('MAPPING_CREATE_INCOMPLETE', `DIGIT answered a ${kind} mapping create without an id`, true);
+        if (!created?.id)
+          throw new StepFailure(
+            'MAPPING_CREATE_INCOMPLETE',
+            `DIGIT answered a ${kind} mapping create without an id`,
+            true,
+          );
         await record(chunk, kind, [[row, created.id]]);
         chunk.count('created');
       }),
@@ -88,6 +105,12 @@ async function record(chunk: StepChunk, kind: MappingKind, mapped: [MappingRow, 
     `UPDATE campaign_mapping m SET mapping_id = v.mapping_id, done = true
      FROM unnest($3::text[], $4::text[], $5::text[]) AS v(boundary_code, entity_key, mapping_id)
      WHERE m.campaign_id = $1 AND m.kind = $2 AND m.boundary_code = v.boundary_code AND m.entity_key = v.entity_key`,
-    [chunk.campaign.id, kind, mapped.map(([row]) => row.boundaryCode), mapped.map(([row]) => row.entityKey), mapped.map(([, id]) => id)],
+    [
+      chunk.campaign.id,
+      kind,
+      mapped.map(([row]) => row.boundaryCode),
+      mapped.map(([row]) => row.entityKey),
+      mapped.map(([, id]) => id),
+    ],
   );
 }

@@ -8,7 +8,11 @@ export interface ProjectRow {
 }
 
 /** The DIGIT project of one campaign boundary; referenceID ties it to the campaign for adoption. */
-export function projectPayload(campaign: CampaignRecord, row: ProjectRow, parentProjectId: string | null): ProjectPayload {
+export function projectPayload(
+  campaign: CampaignRecord,
+  row: ProjectRow,
+  parentProjectId: string | null,
+): ProjectPayload {
   return {
     tenantId: campaign.tenantId,
     projectType: campaign.projectType,

@@ -32,7 +32,10 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
   let pending = rows;
   const attempted = rows.filter((row) => row.attemptedAt !== null);
   if (attempted.length > 0) {
-    await waitForConsistency(attempted.map((row) => row.attemptedAt), config.DIGIT_SEARCH_CONSISTENCY_MS);
+    await waitForConsistency(
+      attempted.map((row) => row.attemptedAt),
+      config.DIGIT_SEARCH_CONSISTENCY_MS,
+    );
     const found = await searchCampaignProjects(
       digit,
       requestInfo,
@@ -40,19 +43,29 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
       campaign.campaignNumber,
       attempted.map((row) => row.boundaryCode),
     );
-    const adopted = await recordProjectIds(chunk, found.map((project) => [project.address.boundary, project.id]));
+    const adopted = await recordProjectIds(
+      chunk,
+      found.map((project) => [project.address.boundary, project.id]),
+    );
     chunk.count('adopted', adopted.size);
     pending = rows.filter((row) => !adopted.has(row.boundaryCode));
   }
 
-  const parentCodes = [...new Set(pending.map((row) => row.parentBoundaryCode).filter((code): code is string => code !== null))];
+  const parentCodes = [
+    ...new Set(pending.map((row) => row.parentBoundaryCode).filter((code): code is string => code !== null)),
+  ];
   const { rows: parents } = await db.query<{ code: string; projectId: string | null }>(
     `SELECT boundary_code AS code, project_id AS "projectId" FROM campaign_project WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
     [campaign.id, parentCodes],
   );
   const parentIds = new Map(parents.map((parent) => [parent.code, parent.projectId]));
   for (const code of parentCodes) {
-    if (!parentIds.get(code)) throw new StepFailure('PARENT_PROJECT_MISSING', `the project of parent boundary ${code} does not exist yet`, true);
+    if (!parentIds.get(code))
+      throw new StepFailure(
+        'PARENT_PROJECT_MISSING',
+        `the project of parent boundary ${code} does not exist yet`,
+        true,
+      );
   }
 
   for (let start = 0; start < pending.length; start += CREATE_BATCH) {
@@ -63,16 +76,27 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
       [campaign.id, batch.map((row) => row.boundaryCode)],
     );
     const payloads = batch.map((row) =>
-      projectPayload(campaign, row, row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null),
+      projectPayload(
+        campaign,
+        row,
+        row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null,
+      ),
     );
     const created = await retryWhileNotPersisted(
       () => createProjects(digit, requestInfo, payloads),
       (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
       config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
     );
-    const recorded = await recordProjectIds(chunk, created.map((project) => [project.address.boundary, project.id]));
+    const recorded = await recordProjectIds(
+      chunk,
+      created.map((project) => [project.address.boundary, project.id]),
+    );
     if (recorded.size !== batch.length) {
-      throw new StepFailure('PROJECT_CREATE_INCOMPLETE', `DIGIT created ${recorded.size} of ${batch.length} projects`, true);
+      throw new StepFailure(
+        'PROJECT_CREATE_INCOMPLETE',
+        `DIGIT created ${recorded.size} of ${batch.length} projects`,
+        true,
+      );
     }
     chunk.count('created', recorded.size);
   }

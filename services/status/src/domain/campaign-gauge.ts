@@ -8,5 +8,6 @@ export async function refreshCampaignGauge(db: Database, metrics: PipelineMetric
   for (const status of CAMPAIGN_STATUSES) {
     for (const active of ['true', 'false']) metrics.campaignsByStatus.set({ status, active }, 0);
   }
-  for (const row of rows) metrics.campaignsByStatus.set({ status: row.status, active: String(row.is_active) }, row.total);
+  for (const row of rows)
+    metrics.campaignsByStatus.set({ status: row.status, active: String(row.is_active) }, row.total);
 }

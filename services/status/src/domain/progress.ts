@@ -9,7 +9,14 @@ export interface StepProgress {
   attempt: number;
   /** Highest attempt of any chunk: above 1 when chunks were retried automatically. */
   chunkAttempts: number;
-  chunks: { total: number; completed: number; dispatched: number; failed: number; pending: number; skipped: number };
+  chunks: {
+    total: number;
+    completed: number;
+    dispatched: number;
+    failed: number;
+    pending: number;
+    skipped: number;
+  };
   counts: Record<string, number>;
   startedAt: string | null;
   finishedAt: string | null;
@@ -69,7 +76,8 @@ export async function campaignProgress(db: Queryable, campaignId: string): Promi
     counts: row.counts ?? {},
     startedAt: row.started_at?.toISOString() ?? null,
     finishedAt: row.finished_at?.toISOString() ?? null,
-    durationMs: row.started_at && row.finished_at ? row.finished_at.getTime() - row.started_at.getTime() : null,
+    durationMs:
+      row.started_at && row.finished_at ? row.finished_at.getTime() - row.started_at.getTime() : null,
     lastError: row.last_error,
   }));
 }

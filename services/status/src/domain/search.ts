@@ -56,7 +56,8 @@ export function buildSearchQuery(criteria: SearchCriteria): SearchQuery {
   }
   if (criteria.campaignNumber) add((p) => `campaign_number = ${p}`, criteria.campaignNumber);
   if (criteria.campaignName) {
-    if (criteria.isLikeSearch) add((p) => `campaign_name ILIKE ${p}`, `%${escapeLike(criteria.campaignName)}%`);
+    if (criteria.isLikeSearch)
+      add((p) => `campaign_name ILIKE ${p}`, `%${escapeLike(criteria.campaignName)}%`);
     else add((p) => `campaign_name = ${p}`, criteria.campaignName);
   }
   if (criteria.projectType) add((p) => `project_type = ${p}`, criteria.projectType);

@@ -117,7 +117,10 @@ export function campaignRoutes(
            LIMIT $${query.values.length + 1} OFFSET $${query.values.length + 2}`,
           [...query.values, query.limit, query.offset],
         ),
-        db.query<{ total: number }>(`SELECT count(*)::int AS total FROM campaign WHERE ${query.where}`, query.values),
+        db.query<{ total: number }>(
+          `SELECT count(*)::int AS total FROM campaign WHERE ${query.where}`,
+          query.values,
+        ),
       ]);
       return {
         ResponseInfo: responseInfo(request.body.RequestInfo),
@@ -127,34 +130,56 @@ export function campaignRoutes(
     },
   );
 
-  app.post<{ Body: ReferenceBody }>(`${BASE}/retry`, { schema: { body: campaignReference } }, async (request) => {
-    const campaign = await inTransaction(db, async (tx) => {
-      const found = await campaignFor(tx, request.body, 'write', true);
-      if (found.status === 'creating') return found;
-      if (found.status !== 'failed') {
-        throw ApiError.of(409, 'CAMPAIGN_NOT_RETRYABLE', `campaign ${found.id} is ${found.status}; only a failed campaign can be retried`);
-      }
-      await retryCampaign(tx, found, settings);
-      return (await findCampaign(tx, found.id)) as CampaignRecord;
-    });
-    return { ResponseInfo: responseInfo(request.body.RequestInfo), CampaignDetails: campaignDetails(campaign) };
-  });
+  app.post<{ Body: ReferenceBody }>(
+    `${BASE}/retry`,
+    { schema: { body: campaignReference } },
+    async (request) => {
+      const campaign = await inTransaction(db, async (tx) => {
+        const found = await campaignFor(tx, request.body, 'write', true);
+        if (found.status === 'creating') return found;
+        if (found.status !== 'failed') {
+          throw ApiError.of(
+            409,
+            'CAMPAIGN_NOT_RETRYABLE',
+            `campaign ${found.id} is ${found.status}; only a failed campaign can be retried`,
+          );
+        }
+        await retryCampaign(tx, found, settings);
+        return (await findCampaign(tx, found.id)) as CampaignRecord;
+      });
+      return {
+        ResponseInfo: responseInfo(request.body.RequestInfo),
+        CampaignDetails: campaignDetails(campaign),
+      };
+    },
+  );
 
-  app.post<{ Body: ReferenceBody }>(`${BASE}/cancel-campaign`, { schema: { body: campaignReference } }, async (request) => {
-    const campaign = await inTransaction(db, async (tx) => {
-      const found = await campaignFor(tx, request.body, 'write', true);
-      await cancelCampaign(tx, found, request.body.RequestInfo.userInfo?.uuid ?? '');
-      return (await findCampaign(tx, found.id)) as CampaignRecord;
-    });
-    return { ResponseInfo: responseInfo(request.body.RequestInfo), CampaignDetails: campaignDetails(campaign) };
-  });
+  app.post<{ Body: ReferenceBody }>(
+    `${BASE}/cancel-campaign`,
+    { schema: { body: campaignReference } },
+    async (request) => {
+      const campaign = await inTransaction(db, async (tx) => {
+        const found = await campaignFor(tx, request.body, 'write', true);
+        await cancelCampaign(tx, found, request.body.RequestInfo.userInfo?.uuid ?? '');
+        return (await findCampaign(tx, found.id)) as CampaignRecord;
+      });
+      return {
+        ResponseInfo: responseInfo(request.body.RequestInfo),
+        CampaignDetails: campaignDetails(campaign),
+      };
+    },
+  );
 
-  app.post<{ Body: ReferenceBody }>(`${BASE}/progress`, { schema: { body: campaignReference } }, async (request) => {
-    const campaign = await campaignFor(db, request.body, 'read');
-    return {
-      ResponseInfo: responseInfo(request.body.RequestInfo),
-      CampaignDetails: campaignDetails(campaign),
-      steps: await campaignProgress(db, campaign.id),
-    };
-  });
+  app.post<{ Body: ReferenceBody }>(
+    `${BASE}/progress`,
+    { schema: { body: campaignReference } },
+    async (request) => {
+      const campaign = await campaignFor(db, request.body, 'read');
+      return {
+        ResponseInfo: responseInfo(request.body.RequestInfo),
+        CampaignDetails: campaignDetails(campaign),
+        steps: await campaignProgress(db, campaign.id),
+      };
+    },
+  );
 }

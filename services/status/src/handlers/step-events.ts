@@ -29,7 +29,12 @@ export async function handleStepEvent(
   event: StepEvent,
   parts: { db: Database; boss: PgBoss; settings: RunSettings; logger: Logger },
 ): Promise<void> {
-  const logger = parts.logger.child({ campaignId: event.campaignId, step: event.step, attempt: event.attempt, commandId: event.commandId });
+  const logger = parts.logger.child({
+    campaignId: event.campaignId,
+    step: event.step,
+    attempt: event.attempt,
+    commandId: event.commandId,
+  });
   await inTransaction(parts.db, async (tx) => {
     const campaign = await findCampaign(tx, event.campaignId, { lock: true });
     if (!campaign) {
@@ -38,13 +43,21 @@ export async function handleStepEvent(
     }
     const effect = await recordStepEvent(tx, campaign, event, parts.settings);
     if (effect.kind === 'retry-scheduled') {
-      const job: ChunkRetryJob = { campaignId: campaign.id, step: event.step as StepName, chunk: effect.chunk, attempt: effect.attempt };
+      const job: ChunkRetryJob = {
+        campaignId: campaign.id,
+        step: event.step as StepName,
+        chunk: effect.chunk,
+        attempt: effect.attempt,
+      };
       await parts.boss.send(CHUNK_RETRY_QUEUE, job, {
         startAfter: new Date(Date.now() + effect.delayMs),
         singletonKey: `${campaign.id}:${event.step}:${effect.chunk}:${effect.attempt}`,
         db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) },
       });
-      logger.warn({ error: event.error, delayMs: effect.delayMs, chunk: effect.chunk }, 'chunk failed, retry scheduled');
+      logger.warn(
+        { error: event.error, delayMs: effect.delayMs, chunk: effect.chunk },
+        'chunk failed, retry scheduled',
+      );
     } else if (effect.kind === 'campaign-failed') {
       logger.error({ error: event.error }, 'campaign failed');
     } else if (effect.kind === 'ignored') {
@@ -62,6 +75,9 @@ export async function handleChunkRetry(
     const campaign = await findCampaign(tx, job.campaignId, { lock: true });
     if (!campaign) return;
     const dispatched = await retryChunk(tx, campaign, job.step, job.chunk, job.attempt, parts.settings);
-    parts.logger.info({ campaignId: job.campaignId, step: job.step, chunk: job.chunk, dispatched }, 'automatic chunk retry');
+    parts.logger.info(
+      { campaignId: job.campaignId, step: job.step, chunk: job.chunk, dispatched },
+      'automatic chunk retry',
+    );
   });
 }

@@ -36,7 +36,10 @@ export async function userCreation(chunk: StepChunk): Promise<void> {
   const boundaryTypes = new Map(types.map((type) => [type.code, type.boundary_type]));
 
   const attempted = rows.filter((row) => row.attemptedAt !== null);
-  await waitForConsistency(attempted.map((row) => row.attemptedAt), config.DIGIT_SEARCH_CONSISTENCY_MS);
+  await waitForConsistency(
+    attempted.map((row) => row.attemptedAt),
+    config.DIGIT_SEARCH_CONSISTENCY_MS,
+  );
   const adopted = new Set<string>();
   await settleAll(
     attempted.map(async (row) => {
@@ -45,23 +48,39 @@ export async function userCreation(chunk: StepChunk): Promise<void> {
   );
   const pending = rows.filter((row) => !adopted.has(row.phone));
   const batches: StoredUser[][] = [];
-  for (let start = 0; start < pending.length; start += CREATE_BATCH) batches.push(pending.slice(start, start + CREATE_BATCH));
+  for (let start = 0; start < pending.length; start += CREATE_BATCH)
+    batches.push(pending.slice(start, start + CREATE_BATCH));
   await settleAll(batches.map((batch) => createBatch(chunk, batch, boundaryTypes)));
 }
 
-async function createBatch(chunk: StepChunk, batch: StoredUser[], boundaryTypes: ReadonlyMap<string, string>): Promise<void> {
+async function createBatch(
+  chunk: StepChunk,
+  batch: StoredUser[],
+  boundaryTypes: ReadonlyMap<string, string>,
+): Promise<void> {
   const { db, campaign, digit, requestInfo } = chunk;
   await chunk.ensureStillCreating();
-  await db.query('UPDATE campaign_user SET attempted_at = now() WHERE campaign_id = $1 AND phone = ANY($2::text[])', [
-    campaign.id,
-    batch.map((row) => row.phone),
-  ]);
+  await db.query(
+    'UPDATE campaign_user SET attempted_at = now() WHERE campaign_id = $1 AND phone = ANY($2::text[])',
+    [campaign.id, batch.map((row) => row.phone)],
+  );
   try {
-    const created = await createEmployees(digit, requestInfo, batch.map((row) => employeePayload(campaign, row, boundaryTypes)));
-    const byPhone = new Map(created.map((employee) => [employee.user?.mobileNumber, employeeUserUuid(employee)]));
+    const created = await createEmployees(
+      digit,
+      requestInfo,
+      batch.map((row) => employeePayload(campaign, row, boundaryTypes)),
+    );
+    const byPhone = new Map(
+      created.map((employee) => [employee.user?.mobileNumber, employeeUserUuid(employee)]),
+    );
     for (const row of batch) {
       const uuid = byPhone.get(row.phone);
-      if (!uuid) throw new StepFailure('USER_CREATE_INCOMPLETE', `HRMS answered without the user of phone ${row.phone}`, true);
+      if (!uuid)
+        throw new StepFailure(
+          'USER_CREATE_INCOMPLETE',
+          `HRMS answered without the user of phone ${row.phone}`,
+          true,
+        );
       await record(chunk, row.phone, uuid);
     }
     chunk.count('created', batch.length);
@@ -70,7 +89,11 @@ async function createBatch(chunk: StepChunk, batch: StoredUser[], boundaryTypes:
     if (!(error instanceof DigitError && error.code === 'ERR_HRMS_USER_EXIST_MOB')) throw error;
     if (batch.length === 1) {
       // HRMS holds the phone but its search does not show it yet: try again later rather than guess.
-      throw new StepFailure('USER_EXISTS_NOT_SEARCHABLE', `phone ${batch[0]?.phone} exists in HRMS but is not found by search yet`, true);
+      throw new StepFailure(
+        'USER_EXISTS_NOT_SEARCHABLE',
+        `phone ${batch[0]?.phone} exists in HRMS but is not found by search yet`,
+        true,
+      );
     }
     for (const row of batch) {
       if (await adopt(chunk, row.phone)) continue;
@@ -90,9 +113,8 @@ async function adopt(chunk: StepChunk, phone: string): Promise<boolean> {
 }
 
 async function record(chunk: StepChunk, phone: string, uuid: string): Promise<void> {
-  await chunk.db.query('UPDATE campaign_user SET user_service_uuid = $3, done = true WHERE campaign_id = $1 AND phone = $2', [
-    chunk.campaign.id,
-    phone,
-    uuid,
-  ]);
+  await chunk.db.query(
+    'UPDATE campaign_user SET user_service_uuid = $3, done = true WHERE campaign_id = $1 AND phone = $2',
+    [chunk.campaign.id, phone, uuid],
+  );
 }
