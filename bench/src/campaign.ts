@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import { FLOWS, type FlowName, type StepName } from '@campaign-pipeline/shared';
+import {
+  CampaignClient,
+  campaignFixture,
+  startTestInfrastructure,
+  startTestServices,
+  type StepProgress,
+} from '@campaign-pipeline/dev-stack';
+
+// One campaign end to end against the simulator with a fixed latency and concurrency cap per DIGIT
+// service: time, rows per second per step, DIGIT calls per entity, peak memory per service, and the
+// ratio to the lower bound (calls × latency ÷ allowed concurrency along the flow's critical path).
+
+export interface CampaignBenchOptions {
+  size: 'S' | 'M';
+  flow: FlowName;
+  latencyMs: number;
+  concurrency: number;
+  chunkSize: number;
+}
+
+export const CAMPAIGN_SIZES = {
+  S: { seed: 'S', facilities: 50, users: 100 },
+  M: { seed: 'M', facilities: 1000, users: 2000 },
+} as const;
+
+/** Which step makes the calls of a DIGIT route. */
+const STEP_OF_ROUTE: [RegExp, StepName][] = [
+  [/\/health-project\/facility\//, 'facility-mapping'],
+  [/\/health-project\/staff\//, 'user-mapping'],
+  [/\/health-project\/resource\//, 'product-mapping'],
+  [/\/health-project\/v1\//, 'project-creation'],
+  [/^POST \/facility\//, 'facility-creation'],
+  [/\/health-hrms\//, 'user-creation'],
+];
+
+export interface CampaignBenchResult {
+  options: CampaignBenchOptions;
+  seconds: number;
+  lowerBoundSeconds: number;
+  steps: {
+    step: string;
+    seconds: number;
+    rows: number;
+    rowsPerSecond: number;
+    calls: number;
+    callsPerRow: number;
+  }[];
+  peakMemoryMb: Record<string, number>;
+}
+
+async function peakRssMb(pid: number | undefined): Promise<number> {
+  if (!pid) return 0;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+export async function runCampaignBench(
+  options: CampaignBenchOptions,
+  log: (line: string) => void,
+): Promise<CampaignBenchResult> {
+  const size = CAMPAIGN_SIZES[options.size];
+  const infrastructure = await startTestInfrastructure({
+    digit: {
+      seed: { size: size.seed },
+      behaviour: {
+        '*': { latency: { fixedMs: options.latencyMs, jitterMs: 0 }, capacity: options.concurrency * 4 },
+      },
+    },
+  });
+  try {
+    const services = await startTestServices(infrastructure, {
+      env: {
+        CAMPAIGN_FLOW: options.flow,
+        CHUNK_SIZE: String(options.chunkSize),
+        DIGIT_CONCURRENCY: String(options.concurrency),
+        LOG_LEVEL: 'warn',
+        DIGIT_SEARCH_CONSISTENCY_MS: '1000',
+      },
+    });
+    try {
+      const client = new CampaignClient(services.url('intake'), services.url('status'));
+      log(`${options.size}/${options.flow}: generating sheets`);
+      const fixture = await campaignFixture({
+        digitUrl: infrastructure.digit.url,
+        facilities: size.facilities,
+        users: size.users,
+        seed: 3,
+      });
+      await infrastructure.digit.client.resetCalls();
+      const started = Date.now();
+      const answer = await client.create(fixture.details);
+      if (answer.status !== 200)
+        throw new Error(`create answered ${answer.status}: ${JSON.stringify(answer.data.Errors)}`);
+      const id = answer.data.CampaignDetails?.id as string;
+      let last = '';
+      const done = await client.waitForStatus(id, ['created', 'failed'], {
+        timeoutMs: 3_600_000,
+        intervalMs: 1000,
+        onProgress: (steps) => {
+          const line = steps.map((s) => `${s.step} ${s.chunks.completed}/${s.chunks.total}`).join(' | ');
+          if (line !== last) log(`  ${line}`);
+          last = line;
+        },
+      });
+      const seconds = (Date.now() - started) / 1000;
+      if (done.campaign.status !== 'created') throw new Error(`campaign ended ${done.campaign.status}`);
+      const calls = await infrastructure.digit.client.calls();
+      const callsByStep = new Map<string, number>();
+      for (const service of Object.values(calls)) {
+        for (const [route, count] of Object.entries(service.byRoute)) {
+          const step = STEP_OF_ROUTE.find(([pattern]) => pattern.test(route))?.[1];
+          if (step) callsByStep.set(step, (callsByStep.get(step) ?? 0) + count);
+        }
+      }
+      const steps = done.steps
+        .filter((step) => step.step !== 'end')
+        .map((step: StepProgress) => {
+          const rows = Object.values(step.counts).reduce((total, value) => total + value, 0);
+          const stepSeconds = (step.durationMs ?? 0) / 1000;
+          const stepCalls = callsByStep.get(step.step) ?? 0;
+          return {
+            step: step.step,
+            seconds: stepSeconds,
+            rows,
+            rowsPerSecond: stepSeconds > 0 ? rows / stepSeconds : 0,
+            calls: stepCalls,
+            callsPerRow: rows > 0 ? stepCalls / rows : 0,
+          };
+        });
+      const peakMemoryMb: Record<string, number> = {};
+      for (const [name, process] of services.processes)
+        peakMemoryMb[name] = await peakRssMb(process.child.pid);
+      return { options, seconds, lowerBoundSeconds: lowerBound(options, callsByStep), steps, peakMemoryMb };
+    } finally {
+      await services.stop();
+    }
+  } finally {
+    await infrastructure.stop();
+  }
+}
+
+/** The longest path through the flow, each step costing its calls × latency ÷ allowed concurrency. */
+function lowerBound(options: CampaignBenchOptions, callsByStep: Map<string, number>): number {
+  const flow = FLOWS[options.flow];
+  const finish = new Map<StepName, number>();
+  for (const entry of flow) {
+    const cost = ((callsByStep.get(entry.step) ?? 0) * options.latencyMs) / options.concurrency / 1000;
+    const start = Math.max(0, ...entry.needs.map((need) => finish.get(need) ?? 0));
+    finish.set(entry.step, start + cost);
+  }
+  return Math.max(...finish.values());
+}
+
+export function formatCampaignResult(result: CampaignBenchResult): string {
+  const { options } = result;
+  const lines = [
+    `campaign ${options.size} (${options.flow} flow, ${options.latencyMs} ms per DIGIT call, ${options.concurrency} concurrent calls per service, chunks of ${options.chunkSize})`,
+    `  end to end ${result.seconds.toFixed(1)} s, lower bound ${result.lowerBoundSeconds.toFixed(1)} s, ratio ${(result.seconds / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
+    '  step                 seconds      rows   rows/s   DIGIT calls   calls/row',
+    ...result.steps.map(
+      (step) =>
+        `  ${step.step.padEnd(18)} ${step.seconds.toFixed(1).padStart(9)} ${String(step.rows).padStart(9)} ${step.rowsPerSecond.toFixed(0).padStart(8)} ${String(step.calls).padStart(13)} ${step.callsPerRow.toFixed(2).padStart(11)}`,
+    ),
+    `  peak memory (MB): ${Object.entries(result.peakMemoryMb)
+      .map(([name, mb]) => `${name} ${mb}`)
+      .join(', ')}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { REPOSITORY_ROOT } from '@campaign-pipeline/dev-stack';
+import { formatCampaignResult, runCampaignBench } from './campaign.ts';
+
+// `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, kafka, digit, sheets;
+// no name runs them all. Options of the campaign benchmark: --size S|M, --flow parallel|linear|both,
+// --latency ms, --concurrency n, --chunk-size n.
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    size: { type: 'string', default: 'S' },
+    flow: { type: 'string', default: 'both' },
+    latency: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '8' },
+    'chunk-size': { type: 'string', default: '100' },
+  },
+});
+const names = positionals.length > 0 ? positionals : ['campaign', 'kafka', 'digit', 'sheets'];
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Benchmarks that live beside what they measure run as their own processes. */
+const SCRIPTS: Record<string, string[]> = {
+  kafka: ['dev/kafka/bench/throughput.ts'],
+  digit: ['dev/digit/bench/throughput.ts', '--size', 'L', '--seconds', '15'],
+  sheets: ['shared/bench/sheets-memory.ts'],
+};
+
+function runScript(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=development', '--disable-warning=TimeoutNegativeWarning', ...args],
+      {
+        cwd: REPOSITORY_ROOT,
+        stdio: 'inherit',
+      },
+    );
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args[0]} exited ${code}`))));
+  });
+}
+
+for (const name of names) {
+  log(`\n== ${name}`);
+  if (name === 'campaign') {
+    const flows =
+      values.flow === 'both' ? (['parallel', 'linear'] as const) : [values.flow as 'parallel' | 'linear'];
+    for (const flow of flows) {
+      const result = await runCampaignBench(
+        {
+          size: values.size === 'M' ? 'M' : 'S',
+          flow,
+          latencyMs: Number(values.latency),
+          concurrency: Number(values.concurrency),
+          chunkSize: Number(values['chunk-size']),
+        },
+        log,
+      );
+      log(formatCampaignResult(result));
+    }
+  } else if (SCRIPTS[name]) {
+    await runScript(SCRIPTS[name]);
+  } else {
+    throw new Error(`unknown benchmark ${name}; known: campaign, ${Object.keys(SCRIPTS).join(', ')}`);
+  }
+}
