@@ -19,6 +19,8 @@ export interface DigitSimulatorOptions {
   behaviour?: BehaviourPatch;
   /** Seed of the random source behind fault rates and latency jitter. */
   randomSeed?: number;
+  /** Id sequences (idgen, project numbers, ...) continue after this value; default 0. */
+  idSequenceStart?: number;
   log?: boolean;
 }
 
@@ -40,6 +42,7 @@ export interface DigitSimulator {
 export async function startDigitSimulator(options: DigitSimulatorOptions = {}): Promise<DigitSimulator> {
   const seed = generateSeed(options.seed);
   const state = new SimulatorState(seed, options.behaviour);
+  if (options.idSequenceStart) state.ids.startAfter(options.idSequenceStart);
   const counters = new CallCounters();
   const held = new Set<NodeJS.Timeout>();
   const app = await buildServer({

@@ -80,6 +80,9 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
         host: '127.0.0.1',
         port: options.ports.digit,
         seed: { size: options.digitSeedSize ?? 'S' },
+        // The simulator forgets everything when it stops while the embedded database keeps campaigns:
+        // its id sequences start somewhere new each time, so campaign numbers are not handed out again.
+        idSequenceStart: Math.floor(Date.now() / 1000) % 900_000,
       });
       stops.push(() => digit.stop());
       env.DIGIT_HOST = digit.url;

@@ -4,9 +4,15 @@
 
 export class IdSequences {
   private readonly sequences = new Map<string, number>();
+  private start = 0;
+
+  /** Every sequence continues after `value`: a restarted simulator need not repeat ids kept elsewhere. */
+  startAfter(value: number): void {
+    this.start = value;
+  }
 
   next(name: string): number {
-    const value = (this.sequences.get(name) ?? 0) + 1;
+    const value = (this.sequences.get(name) ?? this.start) + 1;
     this.sequences.set(name, value);
     return value;
   }

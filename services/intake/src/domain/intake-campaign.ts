@@ -123,6 +123,27 @@ async function lookUp(parts: IntakeParts, requestInfo: RequestInfo, input: Campa
   };
 }
 
+/** A number from idgen that no stored campaign has; a few tries in case the id service repeats itself. */
+async function newCampaignNumber(
+  parts: IntakeParts,
+  requestInfo: RequestInfo,
+  tenantId: string,
+): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const number = await generateId(
+      parts.digit,
+      requestInfo,
+      tenantId,
+      'campaign.number',
+      CAMPAIGN_NUMBER_FORMAT,
+    ).catch(unavailable);
+    const { rowCount } = await parts.db.query('SELECT 1 FROM campaign WHERE campaign_number = $1', [number]);
+    if (!rowCount) return number;
+    parts.logger.warn({ campaignNumber: number }, 'idgen returned a campaign number already in use');
+  }
+  throw ApiError.of(503, 'IDGEN_REPEATS', 'idgen keeps returning campaign numbers that are already in use');
+}
+
 interface SheetFile {
   type: 'facility' | 'user' | 'boundaryWithTarget';
   filename: string;
@@ -183,13 +204,7 @@ export async function intakeCampaign(
   const user = requestInfo.userInfo as UserInfo;
   const lookups = await lookUp(parts, requestInfo, input);
   const sheets = await downloadSheets(parts, input);
-  const campaignNumber = await generateId(
-    parts.digit,
-    requestInfo,
-    input.tenantId,
-    'campaign.number',
-    CAMPAIGN_NUMBER_FORMAT,
-  ).catch(unavailable);
+  const campaignNumber = await newCampaignNumber(parts, requestInfo, input.tenantId);
   const campaignId = randomUUID();
   const client = await parts.db.connect();
   try {
