@@ -74,7 +74,7 @@ export async function startService(
   const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
   await codec.registerTopics(definition.topics);
   const publisher = new Publisher(kafka, codec, logger, {
-    duplicateDelivery: env.KAFKA_DUPLICATE_DELIVERY === 'true',
+    duplicateDelivery: config.KAFKA_DUPLICATE_DELIVERY,
   });
   await publisher.connect();
   const admin: Admin = kafka.admin();

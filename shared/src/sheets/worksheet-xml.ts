@@ -1,7 +1,7 @@
 // Turns the XML of one worksheet into rows of cell values. exceljs's streaming worksheet reader builds
 // a full Row/Cell/style model per row and per parse event; on 100,000 rows that garbage, promoted past
 // the young generation, more than doubles the peak memory of a read. Sheets need only values, so the
-// worksheet XML that exceljs's workbook reader hands over is parsed here with the same SAX parser.
+// worksheet XML is parsed here with the same SAX parser.
 import { SaxesParser } from 'saxes';
 import type { SaxesTagPlain } from 'saxes';
 import { StringDecoder } from 'node:string_decoder';
