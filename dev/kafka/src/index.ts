@@ -8,6 +8,7 @@ import { CONTROL_PREFIX, controlRoutes } from './control/routes.ts';
 import { GroupCoordinator } from './group/coordinator.ts';
 import { OffsetStore } from './group/offset-store.ts';
 import { createJsonServer, listen } from './http/json-server.ts';
+import { lockDataDir } from './log/data-dir-lock.ts';
 import { LogStore } from './log/log-store.ts';
 import { registryRoutes } from './registry/routes.ts';
 import { SchemaStore } from './registry/store.ts';
@@ -39,12 +40,20 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 export async function startDevKafka(options: DevKafkaOptions = {}): Promise<DevKafka> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   const store = new LogStore({ dataDir: options.dataDir, log });
-  store.open();
   const offsets = new OffsetStore(options.dataDir);
-  offsets.open();
   const schemas = new SchemaStore(options.dataDir);
-  schemas.open();
+  try {
+    store.open();
+    offsets.open();
+    schemas.open();
+  } catch (e) {
+    store.close();
+    offsets.close();
+    unlock();
+    throw e;
+  }
   const waiters = new FetchWaiters();
   let closing = false;
   const coordinator = new GroupCoordinator({
@@ -109,6 +118,7 @@ export async function startDevKafka(options: DevKafkaOptions = {}): Promise<DevK
         await Promise.all([kafka.close(), new Promise<void>((resolve) => httpServer.close(() => resolve()))]);
         store.close();
         offsets.close();
+        unlock();
         log({ msg: 'dev kafka stopped' });
       },
     };
@@ -119,9 +129,11 @@ export async function startDevKafka(options: DevKafkaOptions = {}): Promise<DevK
     http?.close();
     store.close();
     offsets.close();
+    unlock();
     throw e;
   }
 }
 
+export { DataDirInUseError } from './log/data-dir-lock.ts';
 export { startBrokerProcess } from './testing/child-broker.ts';
 export type { BrokerProcess, BrokerProcessOptions } from './testing/child-broker.ts';

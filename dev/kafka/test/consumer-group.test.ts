@@ -44,7 +44,7 @@ it('processes every message exactly once across rebalances of a three-process gr
   const counts = new Map<string, number>();
   const byMember = new Map<string, number>();
   const start = async (name: string): Promise<ChildProcess> => {
-    const child = fork(MEMBER_SCRIPT, [broker.brokers.join(','), topic, groupId, name], {
+    const child = fork(MEMBER_SCRIPT, [broker.brokers.join(','), topic, groupId, name, '6000'], {
       execArgv: ['--conditions=development', '--no-warnings'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -115,4 +115,58 @@ it('processes every message exactly once across rebalances of a three-process gr
   expect(byMember.get('b')).toBeGreaterThan(0);
   expect(byMember.get('d')).toBeGreaterThan(0);
   expect((await groupState(groupId))?.state).toBe('Empty');
+});
+
+it('takes over the partitions of a member killed without leaving once its session times out', async () => {
+  const topic = uniqueName('crash');
+  const groupId = uniqueName('crash');
+  const kafka = kafkaClient(broker.brokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
+  const seen = new Set<string>();
+  const start = async (name: string) => {
+    const child = fork(MEMBER_SCRIPT, [broker.brokers.join(','), topic, groupId, name, '1500'], {
+      execArgv: ['--conditions=development', '--no-warnings'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+    await new Promise<void>((resolve) =>
+      child.on('message', (msg: FromMember) => {
+        if (msg.type === 'ready') resolve();
+        if (msg.type === 'message') seen.add(msg.value);
+      }),
+    );
+    return child;
+  };
+  const survivor = await start('survivor');
+  const victim = await start('victim');
+  await waitFor(
+    async () => {
+      const g = await groupState(groupId);
+      return g?.state === 'Stable' && g.members.length === 2;
+    },
+    30_000,
+    'two members',
+  );
+  const exited = new Promise((r) => victim.once('exit', r));
+  victim.kill('SIGKILL');
+  await exited;
+
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `c${i}` })),
+  });
+  await producer.disconnect();
+  // at least once: the survivor gets every partition after the victim's session lapses
+  await waitFor(() => seen.size === 40, 30_000, 'all messages after the takeover');
+  const group = await groupState(groupId);
+  expect(group?.members).toHaveLength(1);
+  const stopped = new Promise((r) => survivor.once('exit', r));
+  survivor.send({ type: 'stop' });
+  await stopped;
+  await admin.disconnect();
 });

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataDirInUseError, startDevKafka } from '../src/index.ts';
 import { LogStore } from '../src/log/log-store.ts';
 import { PartitionLog } from '../src/log/partition-log.ts';
 import { ErrorCode } from '../src/protocol/error-codes.ts';
@@ -233,5 +234,24 @@ describe('LogStore on disk', () => {
     expect(store.createTopic('bad/name', 1)).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
     expect(store.createTopic('..', 1)).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
     expect(store.createTopic('ok', 0)).toBe(ErrorCode.INVALID_PARTITIONS);
+  });
+});
+
+describe('data directory lock', () => {
+  it('lets one broker at a time use a data directory and takes over a dead owner', async () => {
+    const dir = tempDir();
+    try {
+      const first = await startDevKafka({ dataDir: dir });
+      await expect(startDevKafka({ dataDir: dir })).rejects.toThrow(DataDirInUseError);
+      await first.stop();
+      const second = await startDevKafka({ dataDir: dir });
+      await second.stop();
+      // a lock left by a process that is gone (a SIGKILLed broker) does not block a restart
+      writeFileSync(join(dir, '.lock'), '2147483646');
+      const third = await startDevKafka({ dataDir: dir });
+      await third.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,10 @@
 // A consumer-group member in its own process. It reports every message it processes to the parent over IPC
 // before the offset is resolved, and leaves the group cleanly when told to stop.
-// argv: <brokers> <topic> <groupId> <name>
+// argv: <brokers> <topic> <groupId> <name> [sessionTimeoutMs]
 import kafkajs from 'kafkajs';
 
 const { Kafka, logLevel } = kafkajs;
-const [brokers = '', topic = '', groupId = '', name = ''] = process.argv.slice(2);
+const [brokers = '', topic = '', groupId = '', name = '', sessionTimeout = '6000'] = process.argv.slice(2);
 
 type ToParent =
   | { type: 'ready' }
@@ -22,7 +22,7 @@ const consumer = kafka.consumer({
   groupId,
   maxWaitTimeInMs: 200,
   heartbeatInterval: 300,
-  sessionTimeout: 6000,
+  sessionTimeout: Number(sessionTimeout),
   rebalanceTimeout: 10000,
 });
 
