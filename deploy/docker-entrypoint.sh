@@ -1,0 +1,26 @@
+#!/bin/sh
+# Starts one of the pipeline's services, or applies the database migrations, from the one image.
+# The name comes from the first argument or, without one, from SERVICE.
+set -eu
+
+app_root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+name=${1:-${SERVICE:-}}
+# kafkajs 2.2.4 arms a negative timer on every response under Node 24: harmless, but its warning would hide real ones.
+node_flags='--disable-warning=TimeoutNegativeWarning --enable-source-maps'
+
+case "$name" in
+  intake | project-sync | facility-sync | user-sync | mapping-sync | status)
+    exec node $node_flags "$app_root/services/$name/dist/main.js"
+    ;;
+  migrate)
+    exec node $node_flags "$app_root/deploy/dist/migrate.js"
+    ;;
+  '')
+    echo 'campaign-pipeline: name a service (argument or SERVICE): intake, project-sync, facility-sync, user-sync, mapping-sync, status, or migrate' >&2
+    exit 64
+    ;;
+  *)
+    echo "campaign-pipeline: unknown service '$name'; expected intake, project-sync, facility-sync, user-sync, mapping-sync, status, or migrate" >&2
+    exit 64
+    ;;
+esac
