@@ -4,8 +4,11 @@ import type { DigitClients } from './services.ts';
 // Typed calls to the DIGIT services the workers write to: projects, facilities, employees and mappings.
 
 export interface ProjectTargetPayload {
+  /** Set on targets DIGIT already holds: an update names them to change them. */
+  id?: string;
   beneficiaryType: string;
   targetNo: number;
+  isDeleted?: boolean;
 }
 
 export interface ProjectPayload {
@@ -82,6 +85,7 @@ export async function searchCampaignProjects(
   });
 }
 
+/** Projects by id, including deleted (deactivated) ones, all pages. */
 export async function searchProjectsById(
   digit: DigitClients,
   requestInfo: RequestInfo,
@@ -98,6 +102,7 @@ export async function searchProjectsById(
         tenantId,
         limit: SEARCH_PAGE,
         offset,
+        includeDeleted: true,
       },
     );
     return answer.Project ?? [];

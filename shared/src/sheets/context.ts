@@ -13,4 +13,6 @@ export interface SheetValidationContext {
   /** The hierarchy's boundary types, top level first: the level columns of a target sheet. */
   boundaryTypes: readonly string[];
   targetColumns: readonly TargetColumnDefinition[];
+  /** An update's target sheet may leave lowest-level boundaries out: their projects are deactivated. */
+  partialTargets?: boolean;
 }

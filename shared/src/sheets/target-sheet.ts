@@ -19,7 +19,7 @@ export interface TargetRow {
   values: Record<string, number>;
 }
 
-type TargetContext = Pick<SheetValidationContext, 'boundaries' | 'targetColumns'>;
+type TargetContext = Pick<SheetValidationContext, 'boundaries' | 'targetColumns' | 'partialTargets'>;
 
 /**
  * Where each boundary's row was found, kept compact for 100,000 boundaries: one number per boundary,
@@ -155,7 +155,7 @@ export async function readTargetSheet(
     if (sheets.length === 0) {
       const detail = `no sheet has the column ${TargetColumn.boundaryCode} in row 1; the workbook holds no targets`;
       errors.add(sheetError({}, SheetErrorCode.sheetMissing, detail));
-    } else {
+    } else if (!context.partialTargets) {
       reportMissingBoundaries(context, placeOf, errors);
     }
   } catch (error) {

@@ -41,6 +41,7 @@ import {
   resourceOf,
   type CampaignInput,
 } from './request-checks.ts';
+import { insertChildEntities, type UpdatePlan } from './store-child-campaign.ts';
 import {
   insertEntities,
   insertFacilityRows,
@@ -78,7 +79,12 @@ interface Lookups {
 }
 
 /** Every check that needs a DIGIT lookup, reporting all problems found. */
-async function lookUp(parts: IntakeParts, requestInfo: RequestInfo, input: CampaignInput): Promise<Lookups> {
+async function lookUp(
+  parts: IntakeParts,
+  requestInfo: RequestInfo,
+  input: CampaignInput,
+  boundaries: CampaignInput['boundaries'],
+): Promise<Lookups> {
   const { digit } = parts;
   const variantIds = productVariantIds(input.deliveryRules);
   const [hierarchy, tree, projectType, variants] = await Promise.all([
@@ -112,7 +118,7 @@ async function lookUp(parts: IntakeParts, requestInfo: RequestInfo, input: Campa
         ]),
       );
   }
-  const { selection, problems: boundaryProblems } = selectBoundaries(tree, input.boundaries);
+  const { selection, problems: boundaryProblems } = selectBoundaries(tree, boundaries);
   for (const found of boundaryProblems) problems.push(problem(found.code, found.message, [found.code]));
   if (problems.length > 0 || !selection || !projectType || !hierarchy) throw new ApiError(400, problems);
   return {
@@ -121,6 +127,73 @@ async function lookUp(parts: IntakeParts, requestInfo: RequestInfo, input: Campa
     projectType,
     productVariants: variantIds,
   };
+}
+
+const ACTIVE_CHILD_INDEX = 'campaign_one_active_child';
+
+function activeChildConflict(parentId: string): ApiError {
+  return ApiError.of(
+    409,
+    'PARENT_HAS_ACTIVE_CHILD',
+    `campaign ${parentId} already has an active child campaign; complete or cancel it first`,
+  );
+}
+
+/**
+ * A child campaign's parent must exist in the tenant, be active and created, and use the same hierarchy;
+ * the request's boundaries are only the new ones, merged here with the parent's. The "no other active
+ * child" rule is checked here for a clear early answer and enforced by a unique index at insert.
+ */
+async function checkParent(
+  parts: IntakeParts,
+  input: CampaignInput,
+): Promise<{ parent: CampaignRecord; boundaries: CampaignInput['boundaries'] }> {
+  const parentId = input.parentId as string;
+  const parent = await findCampaign(parts.db, parentId);
+  if (!parent || parent.tenantId !== input.tenantId) {
+    throw ApiError.of(400, 'PARENT_CAMPAIGN_NOT_FOUND', `parent campaign ${parentId} does not exist`, [
+      'parentId',
+    ]);
+  }
+  const problems: DigitErrorItem[] = [];
+  if (!parent.isActive)
+    problems.push(
+      problem('PARENT_CAMPAIGN_INACTIVE', `parent campaign ${parentId} is not active`, ['parentId']),
+    );
+  if (parent.status !== 'created')
+    problems.push(
+      problem(
+        'PARENT_CAMPAIGN_NOT_CREATED',
+        `parent campaign ${parentId} is ${parent.status}; only a created campaign can be updated`,
+        ['parentId'],
+      ),
+    );
+  if (parent.hierarchyType !== input.hierarchyType)
+    problems.push(
+      problem(
+        'PARENT_HIERARCHY_MISMATCH',
+        `hierarchyType ${input.hierarchyType} differs from the parent's ${parent.hierarchyType}`,
+        ['hierarchyType'],
+      ),
+    );
+  const inherited = new Set(parent.boundaries.map((boundary) => boundary.code));
+  for (const boundary of input.boundaries) {
+    if (inherited.has(boundary.code))
+      problems.push(
+        problem(
+          'BOUNDARY_ALREADY_IN_PARENT',
+          `boundary ${boundary.code} is already in the parent campaign; list only new boundaries`,
+          [boundary.code],
+        ),
+      );
+  }
+  if (problems.length > 0) throw new ApiError(400, problems);
+  const { rowCount } = await parts.db.query('SELECT 1 FROM campaign WHERE parent_id = $1 AND is_active', [
+    parentId,
+  ]);
+  if (rowCount) throw activeChildConflict(parentId);
+  const added = input.boundaries.map((boundary) => ({ ...boundary, isRoot: false }));
+  return { parent, boundaries: [...parent.boundaries, ...added] };
 }
 
 /** A number from idgen that no stored campaign has; a few tries in case the id service repeats itself. */
@@ -202,7 +275,9 @@ export async function intakeCampaign(
   requestId: string | null,
 ): Promise<CampaignRecord> {
   const user = requestInfo.userInfo as UserInfo;
-  const lookups = await lookUp(parts, requestInfo, input);
+  const child = input.parentId ? await checkParent(parts, input) : undefined;
+  const boundaries = child?.boundaries ?? input.boundaries;
+  const lookups = await lookUp(parts, requestInfo, input, boundaries);
   const sheets = await downloadSheets(parts, input);
   const campaignNumber = await newCampaignNumber(parts, requestInfo, input.tenantId);
   const campaignId = randomUUID();
@@ -210,7 +285,8 @@ export async function intakeCampaign(
   try {
     await client.query('BEGIN');
     const now = Date.now();
-    await client.query(
+    await insertCampaignRow(
+      client,
       `INSERT INTO campaign (id, tenant_id, campaign_number, campaign_name, project_type, hierarchy_type, boundary_code,
          parent_id, is_active, status, action, flow, start_date, end_date, boundaries, resources, delivery_rules,
          additional_details, requested_by, request_id, created_by, last_modified_by, created_time, last_modified_time)
@@ -227,7 +303,7 @@ export async function intakeCampaign(
         parts.flow,
         input.startDate,
         input.endDate,
-        JSON.stringify(input.boundaries),
+        JSON.stringify(boundaries),
         JSON.stringify(input.resources),
         JSON.stringify(input.deliveryRules ?? []),
         JSON.stringify(input.additionalDetails ?? {}),
@@ -236,8 +312,9 @@ export async function intakeCampaign(
         user.uuid,
         now,
       ],
+      input.parentId ?? null,
     );
-    const summaries = await readSheets(client, campaignId, sheets, lookups);
+    const summaries = await readSheets(client, campaignId, sheets, lookups, child !== undefined);
     const errors = summaries.flatMap(({ type, summary }) =>
       summary.errors.map((error) => sheetProblem(type, error)),
     );
@@ -252,19 +329,30 @@ export async function intakeCampaign(
     }
     const targets: TargetRow[] =
       summaries.find((entry) => entry.type === 'boundaryWithTarget')?.targetRows ?? [];
-    await insertProjects(
-      client,
-      campaignId,
-      lookups.selection.boundaries,
-      leafTargetsOf(targets, lookups.projectType),
-      parts.chunkSize,
-    );
-    await insertEntities(client, campaignId, lookups.productVariants, parts.chunkSize);
+    const leafTargets = leafTargetsOf(targets, lookups.projectType);
+    let plan: UpdatePlan | undefined;
+    if (child) {
+      plan = await insertChildEntities(
+        client,
+        campaignId,
+        child.parent.id,
+        lookups.selection.boundaries,
+        leafTargets,
+        lookups.productVariants,
+        parts.chunkSize,
+      );
+    } else {
+      await insertProjects(client, campaignId, lookups.selection.boundaries, leafTargets, parts.chunkSize);
+      await insertEntities(client, campaignId, lookups.productVariants, parts.chunkSize);
+    }
     const campaign = (await findCampaign(client, campaignId)) as CampaignRecord;
     await beginCampaignRun(client, campaign, parts.settings);
     await enqueueMessages(client, [statusMessage(campaign, 'creating', true)]);
     await client.query('COMMIT');
-    parts.logger.info({ campaignId, campaignNumber }, 'campaign accepted');
+    parts.logger.info(
+      { campaignId, campaignNumber, parentId: input.parentId ?? undefined, plan },
+      'campaign accepted',
+    );
     return campaign;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -280,11 +368,29 @@ interface SheetSummary {
   targetRows?: TargetRow[];
 }
 
+/** Inserts the campaign row; a second active child of one parent is refused by the unique index. */
+async function insertCampaignRow(
+  tx: DatabaseClient,
+  sql: string,
+  values: unknown[],
+  parentId: string | null,
+): Promise<void> {
+  try {
+    await tx.query(sql, values);
+  } catch (error) {
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (parentId && code === '23505' && constraint === ACTIVE_CHILD_INDEX)
+      throw activeChildConflict(parentId);
+    throw error;
+  }
+}
+
 async function readSheets(
   tx: DatabaseClient,
   campaignId: string,
   sheets: SheetFile[],
   lookups: Lookups,
+  update: boolean,
 ): Promise<SheetSummary[]> {
   const boundaries = {
     codes: new Set(lookups.selection.boundaries.map((boundary) => boundary.code)),
@@ -296,6 +402,7 @@ async function readSheets(
     boundaries,
     boundaryTypes: lookups.boundaryTypes,
     targetColumns: lookups.projectType.targetColumns,
+    partialTargets: update,
   };
   const results: SheetSummary[] = [];
   for (const sheet of sheets) {

@@ -95,9 +95,36 @@ export async function insertTargetRows(
 
 const INSERT_BATCH = 5000;
 
-async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<void>): Promise<void> {
+export async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<void>): Promise<void> {
   for (let start = 0; start < items.length; start += INSERT_BATCH)
     await write(items.slice(start, start + INSERT_BATCH));
+}
+
+/** The campaign's boundaries, placed in its own tree, so workers never fetch the tree. */
+export async function insertBoundaries(
+  tx: DatabaseClient,
+  campaignId: string,
+  boundaries: SelectedBoundary[],
+): Promise<void> {
+  await inBatches(boundaries, async (batch) => {
+    await tx.query(
+      `INSERT INTO campaign_boundary (campaign_id, code, boundary_type, parent_code, level, is_leaf)
+       SELECT $1, r.code, r.boundary_type, r.parent_code, r.level, r.is_leaf
+       FROM jsonb_to_recordset($2::jsonb) AS r(code text, boundary_type text, parent_code text, level int, is_leaf boolean)`,
+      [
+        campaignId,
+        JSON.stringify(
+          batch.map((boundary) => ({
+            code: boundary.code,
+            boundary_type: boundary.boundaryType,
+            parent_code: boundary.parentCode,
+            level: boundary.level,
+            is_leaf: boundary.isLeaf,
+          })),
+        ),
+      ],
+    );
+  });
 }
 
 /**
@@ -114,29 +141,25 @@ export async function insertProjects(
   const parentOf = new Map(boundaries.map((boundary) => [boundary.code, boundary.parentCode]));
   const targets = sumTargetsUpTree(leafTargets, parentOf);
   const chunks = assignChunks(boundaries, (boundary) => boundary.level, chunkSize);
+  await insertBoundaries(tx, campaignId, boundaries);
   await inBatches(boundaries, async (batch) => {
-    const rows = JSON.stringify(
-      batch.map((boundary) => ({
-        code: boundary.code,
-        boundary_type: boundary.boundaryType,
-        parent_code: boundary.parentCode,
-        level: boundary.level,
-        is_leaf: boundary.isLeaf,
-        targets: targets.get(boundary.code) ?? [],
-        chunk: chunks.get(boundary),
-      })),
-    );
-    await tx.query(
-      `INSERT INTO campaign_boundary (campaign_id, code, boundary_type, parent_code, level, is_leaf)
-       SELECT $1, r.code, r.boundary_type, r.parent_code, r.level, r.is_leaf
-       FROM jsonb_to_recordset($2::jsonb) AS r(code text, boundary_type text, parent_code text, level int, is_leaf boolean)`,
-      [campaignId, rows],
-    );
     await tx.query(
       `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
        SELECT $1, r.code, r.boundary_type, r.parent_code, r.level, r.targets, r.chunk
        FROM jsonb_to_recordset($2::jsonb) AS r(code text, boundary_type text, parent_code text, level int, targets jsonb, chunk int)`,
-      [campaignId, rows],
+      [
+        campaignId,
+        JSON.stringify(
+          batch.map((boundary) => ({
+            code: boundary.code,
+            boundary_type: boundary.boundaryType,
+            parent_code: boundary.parentCode,
+            level: boundary.level,
+            targets: targets.get(boundary.code) ?? [],
+            chunk: chunks.get(boundary),
+          })),
+        ),
+      ],
     );
   });
 }

@@ -2,6 +2,7 @@ import {
   DigitError,
   StepFailure,
   createMapping,
+  deleteMappings,
   retryWhileNotPersisted,
   searchMappings,
   settleAll,
@@ -20,12 +21,52 @@ const MAPPED_ID: Record<MappingKind, string> = {
 };
 
 /**
- * Maps one chunk: resolves the project and entity ids, searches DIGIT for the chunk's pairs, adopts the
- * mappings that exist and creates the rest. "Exists" is only ever concluded from a search, never from
- * an error of create.
+ * Removes the mappings an update no longer wants. DIGIT deletes whole current records (row version
+ * included), so the chunk's mappings are searched for first; one already gone needs nothing.
+ */
+async function removeMappings(chunk: StepChunk, kind: MappingKind): Promise<void> {
+  const { db, campaign, command, digit, requestInfo } = chunk;
+  const { rows } = await db.query<MappingRow & { mappingId: string }>(
+    `SELECT m.boundary_code AS "boundaryCode", m.entity_key AS "entityKey", m.mapping_id AS "mappingId",
+            p.project_id AS "projectId", ${MAPPED_ID[kind]} AS "mappedId"
+     FROM campaign_mapping m
+     JOIN campaign_project p ON p.campaign_id = m.campaign_id AND p.boundary_code = m.boundary_code
+     WHERE m.campaign_id = $1 AND m.kind = $2 AND m.chunk = $3 AND NOT m.done AND m.action = 'delete'`,
+    [campaign.id, kind, command.chunk.index],
+  );
+  if (rows.length === 0) return;
+  const wanted = new Set(rows.map((row) => row.mappingId));
+  const held = await searchMappings(
+    digit,
+    requestInfo,
+    kind,
+    campaign.tenantId,
+    [...new Set(rows.flatMap((row) => (row.projectId ? [row.projectId] : [])))],
+    [...new Set(rows.flatMap((row) => (row.mappedId ? [row.mappedId] : [])))],
+  );
+  await chunk.ensureStillCreating();
+  await deleteMappings(
+    digit,
+    requestInfo,
+    kind,
+    held.filter((mapping) => wanted.has(mapping.id)),
+  );
+  await db.query(
+    `UPDATE campaign_mapping SET done = true, attempted_at = now()
+     WHERE campaign_id = $1 AND kind = $2 AND chunk = $3 AND NOT done AND action = 'delete'`,
+    [campaign.id, kind, command.chunk.index],
+  );
+  chunk.count('deactivated', rows.length);
+}
+
+/**
+ * Maps one chunk: removes the mappings an update dropped, resolves the project and entity ids, searches
+ * DIGIT for the chunk's pairs, adopts the mappings that exist and creates the rest. "Exists" is only ever
+ * concluded from a search, never from an error of create.
  */
 export function mappingStep(kind: MappingKind): StepHandler {
   return async (chunk: StepChunk) => {
+    await removeMappings(chunk, kind);
     const { db, campaign, command, digit, requestInfo, config } = chunk;
     const { rows } = await db.query<MappingRow>(
       `SELECT m.boundary_code AS "boundaryCode", m.entity_key AS "entityKey", m.attempted_at AS "attemptedAt",

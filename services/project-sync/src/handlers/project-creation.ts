@@ -8,6 +8,7 @@ import {
   type StepChunk,
 } from '@campaign-pipeline/shared';
 import { projectPayload, type ProjectRow } from '../domain/project-payload.ts';
+import { projectChanges } from './project-changes.ts';
 
 const CREATE_BATCH = 100;
 
@@ -16,10 +17,12 @@ interface StoredProject extends ProjectRow {
 }
 
 /**
- * Creates the projects of one chunk (all of one tree level), parents first by construction. Rows whose
- * create may already have happened are searched for (by boundary and referenceID) and adopted.
+ * Creates the projects of one chunk (all of one tree level), parents first by construction, and applies
+ * an update's changes to existing ones. Rows whose create may already have happened are searched for (by
+ * boundary and referenceID) and adopted.
  */
 export async function projectCreation(chunk: StepChunk): Promise<void> {
+  await projectChanges(chunk);
   const { db, campaign, command, digit, requestInfo, config } = chunk;
   const { rows } = await db.query<StoredProject>(
     `SELECT boundary_code AS "boundaryCode", boundary_type AS "boundaryType", parent_boundary_code AS "parentBoundaryCode",
