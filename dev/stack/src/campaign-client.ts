@@ -73,6 +73,21 @@ export class CampaignClient {
     return { status, data };
   }
 
+  /** A created campaign's current targets, facilities or users as a workbook in the create format. */
+  async consolidatedSheet(
+    id: string,
+    type: 'boundaryWithTarget' | 'facility' | 'user',
+    tenantId = 'mz',
+  ): Promise<Buffer> {
+    const { status, data } = await this.#intake.post(
+      '/consolidated-sheet',
+      { RequestInfo: this.requestInfo, CampaignDetails: { id, tenantId } },
+      { params: { type }, responseType: 'arraybuffer' },
+    );
+    if (status !== 200) throw new Error(`consolidated ${type} sheet of ${id} answered ${status}`);
+    return Buffer.from(data as ArrayBuffer);
+  }
+
   async search(
     criteria: Record<string, unknown>,
   ): Promise<{ status: number; campaigns: CampaignDetails[]; totalCount: number }> {

@@ -6,6 +6,7 @@ import {
   type ServiceDefinition,
 } from '@campaign-pipeline/shared';
 import { createRoute } from './handlers/create-route.ts';
+import { sheetRoute } from './handlers/sheet-route.ts';
 import { handleCampaignRequest } from './handlers/request-consumer.ts';
 import type { IntakeParts } from './domain/intake-campaign.ts';
 
@@ -42,6 +43,7 @@ export const service: ServiceDefinition = {
     const relay = new OutboxRelay(context.db, context.publisher, context.logger);
     await relay.start();
     createRoute(context.http, parts, () => relay.wake());
+    sheetRoute(context.http, parts);
     context.consume<CampaignRequestMessage>({
       groupId: 'intake',
       topics: [Topic.requests],

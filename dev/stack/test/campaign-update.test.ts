@@ -1,0 +1,385 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { uploadCampaignSheets, type DigitSimulator } from '@campaign-pipeline/dev-digit';
+import {
+  projectTargets,
+  readFacilitySheet,
+  readTargetSheet,
+  readUserSheet,
+  sumTargetsUpTree,
+  writeFacilitySheet,
+  writeTargetWorkbook,
+  writeUserSheet,
+  type FacilityRow,
+  type ProjectTarget,
+  type TargetRow,
+  type UserRow,
+} from '@campaign-pipeline/shared';
+import {
+  CampaignClient,
+  campaignFixture,
+  startTestInfrastructure,
+  startTestServices,
+  type TestInfrastructure,
+  type TestServices,
+} from '../src/index.ts';
+
+let infrastructure: TestInfrastructure;
+let services: TestServices;
+let client: CampaignClient;
+const VARIANTS = ['PVAR-2026-01-01-000001'];
+
+beforeAll(async () => {
+  infrastructure = await startTestInfrastructure();
+  services = await startTestServices(infrastructure);
+  client = new CampaignClient(services.url('intake'), services.url('status'));
+});
+
+afterAll(async () => {
+  await services?.stop();
+  await infrastructure?.stop();
+});
+
+beforeEach(async () => {
+  await infrastructure.digit.client.reset();
+});
+
+const digit = (): DigitSimulator => infrastructure.digit;
+const projectType = () => digit().projectTypes.find((type) => type.code === 'LLIN-mz');
+const parentOf = (code: string): string | null => digit().hierarchy.byCode.get(code)?.parent ?? null;
+const pathOf = (code: string): string[] => {
+  const path: string[] = [];
+  for (let at: string | null = code; at; at = parentOf(at)) path.unshift(at);
+  return path;
+};
+const leavesUnder = (code: string): string[] => {
+  const children = digit().hierarchy.byCode.get(code)?.node.children ?? [];
+  return children.length === 0 ? [code] : children.flatMap((child) => leavesUnder(child.code));
+};
+
+interface Sheets {
+  targets: TargetRow[];
+  facilities: FacilityRow[];
+  users: UserRow[];
+}
+
+/** The consolidated sheets of a created campaign, read back with the pipeline's own readers. */
+async function consolidated(campaignId: string): Promise<Sheets> {
+  const codes = new Set(digit().hierarchy.byCode.keys());
+  const context = {
+    boundaries: { codes, leafCodes: new Set(leavesUnder('MZ')) },
+    boundaryTypes: [],
+    targetColumns: projectType()?.targetColumns ?? [],
+    partialTargets: true,
+  };
+  const sheets: Sheets = { targets: [], facilities: [], users: [] };
+  const [target, facility, user] = await Promise.all([
+    client.consolidatedSheet(campaignId, 'boundaryWithTarget'),
+    client.consolidatedSheet(campaignId, 'facility'),
+    client.consolidatedSheet(campaignId, 'user'),
+  ]);
+  const summaries = await Promise.all([
+    readTargetSheet(target, context, { onRows: (rows) => void sheets.targets.push(...rows) }),
+    readFacilitySheet(facility, context, { onRows: (rows) => void sheets.facilities.push(...rows) }),
+    readUserSheet(user, context, { onRows: (rows) => void sheets.users.push(...rows) }),
+  ]);
+  for (const summary of summaries) expect(summary.errors).toEqual([]);
+  return sheets;
+}
+
+/** A child create request from edited sheets: uploaded to the filestore, new boundaries listed. */
+async function childDetails(
+  parentDetails: Record<string, unknown>,
+  parentId: string,
+  sheets: Sheets,
+  boundaries: { code: string; includeAllChildren: boolean }[],
+): Promise<Record<string, unknown>> {
+  const bySheet = [...sheets.targets].sort((a, b) => a.sheet.localeCompare(b.sheet));
+  const files = {
+    target: await writeTargetWorkbook(
+      bySheet.map((row) => ({ ...row, path: pathOf(row.boundaryCode) })),
+      [...digit().hierarchy.codesByType.keys()],
+      projectType()?.targetColumns ?? [],
+    ),
+    facility: await writeFacilitySheet(sheets.facilities),
+    user: await writeUserSheet(sheets.users),
+    filenames: {
+      target: 'update-targets.xlsx',
+      facility: 'update-facilities.xlsx',
+      user: 'update-users.xlsx',
+    },
+  };
+  const resources = await uploadCampaignSheets(digit().url, files);
+  return { ...parentDetails, parentId, boundaries, resources };
+}
+
+/** Targets of every project the campaign should hold, from its leaf rows. */
+function expectedTargets(rows: readonly TargetRow[]): Map<string, ProjectTarget[]> {
+  const leafTargets = new Map(
+    rows.map((row) => [row.boundaryCode, projectTargets(row.values, projectType()?.targetColumns ?? [])]),
+  );
+  const parents = new Map<string, string | null>();
+  for (const code of leafTargets.keys()) {
+    for (let at: string | null = code; at && !parents.has(at); at = parentOf(at))
+      parents.set(at, parentOf(at));
+  }
+  return sumTargetsUpTree(leafTargets, parents);
+}
+
+const byType = (targets: readonly { beneficiaryType: string; targetNo: number; isDeleted?: boolean }[]) =>
+  Object.fromEntries(
+    targets.filter((target) => !target.isDeleted).map((target) => [target.beneficiaryType, target.targetNo]),
+  );
+
+/** DIGIT's live projects by boundary, with what the update must be judged on. */
+async function liveProjects() {
+  const projects = (await digit().client.projects({ includeDeleted: true })).items;
+  return new Map(projects.map((project) => [project.address?.boundary as string, project]));
+}
+
+async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** DIGIT holds exactly the mappings the sheets ask for, on live projects only. */
+async function expectMappings(sheets: Sheets, projectIdOf: Map<string, string>): Promise<void> {
+  const facilityId = new Map((await digit().client.facilities()).items.map((f) => [f.name, f.id]));
+  const userId = new Map(
+    (await digit().client.employees()).items.map((e) => [
+      e.user.mobileNumber,
+      e.user.userServiceUuid ?? e.user.uuid,
+    ]),
+  );
+  const pairs = (list: { projectId: string; other: unknown }[]) =>
+    list.map((entry) => `${entry.projectId}|${String(entry.other)}`).sort();
+  const wanted = <T extends { usage: string; boundaryCodes: string[] }>(
+    rows: T[],
+    idOf: (row: T) => unknown,
+  ) =>
+    pairs(
+      rows
+        .filter((row) => row.usage === 'Active')
+        .flatMap((row) =>
+          row.boundaryCodes
+            // A boundary whose project was deactivated keeps no mappings.
+            .filter((code) => projectIdOf.has(code))
+            .map((code) => ({ projectId: projectIdOf.get(code) as string, other: idOf(row) })),
+        ),
+    );
+  await eventually(async () => {
+    const facilities = (await digit().client.projectFacilities()).items;
+    expect(pairs(facilities.map((m) => ({ projectId: m.projectId, other: m.facilityId })))).toEqual(
+      wanted(sheets.facilities, (row) => facilityId.get(row.name)),
+    );
+    const staff = (await digit().client.projectStaff()).items;
+    expect(pairs(staff.map((m) => ({ projectId: m.projectId, other: m.userId })))).toEqual(
+      wanted(sheets.users, (row) => userId.get(row.phone)),
+    );
+    const resources = (await digit().client.projectResources()).items;
+    expect(
+      pairs(
+        resources.map((m) => ({
+          projectId: m.projectId,
+          other: (m.resource as { productVariantId: string }).productVariantId,
+        })),
+      ),
+    ).toEqual(
+      pairs(
+        [...projectIdOf.values()].flatMap((projectId) => VARIANTS.map((other) => ({ projectId, other }))),
+      ),
+    );
+  });
+}
+
+async function createdCampaign(details: Record<string, unknown>) {
+  const answer = await client.create(details);
+  expect(answer.status).toBe(200);
+  const id = answer.data.CampaignDetails?.id as string;
+  const done = await client.waitForStatus(id, ['created', 'failed']);
+  expect(done.campaign.status).toBe('created');
+  return done;
+}
+
+describe('updating a campaign through child campaigns', () => {
+  it('applies exactly the differences of an update, and a second update from the consolidated sheets', async () => {
+    const fixture = await campaignFixture({
+      digitUrl: digit().url,
+      boundaries: ['MZ_P01'],
+      facilities: 6,
+      users: 8,
+      productVariants: VARIANTS,
+      campaignName: 'Update parent',
+    });
+    const parentDetails = {
+      ...fixture.details,
+      boundaries: [
+        { code: 'MZ', isRoot: true, includeAllChildren: false },
+        { code: 'MZ_P01', isRoot: false, includeAllChildren: true },
+      ],
+    };
+    const parent = (await createdCampaign(parentDetails)).campaign;
+    const before = await liveProjects();
+    const parentSheets = await consolidated(parent.id);
+    expect(parentSheets.targets).toHaveLength(leavesUnder('MZ_P01').length);
+    expect(parentSheets.facilities.every((row) => row.facilityId)).toBe(true);
+    expect(parentSheets.users.every((row) => row.userServiceUuid)).toBe(true);
+
+    // The operator's edits: new targets for three localities, one locality dropped, a new district
+    // added with its localities; a facility and two users deactivated, a user moved to the new district,
+    // two facilities and two users added there.
+    const key = projectType()?.targetColumns[0]?.key as string;
+    const newLeaves = leavesUnder('MZ_P02_D01');
+    const dropped = parentSheets.targets[3]?.boundaryCode as string;
+    const edited: Sheets = {
+      targets: [
+        ...parentSheets.targets
+          .filter((row) => row.boundaryCode !== dropped)
+          .map((row, index) =>
+            index < 3 ? { ...row, values: { ...row.values, [key]: (row.values[key] ?? 0) + 7 } } : row,
+          ),
+        ...newLeaves.map((code, index) => ({
+          sheet: 'MZ_P02_D01',
+          boundaryCode: code,
+          rowNumber: 0,
+          values: { [key]: 100 + index },
+        })),
+      ],
+      facilities: [
+        ...parentSheets.facilities.map((row, index) =>
+          index === 0 ? { ...row, usage: 'Inactive' as const } : row,
+        ),
+        ...[0, 1].map((index) => ({
+          name: `New district store ${index}`,
+          type: 'Warehouse' as const,
+          status: 'Permanent' as const,
+          capacity: 500,
+          boundaryCodes: [newLeaves[index] as string],
+          usage: 'Active' as const,
+          rowNumber: 0,
+        })),
+      ],
+      users: [
+        ...parentSheets.users.map((row, index) =>
+          index < 2
+            ? { ...row, usage: 'Inactive' as const }
+            : index === 2
+              ? { ...row, boundaryCodes: [newLeaves[2] as string] }
+              : row,
+        ),
+        ...[0, 1].map((index) => ({
+          name: `New distributor ${index}`,
+          phone: `700000000${index}`,
+          roles: ['DISTRIBUTOR' as const],
+          employmentType: 'Temporary' as const,
+          usage: 'Active' as const,
+          boundaryCodes: [newLeaves[3 + index] as string],
+          rowNumber: 0,
+        })),
+      ],
+    };
+    await digit().client.resetCalls();
+    const details = await childDetails(parentDetails, parent.id, edited, [
+      { code: 'MZ_P02_D01', includeAllChildren: true },
+    ]);
+    const child = (await createdCampaign(details)).campaign;
+    expect(child.parentId).toBe(parent.id);
+
+    // Projects: exactly the kept boundaries live, with the right parents and summed targets; the dropped
+    // locality's project detached and deleted; only projects whose targets changed were written.
+    const after = await liveProjects();
+    const targets = expectedTargets(edited.targets);
+    const live = [...after.values()].filter((project) => !project.isDeleted);
+    expect(new Set(live.map((project) => project.address?.boundary))).toEqual(new Set(targets.keys()));
+    for (const project of live) {
+      const code = project.address?.boundary as string;
+      const parentCode = parentOf(code);
+      expect(project.parent ?? null).toBe(
+        parentCode === null ? null : (after.get(parentCode)?.id ?? 'missing'),
+      );
+      expect(byType(project.targets)).toEqual(byType(targets.get(code) ?? []));
+    }
+    expect(after.get(dropped)).toMatchObject({ isDeleted: true, parent: null });
+    const oldTargets = expectedTargets(parentSheets.targets);
+    const changed = [...before.entries()]
+      .filter(
+        ([, project]) => project.rowVersion !== after.get(project.address?.boundary as string)?.rowVersion,
+      )
+      .map(([code]) => code)
+      .sort();
+    const expectedChanged = [...oldTargets.keys()]
+      .filter(
+        (code) =>
+          code === dropped ||
+          JSON.stringify(byType(oldTargets.get(code) ?? [])) !==
+            JSON.stringify(byType(targets.get(code) ?? [])),
+      )
+      .sort();
+    expect(changed).toEqual(expectedChanged);
+    const newProjects = live.filter((project) => !before.has(project.address?.boundary as string));
+    expect(newProjects.every((project) => project.referenceID === child.campaignNumber)).toBe(true);
+    expect(newProjects.map((project) => project.address?.boundary).sort()).toEqual(
+      [...targets.keys()].filter((code) => !before.has(code)).sort(),
+    );
+    expect(newProjects.length).toBeGreaterThan(newLeaves.length);
+
+    // Facilities and users: only the new ones created; nobody deactivated is deleted from DIGIT.
+    const calls = await digit().client.calls();
+    expect(calls.facility.byRoute['POST /facility/v1/_create']).toBe(2);
+    expect((await digit().client.facilities()).items).toHaveLength(8);
+    expect((await digit().client.employees()).items).toHaveLength(10);
+    const projectIdOf = new Map(live.map((project) => [project.address?.boundary as string, project.id]));
+    await expectMappings(edited, projectIdOf);
+    expect((await digit().client.duplicates()).total).toBe(0);
+
+    // The child took over: it is active, the parent is not.
+    const [parentNow] = (await client.search({ tenantId: 'mz', ids: [parent.id] })).campaigns;
+    const [childNow] = (await client.search({ tenantId: 'mz', ids: [child.id] })).campaigns;
+    expect(parentNow?.isActive).toBe(false);
+    expect(childNow).toMatchObject({ isActive: true, status: 'created' });
+
+    // A second update starts from the child's consolidated sheets, like a first one.
+    const childSheets = await consolidated(child.id);
+    expect(childSheets.targets).toHaveLength(edited.targets.length);
+    const movedLeaf = newLeaves[5] as string;
+    const second: Sheets = {
+      ...childSheets,
+      targets: childSheets.targets.map((row) =>
+        row.boundaryCode === movedLeaf ? { ...row, values: { ...row.values, [key]: 999 } } : row,
+      ),
+    };
+    await digit().client.resetCalls();
+    const beforeSecond = await liveProjects();
+    const grandchild = (await createdCampaign(await childDetails(parentDetails, child.id, second, [])))
+      .campaign;
+    const afterSecond = await liveProjects();
+    const rewritten = [...afterSecond.values()]
+      .filter(
+        (project) => project.rowVersion !== beforeSecond.get(project.address?.boundary as string)?.rowVersion,
+      )
+      .map((project) => project.address?.boundary)
+      .sort();
+    expect(rewritten).toEqual(pathOf(movedLeaf).sort());
+    expect(byType(afterSecond.get(movedLeaf)?.targets ?? [])).toEqual(
+      byType(expectedTargets(second.targets).get(movedLeaf) ?? []),
+    );
+    const secondCalls = await digit().client.calls();
+    expect(secondCalls.facility.total).toBe(0);
+    expect(secondCalls.hrms.byRoute['POST /health-hrms/employees/_create'] ?? 0).toBe(0);
+    expect(secondCalls.project.byRoute['POST /health-project/v1/_create'] ?? 0).toBe(0);
+    for (const route of Object.keys(secondCalls.project.byRoute)) {
+      if (route.endsWith('/v1/_create') || route.endsWith('bulk/_delete'))
+        expect(secondCalls.project.byRoute[route] ?? 0).toBe(0);
+    }
+    const [childAfter] = (await client.search({ tenantId: 'mz', ids: [child.id] })).campaigns;
+    expect(childAfter?.isActive).toBe(false);
+    expect(grandchild.parentId).toBe(child.id);
+  });
+});
