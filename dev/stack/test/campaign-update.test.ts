@@ -382,4 +382,105 @@ describe('updating a campaign through child campaigns', () => {
     expect(childAfter?.isActive).toBe(false);
     expect(grandchild.parentId).toBe(child.id);
   });
+
+  it('accepts one of two child creates sent at once, cancels idempotently, and searches as the spec says', async () => {
+    const fixture = await campaignFixture({
+      digitUrl: digit().url,
+      boundaries: ['MZ_P02_D02'],
+      facilities: 2,
+      users: 3,
+      productVariants: VARIANTS,
+      campaignName: 'Cancel parent',
+    });
+    const parent = (await createdCampaign(fixture.details)).campaign;
+    const parentSheets = await consolidated(parent.id);
+    // The child adds a user; HRMS answers slowly, so the child is still being created when cancelled.
+    const newUser = {
+      name: 'Late distributor',
+      phone: '7100000001',
+      roles: ['DISTRIBUTOR' as const],
+      employmentType: 'Temporary' as const,
+      usage: 'Active' as const,
+      boundaryCodes: [leavesUnder('MZ_P02_D02')[0] as string],
+      rowNumber: 0,
+    };
+    const sheets = { ...parentSheets, users: [...parentSheets.users, newUser] };
+    await digit().client.setBehaviour({ hrms: { latency: { fixedMs: 1500 } } });
+    const details = await childDetails(fixture.details, parent.id, sheets, []);
+    const answers = await Promise.all([client.create(details), client.create(details)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const rejected = answers.find((answer) => answer.status === 409);
+    expect(rejected?.data.Errors?.[0]?.code).toBe('PARENT_HAS_ACTIVE_CHILD');
+    const first = answers.find((answer) => answer.status === 200)?.data.CampaignDetails?.id as string;
+
+    // Cancel answers the same twice; the parent stays active and a new child can be created.
+    const cancelled = await client.cancel(first);
+    const again = await client.cancel(first);
+    expect(cancelled.status).toBe(200);
+    expect(again.status).toBe(200);
+    for (const answer of [cancelled, again])
+      expect(answer.data.CampaignDetails).toMatchObject({ id: first, status: 'cancelled', isActive: false });
+    const ids = [parent.id, first];
+    const search = async (criteria: Record<string, unknown>) =>
+      (await client.search({ tenantId: 'mz', ids, ...criteria })).campaigns
+        .map((campaign) => campaign.id)
+        .sort();
+    expect(await search({ isChildCampaign: false, isActive: true })).toEqual([parent.id]);
+
+    await digit().client.setBehaviour({ hrms: { latency: { fixedMs: 0 } } });
+    const second = (await createdCampaign(details)).campaign;
+    ids.push(second.id);
+    const employees = (await digit().client.employees()).items.map((employee) => employee.user.mobileNumber);
+    expect(employees.filter((phone) => phone === newUser.phone)).toHaveLength(1);
+    // A created child is changed by another child, not cancelled.
+    expect((await client.cancel(second.id)).status).toBe(409);
+
+    // The four searches of the parent-child design, over this test's campaigns.
+    expect(await search({ isChildCampaign: true })).toEqual([first, second.id].sort());
+    expect(await search({ isActive: true })).toEqual([second.id]);
+    expect(await search({ isActive: true, status: 'created' })).toEqual([second.id]);
+    expect(await search({ isChildCampaign: true, isActive: false })).toEqual([first]);
+    expect(await search({ isChildCampaign: false, isActive: true })).toEqual([]);
+    expect(await search({ parentId: parent.id })).toEqual([first, second.id].sort());
+  });
+
+  it('rejects a child of a parent that is missing, not created, or from another hierarchy, naming the field', async () => {
+    const fixture = await campaignFixture({
+      digitUrl: digit().url,
+      boundaries: ['MZ_P02_D02'],
+      facilities: 2,
+      users: 2,
+      productVariants: VARIANTS,
+    });
+    const missing = await client.create({
+      ...fixture.details,
+      parentId: '4f0c1d2e-0000-4000-8000-000000000000',
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.data.Errors?.[0]).toMatchObject({
+      code: 'PARENT_CAMPAIGN_NOT_FOUND',
+      params: ['parentId'],
+    });
+
+    await digit().client.setBehaviour({ hrms: { latency: { fixedMs: 2000 } } });
+    const running = (await client.create(fixture.details)).data.CampaignDetails?.id as string;
+    const early = await client.create({
+      ...fixture.details,
+      parentId: running,
+      hierarchyType: 'OTHER',
+      boundaries: [{ code: 'MZ_P02_D02', includeAllChildren: true }],
+    });
+    expect(early.status).toBe(400);
+    expect(early.data.Errors?.map((error: { code: string }) => error.code).sort()).toEqual([
+      'BOUNDARY_ALREADY_IN_PARENT',
+      'PARENT_CAMPAIGN_NOT_CREATED',
+      'PARENT_HIERARCHY_MISMATCH',
+    ]);
+    await client.cancel(running);
+    const inactive = await client.create({ ...fixture.details, parentId: running, boundaries: [] });
+    expect(inactive.status).toBe(400);
+    expect(inactive.data.Errors?.map((error: { code: string }) => error.code)).toContain(
+      'PARENT_CAMPAIGN_INACTIVE',
+    );
+  });
 });

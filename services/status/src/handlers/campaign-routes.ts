@@ -160,6 +160,15 @@ export function campaignRoutes(
     async (request) => {
       const campaign = await inTransaction(db, async (tx) => {
         const found = await campaignFor(tx, request.body, 'write', true);
+        // A created campaign's changes are in DIGIT (a child has already replaced its parent): it is
+        // changed by a new child campaign, not cancelled.
+        if (found.status === 'created') {
+          throw ApiError.of(
+            409,
+            'CAMPAIGN_ALREADY_CREATED',
+            `campaign ${found.id} is created; update it through a child campaign instead of cancelling it`,
+          );
+        }
         await cancelCampaign(tx, found, request.body.RequestInfo.userInfo?.uuid ?? '');
         return (await findCampaign(tx, found.id)) as CampaignRecord;
       });
