@@ -483,4 +483,47 @@ describe('updating a campaign through child campaigns', () => {
       'PARENT_CAMPAIGN_INACTIVE',
     );
   });
+
+  it('stops writing to DIGIT once a cancel during user creation is acknowledged', async () => {
+    const fixture = await campaignFixture({
+      digitUrl: digit().url,
+      boundaries: ['MZ_P01_D02'],
+      facilities: 4,
+      users: 400,
+      productVariants: VARIANTS,
+      campaignName: 'Cancelled while creating users',
+    });
+    await digit().client.setBehaviour({ hrms: { latency: { fixedMs: 300 } } });
+    const id = (await client.create(fixture.details)).data.CampaignDetails?.id as string;
+    const deadline = Date.now() + 60_000;
+    while ((await digit().client.employees()).items.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const writes = async () => {
+      const calls = await digit().client.calls();
+      return Object.values(calls)
+        .flatMap((service) => Object.entries(service.byRoute))
+        .filter(([route]) => /_create$|_update$|bulk\/_delete$/.test(route))
+        .reduce((total, [, count]) => total + count, 0);
+    };
+    const cancelled = await client.cancel(id);
+    const atAck = await writes();
+    expect(cancelled.data.CampaignDetails).toMatchObject({ status: 'cancelled', isActive: false });
+    const employeesAtAck = (await digit().client.employees()).items.length;
+    expect(employeesAtAck).toBeLessThan(400);
+
+    // Calls already on the wire finish within HRMS's latency; after that nothing more is written.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const drained = await writes();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await writes()).toBe(drained);
+    expect(drained - atAck).toBeLessThanOrEqual(8);
+    const { campaign, steps } = await client.progress(id);
+    expect(campaign).toMatchObject({ status: 'cancelled', isActive: false });
+    expect(steps.find((step) => step.step === 'end')?.status).toBe('pending');
+    expect((await client.cancel(id)).data.CampaignDetails).toMatchObject({
+      status: 'cancelled',
+      isActive: false,
+    });
+    await digit().client.setBehaviour({ hrms: { latency: { fixedMs: 0 } } });
+  });
 });
