@@ -38,14 +38,22 @@ export async function projectChanges(chunk: StepChunk): Promise<void> {
     const batch = rows.slice(start, start + UPDATE_BATCH);
     await chunk.ensureStillCreating();
     const current = new Map(
-      (await searchProjectsById(digit, requestInfo, campaign.tenantId, batch.map((row) => row.projectId))).map(
-        (project) => [project.id, project],
-      ),
+      (
+        await searchProjectsById(
+          digit,
+          requestInfo,
+          campaign.tenantId,
+          batch.map((row) => row.projectId),
+        )
+      ).map((project) => [project.id, project]),
     );
     const projects = batch.map((row) => {
       const project = current.get(row.projectId);
       if (!project)
-        throw new StepFailure('PROJECT_NOT_FOUND', `project ${row.projectId} of ${row.boundaryCode} is not in DIGIT`);
+        throw new StepFailure(
+          'PROJECT_NOT_FOUND',
+          `project ${row.projectId} of ${row.boundaryCode} is not in DIGIT`,
+        );
       const deactivate = row.action === 'deactivate';
       return changedProject(project, {
         targets: deactivate ? project.targets.filter((target) => !target.isDeleted) : row.targets,
