@@ -73,15 +73,22 @@ export class CampaignClient {
     return { status, data };
   }
 
-  /** A created campaign's current targets, facilities or users as a workbook in the create format. */
+  /**
+   * A created campaign's current targets, facilities or users as a workbook in the create format; with new
+   * boundaries, the template of its next child campaign.
+   */
   async consolidatedSheet(
     id: string,
     type: 'boundaryWithTarget' | 'facility' | 'user',
-    tenantId = 'mz',
+    options: { tenantId?: string; boundaries?: { code: string; includeAllChildren?: boolean }[] } = {},
   ): Promise<Buffer> {
+    const { tenantId = 'mz', boundaries } = options;
     const { status, data } = await this.#intake.post(
       '/consolidated-sheet',
-      { RequestInfo: this.requestInfo, CampaignDetails: { id, tenantId } },
+      {
+        RequestInfo: this.requestInfo,
+        CampaignDetails: { id, tenantId, ...(boundaries ? { boundaries } : {}) },
+      },
       { params: { type }, responseType: 'arraybuffer' },
     );
     if (status !== 200) throw new Error(`consolidated ${type} sheet of ${id} answered ${status}`);

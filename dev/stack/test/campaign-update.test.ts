@@ -232,6 +232,29 @@ describe('updating a campaign through child campaigns', () => {
     expect(parentSheets.facilities.every((row) => row.facilityId)).toBe(true);
     expect(parentSheets.users.every((row) => row.userServiceUuid)).toBe(true);
 
+    // The child's target template: the parent's rows, then the new district's localities to fill in.
+    const template = await client.consolidatedSheet(parent.id, 'boundaryWithTarget', {
+      boundaries: [{ code: 'MZ_P02_D01', includeAllChildren: true }],
+    });
+    const templateRows: TargetRow[] = [];
+    const templateSummary = await readTargetSheet(
+      template,
+      {
+        boundaries: {
+          codes: new Set(digit().hierarchy.byCode.keys()),
+          leafCodes: new Set(leavesUnder('MZ')),
+        },
+        targetColumns: projectType()?.targetColumns ?? [],
+        partialTargets: true,
+      },
+      { onRows: (rows) => void templateRows.push(...rows) },
+    );
+    expect(templateRows.map((row) => row.boundaryCode).sort()).toEqual(
+      parentSheets.targets.map((row) => row.boundaryCode).sort(),
+    );
+    expect(templateSummary.errors).toHaveLength(leavesUnder('MZ_P02_D01').length);
+    expect(new Set(templateSummary.errors.map((error) => error.sheet))).toEqual(new Set(['MZ_P02_D01']));
+
     // The operator's edits: new targets for three localities, one locality dropped, a new district
     // added with its localities; a facility and two users deactivated, a user moved to the new district,
     // two facilities and two users added there.

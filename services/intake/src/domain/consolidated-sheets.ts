@@ -1,5 +1,8 @@
 import {
+  ApiError,
   findProjectType,
+  searchBoundaryTree,
+  type CampaignBoundary,
   writeFacilitySheet,
   writeTargetWorkbook,
   writeUserSheet,
@@ -15,6 +18,7 @@ import {
   type UserRole,
   type UserSheetRow,
 } from '@campaign-pipeline/shared';
+import { selectBoundaries } from './boundaries.ts';
 
 // A campaign's current state as sheets in the create format: what an operator edits for the next update,
 // which is then diffed against this campaign like a first update ("multiple updates").
@@ -22,23 +26,59 @@ import {
 export const CONSOLIDATED_SHEET_TYPES = ['boundaryWithTarget', 'facility', 'user'] as const;
 export type ConsolidatedSheetType = (typeof CONSOLIDATED_SHEET_TYPES)[number];
 
-/** Targets of the lowest-level boundaries whose project is active, as the sheet gave them. */
+interface PlacedBoundary {
+  code: string;
+  parentCode: string | null;
+  boundaryType: string;
+  isLeaf: boolean;
+}
+
+/** The campaign's boundaries and, for a child's template, the new ones merged in. */
+async function templateBoundaries(
+  db: Queryable,
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  campaign: CampaignRecord,
+  added: readonly CampaignBoundary[],
+): Promise<PlacedBoundary[]> {
+  if (added.length === 0) {
+    const { rows } = await db.query<PlacedBoundary>(
+      `SELECT code, parent_code AS "parentCode", boundary_type AS "boundaryType", is_leaf AS "isLeaf"
+       FROM campaign_boundary WHERE campaign_id = $1 ORDER BY level, code`,
+      [campaign.id],
+    );
+    return rows;
+  }
+  const tree = await searchBoundaryTree(digit, requestInfo, campaign.tenantId, campaign.hierarchyType);
+  const requested = [...campaign.boundaries, ...added.map((boundary) => ({ ...boundary, isRoot: false }))];
+  const { selection, problems } = selectBoundaries(tree, requested);
+  if (!selection) {
+    throw new ApiError(
+      400,
+      problems.map((found) => ({
+        code: found.code,
+        message: found.message,
+        description: null,
+        params: ['boundaries'],
+      })),
+    );
+  }
+  return selection.boundaries;
+}
+
+/**
+ * Targets of the lowest-level boundaries whose project is active, as the sheet gave them; for a child's
+ * template, the new lowest-level boundaries follow with empty targets to fill in.
+ */
 async function targetWorkbook(
   db: Queryable,
   digit: DigitClients,
   requestInfo: RequestInfo,
   campaign: CampaignRecord,
+  added: readonly CampaignBoundary[],
 ): Promise<Buffer> {
   const projectType = await findProjectType(digit, requestInfo, campaign.tenantId, campaign.projectType);
-  const { rows: boundaries } = await db.query<{
-    code: string;
-    parentCode: string | null;
-    boundaryType: string;
-  }>(
-    `SELECT code, parent_code AS "parentCode", boundary_type AS "boundaryType" FROM campaign_boundary
-     WHERE campaign_id = $1 ORDER BY level, code`,
-    [campaign.id],
-  );
+  const boundaries = await templateBoundaries(db, digit, requestInfo, campaign, added);
   const boundaryTypes = [...new Set(boundaries.map((boundary) => boundary.boundaryType))];
   const parentOf = new Map(boundaries.map((boundary) => [boundary.code, boundary.parentCode]));
   const pathOf = (code: string): string[] => {
@@ -54,6 +94,28 @@ async function targetWorkbook(
     [campaign.id],
   );
   const targetRows: TargetSheetRow[] = rows.map((row) => ({ ...row, path: pathOf(row.boundaryCode) }));
+  if (added.length > 0) {
+    const held = new Set(
+      (
+        await db.query<{ code: string }>(
+          'SELECT boundary_code AS code FROM campaign_project WHERE campaign_id = $1',
+          [campaign.id],
+        )
+      ).rows.map((row) => row.code),
+    );
+    // New rows go to one sheet per boundary two levels below the root, as target workbooks are split.
+    for (const boundary of boundaries) {
+      if (!boundary.isLeaf || held.has(boundary.code)) continue;
+      const path = pathOf(boundary.code);
+      targetRows.push({
+        sheet: path[Math.min(2, path.length - 1)] as string,
+        boundaryCode: boundary.code,
+        path,
+        values: {},
+      });
+    }
+    targetRows.sort((a, b) => a.sheet.localeCompare(b.sheet));
+  }
   return writeTargetWorkbook(targetRows, boundaryTypes, projectType?.targetColumns ?? []);
 }
 
@@ -115,14 +177,19 @@ async function userWorkbook(db: Queryable, campaign: CampaignRecord): Promise<Bu
   );
 }
 
+/**
+ * One of the campaign's consolidated sheets. With `added` boundaries it is the template of a child
+ * campaign: the parent's state over the merged boundaries.
+ */
 export function consolidatedSheet(
   db: Queryable,
   digit: DigitClients,
   requestInfo: RequestInfo,
   campaign: CampaignRecord,
   type: ConsolidatedSheetType,
+  added: readonly CampaignBoundary[] = [],
 ): Promise<Buffer> {
   if (type === 'facility') return facilityWorkbook(db, campaign);
   if (type === 'user') return userWorkbook(db, campaign);
-  return targetWorkbook(db, digit, requestInfo, campaign);
+  return targetWorkbook(db, digit, requestInfo, campaign, added);
 }

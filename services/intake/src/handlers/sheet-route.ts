@@ -3,6 +3,7 @@ import {
   authorize,
   findCampaign,
   requestInfoSchema,
+  type CampaignBoundary,
   type RequestInfo,
 } from '@campaign-pipeline/shared';
 import type { FastifyInstance } from 'fastify';
@@ -24,6 +25,19 @@ const body = {
       type: 'object',
       required: ['id', 'tenantId'],
       properties: {
+        // New boundaries of a child campaign: the target template gets rows for them.
+        boundaries: {
+          type: 'array',
+          maxItems: 1000,
+          items: {
+            type: 'object',
+            required: ['code'],
+            properties: {
+              code: { type: 'string', minLength: 1, maxLength: 256 },
+              includeAllChildren: { type: 'boolean' },
+            },
+          },
+        },
         id: { type: 'string', format: 'uuid' },
         tenantId: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$' },
       },
@@ -31,11 +45,17 @@ const body = {
   },
 } as const;
 
-/** Downloads a created campaign's current state as a sheet in the create format (targets, facilities, users). */
+/**
+ * Downloads a created campaign's current state as a sheet in the create format (targets, facilities,
+ * users), or with new boundaries the template of its next child.
+ */
 export function sheetRoute(app: FastifyInstance, parts: IntakeParts): void {
   app.post<{
     Querystring: { type: ConsolidatedSheetType };
-    Body: { RequestInfo: RequestInfo; CampaignDetails: { id: string; tenantId: string } };
+    Body: {
+      RequestInfo: RequestInfo;
+      CampaignDetails: { id: string; tenantId: string; boundaries?: CampaignBoundary[] };
+    };
   }>(
     '/project-factory/v1/project-type/consolidated-sheet',
     {
@@ -67,7 +87,14 @@ export function sheetRoute(app: FastifyInstance, parts: IntakeParts): void {
         );
       }
       const type = request.query.type;
-      const bytes = await consolidatedSheet(parts.db, parts.digit, requestInfo, campaign, type);
+      const bytes = await consolidatedSheet(
+        parts.db,
+        parts.digit,
+        requestInfo,
+        campaign,
+        type,
+        reference.boundaries ?? [],
+      );
       return reply
         .header('content-type', XLSX)
         .header('content-disposition', `attachment; filename="${campaign.campaignNumber}-${type}.xlsx"`)
