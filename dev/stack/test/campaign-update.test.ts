@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Kafka, logLevel } from 'kafkajs';
 import { uploadCampaignSheets, type DigitSimulator } from '@campaign-pipeline/dev-digit';
 import {
+  AvroCodec,
+  Topic,
   projectTargets,
   readFacilitySheet,
   readTargetSheet,
@@ -549,4 +552,96 @@ describe('updating a campaign through child campaigns', () => {
     });
     await digit().client.setBehaviour({ hrms: { latency: { fixedMs: 0 } } });
   });
+
+  it('leaves a failed child and its parent active, and a retry of the child completes the handover', async () => {
+    const fixture = await campaignFixture({
+      digitUrl: digit().url,
+      boundaries: ['MZ_P02_D02'],
+      facilities: 2,
+      users: 2,
+      productVariants: VARIANTS,
+      campaignName: 'Failing child parent',
+    });
+    const parent = (await createdCampaign(fixture.details)).campaign;
+    const parentSheets = await consolidated(parent.id);
+    const sheets = {
+      ...parentSheets,
+      users: [
+        ...parentSheets.users,
+        {
+          name: 'Added distributor',
+          phone: '7200000001',
+          roles: ['DISTRIBUTOR' as const],
+          employmentType: 'Temporary' as const,
+          usage: 'Active' as const,
+          boundaryCodes: [leavesUnder('MZ_P02_D02')[1] as string],
+          rowNumber: 0,
+        },
+      ],
+    };
+    await digit().client.setBehaviour({
+      hrms: {
+        faults: [
+          {
+            kind: 'error',
+            path: '/health-hrms/employees/_create',
+            rate: 1,
+            status: 400,
+            code: 'ERR_HRMS_DB_DOWN',
+            message: 'HRMS database is down',
+          },
+        ],
+      },
+    });
+    const id = (await client.create(await childDetails(fixture.details, parent.id, sheets, []))).data
+      .CampaignDetails?.id as string;
+    const failed = await client.waitForStatus(id, ['failed', 'created']);
+    expect(failed.campaign).toMatchObject({ status: 'failed', isActive: true });
+    const search = async (ids: string[]) =>
+      (await client.search({ tenantId: 'mz', ids })).campaigns.map((campaign) => [
+        campaign.id,
+        campaign.isActive,
+      ]);
+    expect(await search([parent.id])).toEqual([[parent.id, true]]);
+
+    await digit().client.setBehaviour({ hrms: { faults: [] } });
+    expect((await client.retry(id)).status).toBe(200);
+    const done = await client.waitForStatus(id, ['failed', 'created']);
+    expect(done.campaign).toMatchObject({ status: 'created', isActive: true });
+    expect(await search([parent.id])).toEqual([[parent.id, false]]);
+    const phones = (await digit().client.employees()).items.map((employee) => employee.user.mobileNumber);
+    expect(phones).toContain('7200000001');
+
+    // The handover is published: the child created and active, the parent inactive.
+    const changes = await statusChanges([parent.id, id], 2);
+    expect(changes).toContainEqual({ campaignId: id, status: 'created', isActive: true });
+    expect(changes).toContainEqual({ campaignId: parent.id, status: 'created', isActive: false });
+  });
 });
+
+/** The campaign.status messages of the given campaigns, read from the start of the topic. */
+async function statusChanges(
+  ids: string[],
+  atLeast: number,
+): Promise<{ campaignId: string; status: string; isActive: boolean }[]> {
+  const codec = new AvroCodec(infrastructure.kafka.registryUrl);
+  const kafka = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `status-reader-${Date.now()}` });
+  const seen: { campaignId: string; status: string; isActive: boolean }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topic.status, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const change = await codec.decode<{ campaignId: string; status: string; isActive: boolean }>(
+        message.value,
+      );
+      if (ids.includes(change.campaignId))
+        seen.push({ campaignId: change.campaignId, status: change.status, isActive: change.isActive });
+    },
+  });
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !(seen.length >= atLeast && seen.some((change) => !change.isActive)))
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  await consumer.disconnect();
+  return seen;
+}
