@@ -38,6 +38,8 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       KAFKA_SESSION_TIMEOUT_MS: env.int({ fallback: 30_000, min: 1000, max: 600_000 }),
       KAFKA_HEARTBEAT_INTERVAL_MS: env.int({ fallback: 3000, min: 100, max: 60_000 }),
       KAFKA_MAX_WAIT_MS: env.int({ fallback: 1000, min: 10, max: 30_000 }),
+      /** Partitions a consumer handles at once: a worker runs that many chunks side by side. */
+      KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: env.int({ fallback: 3, min: 1, max: 64 }),
       /** Test switch: every message is published twice, to prove consumers idempotent. */
       KAFKA_DUPLICATE_DELIVERY: env.bool({ fallback: false }),
       SHUTDOWN_TIMEOUT_MS: env.int({ fallback: 20_000, min: 100, max: 600_000 }),

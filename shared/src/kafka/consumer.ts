@@ -29,6 +29,8 @@ export interface TopicConsumerOptions<T> {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxWaitTimeMs: number;
+  /** Partitions handled at once (each still one message at a time, in order); default 1. */
+  partitionsConsumedConcurrently?: number;
   /** Attempts of a handler that throws before its message is dead-lettered as poison. */
   handlerAttempts?: number;
 }
@@ -59,6 +61,7 @@ export class TopicConsumer<T> {
     await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
     await this.#consumer.run({
       autoCommit: false,
+      partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#eachBatch(payload),
     });

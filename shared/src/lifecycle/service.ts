@@ -119,6 +119,7 @@ export async function startService(
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
         maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,
+        partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
       }),
   );
   for (const consumer of consumers) await consumer.start();
