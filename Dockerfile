@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for the six services and the migrations: `docker run IMAGE <service>` (or SERVICE=<service>),
 # where <service> is intake, project-sync, facility-sync, user-sync, mapping-sync, status or migrate.
-# deploy/test/production-install.test.ts repeats the build and runtime steps without a container engine.
+# deploy/test/running-stack.test.ts repeats the build and runtime steps without a container engine.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Compiles what the image runs to each package's dist/: shared and the six services through the
 # repository's build (turbo, which reuses its cache when nothing changed), and the migrations entry.
-# The Dockerfile's build stage and the production-install test both run this, so they build alike.
+# The Dockerfile's build stage and the running-stack test (deploy/test) both run this, so they build alike.
 set -eu
 cd "$(dirname "$0")/../.."
 

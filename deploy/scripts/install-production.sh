@@ -1,7 +1,7 @@
 #!/bin/sh
 # Lays out the runtime of the image in a folder: production dependencies only (from the lock file), and
 # the built output of shared, the six services and the migrations entry. Usage: install-production.sh
-# <built repository> <empty target folder>. The Dockerfile and the production-install test both run it.
+# <built repository> <empty target folder>. The Dockerfile and the running-stack test (deploy/test) both run it.
 set -eu
 source_root=$(CDPATH='' cd -- "$1" && pwd)
 target=$2
