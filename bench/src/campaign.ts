@@ -13,7 +13,7 @@ import {
 // ratio to the lower bound (calls × latency ÷ allowed concurrency along the flow's critical path).
 
 export interface CampaignBenchOptions {
-  size: 'S' | 'M';
+  size: keyof typeof CAMPAIGN_SIZES;
   flow: FlowName;
   latencyMs: number;
   concurrency: number;
@@ -23,6 +23,8 @@ export interface CampaignBenchOptions {
 export const CAMPAIGN_SIZES = {
   S: { seed: 'S', facilities: 50, users: 100 },
   M: { seed: 'M', facilities: 1000, users: 2000 },
+  // The target scale: 100,000 localities (about 111,000 boundaries), 15,000 facilities, 30,000 users.
+  L: { seed: 'L', facilities: 15_000, users: 30_000 },
 } as const;
 
 /** Which step makes the calls of a DIGIT route. */

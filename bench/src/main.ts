@@ -4,7 +4,7 @@ import { REPOSITORY_ROOT } from '@campaign-pipeline/dev-stack';
 import { formatCampaignResult, runCampaignBench } from './campaign.ts';
 
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, kafka, digit, sheets;
-// no name runs them all. Options of the campaign benchmark: --size S|M, --flow parallel|linear|both,
+// no name runs them all. Options of the campaign benchmark: --size S|M|L, --flow parallel|linear|both,
 // --latency ms, --concurrency n, --chunk-size n.
 
 const { values, positionals } = parseArgs({
@@ -49,7 +49,7 @@ for (const name of names) {
     for (const flow of flows) {
       const result = await runCampaignBench(
         {
-          size: values.size === 'M' ? 'M' : 'S',
+          size: values.size === 'M' || values.size === 'L' ? values.size : 'S',
           flow,
           latencyMs: Number(values.latency),
           concurrency: Number(values.concurrency),
