@@ -8,6 +8,7 @@ import {
   type ParentProject,
   type SheetEntity,
 } from '../src/domain/update-diff.ts';
+import { settledRows } from '../src/domain/store-child-campaign.ts';
 
 const boundary = (
   code: string,
@@ -172,5 +173,24 @@ describe('facility and user diff', () => {
     const rows = diffEntities([sheetRow('new name', true, ['L1'], 'ID-stays')], [parentRow('stays', ['L1'])]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ key: 'stays', digitId: 'ID-stays', change: 'unchanged', action: 'none' });
+  });
+});
+
+describe('rows an update settles without DIGIT', () => {
+  it('counts carried and unchanged rows as unchanged, moves as updates, re-use as adoption', () => {
+    expect(
+      settledRows({
+        project: { unchanged: 5, carried: 1, update: 3, create: 2, deactivate: 1 },
+        facility: { unchanged: 4, moved: 1, deactivated: 2, created: 3 },
+        user: { carried: 2, reused: 1 },
+      }),
+    ).toEqual([
+      ['project', 'unchanged', 6],
+      ['facility', 'unchanged', 4],
+      ['facility', 'updated', 1],
+      ['facility', 'deactivated', 2],
+      ['user', 'unchanged', 2],
+      ['user', 'adopted', 1],
+    ]);
   });
 });

@@ -26,6 +26,7 @@ import {
   type Logger,
   type ProjectType,
   type RequestInfo,
+  type RowAction,
   type RunSettings,
   type SheetError,
   type SheetReadSummary,
@@ -41,7 +42,7 @@ import {
   resourceOf,
   type CampaignInput,
 } from './request-checks.ts';
-import { insertChildEntities, type UpdatePlan } from './store-child-campaign.ts';
+import { insertChildEntities, settledRows, type UpdatePlan } from './store-child-campaign.ts';
 import {
   insertEntities,
   insertFacilityRows,
@@ -58,6 +59,8 @@ export interface IntakeParts {
   settings: RunSettings;
   chunkSize: number;
   flow: string;
+  /** Counts rows an update settles at intake, with no DIGIT write (metrics). */
+  rowsSettled?: (entity: string, action: RowAction, rows: number) => void;
 }
 
 const CAMPAIGN_NUMBER_FORMAT = 'CMP-[cy:yyyy-MM-dd]-[SEQ_EG_CMP_ID]';
@@ -353,6 +356,9 @@ export async function intakeCampaign(
       { campaignId, campaignNumber, parentId: input.parentId ?? undefined, plan },
       'campaign accepted',
     );
+    if (plan && parts.rowsSettled) {
+      for (const [entity, action, rows] of settledRows(plan)) parts.rowsSettled(entity, action, rows);
+    }
     return campaign;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

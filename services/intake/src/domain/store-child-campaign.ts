@@ -3,6 +3,7 @@ import {
   sumTargetsUpTree,
   type DatabaseClient,
   type ProjectTarget,
+  type RowAction,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
 import { inBatches, insertBoundaries } from './store-campaign.ts';
@@ -266,6 +267,26 @@ async function insertChildMappings(
      FROM diff`,
     [campaignId, parentId, productVariants, chunkSize],
   );
+}
+
+/**
+ * The rows of a plan that need no DIGIT write, as the run's row actions: the workers count the others
+ * (created, updated, deactivated projects) when they write them.
+ */
+export function settledRows(plan: UpdatePlan): [string, RowAction, number][] {
+  const settled: [string, RowAction, number][] = [];
+  const add = (entity: string, action: RowAction, rows: number | undefined): void => {
+    if (rows) settled.push([entity, action, rows]);
+  };
+  add('project', 'unchanged', (plan.project.unchanged ?? 0) + (plan.project.carried ?? 0));
+  for (const entity of ['facility', 'user'] as const) {
+    const changes = plan[entity];
+    add(entity, 'unchanged', (changes.unchanged ?? 0) + (changes.carried ?? 0));
+    add(entity, 'updated', changes.moved);
+    add(entity, 'deactivated', changes.deactivated);
+    add(entity, 'adopted', changes.reused);
+  }
+  return settled;
 }
 
 /** The child's boundaries, projects, facilities, users and mappings, diffed against its parent's. */
