@@ -553,6 +553,71 @@ describe('updating a campaign through child campaigns', () => {
     await digit().client.setBehaviour({ hrms: { latency: { fixedMs: 0 } } });
   });
 
+  it('maps a product variant added by an update and removes the one it dropped, writing nothing else', async () => {
+    const [kept, dropped, added] = [
+      'PVAR-2026-01-01-000001',
+      'PVAR-2026-01-01-000002',
+      'PVAR-2026-01-01-000003',
+    ];
+    const fixture = await campaignFixture({
+      digitUrl: digit().url,
+      boundaries: ['MZ_P01_D01'],
+      facilities: 2,
+      users: 2,
+      productVariants: [kept, dropped],
+      campaignName: 'Variant parent',
+    });
+    const parent = (await createdCampaign(fixture.details)).campaign;
+    const variantsOf = async () =>
+      (await digit().client.projectResources()).items
+        .map((m) => `${m.projectId}|${(m.resource as { productVariantId: string }).productVariantId}`)
+        .sort();
+    const projects = (await digit().client.projects()).items.map((project) => project.id);
+    expect(await variantsOf()).toEqual(
+      projects.flatMap((id) => [`${id}|${kept}`, `${id}|${dropped}`]).sort(),
+    );
+    const keptIds = (await digit().client.projectResources({ productVariantId: kept })).items.map(
+      (m) => m.id,
+    );
+
+    await digit().client.resetCalls();
+    const details = await childDetails(fixture.details, parent.id, await consolidated(parent.id), []);
+    const deliveryRules = [
+      {
+        cycleIndex: '1',
+        active: true,
+        deliveries: [
+          {
+            deliveryIndex: '1',
+            active: true,
+            deliveryRules: [
+              { ruleKey: 1, products: [kept, added].map((value, key) => ({ key, value, count: 1 })) },
+            ],
+          },
+        ],
+      },
+    ];
+    await createdCampaign({ ...details, deliveryRules });
+    await eventually(async () =>
+      expect(await variantsOf()).toEqual(
+        projects.flatMap((id) => [`${id}|${kept}`, `${id}|${added}`]).sort(),
+      ),
+    );
+    // The kept variant's mappings are the parent's, untouched.
+    const keptAfter = (await digit().client.projectResources({ productVariantId: kept })).items.map(
+      (m) => m.id,
+    );
+    expect(keptAfter.sort()).toEqual(keptIds.sort());
+    const calls = await digit().client.calls();
+    expect(calls.facility.total).toBe(0);
+    expect(calls.hrms.byRoute['POST /health-hrms/employees/_create'] ?? 0).toBe(0);
+    const writes = Object.entries(calls.project.byRoute).filter(([route]) => !route.endsWith('/_search'));
+    expect(Object.fromEntries(writes)).toEqual({
+      'POST /health-project/resource/v1/_create': projects.length,
+      'POST /health-project/resource/v1/bulk/_delete': expect.any(Number),
+    });
+  });
+
   it('leaves a failed child and its parent active, and a retry of the child completes the handover', async () => {
     const fixture = await campaignFixture({
       digitUrl: digit().url,
