@@ -618,6 +618,84 @@ describe('updating a campaign through child campaigns', () => {
     });
   });
 
+  it('finishes an update exactly once when project-sync and mapping-sync are killed in the middle of it', async () => {
+    const fixture = await campaignFixture({
+      digitUrl: digit().url,
+      boundaries: ['MZ_P01'],
+      facilities: 4,
+      users: 6,
+      productVariants: VARIANTS,
+      campaignName: 'Killed update parent',
+    });
+    const parentDetails = {
+      ...fixture.details,
+      boundaries: [
+        { code: 'MZ', isRoot: true, includeAllChildren: false },
+        { code: 'MZ_P01', isRoot: false, includeAllChildren: true },
+      ],
+    };
+    const parent = (await createdCampaign(parentDetails)).campaign;
+    const parentSheets = await consolidated(parent.id);
+    const key = projectType()?.targetColumns[0]?.key as string;
+    const newLeaves = leavesUnder('MZ_P02');
+    const edited: Sheets = {
+      ...parentSheets,
+      // Every locality's target changes, and a province is added: many project updates and creates.
+      targets: [
+        ...parentSheets.targets.map((row) => ({
+          ...row,
+          values: { ...row.values, [key]: (row.values[key] ?? 0) + 1 },
+        })),
+        ...newLeaves.map((code) => ({
+          sheet: pathOf(code)[2] as string,
+          boundaryCode: code,
+          rowNumber: 0,
+          values: { [key]: 40 },
+        })),
+      ],
+    };
+    await digit().client.setBehaviour({ project: { latency: { fixedMs: 60, jitterMs: 20 } } });
+    const details = await childDetails(parentDetails, parent.id, edited, [
+      { code: 'MZ_P02', includeAllChildren: true },
+    ]);
+    const id = (await client.create(details)).data.CampaignDetails?.id as string;
+
+    const killWhen = async (name: 'project-sync' | 'mapping-sync', route: string) => {
+      const deadline = Date.now() + 60_000;
+      while (((await digit().client.calls()).project.byRoute[route] ?? 0) === 0) {
+        if (Date.now() > deadline) throw new Error(`${route} was never called`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const worker = services.processes.get(name);
+      worker?.child.kill('SIGKILL');
+      await worker?.exited;
+      await services.start(name);
+    };
+    await killWhen('project-sync', 'POST /health-project/v1/_update');
+    await killWhen('mapping-sync', 'POST /health-project/resource/v1/_create');
+    const done = await client.waitForStatus(id, ['created', 'failed'], { timeoutMs: 180_000 });
+    expect(done.campaign.status).toBe('created');
+    await digit().client.setBehaviour({ project: { latency: { fixedMs: 0, jitterMs: 0 } } });
+
+    const after = await liveProjects();
+    const targets = expectedTargets(edited.targets);
+    const live = [...after.values()].filter((project) => !project.isDeleted);
+    expect(new Set(live.map((project) => project.address?.boundary))).toEqual(new Set(targets.keys()));
+    for (const project of live) {
+      const code = project.address?.boundary as string;
+      const parentCode = parentOf(code);
+      expect(project.parent ?? null).toBe(
+        parentCode === null ? null : (after.get(parentCode)?.id ?? 'missing'),
+      );
+      expect(byType(project.targets)).toEqual(byType(targets.get(code) ?? []));
+    }
+    await expectMappings(
+      edited,
+      new Map(live.map((project) => [project.address?.boundary as string, project.id])),
+    );
+    expect((await digit().client.duplicates()).total).toBe(0);
+  });
+
   it('leaves a failed child and its parent active, and a retry of the child completes the handover', async () => {
     const fixture = await campaignFixture({
       digitUrl: digit().url,
