@@ -342,4 +342,22 @@ describe('GroupCoordinator', () => {
   it('describes an unknown group as Dead', () => {
     expect(coordinator.describe('nope')).toMatchObject({ errorCode: 0, state: 'Dead', members: [] });
   });
+
+  it('completes the first join even when the initial-delay timer fires a little early', async () => {
+    const early = new ManualTimers({ earlyMs: 1 });
+    coordinator = new GroupCoordinator({
+      offsets: new OffsetStore(),
+      timers: early,
+      initialRebalanceDelayMs: INITIAL_DELAY,
+      onRebalance: (g) => rebalances.push(g),
+    });
+    const first = await coordinator.join(joinRequest(''), { clientId: 'c', clientHost: '', version: 5 });
+    const join = track(
+      coordinator.join(joinRequest(first.memberId), { clientId: 'c', clientHost: '', version: 5 }),
+    );
+    early.advance(INITIAL_DELAY + 10);
+    await flush();
+    expect(join.value?.errorCode).toBe(ErrorCode.NONE);
+    expect(join.value?.generationId).toBe(1);
+  });
 });

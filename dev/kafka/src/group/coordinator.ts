@@ -265,7 +265,11 @@ export class GroupCoordinator {
   private maybeCompleteJoin(group: Group): void {
     if (group.state !== 'PreparingRebalance' || this.closed) return;
     const now = this.timers.now();
-    if (now < group.initialDelayUntil) return;
+    if (now < group.initialDelayUntil) {
+      // A timer may fire a millisecond before Date.now() reaches its due time: wait again, never give up.
+      if (!group.timer) this.armRebalanceTimer(group);
+      return;
+    }
     const allJoined =
       [...group.members.values()].every((m) => m.awaitingJoin !== null) && group.pending.size === 0;
     if (allJoined || now >= group.rebalanceDeadline) this.completeJoin(group);

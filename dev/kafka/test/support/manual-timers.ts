@@ -7,12 +7,24 @@ export class ManualTimers implements Timers {
   private time = 1_000_000;
   private scheduled: Scheduled[] = [];
 
+  /**
+   * `earlyMs` makes timers of more than a millisecond fire that much before the clock reaches their due
+   * time, as Node's timers may against Date.now(), whose milliseconds are rounded differently.
+   */
+  private readonly earlyMs: number;
+
+  constructor(options: { earlyMs?: number } = {}) {
+    this.earlyMs = options.earlyMs ?? 0;
+  }
+
   now(): number {
     return this.time;
   }
 
   schedule(fn: () => void, delayMs: number): TimerHandle {
-    const entry: Scheduled = { at: this.time + Math.max(0, delayMs), fn, cancelled: false };
+    const delay = Math.max(0, delayMs);
+    const early = delay > 1 ? Math.min(this.earlyMs, delay - 1) : 0;
+    const entry: Scheduled = { at: this.time + delay - early, fn, cancelled: false };
     this.scheduled.push(entry);
     return { cancel: () => (entry.cancelled = true) };
   }
