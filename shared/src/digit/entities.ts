@@ -35,34 +35,57 @@ export interface DigitProject extends ProjectPayload {
 /** Largest page the project, facility and mapping searches are asked for. */
 export const SEARCH_PAGE = 1000;
 
-export async function createProjects(
+async function writeProjects(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  action: '_create' | '_update',
+  projects: (ProjectPayload | DigitProject)[],
+): Promise<DigitProject[]> {
+  const answer = await digit.project.post<{ Project?: DigitProject[] }>(
+    `/health-project/v1/${action}`,
+    requestInfo,
+    { Projects: projects },
+  );
+  return answer.Project ?? [];
+}
+
+export function createProjects(
   digit: DigitClients,
   requestInfo: RequestInfo,
   projects: ProjectPayload[],
 ): Promise<DigitProject[]> {
-  const answer = await digit.project.post<{ Project?: DigitProject[] }>(
-    '/health-project/v1/_create',
-    requestInfo,
-    { Projects: projects },
-  );
-  return answer.Project ?? [];
+  return writeProjects(digit, requestInfo, '_create', projects);
 }
 
-export async function updateProjects(
+export function updateProjects(
   digit: DigitClients,
   requestInfo: RequestInfo,
   projects: DigitProject[],
 ): Promise<DigitProject[]> {
-  const answer = await digit.project.post<{ Project?: DigitProject[] }>(
-    '/health-project/v1/_update',
-    requestInfo,
-    { Projects: projects },
-  );
-  return answer.Project ?? [];
+  return writeProjects(digit, requestInfo, '_update', projects);
+}
+
+/** Projects matching any of the criteria, all pages. */
+function searchProjects(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  criteria: Record<string, unknown>[],
+  options: { includeDeleted?: boolean } = {},
+): Promise<DigitProject[]> {
+  return allPages(async (offset) => {
+    const answer = await digit.project.post<{ Project?: DigitProject[] }>(
+      '/health-project/v1/_search',
+      requestInfo,
+      { Projects: criteria },
+      { tenantId, limit: SEARCH_PAGE, offset, ...options },
+    );
+    return answer.Project ?? [];
+  });
 }
 
 /** Projects of a campaign (referenceID) at the given boundaries, all pages. */
-export async function searchCampaignProjects(
+export function searchCampaignProjects(
   digit: DigitClients,
   requestInfo: RequestInfo,
   tenantId: string,
@@ -70,43 +93,18 @@ export async function searchCampaignProjects(
   boundaries: readonly string[],
 ): Promise<DigitProject[]> {
   const criteria = boundaries.map((boundary) => ({ tenantId, referenceID, address: { boundary } }));
-  return allPages(async (offset) => {
-    const answer = await digit.project.post<{ Project?: DigitProject[] }>(
-      '/health-project/v1/_search',
-      requestInfo,
-      { Projects: criteria },
-      {
-        tenantId,
-        limit: SEARCH_PAGE,
-        offset,
-      },
-    );
-    return answer.Project ?? [];
-  });
+  return searchProjects(digit, requestInfo, tenantId, criteria);
 }
 
 /** Projects by id, including deleted (deactivated) ones, all pages. */
-export async function searchProjectsById(
+export function searchProjectsById(
   digit: DigitClients,
   requestInfo: RequestInfo,
   tenantId: string,
   ids: readonly string[],
 ): Promise<DigitProject[]> {
   const criteria = ids.map((id) => ({ tenantId, id }));
-  return allPages(async (offset) => {
-    const answer = await digit.project.post<{ Project?: DigitProject[] }>(
-      '/health-project/v1/_search',
-      requestInfo,
-      { Projects: criteria },
-      {
-        tenantId,
-        limit: SEARCH_PAGE,
-        offset,
-        includeDeleted: true,
-      },
-    );
-    return answer.Project ?? [];
-  });
+  return searchProjects(digit, requestInfo, tenantId, criteria, { includeDeleted: true });
 }
 
 export interface FacilityPayload {
