@@ -6,7 +6,7 @@ import {
   type RowAction,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
-import { inBatches, insertBoundaries } from './store-campaign.ts';
+import { inBatches, insertBoundaries, insertMappings } from './store-campaign.ts';
 import {
   boundariesWithTargets,
   diffEntities,
@@ -226,50 +226,6 @@ async function insertChildUsers(
 }
 
 /**
- * Mappings: every active facility and user mapped to the active project of each of its boundaries, and
- * every active project to each product variant. Mappings the parent holds and the child still wants are
- * carried over; new ones are created; the parent's others are deleted.
- */
-async function insertChildMappings(
-  tx: DatabaseClient,
-  campaignId: string,
-  parentId: string,
-  productVariants: string[],
-  chunkSize: number,
-): Promise<void> {
-  await tx.query(
-    `WITH active_project AS (
-       SELECT boundary_code FROM campaign_project WHERE campaign_id = $1 AND is_active
-     ), wanted AS (
-       SELECT DISTINCT 'facility' AS kind, b.code AS boundary_code, f.name_key AS entity_key
-       FROM campaign_facility f CROSS JOIN LATERAL unnest(f.boundary_codes) AS b(code)
-       WHERE f.campaign_id = $1 AND f.is_active AND b.code IN (SELECT boundary_code FROM active_project)
-       UNION
-       SELECT DISTINCT 'staff', b.code, u.phone
-       FROM campaign_user u CROSS JOIN LATERAL unnest(u.boundary_codes) AS b(code)
-       WHERE u.campaign_id = $1 AND u.is_active AND b.code IN (SELECT boundary_code FROM active_project)
-       UNION
-       SELECT 'resource', p.boundary_code, v.id FROM active_project p CROSS JOIN unnest($3::text[]) AS v(id)
-     ), held AS (
-       SELECT kind, boundary_code, entity_key, mapping_id FROM campaign_mapping
-       WHERE campaign_id = $2 AND is_active AND mapping_id IS NOT NULL
-     ), diff AS (
-       SELECT coalesce(w.kind, h.kind) AS kind, coalesce(w.boundary_code, h.boundary_code) AS boundary_code,
-              coalesce(w.entity_key, h.entity_key) AS entity_key, h.mapping_id, w.kind IS NOT NULL AS is_active,
-              CASE WHEN w.kind IS NULL THEN 'delete' WHEN h.kind IS NULL THEN 'create' ELSE 'none' END AS action
-       FROM wanted w FULL JOIN held h
-         ON h.kind = w.kind AND h.boundary_code = w.boundary_code AND h.entity_key = w.entity_key
-     )
-     INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, mapping_id, is_active, action, done, chunk)
-     SELECT $1, kind, boundary_code, entity_key, mapping_id, is_active, action, action = 'none',
-       CASE WHEN action = 'none' THEN 0
-            ELSE (row_number() OVER (PARTITION BY kind, action = 'none' ORDER BY boundary_code, entity_key) - 1) / $4 END
-     FROM diff`,
-    [campaignId, parentId, productVariants, chunkSize],
-  );
-}
-
-/**
  * The rows of a plan that need no DIGIT write, as the run's row actions: the workers count the others
  * (created, updated, deactivated projects) when they write them.
  */
@@ -302,6 +258,6 @@ export async function insertChildEntities(
   const project = await insertChildProjects(tx, campaignId, parentId, boundaries, leafTargets, chunkSize);
   const facility = await insertChildFacilities(tx, campaignId, parentId, chunkSize);
   const user = await insertChildUsers(tx, campaignId, parentId, chunkSize);
-  await insertChildMappings(tx, campaignId, parentId, productVariants, chunkSize);
+  await insertMappings(tx, campaignId, parentId, productVariants, chunkSize);
   return { project, facility, user };
 }

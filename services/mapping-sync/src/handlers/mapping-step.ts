@@ -20,21 +20,31 @@ const MAPPED_ID: Record<MappingKind, string> = {
   resource: 'm.entity_key',
 };
 
+interface ChunkMapping extends MappingRow {
+  action: 'create' | 'delete';
+  mappingId: string | null;
+}
+
+/** The chunk's unfinished mappings, to create or to delete, with the DIGIT ids they join. */
+async function chunkMappings(chunk: StepChunk, kind: MappingKind): Promise<ChunkMapping[]> {
+  const { rows } = await chunk.db.query<ChunkMapping>(
+    `SELECT m.boundary_code AS "boundaryCode", m.entity_key AS "entityKey", m.attempted_at AS "attemptedAt",
+            m.action, m.mapping_id AS "mappingId", p.project_id AS "projectId", ${MAPPED_ID[kind]} AS "mappedId"
+     FROM campaign_mapping m
+     JOIN campaign_project p ON p.campaign_id = m.campaign_id AND p.boundary_code = m.boundary_code
+     WHERE m.campaign_id = $1 AND m.kind = $2 AND m.chunk = $3 AND NOT m.done AND m.action IN ('create', 'delete')`,
+    [chunk.campaign.id, kind, chunk.command.chunk.index],
+  );
+  return rows;
+}
+
 /**
  * Removes the mappings an update no longer wants. DIGIT deletes whole current records (row version
  * included), so the chunk's mappings are searched for first; one already gone needs nothing.
  */
-async function removeMappings(chunk: StepChunk, kind: MappingKind): Promise<void> {
-  const { db, campaign, command, digit, requestInfo } = chunk;
-  const { rows } = await db.query<MappingRow & { mappingId: string }>(
-    `SELECT m.boundary_code AS "boundaryCode", m.entity_key AS "entityKey", m.mapping_id AS "mappingId",
-            p.project_id AS "projectId", ${MAPPED_ID[kind]} AS "mappedId"
-     FROM campaign_mapping m
-     JOIN campaign_project p ON p.campaign_id = m.campaign_id AND p.boundary_code = m.boundary_code
-     WHERE m.campaign_id = $1 AND m.kind = $2 AND m.chunk = $3 AND NOT m.done AND m.action = 'delete'`,
-    [campaign.id, kind, command.chunk.index],
-  );
+async function removeMappings(chunk: StepChunk, kind: MappingKind, rows: ChunkMapping[]): Promise<void> {
   if (rows.length === 0) return;
+  const { db, campaign, command, digit, requestInfo } = chunk;
   const wanted = new Set(rows.map((row) => row.mappingId));
   const held = await searchMappings(
     digit,
@@ -66,16 +76,14 @@ async function removeMappings(chunk: StepChunk, kind: MappingKind): Promise<void
  */
 export function mappingStep(kind: MappingKind): StepHandler {
   return async (chunk: StepChunk) => {
-    await removeMappings(chunk, kind);
-    const { db, campaign, command, digit, requestInfo, config } = chunk;
-    const { rows } = await db.query<MappingRow>(
-      `SELECT m.boundary_code AS "boundaryCode", m.entity_key AS "entityKey", m.attempted_at AS "attemptedAt",
-              p.project_id AS "projectId", ${MAPPED_ID[kind]} AS "mappedId"
-       FROM campaign_mapping m
-       JOIN campaign_project p ON p.campaign_id = m.campaign_id AND p.boundary_code = m.boundary_code
-       WHERE m.campaign_id = $1 AND m.kind = $2 AND m.chunk = $3 AND NOT m.done AND m.action = 'create'`,
-      [campaign.id, kind, command.chunk.index],
+    const mappings = await chunkMappings(chunk, kind);
+    await removeMappings(
+      chunk,
+      kind,
+      mappings.filter((row) => row.action === 'delete'),
     );
+    const { db, campaign, digit, requestInfo, config } = chunk;
+    const rows = mappings.filter((row) => row.action === 'create');
     if (rows.length === 0) return;
     const unresolved = rows.find((row) => !row.projectId || !row.mappedId);
     if (unresolved) {
