@@ -139,6 +139,31 @@ async function liveProjects() {
   return new Map(projects.map((project) => [project.address?.boundary as string, project]));
 }
 
+/**
+ * DIGIT's live projects are exactly the expected boundaries, each under its parent boundary's project
+ * and with the summed targets. Returns every project by boundary (deleted ones too) and the live ones.
+ */
+async function expectLiveProjects(targets: Map<string, ProjectTarget[]>) {
+  const after = await liveProjects();
+  const live = [...after.values()].filter((project) => !project.isDeleted);
+  expect(new Set(live.map((project) => project.address?.boundary))).toEqual(new Set(targets.keys()));
+  for (const project of live) {
+    const code = project.address?.boundary as string;
+    const parentCode = parentOf(code);
+    expect(project.parent ?? null).toBe(
+      parentCode === null ? null : (after.get(parentCode)?.id ?? 'missing'),
+    );
+    expect(byType(project.targets)).toEqual(byType(targets.get(code) ?? []));
+  }
+  return { after, live };
+}
+
+/** A campaign rooted at the country holding one whole province, so a child can add another. */
+const PROVINCE_UNDER_ROOT = [
+  { code: 'MZ', isRoot: true, includeAllChildren: false },
+  { code: 'MZ_P01', isRoot: false, includeAllChildren: true },
+];
+
 async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -221,13 +246,7 @@ describe('updating a campaign through child campaigns', () => {
       productVariants: VARIANTS,
       campaignName: 'Update parent',
     });
-    const parentDetails = {
-      ...fixture.details,
-      boundaries: [
-        { code: 'MZ', isRoot: true, includeAllChildren: false },
-        { code: 'MZ_P01', isRoot: false, includeAllChildren: true },
-      ],
-    };
+    const parentDetails = { ...fixture.details, boundaries: PROVINCE_UNDER_ROOT };
     const parent = (await createdCampaign(parentDetails)).campaign;
     const before = await liveProjects();
     const parentSheets = await consolidated(parent.id);
@@ -320,18 +339,8 @@ describe('updating a campaign through child campaigns', () => {
 
     // Projects: exactly the kept boundaries live, with the right parents and summed targets; the dropped
     // locality's project detached and deleted; only projects whose targets changed were written.
-    const after = await liveProjects();
     const targets = expectedTargets(edited.targets);
-    const live = [...after.values()].filter((project) => !project.isDeleted);
-    expect(new Set(live.map((project) => project.address?.boundary))).toEqual(new Set(targets.keys()));
-    for (const project of live) {
-      const code = project.address?.boundary as string;
-      const parentCode = parentOf(code);
-      expect(project.parent ?? null).toBe(
-        parentCode === null ? null : (after.get(parentCode)?.id ?? 'missing'),
-      );
-      expect(byType(project.targets)).toEqual(byType(targets.get(code) ?? []));
-    }
+    const { after, live } = await expectLiveProjects(targets);
     expect(after.get(dropped)).toMatchObject({ isDeleted: true, parent: null });
     const oldTargets = expectedTargets(parentSheets.targets);
     const changed = [...before.entries()]
@@ -627,13 +636,7 @@ describe('updating a campaign through child campaigns', () => {
       productVariants: VARIANTS,
       campaignName: 'Killed update parent',
     });
-    const parentDetails = {
-      ...fixture.details,
-      boundaries: [
-        { code: 'MZ', isRoot: true, includeAllChildren: false },
-        { code: 'MZ_P01', isRoot: false, includeAllChildren: true },
-      ],
-    };
+    const parentDetails = { ...fixture.details, boundaries: PROVINCE_UNDER_ROOT };
     const parent = (await createdCampaign(parentDetails)).campaign;
     const parentSheets = await consolidated(parent.id);
     const key = projectType()?.targetColumns[0]?.key as string;
@@ -677,18 +680,8 @@ describe('updating a campaign through child campaigns', () => {
     expect(done.campaign.status).toBe('created');
     await digit().client.setBehaviour({ project: { latency: { fixedMs: 0, jitterMs: 0 } } });
 
-    const after = await liveProjects();
     const targets = expectedTargets(edited.targets);
-    const live = [...after.values()].filter((project) => !project.isDeleted);
-    expect(new Set(live.map((project) => project.address?.boundary))).toEqual(new Set(targets.keys()));
-    for (const project of live) {
-      const code = project.address?.boundary as string;
-      const parentCode = parentOf(code);
-      expect(project.parent ?? null).toBe(
-        parentCode === null ? null : (after.get(parentCode)?.id ?? 'missing'),
-      );
-      expect(byType(project.targets)).toEqual(byType(targets.get(code) ?? []));
-    }
+    const { live } = await expectLiveProjects(targets);
     await expectMappings(
       edited,
       new Map(live.map((project) => [project.address?.boundary as string, project.id])),
