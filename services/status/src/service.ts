@@ -9,7 +9,7 @@ import {
   type ServiceDefinition,
   type StepEvent,
 } from '@campaign-pipeline/shared';
-import { PgBoss } from 'pg-boss';
+import PgBoss from 'pg-boss';
 import { campaignRoutes } from './handlers/campaign-routes.ts';
 import {
   CHUNK_RETRY_QUEUE,

@@ -9,7 +9,7 @@ import {
   type StepEvent,
   type StepName,
 } from '@campaign-pipeline/shared';
-import type { PgBoss } from 'pg-boss';
+import type PgBoss from 'pg-boss';
 
 export const CHUNK_RETRY_QUEUE = 'chunk-retry';
 
