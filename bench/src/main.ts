@@ -27,18 +27,19 @@ const SCRIPTS: Record<string, string[]> = {
   sheets: ['shared/bench/sheets-memory.ts'],
 };
 
-function runScript(args: string[]): Promise<void> {
+function runCommand(file: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=development', '--disable-warning=TimeoutNegativeWarning', ...args],
-      {
-        cwd: REPOSITORY_ROOT,
-        stdio: 'inherit',
-      },
-    );
+    const child = spawn(file, args, { cwd: REPOSITORY_ROOT, stdio: 'inherit' });
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args[0]} exited ${code}`))));
   });
+}
+
+function runScript(args: string[]): Promise<void> {
+  return runCommand(process.execPath, [
+    '--conditions=development',
+    '--disable-warning=TimeoutNegativeWarning',
+    ...args,
+  ]);
 }
 
 for (const name of names) {
@@ -60,6 +61,7 @@ for (const name of names) {
       log(formatCampaignResult(result));
     }
   } else if (SCRIPTS[name]) {
+    if (name === 'kafka') await runCommand('bash', ['scripts/system-packages.sh', 'bench']);
     await runScript(SCRIPTS[name]);
   } else {
     throw new Error(`unknown benchmark ${name}; known: campaign, ${Object.keys(SCRIPTS).join(', ')}`);

@@ -10,13 +10,13 @@ import {
   loadDashboard,
   metricNames,
 } from './support/observability.ts';
-import { command, DEPLOY_ROOT } from './support/tools.ts';
+import { command, DEPLOY_ROOT, systemProgram } from './support/tools.ts';
 
 const ALERTS_TEST_FILE = path.join(DEPLOY_ROOT, 'prometheus', 'alerts.test.yaml');
 
 describe('alert rules', () => {
   it('pass promtool check rules', async () => {
-    const result = await command('promtool', ['check', 'rules', ALERTS_FILE]);
+    const result = await command(systemProgram('promtool', 'prometheus'), ['check', 'rules', ALERTS_FILE]);
     expect(result.stdout).toContain('SUCCESS: 4 rules found');
     expect(result.code).toBe(0);
   });
@@ -38,7 +38,7 @@ describe('alert rules', () => {
 
   it('fire on the series that should trigger them and stay silent otherwise (promtool test rules)', async () => {
     const result = await command(
-      'promtool',
+      systemProgram('promtool', 'prometheus'),
       ['test', 'rules', ALERTS_TEST_FILE],
       path.dirname(ALERTS_TEST_FILE),
     );
@@ -105,7 +105,7 @@ describe('Grafana dashboard', () => {
       const file = path.join(dir, 'queries.yaml');
       const rules = queries.map(({ expr }, index) => ({ record: `dashboard:query_${index}`, expr }));
       await writeFile(file, stringify({ groups: [{ name: 'dashboard', rules }] }));
-      const result = await command('promtool', ['check', 'rules', file]);
+      const result = await command(systemProgram('promtool', 'prometheus'), ['check', 'rules', file]);
       expect(result.stderr).toBe('');
       expect(result.stdout).toContain(`SUCCESS: ${queries.length} rules found`);
     } finally {

@@ -1,6 +1,7 @@
 import AdmZip from 'adm-zip';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { chmod, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -76,4 +77,23 @@ export async function command(
 
 export async function helm(args: string[]): Promise<CommandResult> {
   return command(await helmBinary(), args);
+}
+
+/**
+ * The path of a program that comes from a Debian package (`npm test` installs it first, see
+ * scripts/system-packages.sh); a clear failure naming the package when it is missing, never a skip.
+ */
+export function systemProgram(name: string, debianPackage: string): string {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this folder
+    }
+  }
+  throw new Error(
+    `${name} is missing: \`npm test\` installs it, or run \`apt-get install -y ${debianPackage}\``,
+  );
 }
