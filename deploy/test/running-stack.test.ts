@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CampaignClient,
   campaignFixture,
-  freePort,
   startTestInfrastructure,
   type ServiceProcess,
   type TestInfrastructure,
@@ -86,7 +85,7 @@ beforeAll(async () => {
   const env = { ...infrastructure.env, CAMPAIGN_GAUGE_INTERVAL_MS: '1000' };
   await Promise.all(
     SERVICES.map(async (name) => {
-      services.set(name, await startReady({ appRoot, name, port: await freePort(), env, logDir }));
+      services.set(name, await startReady({ appRoot, name, env, logDir }));
     }),
   );
   prometheus = await startPrometheus({
@@ -161,13 +160,12 @@ describe('production install (the image without a container engine)', () => {
     const migrate = await startFromInstall({
       appRoot,
       name: 'migrate',
-      port: 0,
       env: infrastructure.env,
       logDir,
     });
     expect(await migrate.exited).toBe(0);
     expect(await logTail(migrate)).toContain('database schema is up to date');
-    const unknown = await startFromInstall({ appRoot, name: 'billing', port: 0, env: {}, logDir });
+    const unknown = await startFromInstall({ appRoot, name: 'billing', env: {}, logDir });
     expect(await unknown.exited).toBe(64);
     expect(await logTail(unknown)).toContain("unknown service 'billing'");
   });

@@ -15,6 +15,7 @@ export * from './digit/envelope.ts';
 export * from './digit/client.ts';
 export * from './digit/services.ts';
 export * from './lifecycle/service.ts';
+export * from './lifecycle/supervision.ts';
 export * from './domain/messages.ts';
 export * from './sheets/index.ts';
 export * from './domain/boundary.ts';

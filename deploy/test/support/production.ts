@@ -1,4 +1,10 @@
-import { logTail, stopService, waitUntilReady, type ServiceProcess } from '@campaign-pipeline/dev-stack';
+import {
+  logTail,
+  serviceProcess,
+  stopService,
+  waitUntilReady,
+  type ServiceProcess,
+} from '@campaign-pipeline/dev-stack';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -31,32 +37,34 @@ export async function installProduction(target: string): Promise<CommandResult> 
   );
 }
 
-/** Starts a service (or migrate) the way the image does: the entrypoint script with the name as argument. */
+/**
+ * Starts a service (or migrate) the way the image does: the entrypoint script with the name as argument.
+ * Port 0 (the default) lets the service choose a free port and report it over IPC.
+ */
 export async function startFromInstall(options: {
   appRoot: string;
   name: string;
-  port: number;
+  port?: number;
   env: Record<string, string>;
   logDir: string;
 }): Promise<ServiceProcess> {
   await mkdir(options.logDir, { recursive: true });
   const logFile = path.join(options.logDir, `${options.name}.log`);
   const log = openSync(logFile, 'a');
+  const port = options.port ?? 0;
+  // The entrypoint execs node, which inherits the IPC channel and reports its port on it.
   const child = spawn('sh', [path.join(options.appRoot, 'deploy', 'docker-entrypoint.sh'), options.name], {
     cwd: options.appRoot,
     env: runtimeEnv({
       ...options.env,
       NODE_ENV: 'production',
-      PORT: String(options.port),
+      PORT: String(port),
       HOST: '127.0.0.1',
     }),
-    stdio: ['ignore', log, log],
+    stdio: ['ignore', log, log, 'ipc'],
   });
   closeSync(log);
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  });
-  return { name: options.name, url: `http://127.0.0.1:${options.port}`, logFile, child, exited };
+  return serviceProcess({ name: options.name, port, logFile, child });
 }
 
 export async function startReady(options: Parameters<typeof startFromInstall>[0]): Promise<ServiceProcess> {

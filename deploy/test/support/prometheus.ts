@@ -3,7 +3,8 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from '@campaign-pipeline/dev-stack';
+import { onFreePort } from '@campaign-pipeline/dev-stack';
+import { systemProgram } from './tools.ts';
 
 export interface PrometheusServer {
   url: string;
@@ -45,14 +46,32 @@ export async function startPrometheus(options: {
       })),
     }),
   );
-  const port = await freePort();
-  const logFile = path.join(options.dir, 'prometheus.log');
+  // Prometheus cannot report a port it chose: it gets a free one, and another if that was taken meanwhile.
+  const { child, url, logFile, exited } = await onFreePort((port) =>
+    launchPrometheus(options.dir, configFile, port),
+  );
+  return {
+    url,
+    logFile,
+    query: async <T>(expr: string) => {
+      const response = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
+      return (await response.json()) as PromAnswer<T>;
+    },
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function launchPrometheus(dir: string, configFile: string, port: number) {
+  const logFile = path.join(dir, `prometheus-${port}.log`);
   const log = openSync(logFile, 'a');
   const child: ChildProcess = spawn(
-    'prometheus',
+    systemProgram('prometheus', 'prometheus'),
     [
       `--config.file=${configFile}`,
-      `--storage.tsdb.path=${path.join(options.dir, 'data')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-lifecycle',
     ],
@@ -70,22 +89,13 @@ export async function startPrometheus(options: {
       (response) => response.ok,
       () => false,
     );
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error('prometheus was not ready within 30 s');
+    if (ready) return { child, url, logFile, exited };
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('prometheus was not ready within 30 s');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return {
-    url,
-    logFile,
-    query: async <T>(expr: string) => {
-      const response = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
-      return (await response.json()) as PromAnswer<T>;
-    },
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /** Polls until `check` returns a value (not undefined), or throws after the timeout. */

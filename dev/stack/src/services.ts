@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isServiceStartedMessage } from '@campaign-pipeline/shared';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -25,7 +26,9 @@ export type ServiceName = (typeof SERVICES)[number]['name'];
 
 export interface ServiceProcess {
   name: string;
-  url: string;
+  /** Where it listens; 0 until it has said so, when it was started with PORT=0. */
+  readonly port: number;
+  readonly url: string;
   logFile: string;
   child: ChildProcess;
   /** Resolves with the exit code (or the signal name) when the process ends. */
@@ -34,33 +37,73 @@ export interface ServiceProcess {
 
 export interface SpawnOptions {
   name: string;
+  /** 0 lets the system choose a free port, which the service reports over IPC: no two services collide. */
   port: number;
   env: Record<string, string>;
   /** Folder for the service's JSON log file; logs go to `<logDir>/<name>.log`. */
   logDir: string;
+  /** V8 heap limit, as the chart sets it, unless NODE_OPTIONS in `env` already sets one. */
+  heapLimitMb?: number;
+}
+
+/**
+ * Follows a started service process: its exit, and the port it reports over IPC once it has started
+ * (processes started without an IPC channel keep the port they were given).
+ */
+export function serviceProcess(init: {
+  name: string;
+  port: number;
+  logFile: string;
+  child: ChildProcess;
+}): ServiceProcess {
+  let port = init.port;
+  init.child.on('message', (message) => {
+    if (isServiceStartedMessage(message) && message.service === init.name) port = message.port;
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    init.child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  return {
+    name: init.name,
+    get port() {
+      return port;
+    },
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    logFile: init.logFile,
+    child: init.child,
+    exited,
+  };
 }
 
 /**
  * Starts a service through its real entry point in its own process group. It writes its log straight
- * to its file, and has an IPC channel so it stops itself when this process goes away (no orphans even
- * if the supervisor is killed).
+ * to its file, and has an IPC channel so it reports its port and stops itself when this process goes
+ * away (no orphans even if the supervisor is killed).
  */
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   await mkdir(options.logDir, { recursive: true });
   const entry = path.join(REPOSITORY_ROOT, 'services', options.name, 'src', 'main.ts');
   const logFile = path.join(options.logDir, `${options.name}.log`);
   const log = openSync(logFile, 'a');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.env,
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+  };
+  if (options.heapLimitMb && !/--max-old-space-size/.test(env.NODE_OPTIONS ?? '')) {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --max-old-space-size=${options.heapLimitMb}`.trim();
+  }
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], {
     cwd: REPOSITORY_ROOT,
-    env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
+    env,
     stdio: ['ignore', log, log, 'ipc'],
     detached: true,
   });
   closeSync(log);
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  });
-  return { name: options.name, url: `http://127.0.0.1:${options.port}`, logFile, child, exited };
+  return serviceProcess({ name: options.name, port: options.port, logFile, child });
 }
 
 /** The last lines of a service's log, to explain why it stopped. */
@@ -69,28 +112,47 @@ export async function logTail(service: ServiceProcess, lines = 15): Promise<stri
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Waits until the service answers /ready with 200, or fails when it exits or the time runs out. */
+/** The reason a process ended, as a person reads it. */
+export function exitReason(code: number | string): string {
+  return typeof code === 'number' ? `exit code ${code}` : `signal ${code}`;
+}
+
+/**
+ * Waits until this very process answers /ready with 200 and its own name and process id; fails at once
+ * when it exits, naming it and quoting its log. Another process answering on the same port is never
+ * taken for it.
+ */
 export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitedWith: number | string | undefined;
   void service.exited.then((code) => (exitedWith = code));
+  let impostor: string | undefined;
   while (Date.now() < deadline) {
     if (exitedWith !== undefined) {
       throw new Error(
-        `${service.name} exited (${exitedWith}) before it was ready; its log ends with:\n${await logTail(service)}`,
+        `${service.name} exited (${exitReason(exitedWith)}) before it was ready; its log ends with:\n${await logTail(service)}`,
       );
     }
-    try {
-      const response = await fetch(`${service.url}/ready`);
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
+    if (service.port !== 0) {
+      try {
+        const response = await fetch(`${service.url}/ready`);
+        const body = (await response.json().catch(() => ({}))) as { service?: string; pid?: number };
+        if (body.service === service.name && body.pid === service.child.pid) {
+          if (response.status === 200) return;
+        } else {
+          impostor = `${body.service ?? 'an unknown process'} (pid ${body.pid ?? '?'})`;
+        }
+      } catch {
+        // not listening yet
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${service.name} was not ready within ${timeoutMs} ms`);
+  const answered = impostor ? `; ${service.url} is answered by ${impostor}, not by it` : '';
+  throw new Error(
+    `${service.name} was not ready within ${timeoutMs} ms${answered}; its log ends with:\n${await logTail(service)}`,
+  );
 }
-
 /** SIGTERM, then SIGKILL for a service that has not exited within the bound. */
 export async function stopService(service: ServiceProcess, boundMs = 30_000): Promise<number | string> {
   if (service.child.exitCode !== null || service.child.signalCode !== null) return service.exited;

@@ -1,14 +1,10 @@
 import { env, readConfig } from '@campaign-pipeline/shared';
 import path from 'node:path';
 import { startInfrastructure, type Endpoint, type Infrastructure } from './infrastructure.ts';
-import {
-  REPOSITORY_ROOT,
-  SERVICES,
-  spawnService,
-  stopService,
-  waitUntilReady,
-  type ServiceProcess,
-} from './services.ts';
+import { chartHeapLimits } from './heap-limits.ts';
+import { onFreePort } from './ports.ts';
+import { REPOSITORY_ROOT, SERVICES } from './services.ts';
+import { superviseService, type SupervisedService, type SupervisionEvent } from './supervisor.ts';
 
 /** Variables of the local stack itself (the services read their own, see the README). */
 export function readStackConfig(source: NodeJS.ProcessEnv = process.env) {
@@ -34,7 +30,7 @@ export type StackConfig = ReturnType<typeof readStackConfig>;
 
 export interface Stack {
   infrastructure: Infrastructure;
-  services: ServiceProcess[];
+  services: SupervisedService[];
   endpoints: Endpoint[];
   logDir: string;
   stop(): Promise<void>;
@@ -47,6 +43,8 @@ export interface StackOptions {
   serviceEnv?: Record<string, string>;
   inMemoryKafka?: boolean;
   log?: (line: string) => void;
+  /** A service died after the stack was ready, failed to restart, or is ready again. */
+  onServiceEvent?: (event: SupervisionEvent) => void;
 }
 
 function servicePort(config: StackConfig, name: string): number {
@@ -54,43 +52,64 @@ function servicePort(config: StackConfig, name: string): number {
   return config[key] as number;
 }
 
-/** Infrastructure first, then the six services; resolves when every service answers /ready. */
+/**
+ * Infrastructure first, then the six services, each supervised (restarted with backoff when it dies);
+ * resolves when every service answers /ready as itself, and fails at once, naming it, when one dies
+ * during start-up. Port 0 lets a service choose a free port and report it.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config } = options;
-  const infrastructure = await startInfrastructure({
-    dataDir: config.STACK_DATA_DIR,
-    env: options.env,
-    ports: {
-      postgres: config.EMBEDDED_POSTGRES_PORT,
-      kafka: config.DEV_KAFKA_PORT,
-      schemaRegistry: config.DEV_SCHEMA_REGISTRY_PORT,
-      digit: config.DIGIT_SIMULATOR_PORT,
-    },
-    digitSeedSize: config.DIGIT_SEED_SIZE,
-    inMemoryKafka: options.inMemoryKafka,
-    log: options.log,
-  });
+  const postgresPort = config.EMBEDDED_POSTGRES_PORT;
+  const start = (port: number) =>
+    startInfrastructure({
+      dataDir: config.STACK_DATA_DIR,
+      env: options.env,
+      ports: {
+        postgres: port,
+        kafka: config.DEV_KAFKA_PORT,
+        schemaRegistry: config.DEV_SCHEMA_REGISTRY_PORT,
+        digit: config.DIGIT_SIMULATOR_PORT,
+      },
+      digitSeedSize: config.DIGIT_SEED_SIZE,
+      inMemoryKafka: options.inMemoryKafka,
+      log: options.log,
+    });
+  const infrastructure = await (postgresPort === 0 ? onFreePort(start) : start(postgresPort));
   const logDir = path.join(config.STACK_DATA_DIR, 'logs');
-  const services: ServiceProcess[] = [];
+  const heapLimits = chartHeapLimits();
+  const services: SupervisedService[] = [];
   const stop = async () => {
-    await Promise.all(services.map((service) => stopService(service)));
+    await Promise.all(services.map((service) => service.stop()));
     await infrastructure.stop();
   };
+  // The first service that fails to start fails the stack at once; one still starting then is stopped
+  // as soon as it is up.
+  let failed = false;
   try {
-    for (const { name } of SERVICES) {
-      services.push(
-        await spawnService({
+    await Promise.all(
+      SERVICES.map(({ name }) =>
+        superviseService({
           name,
           port: servicePort(config, name),
           env: { ...infrastructure.env, ...options.serviceEnv },
           logDir,
+          heapLimitMb: heapLimits[name],
+          onEvent: (event) => options.onServiceEvent?.(event),
+        }).then((service) => {
+          services.push(service);
+          if (failed) void service.stop();
         }),
-      );
-    }
-    await Promise.all(services.map((service) => waitUntilReady(service)));
+      ),
+    );
   } catch (error) {
+    failed = true;
     await stop();
     throw error;
   }
+  services.sort((a, b) => serviceOrder(a.name) - serviceOrder(b.name));
   return { infrastructure, services, endpoints: infrastructure.endpoints, logDir, stop };
+}
+
+function serviceOrder(name: string): number {
+  return SERVICES.findIndex((service) => service.name === name);
 }

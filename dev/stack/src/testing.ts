@@ -7,7 +7,8 @@ import {
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './ports.ts';
+import { chartHeapLimits } from './heap-limits.ts';
+import { onFreePort } from './ports.ts';
 import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
 import {
   SERVICES,
@@ -52,7 +53,7 @@ export async function startTestInfrastructure(
   // PostgreSQL runs as another user when the tests run as root: it must reach its folder.
   await chmod(dir, 0o755);
   const [database, kafka, digit] = await Promise.all([
-    freePort().then((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port })),
+    onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port })),
     startDevKafka({ host: '127.0.0.1', port: 0, registryPort: 0, initialRebalanceDelayMs: 50 }),
     startDigitSimulator({ host: '127.0.0.1', port: 0, seed: { size: 'S' }, ...options.digit }),
   ]);
@@ -84,33 +85,43 @@ export interface TestServices {
   stop(): Promise<void>;
 }
 
-/** Starts the given services (all six by default) and waits until each is ready. */
+/**
+ * Starts the given services (all six by default), each on a port it chooses and reports, and waits until
+ * each answers /ready as itself; fails at once, naming the service, when one dies while starting. A
+ * service started again keeps its port, so URLs taken earlier stay valid.
+ */
 export async function startTestServices(
   infrastructure: TestInfrastructure,
   options: { names?: ServiceName[]; env?: Record<string, string> } = {},
 ): Promise<TestServices> {
   const names = options.names ?? SERVICES.map((service) => service.name);
-  const ports = new Map<ServiceName, number>();
-  for (const name of names) ports.set(name, await freePort());
+  const heapLimits = chartHeapLimits();
   const processes = new Map<ServiceName, ServiceProcess>();
   const start = async (name: ServiceName) => {
     const service = await spawnService({
       name,
-      port: ports.get(name) ?? (await freePort()),
+      port: processes.get(name)?.port ?? 0,
       env: { ...infrastructure.env, ...options.env },
       logDir: path.join(infrastructure.dir, 'logs'),
+      heapLimitMb: heapLimits[name],
     });
     processes.set(name, service);
     await waitUntilReady(service, 60_000);
     return service;
   };
-  await Promise.all(names.map(start));
+  const stop = async () => {
+    await Promise.all([...processes.values()].map((service) => stopService(service, 20_000)));
+  };
+  try {
+    await Promise.all(names.map(start));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     processes,
-    url: (name) => `http://127.0.0.1:${ports.get(name)}`,
+    url: (name) => processes.get(name)?.url ?? 'http://127.0.0.1:0',
     start,
-    stop: async () => {
-      await Promise.all([...processes.values()].map((service) => stopService(service, 20_000)));
-    },
+    stop,
   };
 }

@@ -11,7 +11,14 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
+/** Who answers: a supervisor checks it, so another process on the same port is never taken for this one. */
+export interface ServiceIdentity {
+  service: string;
+  pid: number;
+}
+
 export interface HttpServerOptions {
+  identity: ServiceIdentity;
   logger: Logger;
   registry: Registry;
   readiness: ReadinessCheck[];
@@ -32,7 +39,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
   });
   installErrorHandling(app);
-  app.get('/health', async () => ({ status: 'ok' }));
+  const { service, pid } = options.identity;
+  app.get('/health', async () => ({ status: 'ok', service, pid }));
   app.get('/ready', async (_request, reply) => {
     const results = await Promise.all(
       options.readiness.map(async ({ name, check }) => {
@@ -45,7 +53,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       }),
     );
     const ready = results.every((result) => result.ok);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', service, pid, checks: results });
   });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', options.registry.contentType);

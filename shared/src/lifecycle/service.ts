@@ -11,6 +11,7 @@ import { TopicConsumer, type MessageHandler } from '../kafka/consumer.ts';
 import { Publisher } from '../kafka/publisher.ts';
 import type { AvroTopic } from '../kafka/topology.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
+import { serviceStarted } from './supervision.ts';
 import { createPipelineMetrics, type PipelineMetrics } from '../metrics/metrics.ts';
 
 export interface ConsumerSpec<T> {
@@ -48,6 +49,8 @@ export interface ServiceDefinition {
 export interface RunningService {
   context: ServiceContext;
   url: string;
+  /** The port it listens on: the configured one, or the one the system chose for PORT=0. */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export async function startService(
   const admin: Admin = kafka.admin();
   await admin.connect();
   const http = createHttpServer({
+    identity: { service: definition.name, pid: process.pid },
     logger,
     registry: metrics.registry,
     readiness: [
@@ -105,6 +109,8 @@ export async function startService(
   };
   await definition.setup(context);
   const address = await http.listen({ port: config.PORT, host: config.HOST });
+  const listening = http.server.address();
+  const port = typeof listening === 'object' && listening ? listening.port : config.PORT;
   const consumers = consumerSpecs.map(
     (spec) =>
       new TopicConsumer({
@@ -123,7 +129,7 @@ export async function startService(
       }),
   );
   for (const consumer of consumers) await consumer.start();
-  logger.info({ url: address, consumers: consumerSpecs.map((spec) => spec.groupId) }, 'service ready');
+  logger.info({ url: address, port, consumers: consumerSpecs.map((spec) => spec.groupId) }, 'service ready');
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -139,7 +145,7 @@ export async function startService(
     })();
     return stopping;
   };
-  return { context, url: address, stop };
+  return { context, url: address, port, stop };
 }
 
 /**
@@ -177,6 +183,10 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
-  // Started by a supervisor over IPC (the local stack): stop when it goes away, so no process is orphaned.
-  if (process.send) process.once('disconnect', () => shutdown('supervisor disconnected'));
+  // Started by a supervisor over IPC (the local stack): tell it where we listen, and stop when it goes
+  // away, so no process is orphaned.
+  if (process.send) {
+    process.send(serviceStarted(definition.name, process.pid, service.port));
+    process.once('disconnect', () => shutdown('supervisor disconnected'));
+  }
 }
