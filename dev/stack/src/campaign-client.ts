@@ -34,6 +34,8 @@ export interface StepProgress {
   counts: Record<string, number>;
   durationMs: number | null;
   lastError: { code?: string; message?: string } | null;
+  /** Set while no chunk of the step was dispatched or answered for the status service's stall time. */
+  stalled: { waitingOn: string; since: string; silentForMs: number } | null;
 }
 
 export interface CampaignAnswer {

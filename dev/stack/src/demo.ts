@@ -25,7 +25,16 @@ function bar(step: StepProgress): string {
     .filter(([, value]) => value > 0)
     .map(([action, value]) => `${value} ${action}`)
     .join(', ');
-  return `${step.step.padEnd(18)} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${step.status.padEnd(9)} ${rows}`;
+  const status = step.stalled ? 'STALLED' : step.status;
+  const line = `${step.step.padEnd(18)} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${status.padEnd(9)} ${rows}`;
+  return step.stalled
+    ? `${line}\n${' '.repeat(19)}${step.stalled.waitingOn} has not answered for ${duration(step.stalled.silentForMs)}`
+    : line;
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 let config;
@@ -69,7 +78,7 @@ const result = await client.waitForStatus(campaign?.id as string, ['created', 'f
   timeoutMs: 3_600_000,
   intervalMs: 500,
   onProgress: (steps) => {
-    const lines = steps.map(bar);
+    const lines = steps.map(bar).flatMap((text) => text.split('\n'));
     const text = lines.join('\n');
     if (text === previous) return;
     previous = text;

@@ -18,6 +18,7 @@ import {
   type ChunkRetryJob,
 } from './handlers/step-events.ts';
 import { refreshCampaignGauge } from './domain/campaign-gauge.ts';
+import { StallSweep } from './domain/stall-sweep.ts';
 
 export function readStatusConfig(source: NodeJS.ProcessEnv = process.env) {
   return readConfig(
@@ -26,6 +27,7 @@ export function readStatusConfig(source: NodeJS.ProcessEnv = process.env) {
       STEP_RETRY_BASE_MS: env.int({ fallback: 2000, min: 10, max: 3_600_000 }),
       STEP_RETRY_MAX_MS: env.int({ fallback: 120_000, min: 10, max: 86_400_000 }),
       CAMPAIGN_GAUGE_INTERVAL_MS: env.int({ fallback: 15_000, min: 1000, max: 3_600_000 }),
+      STEP_STALL_AFTER_MS: env.int({ fallback: 300_000, min: 1000, max: 86_400_000 }),
     },
     source,
   );
@@ -80,16 +82,34 @@ export const service: ServiceDefinition = {
       },
     });
 
-    campaignRoutes(context.http, { db: context.db, settings, onCommit: () => relay.wake() });
+    campaignRoutes(context.http, {
+      db: context.db,
+      settings,
+      stallAfterMs: own.STEP_STALL_AFTER_MS,
+      onCommit: () => relay.wake(),
+    });
 
     const gauge = setInterval(
       () => void refreshCampaignGauge(context.db, context.metrics).catch(() => undefined),
       own.CAMPAIGN_GAUGE_INTERVAL_MS,
     );
     await refreshCampaignGauge(context.db, context.metrics);
+    const stallSweep = new StallSweep({
+      db: context.db,
+      metrics: context.metrics,
+      logger: context.logger,
+      stallAfterMs: own.STEP_STALL_AFTER_MS,
+    });
+    // Often enough that a stall shows within a third of the stall time.
+    const stallCheck = setInterval(
+      () => void stallSweep.run().catch(() => undefined),
+      Math.min(own.CAMPAIGN_GAUGE_INTERVAL_MS, Math.ceil(own.STEP_STALL_AFTER_MS / 3)),
+    );
+    await stallSweep.run();
 
     context.onStop(async () => {
       clearInterval(gauge);
+      clearInterval(stallCheck);
       await boss.stop({ graceful: true, timeout: 10_000 });
       await relay.stop();
     });

@@ -68,6 +68,12 @@ export function createPipelineMetrics(service: string) {
       labelNames: ['topic', 'reason'] as const,
       registers,
     }),
+    stepsStalled: new Gauge({
+      name: 'campaign_steps_stalled',
+      help: 'Started steps of creating campaigns with no chunk dispatched or answered for STEP_STALL_AFTER_MS, by step and the worker that has not answered.',
+      labelNames: ['step', 'worker'] as const,
+      registers,
+    }),
     campaignsByStatus: new Gauge({
       name: 'campaigns_by_status',
       help: 'Campaigns in the database by status and active flag.',

@@ -1,5 +1,7 @@
 import { STEPS } from '@campaign-pipeline/shared';
 import type pg from 'pg';
+import { startedStepActivity } from './stall-sweep.ts';
+import { findStalls } from './stall.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -22,10 +24,24 @@ export interface StepProgress {
   finishedAt: string | null;
   durationMs: number | null;
   lastError: unknown;
+  /** Set while the step has made no progress for the stall time: which worker has not answered, since when. */
+  stalled: { waitingOn: string; since: string; silentForMs: number } | null;
 }
 
-/** Per step: status, attempt, chunk counters, row counts of the settled chunks, timings, last error. */
-export async function campaignProgress(db: Queryable, campaignId: string): Promise<StepProgress[]> {
+/**
+ * Per step: status, attempt, chunk counters, row counts of the settled chunks, timings, last error, and
+ * whether it has stalled.
+ */
+export async function campaignProgress(
+  db: Queryable,
+  campaign: { id: string; status: string },
+  stallAfterMs: number,
+): Promise<StepProgress[]> {
+  const campaignId = campaign.id;
+  const stalls =
+    campaign.status === 'creating'
+      ? findStalls(await startedStepActivity(db, campaignId), new Date(), stallAfterMs)
+      : [];
   const { rows } = await db.query<{
     step: string;
     status: string;
@@ -79,5 +95,12 @@ export async function campaignProgress(db: Queryable, campaignId: string): Promi
     durationMs:
       row.started_at && row.finished_at ? row.finished_at.getTime() - row.started_at.getTime() : null,
     lastError: row.last_error,
+    stalled: stallOf(row.step),
   }));
+  function stallOf(step: string): StepProgress['stalled'] {
+    const stall = stalls.find((candidate) => candidate.step === step);
+    return stall
+      ? { waitingOn: stall.waitingOn, since: stall.since.toISOString(), silentForMs: stall.silentForMs }
+      : null;
+  }
 }

@@ -98,7 +98,7 @@ async function campaignFor(db: Queryable, body: ReferenceBody, access: 'read' | 
 
 export function campaignRoutes(
   app: FastifyInstance,
-  parts: { db: Database; settings: RunSettings; onCommit: () => void },
+  parts: { db: Database; settings: RunSettings; stallAfterMs: number; onCommit: () => void },
 ): void {
   const { db, settings } = parts;
   // Retry and cancel write to the outbox: publish right after they commit.
@@ -187,7 +187,7 @@ export function campaignRoutes(
       return {
         ResponseInfo: responseInfo(request.body.RequestInfo),
         CampaignDetails: campaignDetails(campaign),
-        steps: await campaignProgress(db, campaign.id),
+        steps: await campaignProgress(db, campaign, parts.stallAfterMs),
       };
     },
   );
