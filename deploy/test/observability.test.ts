@@ -17,14 +17,15 @@ const ALERTS_TEST_FILE = path.join(DEPLOY_ROOT, 'prometheus', 'alerts.test.yaml'
 describe('alert rules', () => {
   it('pass promtool check rules', async () => {
     const result = await command(systemProgram('promtool', 'prometheus'), ['check', 'rules', ALERTS_FILE]);
-    expect(result.stdout).toContain('SUCCESS: 4 rules found');
+    expect(result.stdout).toContain('SUCCESS: 5 rules found');
     expect(result.code).toBe(0);
   });
 
-  it('cover a stuck campaign, DLQ growth, sustained lag and the DIGIT error rate', async () => {
+  it('cover a stuck campaign, a stalled step, DLQ growth, sustained lag and the DIGIT error rate', async () => {
     const rules = await loadAlertRules();
     expect(rules.map((rule) => rule.alert).sort()).toEqual([
       'CampaignDlqGrowing',
+      'CampaignStepStalled',
       'CampaignStuckCreating',
       'DigitErrorRateHigh',
       'KafkaConsumerLagSustained',
