@@ -2,6 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import {
   LINEAR_FLOW,
   PARALLEL_FLOW,
+  STEP_COMMAND_TOPICS,
+  STEP_TOPICS,
+  consumerGroup,
   isFlowComplete,
   readySteps,
   validateFlow,
@@ -68,5 +71,20 @@ describe('process flow', () => {
     expect(problems).toContain('step facility-creation is missing');
     expect(problems).toContain('step user-creation needs unknown step nothing');
     expect(problems.some((problem) => problem.startsWith('cycle: '))).toBe(true);
+  });
+});
+
+describe('step topics and consumer groups', () => {
+  it('give every step with a worker a topic of its own', () => {
+    const topics = Object.values(STEP_TOPICS);
+    expect(new Set(topics).size).toBe(topics.length);
+    expect([...topics].sort()).toEqual([...STEP_COMMAND_TOPICS].sort());
+    expect(STEP_TOPICS['facility-mapping']).toBe('campaign.step.mapping.facility');
+  });
+
+  it('name a group after the worker, and after the step too where one worker runs several steps', () => {
+    expect(consumerGroup('user-sync', 'user-creation')).toBe('user-sync');
+    expect(consumerGroup('mapping-sync', 'facility-mapping')).toBe('mapping-sync.facility-mapping');
+    expect(consumerGroup('mapping-sync', 'product-mapping')).toBe('mapping-sync.product-mapping');
   });
 });

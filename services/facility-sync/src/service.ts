@@ -1,10 +1,9 @@
-import { Topic, stepWorker } from '@campaign-pipeline/shared';
+import { stepWorker } from '@campaign-pipeline/shared';
 import { facilityCreation } from './handlers/facility-creation.ts';
 
 export const service = stepWorker({
   name: 'facility-sync',
   defaultPort: 3003,
-  topic: Topic.stepFacility,
   entity: 'facility',
   steps: { 'facility-creation': facilityCreation },
 });

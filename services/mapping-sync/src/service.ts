@@ -1,10 +1,9 @@
-import { Topic, stepWorker } from '@campaign-pipeline/shared';
+import { stepWorker } from '@campaign-pipeline/shared';
 import { mappingStep } from './handlers/mapping-step.ts';
 
 export const service = stepWorker({
   name: 'mapping-sync',
   defaultPort: 3005,
-  topic: Topic.stepMapping,
   entity: 'mapping',
   steps: {
     'facility-mapping': mappingStep('facility'),

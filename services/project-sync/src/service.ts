@@ -1,10 +1,9 @@
-import { Topic, stepWorker } from '@campaign-pipeline/shared';
+import { stepWorker } from '@campaign-pipeline/shared';
 import { projectCreation } from './handlers/project-creation.ts';
 
 export const service = stepWorker({
   name: 'project-sync',
   defaultPort: 3002,
-  topic: Topic.stepProject,
   entity: 'project',
   steps: { 'project-creation': projectCreation },
 });

@@ -50,7 +50,9 @@ export const service: ServiceDefinition = {
     Topic.stepProject,
     Topic.stepFacility,
     Topic.stepUser,
-    Topic.stepMapping,
+    Topic.stepFacilityMapping,
+    Topic.stepUserMapping,
+    Topic.stepProductMapping,
     Topic.status,
   ],
   async setup(context) {

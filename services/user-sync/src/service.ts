@@ -1,10 +1,9 @@
-import { Topic, stepWorker } from '@campaign-pipeline/shared';
+import { stepWorker } from '@campaign-pipeline/shared';
 import { userCreation } from './handlers/user-creation.ts';
 
 export const service = stepWorker({
   name: 'user-sync',
   defaultPort: 3004,
-  topic: Topic.stepUser,
   entity: 'user',
   steps: { 'user-creation': userCreation },
 });

@@ -49,13 +49,27 @@ export const LINEAR_FLOW: Flow = [
 export const FLOWS = { parallel: PARALLEL_FLOW, linear: LINEAR_FLOW } as const;
 export type FlowName = keyof typeof FLOWS;
 
-/** Where each worker's commands are published. */
-export const WORKER_TOPICS: Record<Exclude<WorkerName, 'status'>, AvroTopic> = {
-  'project-sync': Topic.stepProject,
-  'facility-sync': Topic.stepFacility,
-  'user-sync': Topic.stepUser,
-  'mapping-sync': Topic.stepMapping,
+/**
+ * Where each step's commands are published: a topic per step, so steps that one worker runs (the three
+ * mappings) are consumed independently and never queue behind each other.
+ */
+export const STEP_TOPICS: Record<Exclude<StepName, 'end'>, AvroTopic> = {
+  'project-creation': Topic.stepProject,
+  'facility-creation': Topic.stepFacility,
+  'user-creation': Topic.stepUser,
+  'facility-mapping': Topic.stepFacilityMapping,
+  'user-mapping': Topic.stepUserMapping,
+  'product-mapping': Topic.stepProductMapping,
 };
+
+/**
+ * The consumer group of a worker for one of its steps: the worker's name when it runs one step, else
+ * `<worker>.<step>`, so each step has its own offsets and its own lag.
+ */
+export function consumerGroup(worker: WorkerName, step: StepName): string {
+  const steps = PARALLEL_FLOW.filter((entry) => entry.worker === worker);
+  return steps.length === 1 ? worker : `${worker}.${step}`;
+}
 
 export type StepStatus = 'pending' | 'started' | 'completed' | 'failed' | 'skipped';
 

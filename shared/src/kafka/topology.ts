@@ -6,7 +6,10 @@ export const Topic = {
   stepProject: 'campaign.step.project',
   stepFacility: 'campaign.step.facility',
   stepUser: 'campaign.step.user',
-  stepMapping: 'campaign.step.mapping',
+  // One topic per mapping step, so a chunk of one never waits behind chunks of another.
+  stepFacilityMapping: 'campaign.step.mapping.facility',
+  stepUserMapping: 'campaign.step.mapping.user',
+  stepProductMapping: 'campaign.step.mapping.product',
   stepEvents: 'campaign.step.events',
   status: 'campaign.status',
   dlq: 'campaign.dlq',
@@ -19,7 +22,9 @@ export const TOPIC_SCHEMA_FILES: Record<Exclude<TopicName, 'campaign.dlq'>, stri
   'campaign.step.project': 'step-command.avsc',
   'campaign.step.facility': 'step-command.avsc',
   'campaign.step.user': 'step-command.avsc',
-  'campaign.step.mapping': 'step-command.avsc',
+  'campaign.step.mapping.facility': 'step-command.avsc',
+  'campaign.step.mapping.user': 'step-command.avsc',
+  'campaign.step.mapping.product': 'step-command.avsc',
   'campaign.step.events': 'step-event.avsc',
   'campaign.status': 'campaign-status.avsc',
 };
@@ -27,6 +32,16 @@ export const TOPIC_SCHEMA_FILES: Record<Exclude<TopicName, 'campaign.dlq'>, stri
 export type AvroTopic = keyof typeof TOPIC_SCHEMA_FILES;
 
 export const ALL_TOPICS: TopicName[] = Object.values(Topic);
+
+/** Topics carrying step commands, one per step a worker runs. */
+export const STEP_COMMAND_TOPICS = [
+  Topic.stepProject,
+  Topic.stepFacility,
+  Topic.stepUser,
+  Topic.stepFacilityMapping,
+  Topic.stepUserMapping,
+  Topic.stepProductMapping,
+] as const;
 
 /** Subject naming of the Confluent TopicNameStrategy. */
 export function valueSubject(topic: string): string {

@@ -3,7 +3,7 @@ import { enqueueMessages, type OutboxMessage } from '../db/outbox.ts';
 import type { CampaignStatusChange, StepCommand, StepEvent } from '../domain/messages.ts';
 import {
   FLOWS,
-  WORKER_TOPICS,
+  STEP_TOPICS,
   readySteps,
   type Flow,
   type FlowName,
@@ -166,8 +166,8 @@ async function advanceStep(
     [campaign.id, step, pending.map((row) => row.chunk)],
   );
   const total = await chunkTotal(tx, campaign.id, step);
-  const worker = flowOf(campaign).find((entry) => entry.step === step)?.worker;
-  if (!worker || worker === 'status') throw new Error(`step ${step} has no worker topic`);
+  if (step === 'end') throw new Error('the end step has no worker topic');
+  const topic = STEP_TOPICS[step];
   const messages: OutboxMessage[] = dispatched.map(({ chunk, attempt }) => {
     const command: StepCommand = {
       commandId: `${campaign.id}:${step}:${chunk}:${attempt}`,
@@ -178,7 +178,7 @@ async function advanceStep(
       chunk: { index: chunk, count: total },
       issuedAt: Date.now(),
     };
-    return { topic: WORKER_TOPICS[worker], key: `${campaign.id}:${chunk}`, value: command };
+    return { topic, key: `${campaign.id}:${chunk}`, value: command };
   });
   await enqueueMessages(tx, messages);
   settings.observer.commandsDispatched(step, messages.length);

@@ -10,8 +10,8 @@ import {
   type StepError,
   type StepEvent,
 } from '../domain/messages.ts';
-import type { StepName } from '../flow/flow.ts';
-import { Topic, type AvroTopic } from '../kafka/topology.ts';
+import { consumerGroup, STEP_TOPICS, type StepName, type WorkerName } from '../flow/flow.ts';
+import { Topic } from '../kafka/topology.ts';
 import type { ServiceConfig } from '../config/service-config.ts';
 import type { ServiceDefinition } from '../lifecycle/service.ts';
 import { workLogger, type Logger } from '../logging/logger.ts';
@@ -57,38 +57,43 @@ export interface StepChunk {
 export type StepHandler = (chunk: StepChunk) => Promise<void>;
 
 export interface StepWorkerDefinition {
-  name: string;
+  name: WorkerName;
   defaultPort: number;
-  topic: AvroTopic;
   /** The entity this worker syncs, as the metrics name it. */
   entity: string;
   steps: Partial<Record<StepName, StepHandler>>;
 }
 
 /**
- * A worker is a consumer of one step topic: for each command it checks the campaign is still creating,
- * runs the step's handler on the chunk, and reports a StepEvent with counts or the failure.
+ * A worker consumes the topic of each step it runs, each as its own consumer group: for each command it
+ * checks the campaign is still creating, runs the step's handler on the chunk, and reports a StepEvent
+ * with counts or the failure.
  */
 export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition {
+  const steps = (Object.keys(definition.steps) as StepName[]).filter(
+    (step): step is Exclude<StepName, 'end'> => step !== 'end',
+  );
   return {
     name: definition.name,
     defaultPort: definition.defaultPort,
-    topics: [definition.topic, Topic.stepEvents],
+    topics: [...steps.map((step) => STEP_TOPICS[step]), Topic.stepEvents],
     async setup(context) {
-      context.consume<StepCommand>({
-        groupId: definition.name,
-        topics: [definition.topic],
-        handle: async ({ value: command }) => {
-          const event = await runChunk(definition, command, {
-            db: context.db,
-            digit: context.digit,
-            config: context.config,
-            logger: context.logger,
-            metrics: context.metrics,
-          });
-          await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
-        },
-      });
+      for (const step of steps) {
+        context.consume<StepCommand>({
+          groupId: consumerGroup(definition.name, step),
+          topics: [STEP_TOPICS[step]],
+          handle: async ({ value: command }) => {
+            const event = await runChunk(definition, command, {
+              db: context.db,
+              digit: context.digit,
+              config: context.config,
+              logger: context.logger,
+              metrics: context.metrics,
+            });
+            await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
+          },
+        });
+      }
     },
   };
 }
