@@ -1,5 +1,6 @@
 import {
   OutboxRelay,
+  STEP_COMMAND_TOPICS,
   Topic,
   silentObserver,
   type CampaignRequestMessage,
@@ -13,16 +14,7 @@ import type { IntakeParts } from './domain/intake-campaign.ts';
 export const service: ServiceDefinition = {
   name: 'intake',
   defaultPort: 3001,
-  topics: [
-    Topic.requests,
-    Topic.stepProject,
-    Topic.stepFacility,
-    Topic.stepUser,
-    Topic.stepFacilityMapping,
-    Topic.stepUserMapping,
-    Topic.stepProductMapping,
-    Topic.status,
-  ],
+  topics: [Topic.requests, ...STEP_COMMAND_TOPICS, Topic.status],
   async setup(context) {
     const { config } = context;
     const parts: IntakeParts = {

@@ -1,5 +1,6 @@
 import {
   OutboxRelay,
+  STEP_COMMAND_TOPICS,
   Topic,
   env,
   readConfig,
@@ -45,16 +46,7 @@ export function metricsObserver(metrics: PipelineMetrics): RunObserver {
 export const service: ServiceDefinition = {
   name: 'status',
   defaultPort: 3006,
-  topics: [
-    Topic.stepEvents,
-    Topic.stepProject,
-    Topic.stepFacility,
-    Topic.stepUser,
-    Topic.stepFacilityMapping,
-    Topic.stepUserMapping,
-    Topic.stepProductMapping,
-    Topic.status,
-  ],
+  topics: [Topic.stepEvents, ...STEP_COMMAND_TOPICS, Topic.status],
   async setup(context) {
     const own = readStatusConfig();
     const settings: RunSettings = {
