@@ -14,20 +14,39 @@ export const SERVICE_NAMES = [
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
+ * Faults before the service does anything (`error`, `timeout`, `reset`), and faults after it has applied
+ * the call (`lost-answer`: the socket is destroyed instead of answering; `applied-then-error`: a gateway
+ * answers 502 or 504; `late-apply`: the request is held past the caller's timeout, then applied). The
+ * latter are what make a write's outcome unknown to its caller.
+ */
+export const FAULT_KINDS = [
+  'error',
+  'timeout',
+  'reset',
+  'lost-answer',
+  'applied-then-error',
+  'late-apply',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
  * One injected fault. `path` (without query string) narrows it to one endpoint; `count` makes it hit the
  * next N matching calls and then expire; otherwise it hits a matching call with probability `rate`.
  */
 export interface FaultRule {
-  kind: 'error' | 'timeout' | 'reset';
+  kind: FaultKind;
   path?: string;
   rate?: number;
   count?: number;
-  /** HTTP status of an `error` fault (default 500). */
+  /** HTTP status of an `error` fault (default 500) or an `applied-then-error` one (default 502). */
   status?: number;
   /** Error code of an `error` fault (default INTERNAL_SERVER_ERROR). */
   code?: string;
   message?: string;
-  /** How long a `timeout` fault holds the request before dropping the connection (default 30 s). */
+  /**
+   * How long a `timeout` fault holds the request before dropping the connection (default 30 s), or a
+   * `late-apply` one before applying it (default 20 s, past the callers' default timeout of 15 s).
+   */
   holdMs?: number;
 }
 
@@ -104,8 +123,8 @@ export function behaviourPatchProblem(patch: unknown): string | null {
     if (faults !== undefined) {
       if (!Array.isArray(faults)) return `${name}.faults must be a list`;
       for (const rule of faults) {
-        if (!isRecord(rule) || !['error', 'timeout', 'reset'].includes(String(rule.kind))) {
-          return `${name}.faults: kind must be error, timeout or reset`;
+        if (!isRecord(rule) || !(FAULT_KINDS as readonly string[]).includes(String(rule.kind))) {
+          return `${name}.faults: kind must be one of ${FAULT_KINDS.join(', ')}`;
         }
         if (rule.rate === undefined && rule.count === undefined)
           return `${name}.faults: rate or count needed`;

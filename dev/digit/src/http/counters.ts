@@ -1,6 +1,6 @@
 // Call counters per simulated service: calls by method and path, answers by status, calls in flight and
 // the most ever in flight at once (arrivals, including those turned away for want of capacity).
-import { SERVICE_NAMES, type ServiceName } from '../behaviour.ts';
+import { SERVICE_NAMES, type FaultKind, type ServiceName } from '../behaviour.ts';
 
 export interface ServiceCalls {
   total: number;
@@ -12,12 +12,14 @@ export interface ServiceCalls {
   maxConcurrency: number;
   /** Calls refused with 503 because the service was at capacity. */
   rejected: number;
+  /** Injected faults by kind. */
+  faults: Partial<Record<FaultKind, number>>;
 }
 
 export type CallReport = Record<ServiceName, ServiceCalls>;
 
 function emptyCalls(): ServiceCalls {
-  return { total: 0, byRoute: {}, byStatus: {}, inFlight: 0, maxConcurrency: 0, rejected: 0 };
+  return { total: 0, byRoute: {}, byStatus: {}, inFlight: 0, maxConcurrency: 0, rejected: 0, faults: {} };
 }
 
 export class CallCounters {
@@ -47,6 +49,11 @@ export class CallCounters {
     this.of(service).rejected++;
   }
 
+  fault(service: ServiceName, kind: FaultKind): void {
+    const { faults } = this.of(service);
+    faults[kind] = (faults[kind] ?? 0) + 1;
+  }
+
   /** Clears the counts but keeps the calls still in flight. */
   reset(): void {
     const next = new Map<ServiceName, ServiceCalls>();
@@ -61,7 +68,12 @@ export class CallCounters {
     const report = {} as CallReport;
     for (const name of SERVICE_NAMES) {
       const calls = this.of(name);
-      report[name] = { ...calls, byRoute: { ...calls.byRoute }, byStatus: { ...calls.byStatus } };
+      report[name] = {
+        ...calls,
+        byRoute: { ...calls.byRoute },
+        byStatus: { ...calls.byStatus },
+        faults: { ...calls.faults },
+      };
     }
     return report;
   }

@@ -32,6 +32,7 @@ export interface GateContext {
 }
 
 export function installGate(app: FastifyInstance, context: GateContext): void {
+  installAfterApplyFaults(app, context);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = pathOf(request.url);
     const service = serviceOf(path);
@@ -56,6 +57,15 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
       );
     }
     const fault = pickFault(behaviour.faults, path, context.random);
+    if (fault) context.counters.fault(service, fault.kind);
+    if (
+      fault?.kind === 'lost-answer' ||
+      fault?.kind === 'applied-then-error' ||
+      fault?.kind === 'late-apply'
+    ) {
+      // Acted on once the body is read (late-apply) or the service has applied the call (the others).
+      afterApply.set(request, fault);
+    }
     if (fault?.kind === 'reset') {
       reply.hijack();
       request.raw.socket.destroy();
@@ -85,6 +95,55 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
         ]),
       );
     }
+  });
+}
+
+/** Faults that strike after the service applied the call. */
+const afterApply = new WeakMap<FastifyRequest, FaultRule>();
+
+/**
+ * Faults that leave the call applied: held past the caller's timeout before the service runs it, or its
+ * answer lost (the socket is destroyed instead) or replaced by a gateway's 502/504, as when a proxy gives
+ * up on an upstream that did the work.
+ */
+function installAfterApplyFaults(app: FastifyInstance, context: GateContext): void {
+  app.addHook('preHandler', async (request) => {
+    const fault = afterApply.get(request);
+    if (fault?.kind !== 'late-apply') return;
+    afterApply.delete(request);
+    // The caller gives up meanwhile; the call is applied all the same and its answer goes nowhere.
+    await holdFor(context, fault.holdMs ?? 20_000);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const fault = afterApply.get(request);
+    if (!fault) return payload;
+    afterApply.delete(request);
+    if (fault.kind === 'lost-answer') {
+      request.raw.socket.destroy();
+      return payload;
+    }
+    const status = fault.status ?? 502;
+    reply.code(status);
+    return JSON.stringify(
+      errorEnvelope([
+        {
+          code: status === 504 ? 'GATEWAY_TIMEOUT' : 'BAD_GATEWAY',
+          message: fault.message ?? `Injected gateway failure ${status} after the call was applied`,
+          description: null,
+          params: null,
+        },
+      ]),
+    );
+  });
+}
+
+async function holdFor(context: GateContext, ms: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      context.held.delete(timer);
+      resolve();
+    }, ms);
+    context.held.add(timer);
   });
 }
 
