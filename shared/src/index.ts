@@ -13,6 +13,7 @@ export * from './kafka/publisher.ts';
 export * from './kafka/consumer.ts';
 export * from './digit/envelope.ts';
 export * from './digit/client.ts';
+export * from './digit/reconcile.ts';
 export * from './digit/services.ts';
 export * from './lifecycle/service.ts';
 export * from './lifecycle/supervision.ts';

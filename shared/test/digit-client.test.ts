@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DigitClient, DigitError, createLogger, createPipelineMetrics } from '../src/index.ts';
+import {
+  DigitClient,
+  DigitError,
+  createLogger,
+  createPipelineMetrics,
+  isOutcomeUnknown,
+} from '../src/index.ts';
 
 // A small DIGIT-like server whose next answers the test scripts.
 let server: http.Server;
@@ -114,6 +120,37 @@ describe('DIGIT client', () => {
     expect(failure).toBeInstanceOf(DigitError);
     expect((failure as DigitError).retryable).toBe(true);
     expect(received).toHaveLength(3);
+  });
+
+  it('never resends a write whose outcome is unknown: connection reset, gateway 502/503/504, timeout', async () => {
+    const silent = () => undefined;
+    for (const answer of [reset, failWith(502), failWith(503), failWith(504), silent]) {
+      script = [answer, ok({ Project: [{ id: 'P-3' }] })];
+      received = [];
+      const failure = (await client({ timeoutMs: 300 })
+        .write('/health-project/v1/_create', requestInfo, { Projects: [{}] })
+        .catch((error: unknown) => error)) as DigitError;
+      expect(failure).toBeInstanceOf(DigitError);
+      expect(failure.outcomeUnknown).toBe(true);
+      expect(isOutcomeUnknown(failure)).toBe(true);
+      expect(received).toHaveLength(1);
+    }
+  });
+
+  it('resends a write that was surely not applied (500, 429) and reports a rejection as known', async () => {
+    script = [failWith(500), failWith(429), ok({ Project: [{ id: 'P-4' }] })];
+    const answer = await client().write<{ Project: { id: string }[] }>(
+      '/health-project/v1/_create',
+      requestInfo,
+      {},
+    );
+    expect(answer.Project[0]?.id).toBe('P-4');
+    expect(received).toHaveLength(3);
+    script = [failWith(400, 'DUPLICATE_ENTITY')];
+    const failure = (await client()
+      .write('/health-project/facility/v1/_create', requestInfo, {})
+      .catch((error: unknown) => error)) as DigitError;
+    expect([failure.code, failure.outcomeUnknown]).toEqual(['DUPLICATE_ENTITY', false]);
   });
 
   it('does not retry a validation error and reports DIGIT error codes', async () => {

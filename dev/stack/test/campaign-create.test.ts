@@ -200,7 +200,8 @@ describe('campaign creation', () => {
       users: 4,
       productVariants: VARIANTS,
     });
-    // More failures in a row than the DIGIT client retries (4): the first attempt of the chunk fails.
+    // More failures in a row than the DIGIT client retries (4) a write that was surely not applied (500):
+    // the first attempt of the chunk fails.
     await infrastructure.digit.client.setBehaviour({
       hrms: {
         faults: [
@@ -208,8 +209,8 @@ describe('campaign creation', () => {
             kind: 'error',
             path: '/health-hrms/employees/_create',
             count: 6,
-            status: 503,
-            code: 'SERVICE_UNAVAILABLE',
+            status: 500,
+            code: 'INTERNAL_SERVER_ERROR',
           },
         ],
       },

@@ -325,6 +325,46 @@ describe('rejected create requests', () => {
     expect(rowsWithErrors).toHaveLength(3);
   });
 
+  it('answers 403 before looking at the body: no role, or another tenant, with a malformed body', async () => {
+    const withoutRole = {
+      ...client.requestInfo,
+      userInfo: {
+        ...client.requestInfo.userInfo!,
+        roles: [{ code: 'DISTRIBUTOR', name: 'Distributor', tenantId: 'mz' }],
+      },
+    };
+    const otherTenant = {
+      ...client.requestInfo,
+      userInfo: {
+        ...client.requestInfo.userInfo!,
+        tenantId: 'ke',
+        roles: [{ code: 'CAMPAIGN_MANAGER', name: 'Campaign Manager', tenantId: 'ke' }],
+      },
+    };
+    const malformed = { tenantId: 'mz', campaignName: 5, resources: 'none', startDate: 'soon' };
+    for (const [requestInfo, code] of [
+      [withoutRole, 'ACCESS_DENIED'],
+      [otherTenant, 'TENANT_MISMATCH'],
+    ] as const) {
+      const create = await client.create(malformed, requestInfo);
+      expect([create.status, create.data.Errors?.[0]?.code]).toEqual([403, code]);
+      for (const route of ['retry', 'cancel-campaign']) {
+        const answer = await fetch(`${services.url('status')}/project-factory/v1/project-type/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            RequestInfo: requestInfo,
+            CampaignDetails: { id: 'not-a-uuid', tenantId: 'mz' },
+          }),
+        });
+        expect(answer.status).toBe(403);
+        expect(((await answer.json()) as { Errors: { code: string }[] }).Errors[0]?.code).toBe(code);
+      }
+    }
+    const anonymous = await client.create(malformed, { apiId: 'Rainmaker' } as typeof client.requestInfo);
+    expect([anonymous.status, anonymous.data.Errors?.[0]?.code]).toEqual([403, 'UNAUTHORIZED']);
+  });
+
   it('accepts the valid request the bad ones were made from', async () => {
     const answer = await client.create(valid.details);
     expect(answer.status).toBe(200);

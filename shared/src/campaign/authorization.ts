@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { RequestInfo } from '../digit/envelope.ts';
 import { ApiError } from '../http/api-error.ts';
 
@@ -35,6 +36,42 @@ export function authorize(
       );
     }
   }
+}
+
+/** The caller as an unvalidated body states it: only well-formed roles count. */
+function statedCaller(body: unknown): RequestInfo | undefined {
+  const requestInfo = (body as { RequestInfo?: unknown } | null)?.RequestInfo as
+    { userInfo?: { uuid?: unknown; tenantId?: unknown; roles?: unknown } } | undefined;
+  const user = requestInfo?.userInfo;
+  if (typeof user?.uuid !== 'string' || typeof user.tenantId !== 'string') return undefined;
+  const roles = (Array.isArray(user.roles) ? user.roles : []).filter(
+    (role: unknown): role is { code: string; tenantId: string } =>
+      typeof (role as { code?: unknown })?.code === 'string' &&
+      typeof (role as { tenantId?: unknown })?.tenantId === 'string',
+  );
+  return { userInfo: { ...user, uuid: user.uuid, tenantId: user.tenantId, roles } } as RequestInfo;
+}
+
+/**
+ * Authorization before validation, as a route's preValidation hook: a caller without the role or from
+ * another tenant gets 403 whatever the body holds, and so never learns the schema from a 400. The tenant
+ * is the one the body names; without one, a change needs the campaign-manager role somewhere, and the
+ * schema then reports the missing tenant.
+ */
+export function authorizeBeforeValidation(access: 'read' | 'write') {
+  return async (request: FastifyRequest): Promise<void> => {
+    const caller = statedCaller(request.body);
+    if (!caller) throw ApiError.of(403, 'UNAUTHORIZED', 'RequestInfo.userInfo with a user uuid is required');
+    const tenantId = (request.body as { CampaignDetails?: { tenantId?: unknown } }).CampaignDetails?.tenantId;
+    if (typeof tenantId === 'string' && tenantId.length > 0) {
+      authorize(caller, tenantId, access);
+    } else if (
+      access === 'write' &&
+      !caller.userInfo?.roles.some((role) => role.code === CAMPAIGN_MANAGER_ROLE)
+    ) {
+      throw ApiError.of(403, 'ACCESS_DENIED', `the ${CAMPAIGN_MANAGER_ROLE} role is required`);
+    }
+  };
 }
 
 /** JSON schema of RequestInfo as every campaign API expects it. */

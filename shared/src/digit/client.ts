@@ -8,6 +8,16 @@ import { ConcurrencyLimiter } from '../retry/limiter.ts';
 import type { DigitErrorItem, RequestInfo } from './envelope.ts';
 
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Answers of a gateway in front of DIGIT: the service behind it may have done the work. */
+const GATEWAY_STATUSES = new Set([502, 503, 504]);
+/** Network failures that happen before a request is sent: nothing can have been applied. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A read changes nothing and is resent freely, and so is a file upload (a second copy is an unused file,
+ * found by nobody); a write of an entity is never resent once its outcome is unknown.
+ */
+export type CallKind = 'resendable' | 'write';
 
 /** A DIGIT call that failed for good, with what the service said and whether trying later may help. */
 export class DigitError extends Error {
@@ -17,6 +27,11 @@ export class DigitError extends Error {
   readonly code: string;
   readonly errors: DigitErrorItem[];
   readonly retryable: boolean;
+  /**
+   * A write that may have been applied although no usable answer came back (timeout, connection reset
+   * or closed, a gateway's 502/503/504): find out by searching, never by sending it again.
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(init: {
     service: string;
@@ -26,6 +41,7 @@ export class DigitError extends Error {
     message: string;
     errors?: DigitErrorItem[];
     retryable: boolean;
+    outcomeUnknown?: boolean;
   }) {
     super(`${init.service} ${init.endpoint}: ${init.message}`);
     this.name = 'DigitError';
@@ -35,7 +51,13 @@ export class DigitError extends Error {
     this.code = init.code;
     this.errors = init.errors ?? [];
     this.retryable = init.retryable;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
+}
+
+/** Whether an error is a write whose outcome is unknown: what was sent may exist in DIGIT. */
+export function isOutcomeUnknown(error: unknown): error is DigitError {
+  return error instanceof DigitError && error.outcomeUnknown;
 }
 
 export interface DigitClientOptions {
@@ -50,8 +72,10 @@ export interface DigitClientOptions {
 }
 
 /**
- * HTTP client of one DIGIT service: every call carries RequestInfo, has a timeout, retries transient
- * failures with exponential backoff and jitter, and at most `concurrency` calls are in flight.
+ * HTTP client of one DIGIT service: every call carries RequestInfo, has a timeout, and at most
+ * `concurrency` calls are in flight. Reads are retried on transient failures with exponential backoff
+ * and jitter; writes only when nothing can have been applied (refused connection, 408, 429, 500). A
+ * write whose outcome is unknown fails at once with `outcomeUnknown`, for the caller to reconcile.
  */
 export class DigitClient {
   readonly service: string;
@@ -74,37 +98,53 @@ export class DigitClient {
     });
   }
 
-  /** POST `{ RequestInfo, ...body }` and return the parsed answer. */
+  /** POST a read (a search) `{ RequestInfo, ...body }` and return the parsed answer. */
   async post<T>(
     endpoint: string,
     requestInfo: RequestInfo,
     body: object,
     params?: Record<string, string | number | boolean | undefined>,
   ): Promise<T> {
-    return this.#call<T>(endpoint, () =>
+    return this.#call<T>(endpoint, 'resendable', () =>
+      this.#http.post(endpoint, { RequestInfo: requestInfo, ...body }, { params: definedParams(params) }),
+    );
+  }
+
+  /** POST a write (create, update, delete): never resent once it may have been applied. */
+  async write<T>(
+    endpoint: string,
+    requestInfo: RequestInfo,
+    body: object,
+    params?: Record<string, string | number | boolean | undefined>,
+  ): Promise<T> {
+    return this.#call<T>(endpoint, 'write', () =>
       this.#http.post(endpoint, { RequestInfo: requestInfo, ...body }, { params: definedParams(params) }),
     );
   }
 
   async get<T>(endpoint: string, params?: Record<string, string | number | boolean | undefined>): Promise<T> {
-    return this.#call<T>(endpoint, () => this.#http.get(endpoint, { params: definedParams(params) }));
+    return this.#call<T>(endpoint, 'resendable', () =>
+      this.#http.get(endpoint, { params: definedParams(params) }),
+    );
   }
 
   async getBytes(url: string): Promise<Buffer> {
     const endpoint = new URL(url, this.#options.baseUrl).pathname;
     return this.#call<Buffer>(
       endpoint,
+      'resendable',
       () => this.#http.get(url, { responseType: 'arraybuffer' }),
       (data) => Buffer.from(data as ArrayBuffer),
     );
   }
 
   async postForm<T>(endpoint: string, form: FormData): Promise<T> {
-    return this.#call<T>(endpoint, () => this.#http.post(endpoint, form));
+    return this.#call<T>(endpoint, 'resendable', () => this.#http.post(endpoint, form));
   }
 
   async #call<T>(
     endpoint: string,
+    kind: CallKind,
     send: () => Promise<{ status: number; data: unknown }>,
     convert: (data: unknown) => T = (data) => data as T,
   ): Promise<T> {
@@ -127,10 +167,14 @@ export class DigitClient {
             endpoint,
             reason: String(response.status),
           });
-          return { ok: false as const, error: this.#httpError(endpoint, response.status, response.data) };
+          return {
+            ok: false as const,
+            error: this.#httpError(endpoint, kind, response.status, response.data),
+          };
         } catch (error) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const code = (error as AxiosError).code ?? 'NETWORK_ERROR';
+          const notSent = NOT_SENT_CODES.has(code);
           metrics.digitRequestDuration.observe(
             { digit_service: this.service, endpoint, status: 'network' },
             seconds,
@@ -146,12 +190,13 @@ export class DigitClient {
               message: (error as Error).message,
               // Every status is accepted by axios, so its errors are network failures and timeouts.
               retryable: (error as AxiosError).isAxiosError === true,
+              outcomeUnknown: kind === 'write' && !notSent,
             }),
           };
         }
       });
       if (failure.ok) return failure.value;
-      if (!failure.error.retryable || attempt >= retries) throw failure.error;
+      if (!failure.error.retryable || failure.error.outcomeUnknown || attempt >= retries) throw failure.error;
       const delay = backoffDelay(attempt + 1, backoff);
       logger.warn(
         {
@@ -167,7 +212,7 @@ export class DigitClient {
     }
   }
 
-  #httpError(endpoint: string, status: number, data: unknown): DigitError {
+  #httpError(endpoint: string, kind: CallKind, status: number, data: unknown): DigitError {
     const errors = Array.isArray((data as { Errors?: unknown })?.Errors)
       ? ((data as { Errors: DigitErrorItem[] }).Errors ?? [])
       : [];
@@ -180,6 +225,7 @@ export class DigitClient {
       message: first ? `${first.code}: ${first.message}` : `HTTP ${status}`,
       errors,
       retryable: RETRYABLE_STATUSES.has(status),
+      outcomeUnknown: kind === 'write' && GATEWAY_STATUSES.has(status),
     });
   }
 }

@@ -41,7 +41,7 @@ async function writeProjects(
   action: '_create' | '_update',
   projects: (ProjectPayload | DigitProject)[],
 ): Promise<DigitProject[]> {
-  const answer = await digit.project.post<{ Project?: DigitProject[] }>(
+  const answer = await digit.project.write<{ Project?: DigitProject[] }>(
     `/health-project/v1/${action}`,
     requestInfo,
     { Projects: projects },
@@ -126,7 +126,7 @@ export async function createFacility(
   requestInfo: RequestInfo,
   facility: FacilityPayload,
 ): Promise<DigitFacility> {
-  const answer = await digit.facility.post<{ Facility?: DigitFacility }>(
+  const answer = await digit.facility.write<{ Facility?: DigitFacility }>(
     '/facility/v1/_create',
     requestInfo,
     { Facility: facility },
@@ -174,7 +174,7 @@ export interface EmployeePayload {
 
 export interface DigitEmployee {
   code?: string;
-  user?: { mobileNumber?: string; userServiceUuid?: string; uuid?: string; userName?: string };
+  user?: { mobileNumber?: string; userServiceUuid?: string; uuid?: string; userName?: string; name?: string };
 }
 
 export async function createEmployees(
@@ -182,7 +182,7 @@ export async function createEmployees(
   requestInfo: RequestInfo,
   employees: EmployeePayload[],
 ): Promise<DigitEmployee[]> {
-  const answer = await digit.hrms.post<{ Employees?: DigitEmployee[] }>(
+  const answer = await digit.hrms.write<{ Employees?: DigitEmployee[] }>(
     '/health-hrms/employees/_create',
     requestInfo,
     { Employees: employees },
@@ -281,7 +281,7 @@ export async function createMapping(
   payload: Record<string, unknown>,
 ): Promise<DigitMapping | undefined> {
   const spec = MAPPING_KINDS[kind];
-  const answer = await digit.project.post<Record<string, DigitMapping | undefined>>(
+  const answer = await digit.project.write<Record<string, DigitMapping | undefined>>(
     `${spec.path}/_create`,
     requestInfo,
     {
@@ -299,7 +299,7 @@ export async function deleteMappings(
 ): Promise<void> {
   if (mappings.length === 0) return;
   const spec = MAPPING_KINDS[kind];
-  await digit.project.post(`${spec.path}/bulk/_delete`, requestInfo, { [spec.entity]: mappings });
+  await digit.project.write(`${spec.path}/bulk/_delete`, requestInfo, { [spec.entity]: mappings });
 }
 
 async function allPages<T>(page: (offset: number) => Promise<T[]>): Promise<T[]> {

@@ -1,6 +1,7 @@
 import { campaignStatus, findCampaign, requestInfoFor, type CampaignRecord } from '../campaign/campaign.ts';
 import type { Database } from '../db/database.ts';
 import { DigitError } from '../digit/client.ts';
+import { OutcomeStillUnknownError } from '../digit/reconcile.ts';
 import type { RequestInfo } from '../digit/envelope.ts';
 import type { DigitClients } from '../digit/services.ts';
 import {
@@ -186,7 +187,7 @@ export async function runChunk(
 function describeFailure(error: unknown, logger: Logger): StepError {
   if (error instanceof DigitError)
     return { code: error.code, message: error.message, retryable: error.retryable };
-  if (error instanceof StepFailure)
+  if (error instanceof StepFailure || error instanceof OutcomeStillUnknownError)
     return { code: error.code, message: error.message, retryable: error.retryable };
   logger.error({ err: error }, 'chunk failed unexpectedly');
   return { code: 'INTERNAL_ERROR', message: (error as Error).message ?? String(error), retryable: true };

@@ -1,8 +1,10 @@
 import {
   createFacility,
+  createOnce,
   searchFacilitiesByName,
   settleAll,
   waitForConsistency,
+  type DigitFacility,
   type StepChunk,
 } from '@campaign-pipeline/shared';
 import { facilityPayload, isSameFacility, type FacilityEntity } from '../domain/facility-payload.ts';
@@ -13,7 +15,8 @@ interface StoredFacility extends FacilityEntity {
 
 /**
  * Creates the facilities of one chunk, concurrently up to the facility service's limit. A facility whose
- * create may already have happened is looked up by name and adopted when status, type and capacity match.
+ * create may already have happened (an earlier attempt, or an answer lost just now) is looked up by name
+ * and adopted when status, type and capacity match; only a facility not found is created again.
  */
 export async function facilityCreation(chunk: StepChunk): Promise<void> {
   const { db, campaign, command, config } = chunk;
@@ -30,26 +33,49 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
   await settleAll(rows.map((row) => syncFacility(chunk, row)));
 }
 
+/** The facility DIGIT holds for the row: same name, status, type and capacity. */
+async function findFacility(chunk: StepChunk, row: FacilityEntity): Promise<DigitFacility | undefined> {
+  const { digit, requestInfo, campaign } = chunk;
+  return (await searchFacilitiesByName(digit, requestInfo, campaign.tenantId, row.name)).find((facility) =>
+    isSameFacility(row, facility),
+  );
+}
+
 async function syncFacility(chunk: StepChunk, row: StoredFacility): Promise<void> {
-  const { db, campaign, digit, requestInfo } = chunk;
+  const { db, campaign, digit, requestInfo, config } = chunk;
   if (row.attemptedAt) {
-    const existing = (await searchFacilitiesByName(digit, requestInfo, campaign.tenantId, row.name)).find(
-      (facility) => isSameFacility(row, facility),
-    );
+    const existing = await findFacility(chunk, row);
     if (existing) {
       await record(chunk, row, existing.id);
       chunk.count('adopted');
       return;
     }
   }
-  await chunk.ensureStillCreating();
-  await db.query(
-    'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = $2',
-    [campaign.id, row.nameKey],
-  );
-  const created = await createFacility(digit, requestInfo, facilityPayload(campaign, row));
-  await record(chunk, row, created.id);
-  chunk.count('created');
+  const { created, adopted } = await createOnce({
+    what: `facility ${row.name}`,
+    items: [row],
+    key: (item) => item.nameKey,
+    consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+    create: async ([item]) => {
+      if (!item) return new Map();
+      await chunk.ensureStillCreating();
+      await db.query(
+        'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = $2',
+        [campaign.id, item.nameKey],
+      );
+      const facility = await createFacility(digit, requestInfo, facilityPayload(campaign, item));
+      return new Map([[item.nameKey, facility.id]]);
+    },
+    search: async ([item]) => {
+      const found = item ? await findFacility(chunk, item) : undefined;
+      return found && item ? new Map([[item.nameKey, found.id]]) : new Map();
+    },
+    onUnknown: (error) =>
+      chunk.logger.warn({ err: error, facility: row.name }, 'facility create outcome unknown, searching'),
+  });
+  for (const [item, id] of [...created, ...adopted]) await record(chunk, item, id);
+  if (created.length > 0) chunk.count('created', created.length);
+  if (adopted.length > 0) chunk.count('adopted', adopted.length);
 }
 
 async function record(chunk: StepChunk, row: FacilityEntity, facilityId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   ApiError,
   authorize,
+  authorizeBeforeValidation,
   findCampaign,
   requestInfoSchema,
   type CampaignBoundary,
@@ -59,6 +60,7 @@ export function sheetRoute(app: FastifyInstance, parts: IntakeParts): void {
   }>(
     '/project-factory/v1/project-type/consolidated-sheet',
     {
+      preValidation: authorizeBeforeValidation('read'),
       schema: {
         body,
         querystring: {

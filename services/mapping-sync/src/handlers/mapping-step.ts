@@ -2,6 +2,7 @@ import {
   DigitError,
   StepFailure,
   createMapping,
+  createOnce,
   deleteMappings,
   retryWhileNotPersisted,
   searchMappings,
@@ -72,7 +73,8 @@ async function removeMappings(chunk: StepChunk, kind: MappingKind, rows: ChunkMa
 /**
  * Maps one chunk: removes the mappings an update dropped, resolves the project and entity ids, searches
  * DIGIT for the chunk's pairs, adopts the mappings that exist and creates the rest. "Exists" is only ever
- * concluded from a search, never from an error of create.
+ * concluded from a search: a create whose answer is lost, or that DIGIT refuses as a duplicate, is
+ * searched for by its pair and adopted when found (the project is the campaign's, so the pair is ours).
  */
 export function mappingStep(kind: MappingKind): StepHandler {
   return async (chunk: StepChunk) => {
@@ -120,32 +122,50 @@ export function mappingStep(kind: MappingKind): StepHandler {
        WHERE campaign_id = $1 AND kind = $2 AND (boundary_code, entity_key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
       [campaign.id, kind, toCreate.map((row) => row.boundaryCode), toCreate.map((row) => row.entityKey)],
     );
-    await settleAll(
-      toCreate.map(async (row) => {
-        await chunk.ensureStillCreating();
-        const created = await retryWhileNotPersisted(
-          () =>
-            createMapping(
-              digit,
-              requestInfo,
-              kind,
-              mappingPayload(kind, campaign, row.projectId as string, row.mappedId as string),
-            ),
+    await settleAll(toCreate.map((row) => createPair(chunk, kind, row)));
+  };
+}
+
+async function createPair(chunk: StepChunk, kind: MappingKind, row: MappingRow): Promise<void> {
+  const { campaign, digit, requestInfo, config } = chunk;
+  const projectId = row.projectId as string;
+  const mappedId = row.mappedId as string;
+  const { created, adopted } = await createOnce({
+    what: `${kind} mapping ${row.entityKey} at ${row.boundaryCode}`,
+    items: [row],
+    key: () => pairKey(projectId, mappedId),
+    consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+    create: async () => {
+      await chunk.ensureStillCreating();
+      try {
+        const mapping = await retryWhileNotPersisted(
+          () => createMapping(digit, requestInfo, kind, mappingPayload(kind, campaign, projectId, mappedId)),
           // A project or entity created moments ago may not be persisted yet.
           (error) => error instanceof DigitError && error.code === 'NON_EXISTENT_RELATED_ENTITY',
           config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
         );
-        if (!created?.id)
-          throw new StepFailure(
-            'MAPPING_CREATE_INCOMPLETE',
-            `DIGIT answered a ${kind} mapping create without an id`,
-            true,
-          );
-        await record(chunk, kind, [[row, created.id]]);
-        chunk.count('created');
-      }),
-    );
-  };
+        return mapping?.id ? new Map([[pairKey(projectId, mappedId), mapping.id]]) : new Map();
+      } catch (error) {
+        // DIGIT already holds the pair, most likely from a write of ours whose answer was lost: the
+        // search that follows an empty answer finds and adopts it.
+        if (error instanceof DigitError && error.code === 'DUPLICATE_ENTITY') return new Map();
+        throw error;
+      }
+    },
+    search: async () =>
+      existingPairs(
+        kind,
+        await searchMappings(digit, requestInfo, kind, campaign.tenantId, [projectId], [mappedId]),
+      ),
+    onUnknown: (error) =>
+      chunk.logger.warn(
+        { err: error, kind, entity: row.entityKey },
+        'mapping create outcome unknown, searching',
+      ),
+  });
+  await record(chunk, kind, [...created, ...adopted]);
+  if (created.length > 0) chunk.count('created');
+  if (adopted.length > 0) chunk.count('adopted');
 }
 
 async function record(chunk: StepChunk, kind: MappingKind, mapped: [MappingRow, string][]): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   DigitError,
   StepFailure,
+  createOnce,
   createProjects,
   retryWhileNotPersisted,
   searchCampaignProjects,
@@ -18,8 +19,9 @@ interface StoredProject extends ProjectRow {
 
 /**
  * Creates the projects of one chunk (all of one tree level), parents first by construction, and applies
- * an update's changes to existing ones. Rows whose create may already have happened are searched for (by
- * boundary and referenceID) and adopted.
+ * an update's changes to existing ones. Rows whose create may already have happened (an earlier attempt,
+ * or an answer lost just now) are searched for by their natural key (boundary, referenceID, project type)
+ * and adopted; only the projects not found are created again.
  */
 export async function projectCreation(chunk: StepChunk): Promise<void> {
   await projectChanges(chunk);
@@ -39,17 +41,11 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
       attempted.map((row) => row.attemptedAt),
       config.DIGIT_SEARCH_CONSISTENCY_MS,
     );
-    const found = await searchCampaignProjects(
-      digit,
-      requestInfo,
-      campaign.tenantId,
-      campaign.campaignNumber,
+    const found = await findCampaignProjects(
+      chunk,
       attempted.map((row) => row.boundaryCode),
     );
-    const adopted = await recordProjectIds(
-      chunk,
-      found.map((project) => [project.address.boundary, project.id]),
-    );
+    const adopted = await recordProjectIds(chunk, [...found]);
     chunk.count('adopted', adopted.size);
     pending = rows.filter((row) => !adopted.has(row.boundaryCode));
   }
@@ -72,37 +68,66 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
   }
 
   for (let start = 0; start < pending.length; start += CREATE_BATCH) {
-    const batch = pending.slice(start, start + CREATE_BATCH);
-    await chunk.ensureStillCreating();
-    await db.query(
-      `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
-      [campaign.id, batch.map((row) => row.boundaryCode)],
-    );
-    const payloads = batch.map((row) =>
-      projectPayload(
-        campaign,
-        row,
-        row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null,
-      ),
-    );
-    const created = await retryWhileNotPersisted(
-      () => createProjects(digit, requestInfo, payloads),
-      (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
-      config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
-    );
-    const recorded = await recordProjectIds(
+    const { created, adopted } = await createOnce({
+      what: 'projects',
+      items: pending.slice(start, start + CREATE_BATCH),
+      key: (row) => row.boundaryCode,
+      consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+      create: async (batch) => {
+        await chunk.ensureStillCreating();
+        await db.query(
+          `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
+          [campaign.id, batch.map((row) => row.boundaryCode)],
+        );
+        const payloads = batch.map((row) =>
+          projectPayload(
+            campaign,
+            row,
+            row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null,
+          ),
+        );
+        const projects = await retryWhileNotPersisted(
+          () => createProjects(digit, requestInfo, payloads),
+          (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
+          config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
+        );
+        return new Map(projects.map((project) => [project.address.boundary, project.id]));
+      },
+      search: (batch) =>
+        findCampaignProjects(
+          chunk,
+          batch.map((row) => row.boundaryCode),
+        ),
+      onUnknown: (error, boundaries) =>
+        chunk.logger.warn(
+          { err: error, projects: boundaries.length },
+          'project create outcome unknown, searching',
+        ),
+    });
+    await recordProjectIds(
       chunk,
-      created.map((project) => [project.address.boundary, project.id]),
+      [...created, ...adopted].map(([row, id]) => [row.boundaryCode, id]),
     );
-    if (recorded.size !== batch.length) {
-      throw new StepFailure(
-        'PROJECT_CREATE_INCOMPLETE',
-        `DIGIT created ${recorded.size} of ${batch.length} projects`,
-        true,
-      );
-    }
-    chunk.count('created', recorded.size);
+    if (created.length > 0) chunk.count('created', created.length);
+    if (adopted.length > 0) chunk.count('adopted', adopted.length);
   }
+}
+
+/** The campaign's projects DIGIT holds at these boundaries, by boundary: same referenceID and type. */
+async function findCampaignProjects(chunk: StepChunk, boundaries: string[]): Promise<Map<string, string>> {
+  const { digit, requestInfo, campaign } = chunk;
+  const found = await searchCampaignProjects(
+    digit,
+    requestInfo,
+    campaign.tenantId,
+    campaign.campaignNumber,
+    boundaries,
+  );
+  return new Map(
+    found
+      .filter((project) => project.projectType === campaign.projectType && !project.isDeleted)
+      .map((project) => [project.address.boundary, project.id]),
+  );
 }
 
 /** Stores DIGIT's project ids for this campaign's boundaries; returns the boundaries recorded. */

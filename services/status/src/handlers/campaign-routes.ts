@@ -1,6 +1,7 @@
 import {
   ApiError,
   authorize,
+  authorizeBeforeValidation,
   campaignDetails,
   campaignFromRow,
   cancelCampaign,
@@ -106,7 +107,7 @@ export function campaignRoutes(
 
   app.post<{ Body: { RequestInfo: RequestInfo; CampaignDetails: SearchCriteria } }>(
     `${BASE}/search`,
-    { schema: { body: searchBody } },
+    { preValidation: authorizeBeforeValidation('read'), schema: { body: searchBody } },
     async (request) => {
       const criteria = request.body.CampaignDetails;
       authorize(request.body.RequestInfo, criteria.tenantId, 'read');
@@ -132,7 +133,7 @@ export function campaignRoutes(
 
   app.post<{ Body: ReferenceBody }>(
     `${BASE}/retry`,
-    { schema: { body: campaignReference } },
+    { preValidation: authorizeBeforeValidation('write'), schema: { body: campaignReference } },
     async (request) => {
       const campaign = await inTransaction(db, async (tx) => {
         const found = await campaignFor(tx, request.body, 'write', true);
@@ -156,7 +157,7 @@ export function campaignRoutes(
 
   app.post<{ Body: ReferenceBody }>(
     `${BASE}/cancel-campaign`,
-    { schema: { body: campaignReference } },
+    { preValidation: authorizeBeforeValidation('write'), schema: { body: campaignReference } },
     async (request) => {
       const campaign = await inTransaction(db, async (tx) => {
         const found = await campaignFor(tx, request.body, 'write', true);
@@ -181,7 +182,7 @@ export function campaignRoutes(
 
   app.post<{ Body: ReferenceBody }>(
     `${BASE}/progress`,
-    { schema: { body: campaignReference } },
+    { preValidation: authorizeBeforeValidation('read'), schema: { body: campaignReference } },
     async (request) => {
       const campaign = await campaignFor(db, request.body, 'read');
       return {

@@ -2,6 +2,7 @@ import {
   DigitError,
   StepFailure,
   createEmployees,
+  createOnce,
   employeeUserUuid,
   searchEmployeesByPhone,
   settleAll,
@@ -16,9 +17,14 @@ interface StoredUser extends UserEntity {
   attemptedAt: Date | null;
 }
 
+/** HRMS's answers that a phone or user name is taken: by our own earlier write, or by someone else. */
+const TAKEN = new Set(['ERR_HRMS_USER_EXIST_MOB', 'ERR_HRMS_USER_EXIST_USERNAME']);
+
 /**
- * Creates the HRMS employees of one chunk in batches. Users whose create may already have happened, and
- * phones HRMS says exist, are looked up by phone and adopted; everyone else is created.
+ * Creates the HRMS employees of one chunk in batches. Users whose create may already have happened (an
+ * earlier attempt, an answer lost just now) and phones HRMS says exist are looked up by phone and
+ * adopted when they are the same person; everyone else is created. A phone that belongs to someone else
+ * fails the row with the reason.
  */
 export async function userCreation(chunk: StepChunk): Promise<void> {
   const { db, campaign, command, config } = chunk;
@@ -43,7 +49,7 @@ export async function userCreation(chunk: StepChunk): Promise<void> {
   const adopted = new Set<string>();
   await settleAll(
     attempted.map(async (row) => {
-      if (await adopt(chunk, row.phone)) adopted.add(row.phone);
+      if (await adopt(chunk, row)) adopted.add(row.phone);
     }),
   );
   const pending = rows.filter((row) => !adopted.has(row.phone));
@@ -58,35 +64,44 @@ async function createBatch(
   batch: StoredUser[],
   boundaryTypes: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const { db, campaign, digit, requestInfo } = chunk;
-  await chunk.ensureStillCreating();
-  await db.query(
-    'UPDATE campaign_user SET attempted_at = now() WHERE campaign_id = $1 AND phone = ANY($2::text[])',
-    [campaign.id, batch.map((row) => row.phone)],
-  );
+  const { db, campaign, digit, requestInfo, config } = chunk;
   try {
-    const created = await createEmployees(
-      digit,
-      requestInfo,
-      batch.map((row) => employeePayload(campaign, row, boundaryTypes)),
-    );
-    const byPhone = new Map(
-      created.map((employee) => [employee.user?.mobileNumber, employeeUserUuid(employee)]),
-    );
-    for (const row of batch) {
-      const uuid = byPhone.get(row.phone);
-      if (!uuid)
-        throw new StepFailure(
-          'USER_CREATE_INCOMPLETE',
-          `HRMS answered without the user of phone ${row.phone}`,
-          true,
+    const { created, adopted } = await createOnce({
+      what: 'employees',
+      items: batch,
+      key: (row) => row.phone,
+      consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+      create: async (rows) => {
+        await chunk.ensureStillCreating();
+        await db.query(
+          'UPDATE campaign_user SET attempted_at = now() WHERE campaign_id = $1 AND phone = ANY($2::text[])',
+          [campaign.id, rows.map((row) => row.phone)],
         );
-      await record(chunk, row.phone, uuid);
-    }
-    chunk.count('created', batch.length);
+        const employees = await createEmployees(
+          digit,
+          requestInfo,
+          rows.map((row) => employeePayload(campaign, row, boundaryTypes)),
+        );
+        return new Map(
+          employees.flatMap((employee) => {
+            const uuid = employeeUserUuid(employee);
+            return employee.user?.mobileNumber && uuid ? [[employee.user.mobileNumber, uuid]] : [];
+          }),
+        );
+      },
+      search: async (rows) => {
+        const found = await Promise.all(rows.map(async (row) => [row.phone, await ownEmployee(chunk, row)]));
+        return new Map(found.filter((entry): entry is [string, string] => entry[1] !== undefined));
+      },
+      onUnknown: (error, phones) =>
+        chunk.logger.warn({ err: error, users: phones.length }, 'employee create outcome unknown, searching'),
+    });
+    for (const [row, uuid] of [...created, ...adopted]) await record(chunk, row.phone, uuid);
+    if (created.length > 0) chunk.count('created', created.length);
+    if (adopted.length > 0) chunk.count('adopted', adopted.length);
   } catch (error) {
     // HRMS rejects a whole batch when one phone exists: adopt the existing ones, create the others one by one.
-    if (!(error instanceof DigitError && error.code === 'ERR_HRMS_USER_EXIST_MOB')) throw error;
+    if (!(error instanceof DigitError && TAKEN.has(error.code))) throw error;
     if (batch.length === 1) {
       // HRMS holds the phone but its search does not show it yet: try again later rather than guess.
       throw new StepFailure(
@@ -96,18 +111,40 @@ async function createBatch(
       );
     }
     for (const row of batch) {
-      if (await adopt(chunk, row.phone)) continue;
+      if (await adopt(chunk, row)) continue;
       await createBatch(chunk, [row], boundaryTypes);
     }
   }
 }
 
-/** Adopts the employee HRMS holds for the phone, if any. */
-async function adopt(chunk: StepChunk, phone: string): Promise<boolean> {
-  const found = await searchEmployeesByPhone(chunk.digit, chunk.requestInfo, chunk.campaign.tenantId, phone);
-  const uuid = found.map(employeeUserUuid).find((value): value is string => value !== undefined);
+/**
+ * The user-service uuid of the employee HRMS holds for the row's phone, when it is the same person (same
+ * name); a phone held by someone else is a conflict no retry resolves.
+ */
+async function ownEmployee(chunk: StepChunk, row: StoredUser): Promise<string | undefined> {
+  const found = await searchEmployeesByPhone(
+    chunk.digit,
+    chunk.requestInfo,
+    chunk.campaign.tenantId,
+    row.phone,
+  );
+  const employee = found.find((candidate) => employeeUserUuid(candidate) !== undefined);
+  if (!employee) return undefined;
+  const name = employee.user?.name;
+  if (name !== undefined && name.trim().toLowerCase() !== row.name.trim().toLowerCase()) {
+    throw new StepFailure(
+      'USER_PHONE_TAKEN',
+      `phone ${row.phone} belongs to HRMS user "${name}", not to "${row.name}"`,
+    );
+  }
+  return employeeUserUuid(employee);
+}
+
+/** Adopts the employee HRMS holds for the row's phone, if any and if it is the same person. */
+async function adopt(chunk: StepChunk, row: StoredUser): Promise<boolean> {
+  const uuid = await ownEmployee(chunk, row);
   if (!uuid) return false;
-  await record(chunk, phone, uuid);
+  await record(chunk, row.phone, uuid);
   chunk.count('adopted');
   return true;
 }

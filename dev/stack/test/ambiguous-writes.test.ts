@@ -1,0 +1,100 @@
+// Writes whose answer is lost: DIGIT applies the write, then the caller hears nothing (lost-answer), a
+// gateway's 502/504 (applied-then-error), or the write lands after the caller gave up (late-apply). On
+// every write endpoint a campaign's creation uses, each kind ends in the exact expected state with no
+// entity created twice.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { FaultRule } from '@campaign-pipeline/dev-digit';
+import {
+  CampaignClient,
+  campaignFixture,
+  startTestInfrastructure,
+  startTestServices,
+  type TestInfrastructure,
+  type TestServices,
+} from '../src/index.ts';
+import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+
+const VARIANTS = ['PVAR-2026-01-01-000001'];
+const CLIENT_TIMEOUT_MS = 1500;
+/** Covers DIGIT's persister lag and how long after the caller's timeout a write may still land. */
+const CONSISTENCY_MS = 1000;
+
+/** Every write endpoint of a campaign's creation, by simulated service. */
+const WRITE_ENDPOINTS = {
+  project: [
+    '/health-project/v1/_create',
+    '/health-project/facility/v1/_create',
+    '/health-project/staff/v1/_create',
+    '/health-project/resource/v1/_create',
+  ],
+  facility: ['/facility/v1/_create'],
+  hrms: ['/health-hrms/employees/_create'],
+} as const;
+
+let infrastructure: TestInfrastructure;
+let services: TestServices;
+
+beforeAll(async () => {
+  infrastructure = await startTestInfrastructure();
+  services = await startTestServices(infrastructure, {
+    env: {
+      CHUNK_SIZE: '10',
+      DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
+      DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
+    },
+  });
+});
+
+afterEach(async () => {
+  await infrastructure.digit.client.reset();
+});
+
+afterAll(async () => {
+  await services?.stop();
+  await infrastructure?.stop();
+});
+
+function faultsOnEveryWrite(kind: FaultRule['kind'], extra: Partial<FaultRule>) {
+  const rules = (paths: readonly string[]) => paths.map((path) => ({ kind, path, count: 2, ...extra }));
+  return {
+    project: { faults: rules(WRITE_ENDPOINTS.project) },
+    facility: { faults: rules(WRITE_ENDPOINTS.facility) },
+    hrms: { faults: rules(WRITE_ENDPOINTS.hrms) },
+  };
+}
+
+describe.each([
+  ['lost-answer', {}],
+  ['applied-then-error', { status: 504 }],
+  ['late-apply', { holdMs: CLIENT_TIMEOUT_MS + 500 }],
+] as const)('a campaign whose writes meet %s', (kind, extra) => {
+  it('is created exactly once, with the expected state', async () => {
+    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    const fixture = await campaignFixture({
+      digitUrl: infrastructure.digit.url,
+      facilities: 12,
+      users: 20,
+      seed: 31,
+      productVariants: VARIANTS,
+    });
+    await infrastructure.digit.client.setBehaviour(faultsOnEveryWrite(kind, extra));
+    const created = (await client.create(fixture.details)).data.CampaignDetails;
+    const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed'], {
+      timeoutMs: 120_000,
+    });
+    expect(campaign.status).toBe('created');
+
+    // Every write endpoint met the fault, twice.
+    const calls = await infrastructure.digit.client.calls();
+    expect(calls.project.faults[kind]).toBe(2 * WRITE_ENDPOINTS.project.length);
+    expect(calls.facility.faults[kind]).toBe(2);
+    expect(calls.hrms.faults[kind]).toBe(2);
+
+    await expectCampaignInDigit(infrastructure.digit, {
+      campaignNumber: created?.campaignNumber as string,
+      rootCode: 'MZ',
+      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
+      productVariants: VARIANTS,
+    });
+  });
+});
