@@ -2,15 +2,18 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { REPOSITORY_ROOT } from '@campaign-pipeline/dev-stack';
 import { formatCampaignResult, runCampaignBench } from './campaign.ts';
+import { formatChaosResult, runChaosBench } from './chaos.ts';
 
-// `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, kafka, digit, sheets;
-// no name runs them all. Options of the campaign benchmark: --size S|M|L, --flow parallel|linear|both,
-// --latency ms, --concurrency n, --chunk-size n.
+// `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, kafka, digit,
+// sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
+// (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n; of chaos:
+// --size (default M), --poison n (default 1000).
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    size: { type: 'string', default: 'S' },
+    size: { type: 'string' },
+    poison: { type: 'string', default: '1000' },
     flow: { type: 'string', default: 'both' },
     latency: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '8' },
@@ -18,6 +21,8 @@ const { values, positionals } = parseArgs({
   },
 });
 const names = positionals.length > 0 ? positionals : ['campaign', 'kafka', 'digit', 'sheets'];
+const sizeOr = (fallback: 'S' | 'M' | 'L') =>
+  values.size === 'S' || values.size === 'M' || values.size === 'L' ? values.size : fallback;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Benchmarks that live beside what they measure run as their own processes. */
@@ -50,7 +55,7 @@ for (const name of names) {
     for (const flow of flows) {
       const result = await runCampaignBench(
         {
-          size: values.size === 'M' || values.size === 'L' ? values.size : 'S',
+          size: sizeOr('S'),
           flow,
           latencyMs: Number(values.latency),
           concurrency: Number(values.concurrency),
@@ -60,10 +65,17 @@ for (const name of names) {
       );
       log(formatCampaignResult(result));
     }
+  } else if (name === 'chaos') {
+    const result = await runChaosBench(
+      { size: sizeOr('M'), poison: Number(values.poison), killEveryMs: 2000, brokerRestarts: 2 },
+      log,
+    );
+    log(formatChaosResult(result));
+    if (result.problems.length > 0) process.exitCode = 1;
   } else if (SCRIPTS[name]) {
     if (name === 'kafka') await runCommand('bash', ['scripts/system-packages.sh', 'bench']);
     await runScript(SCRIPTS[name]);
   } else {
-    throw new Error(`unknown benchmark ${name}; known: campaign, ${Object.keys(SCRIPTS).join(', ')}`);
+    throw new Error(`unknown benchmark ${name}; known: campaign, chaos, ${Object.keys(SCRIPTS).join(', ')}`);
   }
 }

@@ -1,4 +1,9 @@
-import { startDevKafka, type DevKafka } from '@campaign-pipeline/dev-kafka';
+import {
+  startBrokerProcess,
+  startDevKafka,
+  type BrokerProcess,
+  type DevKafka,
+} from '@campaign-pipeline/dev-kafka';
 import {
   startDigitSimulator,
   type DigitSimulator,
@@ -29,7 +34,34 @@ export interface TestInfrastructure {
   digit: DigitSimulator;
   /** Variables a service needs to use these parts. */
   env: Record<string, string>;
+  /** Kills the broker with SIGKILL and starts it again on the same ports and data (`killableBroker` only). */
+  restartBroker(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface TestInfrastructureOptions {
+  digit?: DigitSimulatorOptions;
+  /** The broker in a child process with its log on disk, so it can be killed and restarted. */
+  killableBroker?: boolean;
+}
+
+/** The dev broker as a child process on fixed ports after its first start, durable in `dataDir`. */
+async function startKillableBroker(dataDir: string): Promise<DevKafka & { restart(): Promise<void> }> {
+  const start = (port: number, registryPort: number) =>
+    startBrokerProcess({ dataDir, port, registryPort, defaultPartitions: 3, initialRebalanceDelayMs: 50 });
+  let broker: BrokerProcess = await start(0, 0);
+  const port = Number(broker.brokers[0]?.split(':').pop());
+  const registryPort = Number(new URL(broker.registryUrl).port);
+  return {
+    brokers: broker.brokers,
+    registryUrl: broker.registryUrl,
+    controlUrl: broker.controlUrl,
+    restart: async () => {
+      await broker.kill();
+      broker = await start(port, registryPort);
+    },
+    stop: () => broker.stop(),
+  };
 }
 
 /** Kafka timings that keep rebalances and redeliveries quick in tests. */
@@ -46,15 +78,24 @@ export const FAST_SERVICE_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
 };
 
+function startTestBroker(
+  dir: string,
+  killable: boolean,
+): Promise<DevKafka & { restart?: () => Promise<void> }> {
+  return killable
+    ? startKillableBroker(path.join(dir, 'kafka'))
+    : startDevKafka({ host: '127.0.0.1', port: 0, registryPort: 0, initialRebalanceDelayMs: 50 });
+}
+
 export async function startTestInfrastructure(
-  options: { digit?: DigitSimulatorOptions } = {},
+  options: TestInfrastructureOptions = {},
 ): Promise<TestInfrastructure> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'campaign-pipeline-'));
   // PostgreSQL runs as another user when the tests run as root: it must reach its folder.
   await chmod(dir, 0o755);
   const [database, kafka, digit] = await Promise.all([
     onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port })),
-    startDevKafka({ host: '127.0.0.1', port: 0, registryPort: 0, initialRebalanceDelayMs: 50 }),
+    startTestBroker(dir, options.killableBroker ?? false),
     startDigitSimulator({ host: '127.0.0.1', port: 0, seed: { size: 'S' }, ...options.digit }),
   ]);
   const env = {
@@ -70,6 +111,10 @@ export async function startTestInfrastructure(
     kafka,
     digit,
     env,
+    restartBroker: async () => {
+      if (!kafka.restart) throw new Error('the broker runs in this process: start with killableBroker');
+      await kafka.restart();
+    },
     stop: async () => {
       await Promise.allSettled([digit.stop(), kafka.stop(), database.stop()]);
       await rm(dir, { recursive: true, force: true });

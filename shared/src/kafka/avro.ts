@@ -53,18 +53,28 @@ export class AvroCodec {
     return this.registry.encode(this.schemaId(topic), value);
   }
 
+  /**
+   * Decodes a value in the Confluent wire format. Bytes that are not, or a schema id the registry does
+   * not know, are undecodable (the message is poison); a registry that cannot be reached is not: that
+   * error is thrown as it is, and the message is read again later.
+   */
   async decode<T>(bytes: Buffer | null): Promise<T> {
     if (bytes === null || bytes.length < 5 || bytes[0] !== 0) {
       throw new UndecodableMessageError('undecodable', 'value is not in the Confluent Avro wire format');
     }
+    const id = bytes.readInt32BE(1);
+    let schema;
     try {
-      return (await this.registry.decode(bytes)) as T;
+      schema = await this.registry.getSchema(id);
     } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 404) {
-        throw new UndecodableMessageError('unknown-schema', `schema id ${bytes.readInt32BE(1)} is unknown`);
+      if ((error as { status?: number }).status === 404) {
+        throw new UndecodableMessageError('unknown-schema', `schema id ${id} is unknown`);
       }
-      if (status !== undefined && status >= 500) throw error;
+      throw error;
+    }
+    try {
+      return schema.fromBuffer(bytes.subarray(5)) as T;
+    } catch (error) {
       throw new UndecodableMessageError('undecodable', (error as Error).message);
     }
   }

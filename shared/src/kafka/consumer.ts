@@ -17,6 +17,31 @@ export interface ConsumedMessage<T> {
 
 export type MessageHandler<T> = (message: ConsumedMessage<T>) => Promise<void>;
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A failure of the pipeline's own infrastructure (the broker, PostgreSQL), not of the message: it ends
+ * when the broker or database is back, so it never counts towards dead-lettering the message.
+ */
+export function isInfrastructureFailure(error: unknown): boolean {
+  const failure = error as { name?: unknown; code?: unknown } | null;
+  if (typeof failure?.name === 'string' && failure.name.startsWith('KafkaJS')) return true;
+  const code = typeof failure?.code === 'string' ? failure.code : '';
+  // PostgreSQL: connection exceptions (08xxx) and the server shutting down (57P01..57P03).
+  return NETWORK_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code);
+}
+
+/**
+ * Thrown by a handler for a message no attempt can ever handle (fields out of range, a campaign that does
+ * not exist): it goes to campaign.dlq at once instead of being retried.
+ */
+export class PoisonMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}
+
 export interface TopicConsumerOptions<T> {
   kafka: Kafka;
   codec: AvroCodec;
@@ -124,24 +149,28 @@ export class TopicConsumer<T> {
       headers: headersToStrings(message.headers),
     };
     const attempts = this.#options.handlerAttempts ?? 5;
-    for (let attempt = 1; ; attempt++) {
+    // Infrastructure failures are retried as long as the consumer runs, without spending attempts.
+    for (let attempt = 1, tries = 1; ; tries++) {
       const beat = setInterval(() => heartbeat().catch(() => undefined), this.#options.heartbeatIntervalMs);
       try {
         await this.#options.handle(consumed);
         metrics.messagesConsumed.inc({ topic, outcome: 'handled' });
         return true;
       } catch (error) {
-        if (attempt >= attempts) {
-          logger.error({ err: error, topic, partition, offset: message.offset }, 'handler keeps failing');
+        const infrastructure = isInfrastructureFailure(error);
+        if (error instanceof PoisonMessageError || (!infrastructure && attempt >= attempts)) {
+          if (!(error instanceof PoisonMessageError))
+            logger.error({ err: error, topic, partition, offset: message.offset }, 'handler keeps failing');
           await this.#deadLetter(topic, partition, message, 'poison', (error as Error).message);
           return true;
         }
+        if (!infrastructure) attempt++;
         logger.warn(
-          { err: error, topic, partition, offset: message.offset, attempt },
+          { err: error, topic, partition, offset: message.offset, attempt, infrastructure },
           'handler failed, retrying',
         );
         try {
-          await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal);
+          await sleep(backoffDelay(tries, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal);
         } catch {
           return false;
         }

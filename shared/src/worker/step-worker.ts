@@ -12,6 +12,7 @@ import {
   type StepEvent,
 } from '../domain/messages.ts';
 import { consumerGroup, STEP_TOPICS, type StepName, type WorkerName } from '../flow/flow.ts';
+import { PoisonMessageError } from '../kafka/consumer.ts';
 import { Topic } from '../kafka/topology.ts';
 import type { ServiceConfig } from '../config/service-config.ts';
 import type { ServiceDefinition } from '../lifecycle/service.ts';
@@ -84,6 +85,8 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
           groupId: consumerGroup(definition.name, step),
           topics: [STEP_TOPICS[step]],
           handle: async ({ value: command }) => {
+            const problem = commandProblem(command, step);
+            if (problem) throw new PoisonMessageError(problem);
             const event = await runChunk(definition, command, {
               db: context.db,
               digit: context.digit,
@@ -97,6 +100,21 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
       }
     },
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Why a command read from the step's topic can never be run, if so: its fields are checked first. */
+export function commandProblem(command: StepCommand, step: StepName): string | null {
+  if (!UUID.test(command.campaignId)) return `campaignId ${JSON.stringify(command.campaignId)} is not a UUID`;
+  if (command.step !== step)
+    return `step ${JSON.stringify(command.step)} does not belong on the ${step} topic`;
+  const { index, count } = command.chunk;
+  if (!Number.isInteger(index) || !Number.isInteger(count) || index < 0 || count < 1)
+    return `chunk ${index} of ${count} is out of range`;
+  if (!Number.isInteger(command.attempt) || command.attempt < 1)
+    return `attempt ${command.attempt} is not positive`;
+  return null;
 }
 
 interface WorkerParts {
@@ -147,7 +165,9 @@ export async function runChunk(
     });
   }
   const campaign = await findCampaign(parts.db, command.campaignId);
-  if (!campaign || campaign.status !== 'creating') return finish('SKIPPED', null);
+  // Commands are published only after their campaign is stored: one without a campaign is not ours.
+  if (!campaign) throw new PoisonMessageError(`campaign ${command.campaignId} does not exist`);
+  if (campaign.status !== 'creating') return finish('SKIPPED', null);
   const ensureStillCreating = async () => {
     const status = await campaignStatus(parts.db, command.campaignId);
     if (status !== 'creating') throw new CampaignNotCreatingError(command.campaignId, status);

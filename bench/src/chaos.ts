@@ -1,0 +1,428 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  AvroCodec,
+  STEP_COMMAND_TOPICS,
+  STEP_TOPICS,
+  Topic,
+  type StepCommand,
+  type StepName,
+} from '@campaign-pipeline/shared';
+import {
+  CampaignClient,
+  SERVICES,
+  campaignFixture,
+  startTestInfrastructure,
+  startTestServices,
+  type ServiceName,
+  type TestInfrastructure,
+  type TestServices,
+} from '@campaign-pipeline/dev-stack';
+import kafkajs from 'kafkajs';
+import { CAMPAIGN_SIZES } from './campaign.ts';
+
+// One campaign twice against the simulator: fault-free, then under everything at once (services killed
+// every 2 s, the broker killed twice, slow and failing DIGIT calls, writes whose answers are lost, poison
+// messages). The two must end with the same entities in DIGIT, none twice, and every poison message in
+// the DLQ.
+
+export interface ChaosOptions {
+  size: keyof typeof CAMPAIGN_SIZES;
+  poison: number;
+  killEveryMs: number;
+  brokerRestarts: number;
+}
+
+const CLIENT_TIMEOUT_MS = 2000;
+/** Covers the simulator's persister lag (none) and a late-applied write landing after the timeout. */
+const CONSISTENCY_MS = 1500;
+const LATE_BY_MS = 800;
+
+/** The write endpoints of a campaign's creation, by simulated service. */
+const WRITE_PATHS = {
+  project: [
+    '/health-project/v1/_create',
+    '/health-project/v1/_update',
+    '/health-project/facility/v1/_create',
+    '/health-project/staff/v1/_create',
+    '/health-project/resource/v1/_create',
+  ],
+  facility: ['/facility/v1/_create'],
+  hrms: ['/health-hrms/employees/_create'],
+} as const;
+
+/** On every endpoint: latency, 5xx and timeouts; on writes also the faults that leave them applied. */
+function chaosBehaviour() {
+  const everywhere = [
+    { kind: 'error' as const, rate: 0.05, status: 500 },
+    { kind: 'error' as const, rate: 0.05, status: 503, code: 'SERVICE_UNAVAILABLE' },
+    { kind: 'timeout' as const, rate: 0.01, holdMs: CLIENT_TIMEOUT_MS + 500 },
+  ];
+  const afterWrite = (paths: readonly string[]) =>
+    paths.flatMap((path) => [
+      { kind: 'lost-answer' as const, path, rate: 0.02 },
+      { kind: 'applied-then-error' as const, path, rate: 0.01, status: 502 },
+      { kind: 'late-apply' as const, path, rate: 0.005, holdMs: CLIENT_TIMEOUT_MS + LATE_BY_MS },
+    ]);
+  return {
+    '*': { latency: { fixedMs: 0, jitterMs: 10 }, faults: everywhere },
+    project: { faults: [...afterWrite(WRITE_PATHS.project), ...everywhere] },
+    facility: { faults: [...afterWrite(WRITE_PATHS.facility), ...everywhere] },
+    hrms: { faults: [...afterWrite(WRITE_PATHS.hrms), ...everywhere] },
+  };
+}
+
+const ENTITY_KINDS = [
+  'projects',
+  'facilities',
+  'employees',
+  'projectFacilities',
+  'projectStaff',
+  'projectResources',
+] as const;
+type EntityCountsByKind = Record<(typeof ENTITY_KINDS)[number], number>;
+
+interface RunResult {
+  seconds: number;
+  status: string;
+  counts: EntityCountsByKind;
+  duplicateGroups: number;
+}
+
+export interface ChaosResult {
+  options: ChaosOptions;
+  baseline: RunResult;
+  chaos: RunResult & { kills: number; brokerRestarts: number; poisonSent: number; dlqDistinct: number };
+  problems: string[];
+}
+
+/** Both runs alike: the broker in a child process, durable, so the chaos run can kill it. */
+async function startRun(size: ChaosOptions['size']) {
+  const infrastructure = await startTestInfrastructure({
+    killableBroker: true,
+    digit: { seed: { size: CAMPAIGN_SIZES[size].seed } },
+  });
+  const services = await startTestServices(infrastructure, {
+    env: {
+      CHUNK_SIZE: '100',
+      LOG_LEVEL: 'warn',
+      DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
+      DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
+      STEP_MAX_ATTEMPTS: '10',
+    },
+  });
+  return { infrastructure, services };
+}
+
+/** Polls progress until the campaign is created or failed, riding out a status service being down. */
+async function waitForCampaign(
+  services: TestServices,
+  id: string,
+  log: (line: string) => void,
+  note: () => string,
+): Promise<string> {
+  const deadline = Date.now() + 3_600_000;
+  let last = '';
+  let lastAt = 0;
+  while (Date.now() < deadline) {
+    try {
+      const client = new CampaignClient(services.url('intake'), services.url('status'));
+      const { campaign, steps } = await client.progress(id);
+      const line = steps
+        .filter((step) => step.step !== 'end')
+        .map((step) => `${step.step} ${step.chunks.completed}/${step.chunks.total}`)
+        .join(' | ');
+      if (line !== last || Date.now() - lastAt > 10_000) {
+        log(`  ${line}${note()}`);
+        last = line;
+        lastAt = Date.now();
+      }
+      if (campaign.status === 'created' || campaign.status === 'failed') return campaign.status;
+    } catch {
+      // the status service is being restarted
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return 'timed out';
+}
+
+async function entityCounts(infrastructure: TestInfrastructure): Promise<EntityCountsByKind> {
+  const counts = await infrastructure.digit.client.counts();
+  return Object.fromEntries(ENTITY_KINDS.map((kind) => [kind, counts[kind]])) as EntityCountsByKind;
+}
+
+async function runCampaign(
+  label: string,
+  run: { infrastructure: TestInfrastructure; services: TestServices },
+  size: ChaosOptions['size'],
+  log: (line: string) => void,
+  during: (id: string) => { note: () => string; stop: () => Promise<void> },
+  beforeCreate: () => Promise<unknown> = async () => undefined,
+): Promise<RunResult> {
+  const { infrastructure, services } = run;
+  const fixture = await campaignFixture({
+    digitUrl: infrastructure.digit.url,
+    facilities: CAMPAIGN_SIZES[size].facilities,
+    users: CAMPAIGN_SIZES[size].users,
+    seed: 3,
+  });
+  const client = new CampaignClient(services.url('intake'), services.url('status'));
+  await beforeCreate();
+  const started = Date.now();
+  const answer = await client.create(fixture.details);
+  if (answer.status !== 200) throw new Error(`${label}: create answered ${answer.status}`);
+  const id = answer.data.CampaignDetails?.id as string;
+  log(`${label}: campaign ${answer.data.CampaignDetails?.campaignNumber} accepted`);
+  const chaos = during(id);
+  let status: string;
+  try {
+    status = await waitForCampaign(services, id, log, chaos.note);
+  } finally {
+    await chaos.stop();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    seconds,
+    status,
+    counts: await entityCounts(infrastructure),
+    duplicateGroups: (await infrastructure.digit.client.duplicates()).total,
+  };
+}
+
+/** SIGKILLs a random service every interval and starts it again at once; kills nothing still starting. */
+function serviceKiller(services: TestServices, everyMs: number) {
+  const restarting = new Set<ServiceName>();
+  const restarts: Promise<unknown>[] = [];
+  let kills = 0;
+  const timer = setInterval(() => {
+    const candidates = SERVICES.map((service) => service.name).filter((name) => !restarting.has(name));
+    const name = candidates[Math.floor(Math.random() * candidates.length)];
+    const victim = name ? services.processes.get(name) : undefined;
+    if (!name || !victim) return;
+    restarting.add(name);
+    kills++;
+    victim.child.kill('SIGKILL');
+    restarts.push(
+      victim.exited
+        .then(() => services.start(name))
+        .catch(() => services.start(name))
+        .finally(() => restarting.delete(name)),
+    );
+  }, everyMs);
+  return {
+    kills: () => kills,
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.allSettled(restarts);
+    },
+  };
+}
+
+/** Confluent wire format with a schema id the registry never gave out. */
+const UNKNOWN_SCHEMA_PREFIX = Buffer.from([0x00, 0x7f, 0xff, 0xff, 0xff]);
+/** Not the wire format at all: no magic byte. */
+const NOT_AVRO_PREFIX = Buffer.from([0xff]);
+
+/** Poison on the request topic and the step topics: bad Avro, bad fields, commands of no campaign. */
+async function sendPoison(infrastructure: TestInfrastructure, total: number): Promise<number> {
+  const codec = new AvroCodec(infrastructure.kafka.registryUrl);
+  await codec.registerTopics([...STEP_COMMAND_TOPICS]);
+  const kafka = new kafkajs.Kafka({
+    brokers: infrastructure.kafka.brokers,
+    clientId: 'chaos-poison',
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  const steps = Object.keys(STEP_TOPICS) as Exclude<StepName, 'end'>[];
+  const command = (step: StepName, campaignId: string): StepCommand => ({
+    commandId: randomUUID(),
+    campaignId,
+    tenantId: 'mz',
+    step,
+    attempt: 1,
+    chunk: { index: 0, count: 1 },
+    issuedAt: Date.now(),
+  });
+  try {
+    for (let sent = 0; sent < total;) {
+      const batch = Math.min(50, total - sent);
+      for (let i = 0; i < batch; i++, sent++) {
+        const step = steps[sent % steps.length] as Exclude<StepName, 'end'>;
+        const topic = STEP_TOPICS[step];
+        const kind = sent % 4;
+        const value =
+          kind === 0
+            ? await codec.encode(topic, command(step, randomUUID()))
+            : kind === 1
+              ? await codec.encode(topic, command(step, `not-a-campaign-${sent}`))
+              : kind === 2
+                ? Buffer.concat([UNKNOWN_SCHEMA_PREFIX, randomBytes(20)])
+                : Buffer.concat([NOT_AVRO_PREFIX, randomBytes(20)]);
+        await producer.send({
+          topic: kind === 3 ? Topic.requests : topic,
+          messages: [{ key: `poison-${sent}`, value }],
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return total;
+}
+
+/**
+ * The poison messages found on campaign.dlq, each once (a consumer killed after dead-lettering repeats
+ * it), and the messages there that were not poison of ours, described.
+ */
+async function distinctDeadLetters(
+  infrastructure: TestInfrastructure,
+  expected: number,
+): Promise<{ distinct: number; notPoison: string[] }> {
+  const kafka = new kafkajs.Kafka({
+    brokers: infrastructure.kafka.brokers,
+    clientId: 'chaos-dlq',
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+  const originals = new Set<string>();
+  const notPoison = new Map<string, string>();
+  const consumer = kafka.consumer({ groupId: `chaos-dlq-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topic.dlq, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+      const original = `${header('dlq-original-topic')}/${header('dlq-original-partition')}/${header('dlq-original-offset')}`;
+      const key = message.key?.toString() ?? '';
+      // By the poison message's own key: a producer retry during a broker restart may write it twice.
+      if (key.startsWith('poison-')) originals.add(key);
+      else notPoison.set(original, `${original} ${header('dlq-reason')}: ${header('dlq-detail')}`);
+    },
+  });
+  const deadline = Date.now() + 90_000;
+  let stableSince = Date.now();
+  let previous = -1;
+  while (Date.now() < deadline) {
+    if (originals.size !== previous) {
+      previous = originals.size;
+      stableSince = Date.now();
+    }
+    if (originals.size >= expected && Date.now() - stableSince > 3000) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await consumer.disconnect();
+  return { distinct: originals.size + notPoison.size, notPoison: [...notPoison.values()] };
+}
+
+export async function runChaosBench(
+  options: ChaosOptions,
+  log: (line: string) => void,
+): Promise<ChaosResult> {
+  log(`baseline: campaign ${options.size} without faults`);
+  const quiet = await startRun(options.size);
+  let baseline: RunResult;
+  try {
+    baseline = await runCampaign('baseline', quiet, options.size, log, () => ({
+      note: () => '',
+      stop: async () => undefined,
+    }));
+  } finally {
+    await quiet.services.stop();
+    await quiet.infrastructure.stop();
+  }
+  log(`baseline: ${baseline.status} in ${baseline.seconds.toFixed(1)} s`);
+
+  log(`chaos: campaign ${options.size} under faults, kills and poison`);
+  const run = await startRun(options.size);
+  let brokerRestarts = 0;
+  let poisonSent = 0;
+  let killer: ReturnType<typeof serviceKiller> | undefined;
+  try {
+    const chaos = await runCampaign(
+      'chaos',
+      run,
+      options.size,
+      log,
+      () => {
+        killer = serviceKiller(run.services, options.killEveryMs);
+        const poison = sendPoison(run.infrastructure, options.poison).then((sent) => (poisonSent = sent));
+        // The broker dies at even intervals over the baseline's duration.
+        const brokerKills = Array.from({ length: options.brokerRestarts }, (_, index) =>
+          setTimeout(
+            () => {
+              log('  chaos: SIGKILL broker, restarting it');
+              void run.infrastructure.restartBroker().then(() => brokerRestarts++);
+            },
+            ((index + 1) * baseline.seconds * 1000) / (options.brokerRestarts + 1),
+          ),
+        );
+        return {
+          note: () => ` · kills ${killer?.kills() ?? 0}, broker restarts ${brokerRestarts}`,
+          stop: async () => {
+            brokerKills.forEach(clearTimeout);
+            await killer?.stop();
+            await poison;
+          },
+        };
+      },
+      // The sheets are made and uploaded first: the faults are for the pipeline, not the fixture.
+      () => run.infrastructure.digit.client.setBehaviour(chaosBehaviour()),
+    );
+    await run.infrastructure.digit.client.setBehaviour({
+      '*': { faults: [], latency: { fixedMs: 0, jitterMs: 0 } },
+    });
+    const dead = await distinctDeadLetters(run.infrastructure, poisonSent);
+    for (const line of dead.notPoison) log(`  dead-lettered, not poison: ${line}`);
+    const dlqDistinct = dead.distinct;
+    const result: ChaosResult = {
+      options,
+      baseline,
+      chaos: { ...chaos, kills: killer?.kills() ?? 0, brokerRestarts, poisonSent, dlqDistinct },
+      problems: [],
+    };
+    result.problems = problemsOf(result);
+    return result;
+  } finally {
+    await run.services.stop();
+    await run.infrastructure.stop();
+  }
+}
+
+function problemsOf(result: ChaosResult): string[] {
+  const { baseline, chaos } = result;
+  const problems: string[] = [];
+  if (baseline.status !== 'created') problems.push(`baseline ended ${baseline.status}`);
+  if (chaos.status !== 'created') problems.push(`chaos run ended ${chaos.status}`);
+  for (const kind of ENTITY_KINDS) {
+    if (chaos.counts[kind] !== baseline.counts[kind])
+      problems.push(`${kind}: ${chaos.counts[kind]} under chaos, ${baseline.counts[kind]} without`);
+  }
+  if (chaos.duplicateGroups > 0) problems.push(`${chaos.duplicateGroups} duplicate groups in DIGIT`);
+  if (chaos.dlqDistinct !== chaos.poisonSent)
+    problems.push(`${chaos.dlqDistinct} messages in the DLQ for ${chaos.poisonSent} poison sent`);
+  if (chaos.seconds > 3 * baseline.seconds)
+    problems.push(`chaos took ${(chaos.seconds / baseline.seconds).toFixed(2)}× the baseline (target ≤ 3×)`);
+  if (chaos.brokerRestarts < result.options.brokerRestarts)
+    problems.push(
+      `the broker was restarted ${chaos.brokerRestarts} of ${result.options.brokerRestarts} times`,
+    );
+  return problems;
+}
+
+export function formatChaosResult(result: ChaosResult): string {
+  const { baseline, chaos } = result;
+  const lines = [
+    `chaos ${result.options.size}: baseline ${baseline.seconds.toFixed(1)} s (${baseline.status}), chaos ${chaos.seconds.toFixed(1)} s (${chaos.status}), ratio ${(chaos.seconds / baseline.seconds).toFixed(2)}`,
+    `  service kills ${chaos.kills}, broker restarts ${chaos.brokerRestarts}, poison sent ${chaos.poisonSent}, distinct in DLQ ${chaos.dlqDistinct}, duplicate groups ${chaos.duplicateGroups}`,
+    '  entity               baseline      chaos',
+    ...ENTITY_KINDS.map(
+      (kind) =>
+        `  ${kind.padEnd(18)} ${String(baseline.counts[kind]).padStart(10)} ${String(chaos.counts[kind]).padStart(10)}`,
+    ),
+    result.problems.length === 0
+      ? '  PASS: same entities, none twice, every poison message dead-lettered'
+      : '',
+    ...result.problems.map((problem) => `  FAIL: ${problem}`),
+  ];
+  return lines.filter(Boolean).join('\n');
+}
