@@ -17,6 +17,7 @@ import {
   type TestInfrastructure,
   type TestServices,
 } from '@campaign-pipeline/dev-stack';
+import { CAMPAIGN_WRITE_PATHS } from '@campaign-pipeline/dev-digit';
 import kafkajs from 'kafkajs';
 import { CAMPAIGN_SIZES } from './campaign.ts';
 
@@ -37,19 +38,6 @@ const CLIENT_TIMEOUT_MS = 2000;
 const CONSISTENCY_MS = 1500;
 const LATE_BY_MS = 800;
 
-/** The write endpoints of a campaign's creation, by simulated service. */
-const WRITE_PATHS = {
-  project: [
-    '/health-project/v1/_create',
-    '/health-project/v1/_update',
-    '/health-project/facility/v1/_create',
-    '/health-project/staff/v1/_create',
-    '/health-project/resource/v1/_create',
-  ],
-  facility: ['/facility/v1/_create'],
-  hrms: ['/health-hrms/employees/_create'],
-} as const;
-
 /** On every endpoint: latency, 5xx and timeouts; on writes also the faults that leave them applied. */
 function chaosBehaviour() {
   const everywhere = [
@@ -65,9 +53,9 @@ function chaosBehaviour() {
     ]);
   return {
     '*': { latency: { fixedMs: 0, jitterMs: 10 }, faults: everywhere },
-    project: { faults: [...afterWrite(WRITE_PATHS.project), ...everywhere] },
-    facility: { faults: [...afterWrite(WRITE_PATHS.facility), ...everywhere] },
-    hrms: { faults: [...afterWrite(WRITE_PATHS.hrms), ...everywhere] },
+    project: { faults: [...afterWrite(CAMPAIGN_WRITE_PATHS.project), ...everywhere] },
+    facility: { faults: [...afterWrite(CAMPAIGN_WRITE_PATHS.facility), ...everywhere] },
+    hrms: { faults: [...afterWrite(CAMPAIGN_WRITE_PATHS.hrms), ...everywhere] },
   };
 }
 
@@ -108,6 +96,9 @@ async function startRun(size: ChaosOptions['size']) {
       DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
       DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
       STEP_MAX_ATTEMPTS: '10',
+      // A member killed without leaving holds its partitions until the session times out: keep it short.
+      KAFKA_SESSION_TIMEOUT_MS: '3000',
+      KAFKA_HEARTBEAT_INTERVAL_MS: '300',
     },
   });
   return { infrastructure, services };

@@ -30,6 +30,22 @@ export const FAULT_KINDS = [
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
+ * The endpoints a campaign's creation writes to, by simulated service: where faults after the write
+ * matter.
+ */
+export const CAMPAIGN_WRITE_PATHS = {
+  project: [
+    '/health-project/v1/_create',
+    '/health-project/v1/_update',
+    '/health-project/facility/v1/_create',
+    '/health-project/staff/v1/_create',
+    '/health-project/resource/v1/_create',
+  ],
+  facility: ['/facility/v1/_create'],
+  hrms: ['/health-hrms/employees/_create'],
+} as const satisfies Partial<Record<ServiceName, readonly string[]>>;
+
+/**
  * One injected fault. `path` (without query string) narrows it to one endpoint; `count` makes it hit the
  * next N matching calls and then expire; otherwise it hits a matching call with probability `rate`.
  */

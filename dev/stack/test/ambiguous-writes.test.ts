@@ -3,7 +3,7 @@
 // every write endpoint a campaign's creation uses, each kind ends in the exact expected state with no
 // entity created twice.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { FaultRule } from '@campaign-pipeline/dev-digit';
+import { CAMPAIGN_WRITE_PATHS, type FaultRule } from '@campaign-pipeline/dev-digit';
 import {
   CampaignClient,
   campaignFixture,
@@ -19,17 +19,11 @@ const CLIENT_TIMEOUT_MS = 1500;
 /** Covers DIGIT's persister lag and how long after the caller's timeout a write may still land. */
 const CONSISTENCY_MS = 1000;
 
-/** Every write endpoint of a campaign's creation, by simulated service. */
+/** Every write endpoint of a campaign's creation (updates of projects happen only in child campaigns). */
 const WRITE_ENDPOINTS = {
-  project: [
-    '/health-project/v1/_create',
-    '/health-project/facility/v1/_create',
-    '/health-project/staff/v1/_create',
-    '/health-project/resource/v1/_create',
-  ],
-  facility: ['/facility/v1/_create'],
-  hrms: ['/health-hrms/employees/_create'],
-} as const;
+  ...CAMPAIGN_WRITE_PATHS,
+  project: CAMPAIGN_WRITE_PATHS.project.filter((path) => !path.endsWith('/_update')),
+};
 
 let infrastructure: TestInfrastructure;
 let services: TestServices;

@@ -7,7 +7,7 @@ import {
   type TestInfrastructure,
   type TestServices,
 } from '../src/index.ts';
-import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+import { expectCampaignInDigit, sheetContents, untilEmployees } from './support/expected-state.ts';
 
 let infrastructure: TestInfrastructure;
 let services: TestServices | undefined;
@@ -69,13 +69,7 @@ describe('resilience of campaign creation', () => {
     const created = (await client.create(fixture.details)).data.CampaignDetails;
     const id = created?.id as string;
 
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const employees = (await infrastructure.digit.client.counts()).employees;
-      if (employees >= 25) break;
-      if (Date.now() > deadline) throw new Error('user creation did not start');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await untilEmployees(infrastructure.digit, 25);
     const worker = services.processes.get('user-sync');
     worker?.child.kill('SIGKILL');
     await worker?.exited;

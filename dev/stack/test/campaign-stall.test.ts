@@ -12,6 +12,7 @@ import {
   type TestInfrastructure,
   type TestServices,
 } from '../src/index.ts';
+import { untilEmployees } from './support/expected-state.ts';
 
 let infrastructure: TestInfrastructure;
 let services: TestServices;
@@ -54,11 +55,7 @@ describe('a stalled step', () => {
       seed: 21,
     });
     const id = (await client.create(fixture.details)).data.CampaignDetails?.id as string;
-    const deadline = Date.now() + 60_000;
-    while ((await infrastructure.digit.client.counts()).employees < 25) {
-      if (Date.now() > deadline) throw new Error('user creation did not start');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await untilEmployees(infrastructure.digit, 25);
     const worker = services.processes.get('user-sync');
     worker?.child.kill('SIGKILL');
     await worker?.exited;

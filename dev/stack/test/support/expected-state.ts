@@ -150,3 +150,16 @@ export async function expectCampaignInDigit(
   const duplicates = await digit.client.duplicates();
   expect(duplicates.total).toBe(0);
 }
+
+/** Waits until DIGIT holds at least `count` employees: user creation is under way. */
+export async function untilEmployees(
+  digit: DigitSimulator,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await digit.client.counts()).employees < count) {
+    if (Date.now() > deadline) throw new Error('user creation did not start');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
