@@ -96,9 +96,6 @@ async function startRun(size: ChaosOptions['size']) {
       DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
       DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
       STEP_MAX_ATTEMPTS: '10',
-      // A member killed without leaving holds its partitions until the session times out: keep it short.
-      KAFKA_SESSION_TIMEOUT_MS: '3000',
-      KAFKA_HEARTBEAT_INTERVAL_MS: '300',
     },
   });
   return { infrastructure, services };

@@ -55,3 +55,14 @@ export async function inTransaction<T>(
     client.release();
   }
 }
+
+/**
+ * A value as JSON text for a jsonb parameter. PostgreSQL cannot store the NUL character in jsonb (nor in
+ * text), and an error message or a caller's field may hold one: it is dropped rather than failing the
+ * write.
+ */
+export function jsonb(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    typeof field === 'string' && field.includes('\0') ? field.replaceAll('\0', '') : field,
+  );
+}

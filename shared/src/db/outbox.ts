@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../logging/logger.ts';
 import type { Publisher } from '../kafka/publisher.ts';
 import type { AvroTopic } from '../kafka/topology.ts';
-import type { Database } from './database.ts';
+import { jsonb, type Database } from './database.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -23,7 +23,7 @@ export async function enqueueMessages(client: Queryable, messages: OutboxMessage
   await client.query(
     `INSERT INTO outbox (topic, message_key, payload)
      SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
-    [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => JSON.stringify(m.value))],
+    [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => jsonb(m.value))],
   );
   await client.query(`SELECT pg_notify('${CHANNEL}', '')`);
 }

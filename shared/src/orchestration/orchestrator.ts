@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { jsonb } from '../db/database.ts';
 import { enqueueMessages, type OutboxMessage } from '../db/outbox.ts';
 import type { CampaignStatusChange, StepCommand, StepEvent } from '../domain/messages.ts';
 import {
@@ -107,14 +108,14 @@ async function transitionStep(
      FROM (SELECT status AS from_status FROM campaign_step WHERE campaign_id = $1 AND step = $2) previous
      WHERE s.campaign_id = $1 AND s.step = $2
      RETURNING previous.from_status, s.attempt`,
-    [campaignId, step, to, detail ? JSON.stringify(detail) : null],
+    [campaignId, step, to, detail ? jsonb(detail) : null],
   );
   const row = rows[0];
   if (!row) throw new Error(`campaign ${campaignId} has no step ${step}`);
   await tx.query(
     `INSERT INTO campaign_step_history (campaign_id, step, from_status, to_status, attempt, detail)
      VALUES ($1, $2, $3, $4, $5, $6)`,
-    [campaignId, step, row.from_status, to, row.attempt, detail ? JSON.stringify(detail) : null],
+    [campaignId, step, row.from_status, to, row.attempt, detail ? jsonb(detail) : null],
   );
 }
 
@@ -268,8 +269,8 @@ async function settleChunk(
       event.step,
       event.chunk.index,
       status,
-      JSON.stringify(event.counts),
-      event.error ? JSON.stringify(event.error) : null,
+      jsonb(event.counts),
+      event.error ? jsonb(event.error) : null,
     ],
   );
 }
@@ -315,7 +316,7 @@ async function failStep(
   settings.observer.stepFinished(step, 'failed', seconds);
   await tx.query(`UPDATE campaign SET last_error = coalesce(last_error, $2::jsonb) WHERE id = $1`, [
     campaign.id,
-    JSON.stringify({ step, ...error }),
+    jsonb({ step, ...error }),
   ]);
 }
 

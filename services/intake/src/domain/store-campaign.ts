@@ -1,4 +1,5 @@
 import {
+  jsonb,
   assignChunks,
   sumTargetsUpTree,
   projectTargets,
@@ -27,7 +28,7 @@ export async function insertFacilityRows(
        facility_status text, capacity bigint, boundary_codes jsonb, usage text)`,
     [
       campaignId,
-      JSON.stringify(
+      jsonb(
         rows.map((row) => ({
           row_number: row.rowNumber,
           facility_id: row.facilityId ?? null,
@@ -53,7 +54,7 @@ export async function insertUserRows(tx: DatabaseClient, campaignId: string, row
        employment_type text, usage text, boundary_codes jsonb, user_name text, user_service_uuid text)`,
     [
       campaignId,
-      JSON.stringify(
+      jsonb(
         rows.map((row) => ({
           row_number: row.rowNumber,
           name: row.name,
@@ -81,7 +82,7 @@ export async function insertTargetRows(
      FROM jsonb_to_recordset($2::jsonb) AS r(boundary_code text, sheet text, row_number int, target_values jsonb)`,
     [
       campaignId,
-      JSON.stringify(
+      jsonb(
         rows.map((row) => ({
           boundary_code: row.boundaryCode,
           sheet: row.sheet,
@@ -113,7 +114,7 @@ export async function insertBoundaries(
        FROM jsonb_to_recordset($2::jsonb) AS r(code text, boundary_type text, parent_code text, level int, is_leaf boolean)`,
       [
         campaignId,
-        JSON.stringify(
+        jsonb(
           batch.map((boundary) => ({
             code: boundary.code,
             boundary_type: boundary.boundaryType,
@@ -149,7 +150,7 @@ export async function insertProjects(
        FROM jsonb_to_recordset($2::jsonb) AS r(code text, boundary_type text, parent_code text, level int, targets jsonb, chunk int)`,
       [
         campaignId,
-        JSON.stringify(
+        jsonb(
           batch.map((boundary) => ({
             code: boundary.code,
             boundary_type: boundary.boundaryType,

@@ -1,4 +1,5 @@
 import {
+  jsonb,
   assignChunks,
   sumTargetsUpTree,
   type DatabaseClient,
@@ -67,7 +68,7 @@ async function insertChildProjects(
          targets jsonb, project_id text, is_active boolean, action text, chunk int)`,
       [
         campaignId,
-        JSON.stringify(
+        jsonb(
           batch.map((project) => ({
             code: project.boundary.code,
             boundary_type: project.boundary.boundaryType,
@@ -140,7 +141,7 @@ async function insertChildFacilities(
          capacity bigint, boundary_codes jsonb, facility_id text, is_active boolean, action text, chunk int)`,
       [
         campaignId,
-        JSON.stringify(
+        jsonb(
           batch.map((facility) => ({
             name_key: facility.key,
             name: fields(facility).name,
@@ -201,7 +202,7 @@ async function insertChildUsers(
          user_name text, boundary_codes jsonb, user_service_uuid text, is_active boolean, action text, chunk int)`,
       [
         campaignId,
-        JSON.stringify(
+        jsonb(
           batch.map((user) => {
             const fields = (user.sheetRow ?? user.parentRow) as UserFields;
             return {

@@ -29,7 +29,7 @@ export function mappingPayload(
 }
 
 export function pairKey(projectId: string, mapped: string): string {
-  return `${projectId}\u0000${mapped}`;
+  return `${projectId}/${mapped}`;
 }
 
 /** Live mappings DIGIT holds, by (project, mapped id). */
