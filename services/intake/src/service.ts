@@ -8,6 +8,7 @@ import {
 } from '@campaign-pipeline/shared';
 import { createRoute } from './handlers/create-route.ts';
 import { sheetRoute } from './handlers/sheet-route.ts';
+import { draftRoutes } from './handlers/draft-routes.ts';
 import { handleCampaignRequest } from './handlers/request-consumer.ts';
 import type { IntakeParts } from './domain/intake-campaign.ts';
 
@@ -39,6 +40,7 @@ export const service: ServiceDefinition = {
     await relay.start();
     createRoute(context.http, parts, () => relay.wake());
     sheetRoute(context.http, parts);
+    draftRoutes(context.http, parts, () => relay.wake());
     context.consume<CampaignRequestMessage>({
       groupId: 'intake',
       topics: [Topic.requests],

@@ -12,6 +12,7 @@ import {
 } from '@campaign-pipeline/shared';
 import PgBoss from 'pg-boss';
 import { campaignRoutes } from './handlers/campaign-routes.ts';
+import { processRoutes } from './handlers/process-routes.ts';
 import {
   CHUNK_RETRY_QUEUE,
   handleChunkRetry,
@@ -82,6 +83,7 @@ export const service: ServiceDefinition = {
       stallAfterMs: own.STEP_STALL_AFTER_MS,
       onCommit: () => relay.wake(),
     });
+    processRoutes(context.http, { db: context.db });
 
     const gauge = setInterval(
       () => void refreshCampaignGauge(context.db, context.metrics).catch(() => undefined),

@@ -12,7 +12,7 @@ describe('campaign search query', () => {
 
   it('does not add the active default when ids or isActive are given', () => {
     expect(buildSearchQuery({ tenantId: 'mz', ids: ['a'] }).where).toBe(
-      'tenant_id = $1 AND id = ANY($2::uuid[])',
+      'tenant_id = $1 AND id::text = ANY($2::text[])',
     );
     expect(buildSearchQuery({ tenantId: 'mz', isActive: false }).where).toBe(
       'tenant_id = $1 AND is_active = $2',
@@ -25,7 +25,7 @@ describe('campaign search query', () => {
     );
     expect(buildSearchQuery({ tenantId: 'mz', isChildCampaign: false }).where).toContain('parent_id IS NULL');
     const byParent = buildSearchQuery({ tenantId: 'mz', parentId: 'p-1' });
-    expect(byParent.where).toContain('parent_id = $2');
+    expect(byParent.where).toContain('parent_id::text = $2');
     expect(byParent.values).toEqual(['mz', 'p-1']);
   });
 
@@ -49,5 +49,23 @@ describe('campaign search query', () => {
     expect(
       buildSearchQuery({ tenantId: 'mz', pagination: { sortBy: 'id; DROP TABLE campaign' } }).orderBy,
     ).toBe('created_time DESC, id DESC');
+  });
+
+  it('takes campaigns within the dates, or with campaignsIncludeDates the ones running across them', () => {
+    const within = buildSearchQuery({ tenantId: 'mz', startDate: 100, endDate: 200 });
+    expect(within.where).toBe('tenant_id = $1 AND is_active AND start_date >= $2 AND end_date <= $3');
+    const ongoing = buildSearchQuery({
+      tenantId: 'mz',
+      status: ['creating', 'created'],
+      createdBy: 'u-1',
+      campaignsIncludeDates: true,
+      isOverrideDatesFromProject: true,
+      startDate: 150,
+      endDate: 150,
+    });
+    expect(ongoing.where).toBe(
+      'tenant_id = $1 AND is_active AND status = ANY($2::text[]) AND created_by = $3 AND start_date <= $4 AND end_date >= $5',
+    );
+    expect(ongoing.values).toEqual(['mz', ['creating', 'created'], 'u-1', 150, 150]);
   });
 });

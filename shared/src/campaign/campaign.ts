@@ -59,7 +59,7 @@ export interface CampaignRecord extends CampaignDetails {
   lastError: { code: string; message: string; step?: string } | null;
 }
 
-interface CampaignRow {
+export interface CampaignRow {
   id: string;
   tenant_id: string;
   status: CampaignStatus;
@@ -69,12 +69,12 @@ interface CampaignRow {
   is_active: boolean;
   parent_id: string | null;
   campaign_name: string;
-  project_type: string;
-  hierarchy_type: string;
+  project_type: string | null;
+  hierarchy_type: string | null;
   boundary_code: string | null;
   project_id: string | null;
-  start_date: string;
-  end_date: string;
+  start_date: string | null;
+  end_date: string | null;
   additional_details: Record<string, unknown>;
   resources: CampaignResource[];
   boundaries: CampaignBoundary[];
@@ -87,6 +87,10 @@ interface CampaignRow {
   last_modified_time: string;
 }
 
+/**
+ * A campaign past `drafted`: the database guarantees it has its project type, hierarchy and dates
+ * (constraint campaign_complete_unless_drafted). Drafts are read with `campaignViewFromRow`.
+ */
 export function campaignFromRow(row: CampaignRow): CampaignRecord {
   return {
     id: row.id,
@@ -98,8 +102,8 @@ export function campaignFromRow(row: CampaignRow): CampaignRecord {
     isActive: row.is_active,
     parentId: row.parent_id,
     campaignName: row.campaign_name,
-    projectType: row.project_type,
-    hierarchyType: row.hierarchy_type,
+    projectType: row.project_type ?? '',
+    hierarchyType: row.hierarchy_type ?? '',
     boundaryCode: row.boundary_code,
     projectId: row.project_id,
     startDate: Number(row.start_date),
@@ -127,7 +131,35 @@ export function campaignDetails(
   return lastError ? { ...details, lastError } : details;
 }
 
+/** Fields a draft may not have yet. */
+type DraftField = 'projectType' | 'hierarchyType' | 'startDate' | 'endDate';
+
+/** The API shape of any campaign, drafts included: a draft's missing fields are null. */
+export type CampaignView = Omit<CampaignDetails, DraftField> & {
+  projectType: string | null;
+  hierarchyType: string | null;
+  startDate: number | null;
+  endDate: number | null;
+  lastError?: CampaignRecord['lastError'];
+};
+
+export function campaignViewFromRow(row: CampaignRow): CampaignView {
+  const details = campaignDetails(campaignFromRow(row));
+  return {
+    ...details,
+    projectType: row.project_type,
+    hierarchyType: row.hierarchy_type,
+    startDate: row.start_date === null ? null : Number(row.start_date),
+    endDate: row.end_date === null ? null : Number(row.end_date),
+  };
+}
+
 type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export async function findCampaignView(db: Queryable, id: string): Promise<CampaignView | null> {
+  const { rows } = await db.query<CampaignRow>('SELECT * FROM campaign WHERE id = $1', [id]);
+  return rows[0] ? campaignViewFromRow(rows[0]) : null;
+}
 
 export async function findCampaign(
   db: Queryable,

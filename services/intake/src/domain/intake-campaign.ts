@@ -201,7 +201,7 @@ async function checkParent(
 }
 
 /** A number from idgen that no stored campaign has; a few tries in case the id service repeats itself. */
-async function newCampaignNumber(
+export async function newCampaignNumber(
   parts: IntakeParts,
   requestInfo: RequestInfo,
   tenantId: string,
@@ -277,47 +277,52 @@ export async function intakeCampaign(
   requestInfo: RequestInfo,
   input: CampaignInput,
   requestId: string | null,
+  draft?: DraftToLaunch,
 ): Promise<CampaignRecord> {
   const user = requestInfo.userInfo as UserInfo;
   const child = input.parentId ? await checkParent(parts, input) : undefined;
   const boundaries = child?.boundaries ?? input.boundaries;
   const lookups = await lookUp(parts, requestInfo, input, boundaries);
   const sheets = await downloadSheets(parts, input);
-  const campaignNumber = await newCampaignNumber(parts, requestInfo, input.tenantId);
-  const campaignId = randomUUID();
+  const campaignNumber =
+    draft?.campaignNumber ?? (await newCampaignNumber(parts, requestInfo, input.tenantId));
+  const campaignId = draft?.id ?? randomUUID();
   const client = await parts.db.connect();
   try {
     await client.query('BEGIN');
     const now = Date.now();
-    await insertCampaignRow(
-      client,
-      `INSERT INTO campaign (id, tenant_id, campaign_number, campaign_name, project_type, hierarchy_type, boundary_code,
+    const row = [
+      campaignId,
+      input.tenantId,
+      campaignNumber,
+      input.campaignName,
+      input.projectType,
+      input.hierarchyType,
+      lookups.selection.rootCode,
+      input.parentId ?? null,
+      parts.flow,
+      input.startDate,
+      input.endDate,
+      jsonb(boundaries),
+      jsonb(input.resources),
+      jsonb(input.deliveryRules ?? []),
+      jsonb(input.additionalDetails ?? {}),
+      jsonb({ ...user, roles: user.roles }),
+      requestId,
+      user.uuid,
+      now,
+    ];
+    if (draft) await launchDraftRow(client, row);
+    else
+      await insertCampaignRow(
+        client,
+        `INSERT INTO campaign (id, tenant_id, campaign_number, campaign_name, project_type, hierarchy_type, boundary_code,
          parent_id, is_active, status, action, flow, start_date, end_date, boundaries, resources, delivery_rules,
          additional_details, requested_by, request_id, created_by, last_modified_by, created_time, last_modified_time)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, 'creating', 'create', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $19)`,
-      [
-        campaignId,
-        input.tenantId,
-        campaignNumber,
-        input.campaignName,
-        input.projectType,
-        input.hierarchyType,
-        lookups.selection.rootCode,
+        row,
         input.parentId ?? null,
-        parts.flow,
-        input.startDate,
-        input.endDate,
-        jsonb(boundaries),
-        jsonb(input.resources),
-        jsonb(input.deliveryRules ?? []),
-        jsonb(input.additionalDetails ?? {}),
-        jsonb({ ...user, roles: user.roles }),
-        requestId,
-        user.uuid,
-        now,
-      ],
-      input.parentId ?? null,
-    );
+      );
     const summaries = await readSheets(client, campaignId, sheets, lookups, child !== undefined);
     const errors = summaries.flatMap(({ type, summary }) =>
       summary.errors.map((error) => sheetProblem(type, error)),
@@ -373,6 +378,35 @@ interface SheetSummary {
   type: SheetFile['type'];
   summary: SheetReadSummary;
   targetRows?: TargetRow[];
+}
+
+/** A drafted campaign being launched: it keeps its id and number. */
+export interface DraftToLaunch {
+  id: string;
+  campaignNumber: string;
+}
+
+/**
+ * Turns the drafted row into the launched campaign with the same values an insert would store; a draft
+ * launched meanwhile by another request is refused, so one draft starts one run.
+ */
+async function launchDraftRow(tx: DatabaseClient, values: unknown[]): Promise<void> {
+  const { rowCount } = await tx.query(
+    `UPDATE campaign SET tenant_id = $2, campaign_number = $3, campaign_name = $4, project_type = $5,
+       hierarchy_type = $6, boundary_code = $7, parent_id = $8, is_active = true, status = 'creating',
+       action = 'create', flow = $9, start_date = $10, end_date = $11, boundaries = $12, resources = $13,
+       delivery_rules = $14, additional_details = $15, requested_by = $16, request_id = $17,
+       last_modified_by = $18, last_modified_time = $19
+     WHERE id = $1 AND status = 'drafted'`,
+    values,
+  );
+  if (!rowCount) {
+    throw ApiError.of(
+      409,
+      'VALIDATION_ERROR_UPDATE_CAMPAIGN',
+      `campaign ${String(values[0])} is no longer a draft; it was launched or cancelled meanwhile`,
+    );
+  }
 }
 
 /** Inserts the campaign row; a second active child of one parent is refused by the unique index. */

@@ -15,6 +15,10 @@ export interface SearchCriteria {
   parentId?: string;
   startDate?: number;
   endDate?: number;
+  /** The console's "ongoing" tab: campaigns running at startDate..endDate instead of within them. */
+  campaignsIncludeDates?: boolean;
+  /** Accepted for project-factory's callers: our campaign dates are the projects' dates already. */
+  isOverrideDatesFromProject?: boolean;
   pagination?: { sortBy?: string; sortOrder?: 'asc' | 'desc'; limit?: number; offset?: number };
 }
 
@@ -46,7 +50,8 @@ export function buildSearchQuery(criteria: SearchCriteria): SearchQuery {
     conditions.push(sql(`$${values.length}`));
   };
   add((p) => `tenant_id = ${p}`, criteria.tenantId);
-  if (criteria.ids?.length) add((p) => `id = ANY(${p}::uuid[])`, criteria.ids);
+  // project-factory takes any string as an id: one that is no uuid simply matches nothing.
+  if (criteria.ids?.length) add((p) => `id::text = ANY(${p}::text[])`, criteria.ids);
   // DIGIT's default: only active campaigns, unless ids or isActive say otherwise.
   if (criteria.isActive !== undefined) add((p) => `is_active = ${p}`, criteria.isActive);
   else if (!criteria.ids?.length) conditions.push('is_active');
@@ -64,9 +69,12 @@ export function buildSearchQuery(criteria: SearchCriteria): SearchQuery {
   if (criteria.createdBy) add((p) => `created_by = ${p}`, criteria.createdBy);
   if (criteria.isChildCampaign === true) conditions.push('parent_id IS NOT NULL');
   if (criteria.isChildCampaign === false) conditions.push('parent_id IS NULL');
-  if (criteria.parentId) add((p) => `parent_id = ${p}`, criteria.parentId);
-  if (criteria.startDate !== undefined) add((p) => `start_date >= ${p}`, criteria.startDate);
-  if (criteria.endDate !== undefined) add((p) => `end_date <= ${p}`, criteria.endDate);
+  if (criteria.parentId) add((p) => `parent_id::text = ${p}`, criteria.parentId);
+  // Within the dates by default; with campaignsIncludeDates the campaign spans them (project-factory's flip).
+  const spans = criteria.campaignsIncludeDates === true;
+  if (criteria.startDate !== undefined)
+    add((p) => `start_date ${spans ? '<=' : '>='} ${p}`, criteria.startDate);
+  if (criteria.endDate !== undefined) add((p) => `end_date ${spans ? '>=' : '<='} ${p}`, criteria.endDate);
   const pagination = criteria.pagination ?? {};
   const column = SORT_FIELDS[pagination.sortBy ?? 'createdTime'] ?? 'created_time';
   const direction = pagination.sortOrder === 'asc' ? 'ASC' : 'DESC';

@@ -3,22 +3,26 @@ import {
   authorize,
   authorizeBeforeValidation,
   campaignDetails,
-  campaignFromRow,
+  campaignViewFromRow,
   cancelCampaign,
   findCampaign,
+  findCampaignView,
   inTransaction,
   requestInfoSchema,
   responseInfo,
   retryCampaign,
   type CampaignRecord,
+  type CampaignRow,
+  type CampaignView,
   type Database,
   type Queryable,
   type RequestInfo,
   type RunSettings,
 } from '@campaign-pipeline/shared';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { campaignProgress } from '../domain/progress.ts';
 import { buildSearchQuery, SORT_FIELDS, type SearchCriteria } from '../domain/search.ts';
+import { isStateTenant, tenantIncludes } from '../domain/tenants.ts';
 
 const BASE = '/project-factory/v1/project-type';
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -49,7 +53,7 @@ const searchBody = {
       additionalProperties: false,
       properties: {
         tenantId,
-        ids: { type: 'array', items: uuid, maxItems: 100 },
+        ids: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, maxItems: 100 },
         isActive: { type: 'boolean' },
         status: {
           anyOf: [
@@ -63,9 +67,11 @@ const searchBody = {
         projectType: { type: 'string', maxLength: 128 },
         createdBy: { type: 'string', maxLength: 128 },
         isChildCampaign: { type: 'boolean' },
-        parentId: uuid,
+        parentId: { type: 'string', minLength: 1, maxLength: 64 },
         startDate: { type: 'integer', minimum: 0 },
         endDate: { type: 'integer', minimum: 0 },
+        campaignsIncludeDates: { type: 'boolean' },
+        isOverrideDatesFromProject: { type: 'boolean' },
         pagination: {
           type: 'object',
           additionalProperties: false,
@@ -86,14 +92,30 @@ interface ReferenceBody {
   CampaignDetails: { id?: string; campaignId?: string; tenantId: string };
 }
 
+/**
+ * Changes need the campaign-manager role before the body is validated; a state-level tenant is resolved
+ * to the campaign's city first, so there only membership is checked here and the role after the lookup.
+ */
+async function authorizeChangeBeforeValidation(request: FastifyRequest): Promise<void> {
+  const tenant = (request.body as { CampaignDetails?: { tenantId?: unknown } } | null)?.CampaignDetails
+    ?.tenantId;
+  const stateLevel = typeof tenant === 'string' && isStateTenant(tenant);
+  await authorizeBeforeValidation(stateLevel ? 'read' : 'write')(request);
+}
+
+/**
+ * The campaign a request names. The console sends the state-level tenant (`mz`) for a campaign of a city
+ * (`mz.maputo`): that resolves to the campaign's own tenant, where the caller's roles are then checked.
+ */
 async function campaignFor(db: Queryable, body: ReferenceBody, access: 'read' | 'write', lock = false) {
   const { tenantId: tenant } = body.CampaignDetails;
-  authorize(body.RequestInfo, tenant, access);
+  authorize(body.RequestInfo, tenant, access === 'write' && !isStateTenant(tenant) ? 'write' : 'read');
   const id = (body.CampaignDetails.id ?? body.CampaignDetails.campaignId) as string;
   const campaign = await findCampaign(db, id, { lock });
-  if (!campaign || campaign.tenantId !== tenant) {
+  if (!campaign || !tenantIncludes(tenant, campaign.tenantId)) {
     throw ApiError.of(404, 'CAMPAIGN_NOT_FOUND', `campaign ${id} does not exist in tenant ${tenant}`);
   }
+  authorize(body.RequestInfo, campaign.tenantId, access);
   return campaign;
 }
 
@@ -113,7 +135,7 @@ export function campaignRoutes(
       authorize(request.body.RequestInfo, criteria.tenantId, 'read');
       const query = buildSearchQuery(criteria);
       const [page, total] = await Promise.all([
-        db.query(
+        db.query<CampaignRow>(
           `SELECT * FROM campaign WHERE ${query.where} ORDER BY ${query.orderBy}
            LIMIT $${query.values.length + 1} OFFSET $${query.values.length + 2}`,
           [...query.values, query.limit, query.offset],
@@ -125,7 +147,7 @@ export function campaignRoutes(
       ]);
       return {
         ResponseInfo: responseInfo(request.body.RequestInfo),
-        CampaignDetails: page.rows.map((row) => campaignDetails(campaignFromRow(row))),
+        CampaignDetails: page.rows.map(campaignViewFromRow),
         totalCount: total.rows[0]?.total ?? 0,
       };
     },
@@ -133,7 +155,7 @@ export function campaignRoutes(
 
   app.post<{ Body: ReferenceBody }>(
     `${BASE}/retry`,
-    { preValidation: authorizeBeforeValidation('write'), schema: { body: campaignReference } },
+    { preValidation: authorizeChangeBeforeValidation, schema: { body: campaignReference } },
     async (request) => {
       const campaign = await inTransaction(db, async (tx) => {
         const found = await campaignFor(tx, request.body, 'write', true);
@@ -157,7 +179,7 @@ export function campaignRoutes(
 
   app.post<{ Body: ReferenceBody }>(
     `${BASE}/cancel-campaign`,
-    { preValidation: authorizeBeforeValidation('write'), schema: { body: campaignReference } },
+    { preValidation: authorizeChangeBeforeValidation, schema: { body: campaignReference } },
     async (request) => {
       const campaign = await inTransaction(db, async (tx) => {
         const found = await campaignFor(tx, request.body, 'write', true);
@@ -171,12 +193,9 @@ export function campaignRoutes(
           );
         }
         await cancelCampaign(tx, found, request.body.RequestInfo.userInfo?.uuid ?? '');
-        return (await findCampaign(tx, found.id)) as CampaignRecord;
+        return (await findCampaignView(tx, found.id)) as CampaignView;
       });
-      return {
-        ResponseInfo: responseInfo(request.body.RequestInfo),
-        CampaignDetails: campaignDetails(campaign),
-      };
+      return { ResponseInfo: responseInfo(request.body.RequestInfo), CampaignDetails: campaign };
     },
   );
 
