@@ -6,3 +6,4 @@ export * from './stack.ts';
 export * from './testing.ts';
 export * from './campaign-client.ts';
 export * from './campaign-fixture.ts';
+export * from './gateway.ts';

@@ -64,7 +64,7 @@ write('');
 write('services (each answers /health, /ready and /metrics)');
 for (const service of stack.services) write(`  ${service.name.padEnd(28)} ${service.current.url}`);
 write('');
-write(`campaign API            ${stack.services[0]?.current.url}/project-factory/v1/project-type/create`);
+write(`project-factory API     ${stack.gateway.url} (every path, routed to the service owning it)`);
 write(`service logs            ${stack.logDir} (JSON lines; follow them with tail -f)`);
 write('all six services are ready; press Ctrl-C to stop everything');
 

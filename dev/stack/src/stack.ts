@@ -1,6 +1,7 @@
 import { env, readConfig } from '@campaign-pipeline/shared';
 import path from 'node:path';
 import { startInfrastructure, type Endpoint, type Infrastructure } from './infrastructure.ts';
+import { startGateway, type Gateway } from './gateway.ts';
 import { chartHeapLimits } from './heap-limits.ts';
 import { onFreePort } from './ports.ts';
 import { REPOSITORY_ROOT, SERVICES } from './services.ts';
@@ -22,6 +23,7 @@ export function readStackConfig(source: NodeJS.ProcessEnv = process.env) {
       USER_SYNC_PORT: env.port({ fallback: 3004 }),
       MAPPING_SYNC_PORT: env.port({ fallback: 3005 }),
       STATUS_PORT: env.port({ fallback: 3006 }),
+      GATEWAY_PORT: env.port({ fallback: 3000 }),
     },
     source,
   );
@@ -31,6 +33,8 @@ export type StackConfig = ReturnType<typeof readStackConfig>;
 export interface Stack {
   infrastructure: Infrastructure;
   services: SupervisedService[];
+  /** project-factory's API at one base URL, each path routed to the service owning it. */
+  gateway: Gateway;
   endpoints: Endpoint[];
   logDir: string;
   stop(): Promise<void>;
@@ -107,7 +111,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
   services.sort((a, b) => serviceOrder(a.name) - serviceOrder(b.name));
-  return { infrastructure, services, endpoints: infrastructure.endpoints, logDir, stop };
+  const gateway = await startGateway({
+    port: config.GATEWAY_PORT,
+    urlOf: (name) => services.find((service) => service.name === name)?.current.url ?? '',
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  const stopAll = async () => {
+    await gateway.stop();
+    await stop();
+  };
+  return { infrastructure, services, gateway, endpoints: infrastructure.endpoints, logDir, stop: stopAll };
 }
 
 function serviceOrder(name: string): number {

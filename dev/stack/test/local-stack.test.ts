@@ -40,6 +40,7 @@ const ALL_PORTS_CHOSEN_BY_THE_SYSTEM = Object.fromEntries(
     'USER_SYNC_PORT',
     'MAPPING_SYNC_PORT',
     'STATUS_PORT',
+    'GATEWAY_PORT',
   ].map((name) => [name, '0']),
 );
 

@@ -2,6 +2,9 @@ import {
   OutboxRelay,
   STEP_COMMAND_TOPICS,
   Topic,
+  credentialsKey,
+  env,
+  readConfig,
   silentObserver,
   type CampaignRequestMessage,
   type ServiceDefinition,
@@ -9,6 +12,8 @@ import {
 import { createRoute } from './handlers/create-route.ts';
 import { sheetRoute } from './handlers/sheet-route.ts';
 import { draftRoutes } from './handlers/draft-routes.ts';
+import { dataRoutes } from './handlers/data-routes.ts';
+import { expireCredentials } from './domain/resource-store.ts';
 import { handleCampaignRequest } from './handlers/request-consumer.ts';
 import type { IntakeParts } from './domain/intake-campaign.ts';
 
@@ -18,6 +23,11 @@ export const service: ServiceDefinition = {
   topics: [Topic.requests, ...STEP_COMMAND_TOPICS, Topic.status],
   async setup(context) {
     const { config } = context;
+    const own = readConfig({
+      CREDENTIALS_KEY: env.string({ optional: true }),
+      CREDENTIALS_TTL_MS: env.int({ fallback: 3_600_000, min: 1000, max: 30 * 86_400_000 }),
+    });
+    const credentials = { key: credentialsKey(own.CREDENTIALS_KEY), ttlMs: own.CREDENTIALS_TTL_MS };
     const parts: IntakeParts = {
       db: context.db,
       digit: context.digit,
@@ -41,6 +51,11 @@ export const service: ServiceDefinition = {
     createRoute(context.http, parts, () => relay.wake());
     sheetRoute(context.http, parts);
     draftRoutes(context.http, parts, () => relay.wake());
+    dataRoutes(context.http, parts, credentials);
+    const expiry = setInterval(
+      () => void expireCredentials(context.db).catch(() => undefined),
+      Math.min(credentials.ttlMs, 60_000),
+    );
     context.consume<CampaignRequestMessage>({
       groupId: 'intake',
       topics: [Topic.requests],
@@ -49,6 +64,9 @@ export const service: ServiceDefinition = {
         relay.wake();
       },
     });
-    context.onStop(() => relay.stop());
+    context.onStop(async () => {
+      clearInterval(expiry);
+      await relay.stop();
+    });
   },
 };

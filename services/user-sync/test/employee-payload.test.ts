@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CampaignRecord } from '@campaign-pipeline/shared';
-import { employeePayload, generatePassword, userNameFor } from '../src/domain/employee-payload.ts';
+import { userNameOf, type CampaignRecord } from '@campaign-pipeline/shared';
+import { employeePayload, generatePassword } from '../src/domain/employee-payload.ts';
 
 const campaign = { tenantId: 'mz', hierarchyType: 'ADMIN' } as CampaignRecord;
 const row = {
@@ -22,8 +22,8 @@ describe('employee payload', () => {
   });
 
   it('names a user by the sheet, or by the phone when the sheet gives no name', () => {
-    expect(userNameFor({ phone: '7123456789', userName: null })).toBe('HCM7123456789');
-    expect(userNameFor({ phone: '7123456789', userName: 'ana.m' })).toBe('ana.m');
+    expect(userNameOf({ phone: '7123456789', userName: null })).toBe('HCM7123456789');
+    expect(userNameOf({ phone: '7123456789', userName: 'ana.m' })).toBe('ana.m');
   });
 
   it('builds the HRMS employee with roles, type and one jurisdiction per boundary', () => {

@@ -27,3 +27,5 @@ export {
 } from './sheet-writers.ts';
 export type { FacilitySheetRow, TargetSheetRow, UserSheetRow } from './sheet-writers.ts';
 export type { RowSource } from './workbook-output.ts';
+export { CREDENTIALS_SHEET, writeCredentialsSheet } from './credentials-sheet.ts';
+export type { CredentialsRow } from './credentials-sheet.ts';

@@ -1,6 +1,7 @@
 import {
   ApiError,
   campaignViewFromRow,
+  jsonb,
   requestInfoSchema,
   type CampaignRow,
   type CampaignView,
@@ -93,10 +94,10 @@ function draftValues(input: DraftInput) {
     input.hierarchyType,
     input.startDate ?? null,
     input.endDate ?? null,
-    JSON.stringify(input.boundaries ?? []),
-    JSON.stringify(input.resources ?? []),
-    JSON.stringify(input.deliveryRules ?? []),
-    JSON.stringify(input.additionalDetails ?? {}),
+    jsonb(input.boundaries ?? []),
+    jsonb(input.resources ?? []),
+    jsonb(input.deliveryRules ?? []),
+    jsonb(input.additionalDetails ?? {}),
   ];
 }
 
@@ -122,7 +123,7 @@ export async function saveDraft(
       campaignNumber,
       randomUUID(),
       parts.flow,
-      JSON.stringify(user),
+      jsonb(user),
       user.uuid,
       now,
     ],

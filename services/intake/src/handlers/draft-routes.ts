@@ -1,5 +1,6 @@
 import {
   authorize,
+  authorizeBeforeValidation,
   campaignDetails,
   campaignViewFromRow,
   inTransaction,
@@ -75,7 +76,7 @@ export async function createDraft(parts: IntakeParts, requestInfo: RequestInfo, 
 export function draftRoutes(app: FastifyInstance, parts: IntakeParts, afterCommit: () => void): void {
   app.post<{ Body: { RequestInfo: RequestInfo; CampaignDetails: UpdateDetails } }>(
     `${BASE}/update`,
-    { schema: { body: updateBodySchema } },
+    { preValidation: authorizeBeforeValidation('write'), schema: { body: updateBodySchema } },
     async (request) => {
       const { RequestInfo: requestInfo, CampaignDetails: input } = request.body;
       authorize(requestInfo, input.tenantId, 'write');

@@ -1,6 +1,7 @@
 import {
   ApiError,
   authorize,
+  authorizeBeforeValidation,
   requestInfoSchema,
   responseInfo,
   type Database,
@@ -98,35 +99,41 @@ export function processRoutes(app: FastifyInstance, parts: { db: Database }): vo
 
   app.post<{
     Body: { RequestInfo: RequestInfo; CampaignDetails?: { campaignNumber?: string; tenantId?: string } };
-  }>(`${BASE}/status`, { schema: { body: statusBody } }, async (request) => {
-    const details = request.body.CampaignDetails ?? {};
-    const tenantId = required(details.tenantId, 'TENANT_ID_REQUIRED', 'CampaignDetails.tenantId');
-    authorize(request.body.RequestInfo, tenantId, 'read');
-    const campaignNumber = required(
-      details.campaignNumber,
-      'CAMPAIGN_NUMBER_REQUIRED',
-      'CampaignDetails.campaignNumber',
-    );
-    const { rows } = await db.query<CampaignHead>(
-      `SELECT ${HEAD_COLUMNS} FROM campaign WHERE tenant_id = $1 AND campaign_number = $2`,
-      [tenantId, campaignNumber],
-    );
-    const campaign = rows[0];
-    if (!campaign) throw notFound(campaignNumber, tenantId);
-    const [steps, counts] = await Promise.all([stepRows(db, campaign.id), entityCounts(db, campaign.id)]);
-    return {
-      ResponseInfo: responseInfo(request.body.RequestInfo),
-      CampaignStatus: {
-        campaignNumber,
-        summary: statusSummary(counts),
-        processes: campaignProcesses(steps, campaign.last_modified_by),
-      },
-    };
-  });
+  }>(
+    `${BASE}/status`,
+    { preValidation: authorizeBeforeValidation('read'), schema: { body: statusBody } },
+    async (request) => {
+      const details = request.body.CampaignDetails ?? {};
+      const tenantId = required(details.tenantId, 'TENANT_ID_REQUIRED', 'CampaignDetails.tenantId');
+      authorize(request.body.RequestInfo, tenantId, 'read');
+      const campaignNumber = required(
+        details.campaignNumber,
+        'CAMPAIGN_NUMBER_REQUIRED',
+        'CampaignDetails.campaignNumber',
+      );
+      const { rows } = await db.query<CampaignHead>(
+        `SELECT ${HEAD_COLUMNS} FROM campaign WHERE tenant_id = $1 AND campaign_number = $2`,
+        [tenantId, campaignNumber],
+      );
+      const campaign = rows[0];
+      if (!campaign) throw notFound(campaignNumber, tenantId);
+      const [steps, counts] = await Promise.all([stepRows(db, campaign.id), entityCounts(db, campaign.id)]);
+      return {
+        ResponseInfo: responseInfo(request.body.RequestInfo),
+        CampaignStatus: {
+          campaignNumber,
+          summary: statusSummary(counts),
+          processes: campaignProcesses(steps, campaign.last_modified_by),
+        },
+      };
+    },
+  );
 
   app.post<{ Body: { RequestInfo: RequestInfo }; Querystring: { campaignId?: string; tenantId?: string } }>(
     `${BASE}/getProcessTrack`,
     {
+      // The tenant is in the query string: the caller is checked against it in the handler.
+      preValidation: authorizeBeforeValidation('read'),
       schema: {
         querystring: trackQuery,
         body: { type: 'object', properties: { RequestInfo: requestInfoSchema } },

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { CampaignRecord, EmployeePayload } from '@campaign-pipeline/shared';
+import { userNameOf, type CampaignRecord, type EmployeePayload } from '@campaign-pipeline/shared';
 
 export interface UserEntity {
   phone: string;
@@ -18,7 +18,8 @@ const ALL = LOWER + UPPER + DIGITS + SPECIAL;
 
 /**
  * A random password meeting DIGIT's policy (8–15 characters with lower and upper case, a digit and one
- * of @#$%). Generated per user from the system's CSPRNG; never stored, logged or returned.
+ * of @#$%). Generated per user from the system's CSPRNG; never logged or returned, and stored only
+ * encrypted, when a credentials key is configured, for the campaign manager's credentials workbook.
  */
 export function generatePassword(length = 12): string {
   const pick = (alphabet: string) => alphabet.charAt(randomInt(alphabet.length));
@@ -31,17 +32,13 @@ export function generatePassword(length = 12): string {
   return characters.join('');
 }
 
-/** The user name when the sheet gives none: derived from the phone, so every attempt names the user alike. */
-export function userNameFor(row: Pick<UserEntity, 'phone' | 'userName'>): string {
-  return row.userName ?? `HCM${row.phone}`;
-}
-
 export function employeePayload(
   campaign: CampaignRecord,
   row: UserEntity,
   boundaryTypes: ReadonlyMap<string, string>,
+  password: string = generatePassword(),
 ): EmployeePayload {
-  const userName = userNameFor(row);
+  const userName = userNameOf(row);
   return {
     tenantId: campaign.tenantId,
     code: userName,
@@ -50,7 +47,7 @@ export function employeePayload(
       name: row.name,
       mobileNumber: row.phone,
       userName,
-      password: generatePassword(),
+      password,
       roles: row.roles.map((code) => ({ name: code, code, tenantId: campaign.tenantId })),
       tenantId: campaign.tenantId,
     },

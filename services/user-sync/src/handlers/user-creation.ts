@@ -4,12 +4,13 @@ import {
   createEmployees,
   createOnce,
   employeeUserUuid,
+  sealPassword,
   searchEmployeesByPhone,
   settleAll,
   waitForConsistency,
   type StepChunk,
 } from '@campaign-pipeline/shared';
-import { employeePayload, type UserEntity } from '../domain/employee-payload.ts';
+import { employeePayload, generatePassword, type UserEntity } from '../domain/employee-payload.ts';
 
 const CREATE_BATCH = 25;
 
@@ -26,7 +27,14 @@ const TAKEN = new Set(['ERR_HRMS_USER_EXIST_MOB', 'ERR_HRMS_USER_EXIST_USERNAME'
  * adopted when they are the same person; everyone else is created. A phone that belongs to someone else
  * fails the row with the reason.
  */
-export async function userCreation(chunk: StepChunk): Promise<void> {
+export function userCreation(key: CredentialsKey): (chunk: StepChunk) => Promise<void> {
+  return (chunk) => createUsers(chunk, key);
+}
+
+/** The key that seals initial passwords for the credentials workbook; null keeps none. */
+type CredentialsKey = Buffer | null;
+
+async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void> {
   const { db, campaign, command, config } = chunk;
   const { rows } = await db.query<StoredUser>(
     `SELECT phone, name, roles, employment_type AS "employmentType", user_name AS "userName",
@@ -49,20 +57,21 @@ export async function userCreation(chunk: StepChunk): Promise<void> {
   const adopted = new Set<string>();
   await settleAll(
     attempted.map(async (row) => {
-      if (await adopt(chunk, row)) adopted.add(row.phone);
+      if (await adopt(chunk, row, 'keep')) adopted.add(row.phone);
     }),
   );
   const pending = rows.filter((row) => !adopted.has(row.phone));
   const batches: StoredUser[][] = [];
   for (let start = 0; start < pending.length; start += CREATE_BATCH)
     batches.push(pending.slice(start, start + CREATE_BATCH));
-  await settleAll(batches.map((batch) => createBatch(chunk, batch, boundaryTypes)));
+  await settleAll(batches.map((batch) => createBatch(chunk, batch, boundaryTypes, key)));
 }
 
 async function createBatch(
   chunk: StepChunk,
   batch: StoredUser[],
   boundaryTypes: ReadonlyMap<string, string>,
+  key: CredentialsKey,
 ): Promise<void> {
   const { db, campaign, digit, requestInfo, config } = chunk;
   try {
@@ -73,14 +82,23 @@ async function createBatch(
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       create: async (rows) => {
         await chunk.ensureStillCreating();
+        const passwords = rows.map(() => generatePassword());
+        // The sealed password is written with the attempt mark, before HRMS may hold it: a user adopted
+        // after a lost answer still has the password it was created with.
         await db.query(
-          'UPDATE campaign_user SET attempted_at = now() WHERE campaign_id = $1 AND phone = ANY($2::text[])',
-          [campaign.id, rows.map((row) => row.phone)],
+          `UPDATE campaign_user SET attempted_at = now(), password_ciphertext = kept.sealed
+           FROM unnest($2::text[], $3::text[]) AS kept(phone, sealed)
+           WHERE campaign_user.campaign_id = $1 AND campaign_user.phone = kept.phone`,
+          [
+            campaign.id,
+            rows.map((row) => row.phone),
+            passwords.map((password) => (key ? sealPassword(key, password) : null)),
+          ],
         );
         const employees = await createEmployees(
           digit,
           requestInfo,
-          rows.map((row) => employeePayload(campaign, row, boundaryTypes)),
+          rows.map((row, index) => employeePayload(campaign, row, boundaryTypes, passwords[index])),
         );
         return new Map(
           employees.flatMap((employee) => {
@@ -111,8 +129,8 @@ async function createBatch(
       );
     }
     for (const row of batch) {
-      if (await adopt(chunk, row)) continue;
-      await createBatch(chunk, [row], boundaryTypes);
+      if (await adopt(chunk, row, 'forget')) continue;
+      await createBatch(chunk, [row], boundaryTypes, key);
     }
   }
 }
@@ -140,10 +158,19 @@ async function ownEmployee(chunk: StepChunk, row: StoredUser): Promise<string | 
   return employeeUserUuid(employee);
 }
 
-/** Adopts the employee HRMS holds for the row's phone, if any and if it is the same person. */
-async function adopt(chunk: StepChunk, row: StoredUser): Promise<boolean> {
+/**
+ * Adopts the employee HRMS holds for the row's phone, if any and if it is the same person. One HRMS
+ * refused as taken was not created with the password just kept, so that password is forgotten.
+ */
+async function adopt(chunk: StepChunk, row: StoredUser, password: 'keep' | 'forget'): Promise<boolean> {
   const uuid = await ownEmployee(chunk, row);
   if (!uuid) return false;
+  if (password === 'forget') {
+    await chunk.db.query(
+      'UPDATE campaign_user SET password_ciphertext = NULL WHERE campaign_id = $1 AND phone = $2',
+      [chunk.campaign.id, row.phone],
+    );
+  }
   await record(chunk, row.phone, uuid);
   chunk.count('adopted');
   return true;

@@ -1,0 +1,205 @@
+import {
+  ApiError,
+  DigitError,
+  UnreadableWorkbookError,
+  errorDetail,
+  findProjectType,
+  invalidRowOutcomes,
+  orderedBoundaryTypes,
+  readFacilitySheet,
+  readTargetSheet,
+  readUserSheet,
+  searchBoundaryTree,
+  searchHierarchyDefinition,
+  writeFacilitySheet,
+  writeProcessedSheet,
+  writeTargetWorkbook,
+  writeUserSheet,
+  FACILITY_SHEET,
+  USER_SHEET,
+  type CampaignBoundary,
+  type CampaignView,
+  type DigitClients,
+  type DigitErrorItem,
+  type ProjectType,
+  type RequestInfo,
+  type RowOutcome,
+  type SheetError,
+  type SheetValidationContext,
+  type TargetSheetRow,
+} from '@campaign-pipeline/shared';
+import { selectBoundaries, type SelectedBoundary } from './boundaries.ts';
+import { problem } from './request-checks.ts';
+
+// project-factory's data API over the intake's own sheet rules: templates of a campaign's three sheets,
+// and uploaded sheets checked exactly as a create checks them, answered with the processed workbook.
+
+export type SheetType = 'boundaryWithTarget' | 'facility' | 'user';
+
+/** The template types the console asks `data/_generate` and `data/_download` for. */
+export const TEMPLATE_TYPES: Readonly<Record<string, SheetType>> = {
+  boundary: 'boundaryWithTarget',
+  facilityWithBoundary: 'facility',
+  userWithBoundary: 'user',
+};
+
+/** The sheet types `data/_create` and `v2/data/_process` check, under both of the console's names. */
+export const VALIDATION_TYPES: Readonly<Record<string, SheetType>> = {
+  ...TEMPLATE_TYPES,
+  boundaryWithTarget: 'boundaryWithTarget',
+  facility: 'facility',
+  user: 'user',
+};
+
+export interface CampaignSheets {
+  boundaries: SelectedBoundary[];
+  boundaryTypes: string[];
+  projectType: ProjectType | null;
+}
+
+function unavailable(error: unknown): never {
+  if (error instanceof DigitError) {
+    const status = error.retryable ? 503 : 502;
+    throw ApiError.of(status, 'DEPENDENCY_FAILED', `${error.service} could not answer: ${error.message}`);
+  }
+  throw error;
+}
+
+/** What a campaign's sheets are made and checked against: its boundaries, levels and project type. */
+export async function campaignSheets(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  campaign: CampaignView,
+): Promise<CampaignSheets> {
+  const problems: DigitErrorItem[] = [];
+  if (!campaign.hierarchyType)
+    problems.push(problem('HIERARCHY_REQUIRED', 'the campaign has no hierarchyType yet', ['hierarchyType']));
+  if (campaign.boundaries.length === 0)
+    problems.push(problem('BOUNDARIES_REQUIRED', 'the campaign has no boundaries yet', ['boundaries']));
+  if (problems.length > 0 || !campaign.hierarchyType) throw new ApiError(400, problems);
+  const [hierarchy, tree, projectType] = await Promise.all([
+    searchHierarchyDefinition(digit, requestInfo, campaign.tenantId, campaign.hierarchyType),
+    searchBoundaryTree(digit, requestInfo, campaign.tenantId, campaign.hierarchyType),
+    campaign.projectType
+      ? findProjectType(digit, requestInfo, campaign.tenantId, campaign.projectType)
+      : Promise.resolve(null),
+  ]).catch(unavailable);
+  const { selection, problems: found } = selectBoundaries(tree, campaign.boundaries as CampaignBoundary[]);
+  if (!selection || !hierarchy?.length) {
+    throw new ApiError(
+      400,
+      found.length > 0
+        ? found.map((entry) => problem(entry.code, entry.message, ['boundaries']))
+        : [problem('HIERARCHY_NOT_FOUND', `hierarchy type ${campaign.hierarchyType} does not exist`)],
+    );
+  }
+  return { boundaries: selection.boundaries, boundaryTypes: orderedBoundaryTypes(hierarchy), projectType };
+}
+
+function requireProjectType(sheets: CampaignSheets): ProjectType {
+  if (!sheets.projectType) {
+    throw ApiError.of(400, 'PROJECT_TYPE_REQUIRED', 'the campaign needs its projectType for a target sheet', [
+      'projectType',
+    ]);
+  }
+  return sheets.projectType;
+}
+
+/**
+ * A template to fill in: the target sheet has a row per lowest-level boundary of the campaign (one sheet
+ * per boundary two levels below the root, as DIGIT splits them); facilities and users start empty.
+ */
+export function templateWorkbook(sheets: CampaignSheets, type: SheetType): Promise<Buffer> {
+  if (type === 'facility') return writeFacilitySheet([]);
+  if (type === 'user') return writeUserSheet([]);
+  const projectType = requireProjectType(sheets);
+  const parentOf = new Map(sheets.boundaries.map((boundary) => [boundary.code, boundary.parentCode]));
+  const pathOf = (code: string): string[] => {
+    const path: string[] = [];
+    for (let at: string | null | undefined = code; at; at = parentOf.get(at)) path.unshift(at);
+    return path;
+  };
+  const rows: TargetSheetRow[] = sheets.boundaries
+    .filter((boundary) => boundary.isLeaf)
+    .map((boundary) => {
+      const path = pathOf(boundary.code);
+      return {
+        sheet: path[Math.min(2, path.length - 1)] as string,
+        boundaryCode: boundary.code,
+        path,
+        values: {},
+      };
+    })
+    .sort((a, b) => a.sheet.localeCompare(b.sheet) || a.boundaryCode.localeCompare(b.boundaryCode));
+  return writeTargetWorkbook(rows, sheets.boundaryTypes, projectType.targetColumns);
+}
+
+/** project-factory's `sheetErrors` entry: one problem, located as a person finds it in the workbook. */
+export interface SheetErrorEntry {
+  sheetName: string | null;
+  rowNumber: number | null;
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+export interface SheetCheck {
+  sheetErrors: SheetErrorEntry[];
+  /** The upload with #status# and #errorDetails# on every data row; absent when it is no workbook. */
+  processed: Buffer | null;
+}
+
+function sheetErrorEntry(error: SheetError): SheetErrorEntry {
+  return {
+    sheetName: error.sheet ?? null,
+    rowNumber: error.row ?? null,
+    column: error.column ?? null,
+    code: error.code,
+    message: errorDetail(error),
+  };
+}
+
+/** Checks an uploaded sheet with the rules of a create (the same readers, the same campaign context). */
+export async function checkWorkbook(
+  sheets: CampaignSheets,
+  type: SheetType,
+  bytes: Buffer,
+): Promise<SheetCheck> {
+  const context: SheetValidationContext = {
+    boundaries: {
+      codes: new Set(sheets.boundaries.map((boundary) => boundary.code)),
+      leafCodes: new Set(
+        sheets.boundaries.filter((boundary) => boundary.isLeaf).map((boundary) => boundary.code),
+      ),
+    },
+    boundaryTypes: sheets.boundaryTypes,
+    targetColumns: type === 'boundaryWithTarget' ? requireProjectType(sheets).targetColumns : [],
+  };
+  const valid: { sheet: string; rowNumber: number }[] = [];
+  const keep = (sheet: string) => async (rows: readonly { rowNumber: number; sheet?: string }[]) => {
+    for (const row of rows) valid.push({ sheet: row.sheet ?? sheet, rowNumber: row.rowNumber });
+  };
+  try {
+    const summary =
+      type === 'facility'
+        ? await readFacilitySheet(bytes, context, { onRows: keep(FACILITY_SHEET) })
+        : type === 'user'
+          ? await readUserSheet(bytes, context, { onRows: keep(USER_SHEET) })
+          : await readTargetSheet(bytes, context, { onRows: keep('') });
+    const outcomes = invalidRowOutcomes(summary.errors);
+    const validOutcome: RowOutcome = { status: 'valid', errors: [] };
+    for (const row of valid) {
+      const rows = outcomes.get(row.sheet) ?? new Map<number, RowOutcome>();
+      outcomes.set(row.sheet, rows);
+      if (!rows.has(row.rowNumber)) rows.set(row.rowNumber, validOutcome);
+    }
+    return {
+      sheetErrors: summary.errors.map(sheetErrorEntry),
+      processed: await writeProcessedSheet(bytes, outcomes),
+    };
+  } catch (error) {
+    if (!(error instanceof UnreadableWorkbookError)) throw error;
+    const entry = { sheetName: null, rowNumber: null, column: null, code: 'UNREADABLE_WORKBOOK' };
+    return { sheetErrors: [{ ...entry, message: error.message }], processed: null };
+  }
+}
