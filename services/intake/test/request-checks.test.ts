@@ -47,4 +47,24 @@ describe('request checks', () => {
     expect(productVariantIds(rules)).toEqual(['PVAR-1', 'PVAR-2']);
     expect(productVariantIds(undefined)).toEqual([]);
   });
+
+  it("reads the product variants the DIGIT console names in a rule's resources and dose criteria", () => {
+    const rules = [
+      {
+        cycles: [
+          {
+            deliveries: [
+              {
+                doseCriteria: [
+                  { condition: 'age<=11', ProductVariants: [{ productVariantId: 'PVAR-3', quantity: 1 }] },
+                ],
+              },
+            ],
+          },
+        ],
+        resources: [{ productVariantId: 'PVAR-1', name: 'Bednet' }],
+      },
+    ];
+    expect(productVariantIds(rules)).toEqual(['PVAR-1', 'PVAR-3']);
+  });
 });

@@ -57,18 +57,27 @@ export function resourceOf(input: CampaignInput, type: ResourceType): CampaignRe
   return input.resources.find((resource) => resource.type === type) as CampaignResource;
 }
 
-/** Product variant ids named by the delivery rules (cycles → deliveries → rules → products[].value). */
+/**
+ * Product variant ids named by the delivery rules: `products[].value` (cycles → deliveries → rules), or as
+ * the DIGIT console writes them, `resources[].productVariantId` of each rule and
+ * `ProductVariants[].productVariantId` of its dose criteria.
+ */
 export function productVariantIds(deliveryRules: readonly unknown[] | undefined): string[] {
   const ids = new Set<string>();
-  const visit = (value: unknown, underProducts: boolean) => {
+  const visit = (value: unknown, listedUnder: string | null) => {
     if (Array.isArray(value)) {
-      for (const item of value) visit(item, underProducts);
+      for (const item of value) visit(item, listedUnder);
     } else if (value && typeof value === 'object') {
       const record = value as Record<string, unknown>;
-      if (underProducts && typeof record.value === 'string') ids.add(record.value);
-      for (const [key, child] of Object.entries(record)) visit(child, key === 'products');
+      if (listedUnder === 'products' && typeof record.value === 'string') ids.add(record.value);
+      if (
+        (listedUnder === 'resources' || listedUnder === 'ProductVariants') &&
+        typeof record.productVariantId === 'string'
+      )
+        ids.add(record.productVariantId);
+      for (const [key, child] of Object.entries(record)) visit(child, key);
     }
   };
-  visit(deliveryRules ?? [], false);
+  visit(deliveryRules ?? [], null);
   return [...ids].sort();
 }
