@@ -1,13 +1,14 @@
 -- Up Migration
 
 -- The DIGIT console saves a campaign as a draft after each step of its form: the project type, hierarchy
--- and dates may still be unknown. A campaign that leaves `drafted` has all of them (checked at create).
+-- and dates may still be unknown. A campaign launched from its draft has all of them (checked at create);
+-- a draft may also be cancelled as it is.
 ALTER TABLE campaign ALTER COLUMN project_type DROP NOT NULL;
 ALTER TABLE campaign ALTER COLUMN hierarchy_type DROP NOT NULL;
 ALTER TABLE campaign ALTER COLUMN start_date DROP NOT NULL;
 ALTER TABLE campaign ALTER COLUMN end_date DROP NOT NULL;
 ALTER TABLE campaign ADD CONSTRAINT campaign_complete_unless_drafted CHECK (
-  status = 'drafted'
+  status IN ('drafted', 'cancelled')
   OR (project_type IS NOT NULL AND hierarchy_type IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL)
 );
 CREATE INDEX campaign_tenant_number ON campaign (tenant_id, campaign_number);

@@ -88,8 +88,9 @@ export interface CampaignRow {
 }
 
 /**
- * A campaign past `drafted`: the database guarantees it has its project type, hierarchy and dates
- * (constraint campaign_complete_unless_drafted). Drafts are read with `campaignViewFromRow`.
+ * A launched campaign: the database guarantees it has its project type, hierarchy and dates (constraint
+ * campaign_complete_unless_drafted). Drafts, and drafts cancelled as they were, are read as they are
+ * with `campaignViewFromRow`.
  */
 export function campaignFromRow(row: CampaignRow): CampaignRecord {
   return {

@@ -3,7 +3,8 @@
 // manager of the campaign's tenant, and never logged.
 import { writeDataRow, writeHeader, writeWorkbook } from './workbook-output.ts';
 
-export const CREDENTIALS_SHEET = 'HCM_ADMIN_CONSOLE_USER_CREDENTIALS';
+// Excel allows 31 characters in a sheet name.
+export const CREDENTIALS_SHEET = 'HCM_ADMIN_CONSOLE_CREDENTIALS';
 
 export interface CredentialsRow {
   name: string;

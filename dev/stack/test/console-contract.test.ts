@@ -1,0 +1,600 @@
+// The DIGIT console's calls for a whole campaign, in its order, against the real stack behind one base
+// URL. Request bodies are written field for field from reading the console (DIGIT-Frontend,
+// health/micro-ui-react19/web/packages/modules/campaign-manager): the draft and launch bodies from
+// utils/transformCreateData.js and utils/transformUpdateCreateData.js, templates from
+// hooks/useGenerateIdCampaign.js and components/UploadData.js, sheet checks from hooks/useResourceData.js
+// and hooks/useProcessData.js, status polling, retry, cancel and the credentials download from
+// components/HCMMyCampaignRowCard.js, the timeline from components/TimelineComponent.js and the tabs'
+// search criteria from configs/UICustomizations.js (MyCampaignConfigOngoing, ...Upcoming, ...Completed,
+// ...Drafts, ...Failed). Each answer is checked for every field the console reads there. Answer shapes
+// not read by the console (summary, auditDetails) follow project-factory (health-campaign-services,
+// health-services/project-factory/src/server: controllers, service/campaignStatusService.ts).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  fetchHierarchy,
+  fetchProjectType,
+  generateCampaignSheets,
+  uploadFile,
+  type BoundaryHierarchy,
+} from '@campaign-pipeline/dev-digit';
+import axios, { type AxiosInstance } from 'axios';
+import ExcelJS from 'exceljs';
+import { randomBytes } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  startGateway,
+  startTestInfrastructure,
+  startTestServices,
+  type Gateway,
+  type TestInfrastructure,
+  type TestServices,
+} from '../src/index.ts';
+
+const TENANT = 'mz';
+const CITY = 'mz.maputo';
+const HIERARCHY = 'ADMIN';
+const PROJECT_TYPE = 'LLIN-mz';
+const VARIANT = 'PVAR-2026-01-01-000001';
+const DAY = 86_400_000;
+
+/** RequestInfo as the console's request wrapper sends it: the logged-in employee's userInfo. */
+function consoleRequestInfo(roles: { code: string; tenantId: string }[], uuid = 'console-manager-1') {
+  return {
+    apiId: 'Rainmaker',
+    authToken: 'a-session-token',
+    msgId: `${Date.now()}|en_MZ`,
+    plainAccessRequest: {},
+    userInfo: {
+      id: 101,
+      uuid,
+      userName: 'cm.console',
+      name: 'Console Manager',
+      mobileNumber: '9999999999',
+      emailId: null,
+      locale: null,
+      type: 'EMPLOYEE',
+      roles: roles.map((role) => ({ name: role.code, ...role })),
+      active: true,
+      tenantId: TENANT,
+      permanentCity: null,
+    },
+  };
+}
+const manager = consoleRequestInfo([{ code: 'CAMPAIGN_MANAGER', tenantId: TENANT }]);
+
+let infrastructure: TestInfrastructure;
+let services: TestServices;
+let gateway: Gateway;
+let api: AxiosInstance;
+let hierarchy: BoundaryHierarchy;
+
+beforeAll(async () => {
+  infrastructure = await startTestInfrastructure();
+  services = await startTestServices(infrastructure, {
+    env: { CREDENTIALS_KEY: randomBytes(32).toString('base64'), CREDENTIALS_TTL_MS: '60000' },
+  });
+  gateway = await startGateway({ port: 0, urlOf: (name) => services.url(name) });
+  api = axios.create({ baseURL: gateway.url, validateStatus: () => true, timeout: 60_000 });
+  hierarchy = await fetchHierarchy(infrastructure.digit.url, TENANT, HIERARCHY);
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await services?.stop();
+  await infrastructure?.stop();
+});
+
+/** Digit.CustomService: POST, RequestInfo in the body, parameters in the query string. */
+async function call(url: string, body: Record<string, unknown>, params?: Record<string, unknown>) {
+  const answer = await api.post(url, { RequestInfo: manager, ...body }, { params });
+  return answer as { status: number; data: Record<string, unknown> & { Errors?: { code: string }[] } };
+}
+
+/** Digit.UploadServices.Filefetch, then the file behind the signed URL. */
+async function fetchFile(fileStoreId: string): Promise<ExcelJS.Workbook> {
+  const { data } = await axios.get<{ fileStoreIds: { id: string; url: string }[] }>(
+    `${infrastructure.digit.url}/filestore/v1/files/url`,
+    { params: { tenantId: TENANT, fileStoreIds: fileStoreId } },
+  );
+  const url = data.fileStoreIds.find((file) => file.id === fileStoreId)?.url as string;
+  const bytes = await axios.get<ArrayBuffer>(url, { responseType: 'arraybuffer' });
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes.data);
+  return workbook;
+}
+
+/** Data rows (from row 3) as key → value by the row-1 keys. */
+function rowsOf(sheet: ExcelJS.Worksheet): Record<string, unknown>[] {
+  // Row values are sparse (Excel columns start at 1): made dense so every column has its key.
+  const keys = Array.from(sheet.getRow(1).values as unknown[], (value) => String(value ?? ''));
+  const rows: Record<string, unknown>[] = [];
+  sheet.eachRow((row, number) => {
+    if (number < 3) return;
+    const values = Array.from(row.values as unknown[]);
+    rows.push(Object.fromEntries(keys.map((key, index) => [key, values[index]])));
+  });
+  return rows;
+}
+
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+describe('the DIGIT console drives a whole campaign', () => {
+  // One district and everything under it: 25 localities in the simulator's S hierarchy.
+  const district = () => hierarchy.codesByType.get('DISTRICT')?.[0] as string;
+  const campaign = { id: '', campaignNumber: '', name: `Bednets ${Date.now()}` };
+  const start = Date.now() - DAY;
+  const end = Date.now() + 30 * DAY;
+  const resources: { type: string; filename: string; filestoreId: string; resourceId: string }[] = [];
+  const boundaries = () => [
+    { code: district(), type: 'DISTRICT', isRoot: true, includeAllChildren: true, parent: null },
+  ];
+  const additionalDetails = {
+    beneficiaryType: 'HOUSEHOLD',
+    key: 2,
+    cycleData: { cycleData: [], cycleConfgureDate: {} },
+    isUnifiedCampaign: true,
+  };
+  /** The delivery rules of the console's cycle screens: variants in the rule's resources. */
+  const deliveryRules = [
+    {
+      active: true,
+      cycles: [
+        {
+          id: 1,
+          startDate: start,
+          endDate: end,
+          deliveries: [
+            {
+              id: 1,
+              deliveryStrategy: 'DIRECT',
+              doseCriteria: [
+                {
+                  condition: 'memberCount<=5',
+                  ProductVariants: [{ productVariantId: VARIANT, quantity: 1 }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+      resources: [{ productVariantId: VARIANT, name: 'Bednet - 1' }],
+      projectType: PROJECT_TYPE,
+    },
+  ];
+
+  it('saves a draft (create, action draft) with no resources, boundaries or dates yet', async () => {
+    const answer = await call('/v1/project-type/create', {
+      CampaignDetails: {
+        hierarchyType: HIERARCHY,
+        tenantId: TENANT,
+        action: 'draft',
+        parentId: null,
+        campaignName: campaign.name,
+        projectType: PROJECT_TYPE,
+        endDate: null,
+        startDate: null,
+        isActive: true,
+        status: 'drafted',
+        additionalDetails,
+      },
+    });
+    expect(answer.status).toBe(200);
+    const details = answer.data.CampaignDetails as Record<string, unknown>;
+    expect(details).toMatchObject({ tenantId: TENANT, status: 'drafted', campaignName: campaign.name });
+    expect(details.campaignNumber).toMatch(/^CMP-/);
+    campaign.campaignNumber = details.campaignNumber as string;
+    campaign.id = details.id as string;
+
+    // fetchValidCampaignName and the draft's reload (fetchLatestCampaignData) search by name and by id.
+    const byName = await call('/v1/project-type/search', {
+      CampaignDetails: { tenantId: TENANT, campaignName: campaign.name },
+    });
+    expect((byName.data.CampaignDetails as unknown[]).length).toBe(1);
+    const byId = await call('/v1/project-type/search', {
+      CampaignDetails: { tenantId: TENANT, ids: [campaign.id] },
+    });
+    expect((byId.data.CampaignDetails as Record<string, unknown>[])[0]).toMatchObject({
+      id: campaign.id,
+      campaignNumber: campaign.campaignNumber,
+      hierarchyType: HIERARCHY,
+      projectType: PROJECT_TYPE,
+      startDate: null,
+      endDate: null,
+      boundaries: [],
+      resources: [],
+      additionalDetails,
+      status: 'drafted',
+    });
+  });
+
+  it('refuses a second campaign of the same name, as project-factory does', async () => {
+    const answer = await call('/v1/project-type/create', {
+      CampaignDetails: {
+        hierarchyType: HIERARCHY,
+        tenantId: TENANT,
+        action: 'draft',
+        campaignName: campaign.name,
+      },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.data.Errors?.[0]?.code).toBe('CAMPAIGN_NAME_ERROR');
+  });
+
+  it('edits the draft (update, action draft) with dates and boundaries', async () => {
+    const answer = await call('/v1/project-type/update', {
+      CampaignDetails: {
+        hierarchyType: HIERARCHY,
+        tenantId: TENANT,
+        action: 'draft',
+        parentId: null,
+        id: campaign.id,
+        campaignName: campaign.name,
+        boundaries: boundaries(),
+        deliveryRules,
+        projectType: PROJECT_TYPE,
+        endDate: end,
+        startDate: start,
+        isActive: true,
+        status: 'drafted',
+        additionalDetails,
+      },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.data.CampaignDetails).toMatchObject({
+      campaignNumber: campaign.campaignNumber,
+      tenantId: TENANT,
+      startDate: start,
+      boundaries: boundaries(),
+    });
+  });
+
+  it('generates and downloads the three templates', async () => {
+    const leaves = hierarchy.codesByType.get('LOCALITY')?.length ?? 0;
+    for (const type of ['boundary', 'facilityWithBoundary', 'userWithBoundary']) {
+      const params = {
+        tenantId: TENANT,
+        type,
+        forceUpdate: 'true',
+        hierarchyType: HIERARCHY,
+        campaignId: campaign.id,
+      };
+      const generated = await call(
+        '/v1/data/_generate',
+        type === 'boundary' ? { Filters: null } : {},
+        params,
+      );
+      expect(generated.status).toBe(200);
+      expect((generated.data.GeneratedResource as { id: string }[])[0]?.id).toEqual(expect.any(String));
+
+      const downloaded = await call(
+        '/v1/data/_download',
+        {},
+        { tenantId: TENANT, type, hierarchyType: HIERARCHY, campaignId: campaign.id, status: 'completed' },
+      );
+      expect(downloaded.status).toBe(200);
+      const [resource] = downloaded.data.GeneratedResource as { status: string; fileStoreid: string }[];
+      expect(resource?.status).toBe('completed');
+      const workbook = await fetchFile(resource?.fileStoreid as string);
+      if (type === 'boundary') {
+        const codes = workbook.worksheets.flatMap((sheet) =>
+          rowsOf(sheet).map((row) => row.HCM_ADMIN_CONSOLE_BOUNDARY_CODE),
+        );
+        expect(codes.length).toBe(leaves / 4);
+        expect(new Set(codes).size).toBe(codes.length);
+      } else {
+        const sheet =
+          type === 'facilityWithBoundary' ? 'HCM_ADMIN_CONSOLE_FACILITIES' : 'HCM_ADMIN_CONSOLE_USER_LIST';
+        expect(workbook.getWorksheet(sheet)?.getRow(1).values).toContain(
+          'HCM_ADMIN_CONSOLE_BOUNDARY_CODE_MANDATORY',
+        );
+      }
+    }
+  });
+
+  /** useResourceData: data/_create with action validate, then data/_search until a final status. */
+  async function validate(type: string, bytes: Buffer, filename: string, via: 'v1' | 'v2' = 'v1') {
+    const fileStoreId = await uploadFile(infrastructure.digit.url, bytes, filename, { tenantId: TENANT });
+    const details = {
+      type,
+      hierarchyType: HIERARCHY,
+      tenantId: TENANT,
+      fileStoreId,
+      ...(via === 'v1' ? { action: 'validate' } : {}),
+      campaignId: campaign.id,
+      additionalDetails: {},
+    };
+    const created = await call(via === 'v1' ? '/v1/data/_create' : '/v2/data/_process', {
+      ResourceDetails: details,
+    });
+    expect(created.status).toBe(200);
+    const id = (created.data.ResourceDetails as { id: string }).id;
+    const searched = await poll(
+      () => call('/v1/data/_search', { SearchCriteria: { id: [id], tenantId: TENANT, type } }),
+      (answer) =>
+        ['completed', 'invalid', 'failed'].includes(
+          (answer.data.ResourceDetails as { status: string }[] | undefined)?.[0]?.status ?? '',
+        ),
+    );
+    const [found] = searched.data.ResourceDetails as {
+      id: string;
+      status: string;
+      processedFilestoreId: string | null;
+      processedFileStoreId: string | null;
+      additionalDetails: { sheetErrors: { rowNumber: number | null; message: string }[] };
+    }[];
+    return { fileStoreId, resource: found as NonNullable<typeof found> };
+  }
+
+  it('checks the three uploads with the create rules, answering a processed workbook', async () => {
+    const projectType = await fetchProjectType(infrastructure.digit.url, TENANT, PROJECT_TYPE);
+    const options = { hierarchy, projectType, boundaries: [district()], facilities: 5, users: 6 };
+    const flawed = await generateCampaignSheets({
+      ...options,
+      defects: { facility: { invalidCapacity: 1 } },
+    });
+    const rejected = await validate('facility', flawed.facility, 'facilities.xlsx');
+    expect(rejected.resource.status).toBe('invalid');
+    expect(rejected.resource.additionalDetails.sheetErrors.length).toBeGreaterThan(0);
+    const processed = await fetchFile(rejected.resource.processedFilestoreId as string);
+    const marked = rowsOf(processed.getWorksheet('HCM_ADMIN_CONSOLE_FACILITIES') as ExcelJS.Worksheet);
+    const defect = flawed.defects[0] as { row: number };
+    expect(marked[defect.row - 3]).toMatchObject({
+      '#status#': 'invalid',
+      '#errorDetails#': expect.any(String),
+    });
+
+    const sheets = await generateCampaignSheets(options);
+    const uploads = [
+      { type: 'facility', bytes: sheets.facility, filename: sheets.filenames.facility, via: 'v1' as const },
+      { type: 'user', bytes: sheets.user, filename: sheets.filenames.user, via: 'v2' as const },
+      {
+        type: 'boundaryWithTarget',
+        bytes: sheets.target,
+        filename: sheets.filenames.target,
+        via: 'v1' as const,
+      },
+    ];
+    for (const upload of uploads) {
+      const { fileStoreId, resource } = await validate(
+        upload.type,
+        upload.bytes,
+        upload.filename,
+        upload.via,
+      );
+      expect(resource.status).toBe('completed');
+      expect(resource.additionalDetails.sheetErrors).toEqual([]);
+      expect(resource.processedFileStoreId).toBe(resource.processedFilestoreId);
+      resources.push({
+        type: upload.type,
+        filename: upload.filename,
+        filestoreId: fileStoreId,
+        resourceId: resource.id,
+      });
+    }
+  });
+
+  it('launches the draft (update, action create) with the create checks, and polls its status until done', async () => {
+    const draft = await call('/v1/project-type/update', {
+      CampaignDetails: {
+        hierarchyType: HIERARCHY,
+        tenantId: TENANT,
+        action: 'draft',
+        parentId: null,
+        id: campaign.id,
+        campaignName: campaign.name,
+        resources,
+        boundaries: boundaries(),
+        deliveryRules,
+        projectType: PROJECT_TYPE,
+        endDate: end,
+        startDate: start,
+        isActive: true,
+        status: 'drafted',
+        additionalDetails,
+      },
+    });
+    expect(draft.status).toBe(200);
+    const launched = await call('/v1/project-type/update', {
+      CampaignDetails: {
+        hierarchyType: HIERARCHY,
+        tenantId: TENANT,
+        action: 'create',
+        parentId: null,
+        campaignName: campaign.name,
+        campaignNumber: campaign.campaignNumber,
+        deliveryRules,
+        boundaries: boundaries(),
+        id: campaign.id,
+        resources,
+        projectType: PROJECT_TYPE,
+        endDate: end,
+        startDate: start,
+        isActive: true,
+        status: 'drafted',
+        additionalDetails: { beneficiaryType: 'HOUSEHOLD', key: 2, cycleData: {}, isUnifiedCampaign: true },
+      },
+    });
+    expect(launched.status).toBe(200);
+    expect(launched.data.CampaignDetails).toMatchObject({
+      campaignNumber: campaign.campaignNumber,
+      id: campaign.id,
+      status: 'creating',
+    });
+
+    type Process = { processname: string; status: string };
+    const status = () =>
+      call('/v1/project-type/status', {
+        CampaignDetails: { campaignNumber: campaign.campaignNumber, tenantId: TENANT },
+      });
+    const done = await poll(status, (answer) => {
+      const processes =
+        (answer.data.CampaignStatus as { processes?: Process[] } | undefined)?.processes ?? [];
+      return (
+        processes.length > 0 && processes.every((process) => ['completed', 'failed'].includes(process.status))
+      );
+    });
+    const campaignStatus = done.data.CampaignStatus as {
+      campaignNumber: string;
+      summary: Record<string, Record<string, number>>;
+      processes: Process[];
+    };
+    expect(campaignStatus.campaignNumber).toBe(campaign.campaignNumber);
+    expect(campaignStatus.processes).toEqual([
+      expect.objectContaining({ processname: 'CAMPAIGN_PROJECT_CREATION_PROCESS', status: 'completed' }),
+      expect.objectContaining({ processname: 'CAMPAIGN_FACILITY_CREATION_PROCESS', status: 'completed' }),
+      expect.objectContaining({ processname: 'CAMPAIGN_USER_CREATION_PROCESS', status: 'completed' }),
+      expect.objectContaining({ processname: 'CAMPAIGN_FACILITY_MAPPING_PROCESS', status: 'completed' }),
+      expect.objectContaining({ processname: 'CAMPAIGN_USER_MAPPING_PROCESS', status: 'completed' }),
+      expect.objectContaining({ processname: 'CAMPAIGN_RESOURCE_MAPPING_PROCESS', status: 'completed' }),
+    ]);
+    expect(campaignStatus.summary.user?.completed).toBeGreaterThan(0);
+    expect(campaignStatus.summary.resource?.mapped).toBeGreaterThan(0);
+
+    // The row card reloads the list when every process is done; the campaign is then created.
+    const created = await poll(
+      () => call('/v1/project-type/search', { CampaignDetails: { tenantId: TENANT, ids: [campaign.id] } }),
+      (answer) => (answer.data.CampaignDetails as { status: string }[])[0]?.status === 'created',
+    );
+    expect((created.data.CampaignDetails as { status: string }[])[0]?.status).toBe('created');
+  });
+
+  it('draws the timeline from getProcessTrack', async () => {
+    const answer = await call(
+      '/v1/project-type/getProcessTrack',
+      {},
+      { campaignId: campaign.id, tenantId: TENANT },
+    );
+    expect(answer.status).toBe(200);
+    const track = answer.data.processTrack as {
+      type: string;
+      status: string;
+      showInUi: boolean;
+      lastModifiedTime: number;
+    }[];
+    const shown = track.filter((process) => process.showInUi);
+    expect(shown.every((process) => process.status === 'completed')).toBe(true);
+    expect(shown.map((process) => process.type)).toContain('campaign-creation');
+    expect(shown.every((process) => typeof process.lastModifiedTime === 'number')).toBe(true);
+  });
+
+  it('downloads the user credentials for a campaign manager only, never logging a password', async () => {
+    const params = {
+      tenantId: TENANT,
+      campaignId: campaign.id,
+      type: 'userCredential',
+      hierarchyType: HIERARCHY,
+    };
+    const distributor = consoleRequestInfo([{ code: 'DISTRIBUTOR', tenantId: TENANT }], 'field-user');
+    const refused = await api.post('/v1/data/_download', { RequestInfo: distributor }, { params });
+    expect(refused.status).toBe(403);
+
+    const answer = await call('/v1/data/_download', {}, params);
+    expect(answer.status).toBe(200);
+    const fileStoreId = (answer.data.GeneratedResource as { fileStoreid: string }[])[0]
+      ?.fileStoreid as string;
+    const workbook = await fetchFile(fileStoreId);
+    const users = rowsOf(workbook.worksheets[0] as ExcelJS.Worksheet);
+    expect(users.length).toBeGreaterThan(0);
+    for (const user of users) {
+      expect(user.UserName).toEqual(expect.any(String));
+      expect(String(user.Password)).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[@#$%]).{8,15}$/);
+    }
+    const logDir = path.join(infrastructure.dir, 'logs');
+    const logs = await Promise.all(
+      (await readdir(logDir)).map((file) => readFile(path.join(logDir, file), 'utf8')),
+    );
+    for (const user of users) expect(logs.join('\n')).not.toContain(String(user.Password));
+  });
+
+  it('finds the campaign in the tabs its dates and status put it in', async () => {
+    const tab = async (criteria: Record<string, unknown>) => {
+      const answer = await call('/v1/project-type/search', {
+        CampaignDetails: {
+          tenantId: TENANT,
+          isLikeSearch: true,
+          isOverrideDatesFromProject: true,
+          createdBy: manager.userInfo.uuid,
+          pagination: { sortBy: 'createdTime', sortOrder: 'desc', limit: 10, offset: 0 },
+          ...criteria,
+        },
+      });
+      expect(answer.status).toBe(200);
+      const found = answer.data.CampaignDetails as Record<string, unknown>[];
+      expect(answer.data.totalCount).toBeGreaterThanOrEqual(found.length);
+      return found;
+    };
+    const tomorrow = Date.now() + DAY;
+    const yesterday = Date.now() - DAY;
+    const ongoing = await tab({
+      status: ['creating', 'created'],
+      campaignsIncludeDates: true,
+      startDate: Date.now(),
+      endDate: Date.now(),
+      campaignName: campaign.name.slice(0, 7),
+    });
+    const row = ongoing.find((found) => found.id === campaign.id);
+    expect(row).toMatchObject({
+      campaignName: campaign.name,
+      campaignNumber: campaign.campaignNumber,
+      projectType: PROJECT_TYPE,
+      hierarchyType: HIERARCHY,
+      status: 'created',
+      startDate: start,
+      endDate: end,
+      deliveryRules,
+      auditDetails: { lastModifiedTime: expect.any(Number) },
+    });
+    const upcoming = await tab({
+      status: ['creating', 'created'],
+      campaignsIncludeDates: false,
+      startDate: tomorrow,
+    });
+    const completed = await tab({ status: ['creating', 'created'], endDate: yesterday });
+    const failed = await tab({ status: ['failed'] });
+    for (const other of [upcoming, completed, failed])
+      expect(other.map((found) => found.id)).not.toContain(campaign.id);
+    const drafts = await tab({ status: ['drafted'] });
+    expect(drafts.map((found) => found.id)).not.toContain(campaign.id);
+  });
+
+  it('cancels another campaign with the state-level tenant, where the caller manages its city', async () => {
+    const cityManager = consoleRequestInfo([{ code: 'CAMPAIGN_MANAGER', tenantId: CITY }], 'city-manager');
+    const drafted = await api.post('/v1/project-type/create', {
+      RequestInfo: cityManager,
+      CampaignDetails: {
+        hierarchyType: HIERARCHY,
+        tenantId: CITY,
+        action: 'draft',
+        campaignName: 'City draft',
+      },
+    });
+    expect(drafted.status).toBe(200);
+    const other = drafted.data.CampaignDetails as { id: string };
+
+    const cancel = (requestInfo: unknown) =>
+      api.post('/v1/project-type/cancel-campaign', {
+        RequestInfo: requestInfo,
+        CampaignDetails: { tenantId: TENANT, campaignId: other.id },
+      });
+    const elsewhere = consoleRequestInfo(
+      [{ code: 'CAMPAIGN_MANAGER', tenantId: 'mz.beira' }],
+      'beira-manager',
+    );
+    expect((await cancel(elsewhere)).status).toBe(403);
+    const cancelled = await cancel(cityManager);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.data.CampaignDetails).toMatchObject({
+      id: other.id,
+      status: 'cancelled',
+      isActive: false,
+    });
+  });
+});
