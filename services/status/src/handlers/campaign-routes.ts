@@ -1,5 +1,6 @@
 import {
   ApiError,
+  CAMPAIGN_MANAGER_ROLE,
   authorize,
   authorizeBeforeValidation,
   campaignDetails,
@@ -92,15 +93,40 @@ interface ReferenceBody {
   CampaignDetails: { id?: string; campaignId?: string; tenantId: string };
 }
 
+/** The roles an unvalidated body states, only the well-formed ones. */
+function statedRoles(body: unknown): { code: string; tenantId: string }[] {
+  const roles = (body as { RequestInfo?: { userInfo?: { roles?: unknown } } } | null)?.RequestInfo?.userInfo
+    ?.roles;
+  return (Array.isArray(roles) ? roles : []).filter(
+    (role: unknown): role is { code: string; tenantId: string } =>
+      typeof (role as { code?: unknown })?.code === 'string' &&
+      typeof (role as { tenantId?: unknown })?.tenantId === 'string',
+  );
+}
+
 /**
- * Changes need the campaign-manager role before the body is validated; a state-level tenant is resolved
- * to the campaign's city first, so there only membership is checked here and the role after the lookup.
+ * Changes need the campaign-manager role before the body is validated. A state-level tenant is resolved
+ * to the campaign's city after the lookup, so here the role may be the state's or one of its cities';
+ * the campaign's own tenant is checked once it is known.
  */
 async function authorizeChangeBeforeValidation(request: FastifyRequest): Promise<void> {
   const tenant = (request.body as { CampaignDetails?: { tenantId?: unknown } } | null)?.CampaignDetails
     ?.tenantId;
-  const stateLevel = typeof tenant === 'string' && isStateTenant(tenant);
-  await authorizeBeforeValidation(stateLevel ? 'read' : 'write')(request);
+  if (typeof tenant !== 'string' || !isStateTenant(tenant)) {
+    await authorizeBeforeValidation('write')(request);
+    return;
+  }
+  await authorizeBeforeValidation('read')(request);
+  const manager = statedRoles(request.body).some(
+    (role) => role.code === CAMPAIGN_MANAGER_ROLE && tenantIncludes(tenant, role.tenantId),
+  );
+  if (!manager) {
+    throw ApiError.of(
+      403,
+      'ACCESS_DENIED',
+      `the ${CAMPAIGN_MANAGER_ROLE} role in tenant ${tenant} is required`,
+    );
+  }
 }
 
 /**
