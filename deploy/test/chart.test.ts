@@ -79,6 +79,7 @@ describe('helm chart', () => {
         'ConfigMap',
         'Deployment',
         'HorizontalPodAutoscaler',
+        'Ingress',
         'Job',
         'PodDisruptionBudget',
         'PrometheusRule',

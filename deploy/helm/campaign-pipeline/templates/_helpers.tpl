@@ -73,4 +73,7 @@ a merge does not let an explicit false override a default true.
 {{- if .Values.digit.authTokenSecret.name }}
 {{ include "cp.secretEnv" (dict "env" "DIGIT_AUTH_TOKEN" "secret" .Values.digit.authTokenSecret) }}
 {{- end }}
+{{- if .Values.credentials.keySecret.name }}
+{{ include "cp.secretEnv" (dict "env" "CREDENTIALS_KEY" "secret" .Values.credentials.keySecret) }}
+{{- end }}
 {{- end -}}
