@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  campaignFixture,
   startGateway,
   startTestInfrastructure,
   startTestServices,
@@ -117,7 +118,8 @@ function rowsOf(sheet: ExcelJS.Worksheet): Record<string, unknown>[] {
   return rows;
 }
 
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+/** Polls until done, or returns the last answer after timeoutMs (within the test timeout, so it fails with its assertion). */
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 40_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -512,6 +514,60 @@ describe('the DIGIT console drives a whole campaign', () => {
       (await readdir(logDir)).map((file) => readFile(path.join(logDir, file), 'utf8')),
     );
     for (const user of users) expect(logs.join('\n')).not.toContain(String(user.Password));
+  });
+
+  it('lists a failed campaign in the failed tab and retries it as the row card does (update, action create)', async () => {
+    const hrmsDown = {
+      kind: 'error' as const,
+      path: '/health-hrms/employees/_create',
+      rate: 1,
+      status: 400,
+      code: 'ERR_HRMS_DB_DOWN',
+      message: 'HRMS database is down',
+    };
+    await infrastructure.digit.client.setBehaviour({ hrms: { faults: [hrmsDown] } });
+    const second = hierarchy.codesByType.get('DISTRICT')?.[1] as string;
+    const fixture = await campaignFixture({
+      digitUrl: infrastructure.digit.url,
+      boundaries: [second],
+      facilities: 3,
+      users: 3,
+      // Other staff than the first campaign's: a phone held by another person fails user creation.
+      seed: 7,
+      campaignName: `Failing ${campaign.name}`,
+    });
+    const created = await call('/v1/project-type/create', { CampaignDetails: fixture.details });
+    expect(created.status).toBe(200);
+    const id = (created.data.CampaignDetails as { id: string }).id;
+    const byId = () => call('/v1/project-type/search', { CampaignDetails: { tenantId: TENANT, ids: [id] } });
+    const statusOf = (answer: { data: Record<string, unknown> }) =>
+      (answer.data.CampaignDetails as { status: string }[])[0]?.status;
+    expect(statusOf(await poll(byId, (answer) => statusOf(answer) === 'failed'))).toBe('failed');
+
+    const failedTab = await call('/v1/project-type/search', {
+      CampaignDetails: {
+        tenantId: TENANT,
+        status: ['failed'],
+        isLikeSearch: true,
+        isOverrideDatesFromProject: true,
+        createdBy: manager.userInfo.uuid,
+        pagination: { sortBy: 'createdTime', sortOrder: 'desc', limit: 10, offset: 0 },
+      },
+    });
+    const row = (failedTab.data.CampaignDetails as Record<string, unknown>[]).find(
+      (found) => found.id === id,
+    );
+    expect(row).toMatchObject({
+      status: 'failed',
+      startDate: expect.any(Number),
+      campaignNumber: expect.any(String),
+    });
+
+    await infrastructure.digit.client.setBehaviour({ hrms: { faults: [] } });
+    const retried = await call('/v1/project-type/update', { CampaignDetails: { ...row, action: 'create' } });
+    expect(retried.status).toBe(200);
+    expect(retried.data.CampaignDetails).toMatchObject({ id, status: 'creating' });
+    expect(statusOf(await poll(byId, (answer) => statusOf(answer) === 'created'))).toBe('created');
   });
 
   it('finds the campaign in the tabs its dates and status put it in', async () => {
