@@ -7,11 +7,10 @@ ALTER TABLE campaign ALTER COLUMN project_type DROP NOT NULL;
 ALTER TABLE campaign ALTER COLUMN hierarchy_type DROP NOT NULL;
 ALTER TABLE campaign ALTER COLUMN start_date DROP NOT NULL;
 ALTER TABLE campaign ALTER COLUMN end_date DROP NOT NULL;
-ALTER TABLE campaign ADD CONSTRAINT campaign_complete_unless_drafted CHECK (
+ALTER TABLE campaign ADD CONSTRAINT campaign_complete_when_launched CHECK (
   status IN ('drafted', 'cancelled')
   OR (project_type IS NOT NULL AND hierarchy_type IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL)
 );
-CREATE INDEX campaign_tenant_number ON campaign (tenant_id, campaign_number);
 
 -- Files behind project-factory's data API: templates generated for a campaign (`generate`), uploaded
 -- sheets checked with the intake's rules (`validate`) and credential workbooks (`credentials`).

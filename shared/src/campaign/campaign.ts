@@ -89,7 +89,7 @@ export interface CampaignRow {
 
 /**
  * A launched campaign: the database guarantees it has its project type, hierarchy and dates (constraint
- * campaign_complete_unless_drafted). Drafts, and drafts cancelled as they were, are read as they are
+ * campaign_complete_when_launched). Drafts, and drafts cancelled as they were, are read as they are
  * with `campaignViewFromRow`.
  */
 export function campaignFromRow(row: CampaignRow): CampaignRecord {
