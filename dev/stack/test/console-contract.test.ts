@@ -1,14 +1,16 @@
 // The DIGIT console's calls for a whole campaign, in its order, against the real stack behind one base
 // URL. Request bodies are written field for field from reading the console (DIGIT-Frontend,
 // health/micro-ui-react19/web/packages/modules/campaign-manager): the draft and launch bodies from
-// utils/transformCreateData.js and utils/transformUpdateCreateData.js, templates from
-// hooks/useGenerateIdCampaign.js and components/UploadData.js, sheet checks from hooks/useResourceData.js
-// and hooks/useProcessData.js, status polling, retry, cancel and the credentials download from
-// components/HCMMyCampaignRowCard.js, the timeline from components/TimelineComponent.js and the tabs'
-// search criteria from configs/UICustomizations.js (MyCampaignConfigOngoing, ...Upcoming, ...Completed,
-// ...Drafts, ...Failed). Each answer is checked for every field the console reads there. Answer shapes
-// not read by the console (summary, auditDetails) follow project-factory (health-campaign-services,
-// health-services/project-factory/src/server: controllers, service/campaignStatusService.ts).
+// utils/transformCreateData.js and utils/transformUpdateCreateData.js; templates from
+// hooks/useGenerateIdCampaign.js and components/UploadData.js; sheet checks from hooks/useResourceData.js,
+// hooks/useProcessData.js and components/CreateCampaignComponents/NewUploadData.js; status polling,
+// retry, cancel and the credentials download from components/HCMMyCampaignRowCard.js; the timeline from
+// components/TimelineComponent.js; the tabs' search criteria from configs/UICustomizations.js
+// (MyCampaignConfigOngoing, ...Upcoming, ...Completed, ...Drafts, ...Failed). Each answer is checked for
+// every field the console reads there. Answer fields the console does not read (summary, auditDetails,
+// process-track types) follow project-factory (health-campaign-services,
+// health-services/project-factory/src/server: controllers, config/constants.ts,
+// service/campaignStatusService.ts).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   fetchHierarchy,
@@ -356,7 +358,8 @@ describe('the DIGIT console drives a whole campaign', () => {
     const sheets = await generateCampaignSheets(options);
     const uploads = [
       { type: 'facility', bytes: sheets.facility, filename: sheets.filenames.facility, via: 'v1' as const },
-      { type: 'user', bytes: sheets.user, filename: sheets.filenames.user, via: 'v2' as const },
+      // The newer upload screen checks through v2 as <type>Validation.
+      { type: 'userValidation', bytes: sheets.user, filename: sheets.filenames.user, via: 'v2' as const },
       {
         type: 'boundaryWithTarget',
         bytes: sheets.target,
@@ -375,7 +378,7 @@ describe('the DIGIT console drives a whole campaign', () => {
       expect(resource.additionalDetails.sheetErrors).toEqual([]);
       expect(resource.processedFileStoreId).toBe(resource.processedFilestoreId);
       resources.push({
-        type: upload.type,
+        type: upload.type === 'userValidation' ? 'user' : upload.type,
         filename: upload.filename,
         filestoreId: fileStoreId,
         resourceId: resource.id,

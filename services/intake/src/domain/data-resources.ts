@@ -36,19 +36,29 @@ import { problem } from './request-checks.ts';
 
 export type SheetType = 'boundaryWithTarget' | 'facility' | 'user';
 
-/** The template types the console asks `data/_generate` and `data/_download` for. */
+/**
+ * The template types the console asks `data/_generate` and `data/_download` for: the older upload screen
+ * names facility and user templates `facilityWithBoundary` and `userWithBoundary`, the newer one
+ * `facility` and `user`.
+ */
 export const TEMPLATE_TYPES: Readonly<Record<string, SheetType>> = {
   boundary: 'boundaryWithTarget',
   facilityWithBoundary: 'facility',
   userWithBoundary: 'user',
+  facility: 'facility',
+  user: 'user',
 };
 
-/** The sheet types `data/_create` and `v2/data/_process` check, under both of the console's names. */
+/**
+ * The sheet types `data/_create` and `v2/data/_process` check: the resource types, the template names,
+ * and the newer screen's `<type>Validation`.
+ */
 export const VALIDATION_TYPES: Readonly<Record<string, SheetType>> = {
   ...TEMPLATE_TYPES,
   boundaryWithTarget: 'boundaryWithTarget',
-  facility: 'facility',
-  user: 'user',
+  boundaryValidation: 'boundaryWithTarget',
+  facilityValidation: 'facility',
+  userValidation: 'user',
 };
 
 export interface CampaignSheets {
