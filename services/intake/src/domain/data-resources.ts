@@ -119,7 +119,7 @@ function requireProjectType(sheets: CampaignSheets): ProjectType {
  * A template to fill in: the target sheet has a row per lowest-level boundary of the campaign (one sheet
  * per boundary two levels below the root, as DIGIT splits them); facilities and users start empty.
  */
-export function templateWorkbook(sheets: CampaignSheets, type: SheetType): Promise<Buffer> {
+export async function templateWorkbook(sheets: CampaignSheets, type: SheetType): Promise<Buffer> {
   if (type === 'facility') return writeFacilitySheet([]);
   if (type === 'user') return writeUserSheet([]);
   const projectType = requireProjectType(sheets);
