@@ -624,6 +624,29 @@ describe('the DIGIT console drives a whole campaign', () => {
     expect(drafts.map((found) => found.id)).not.toContain(campaign.id);
   });
 
+  it('answers the searches DIGIT services send for a campaign, whatever the role of their caller', async () => {
+    // plan-service (util/CampaignUtil.java) and excel-ingestion (service/CampaignService.java) in
+    // health-campaign-services pass their caller's RequestInfo on, e.g. a microplan administrator.
+    const planner = consoleRequestInfo([{ code: 'MICROPLAN_ADMIN', tenantId: TENANT }], 'planner');
+    const bodies = [
+      { tenantId: TENANT, ids: [campaign.id], pagination: { limit: 10, offset: 0 } },
+      { tenantId: TENANT, ids: [campaign.id], isActive: true, pagination: { limit: 1, offset: 0 } },
+    ];
+    for (const criteria of bodies) {
+      const answer = await api.post('/v1/project-type/search', {
+        RequestInfo: planner,
+        CampaignDetails: criteria,
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.data.CampaignDetails[0]).toMatchObject({
+        id: campaign.id,
+        projectType: PROJECT_TYPE,
+        boundaries: boundaries(),
+        deliveryRules,
+      });
+    }
+  });
+
   it('cancels another campaign with the state-level tenant, where the caller manages its city', async () => {
     const cityManager = consoleRequestInfo([{ code: 'CAMPAIGN_MANAGER', tenantId: CITY }], 'city-manager');
     const drafted = await api.post('/v1/project-type/create', {
