@@ -232,7 +232,8 @@ export function campaignRoutes(
       const campaign = await campaignFor(db, request.body, 'read');
       return {
         ResponseInfo: responseInfo(request.body.RequestInfo),
-        CampaignDetails: campaignDetails(campaign),
+        // As stored: a draft's missing dates and types stay null.
+        CampaignDetails: await findCampaignView(db, campaign.id),
         steps: await campaignProgress(db, campaign, parts.stallAfterMs),
       };
     },
