@@ -1,5 +1,6 @@
 export * from './config/env.ts';
 export * from './config/service-config.ts';
+export * from './config/sheet-limits.ts';
 export * from './logging/logger.ts';
 export * from './metrics/metrics.ts';
 export * from './http/server.ts';

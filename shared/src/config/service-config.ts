@@ -1,4 +1,5 @@
 import { ConfigError, env, readConfig } from './env.ts';
+import { readSheetLimits } from './sheet-limits.ts';
 
 /** The DIGIT services the pipeline calls; each has its own host and concurrency limit. */
 export const DIGIT_SERVICES = [
@@ -71,7 +72,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
     }
     digit[service] = { host, concurrency: own[`${prefix}_CONCURRENCY`] as number };
   }
-  return { ...base, digit };
+  return { ...base, digit, sheetLimits: readSheetLimits(source) };
 }
 
 export type ServiceConfig = ReturnType<typeof readServiceConfig>;
