@@ -50,6 +50,29 @@ export const SheetErrorCode = {
 } as const;
 export type SheetErrorCode = (typeof SheetErrorCode)[keyof typeof SheetErrorCode];
 
+/** Codes that stop the reading of a workbook: no row after them was read, so no processed sheet is made. */
+export const UNREADABLE_WORKBOOK_CODES: ReadonlySet<SheetErrorCode> = new Set([
+  SheetErrorCode.unreadableWorkbook,
+  SheetErrorCode.corruptWorkbook,
+  SheetErrorCode.encryptedWorkbook,
+  SheetErrorCode.unsupportedCompression,
+  SheetErrorCode.partMissing,
+  SheetErrorCode.malformedXml,
+  SheetErrorCode.dtdNotAllowed,
+  SheetErrorCode.fileTooLarge,
+  SheetErrorCode.partTooLarge,
+  SheetErrorCode.workbookTooLarge,
+  SheetErrorCode.compressionRatioTooHigh,
+  SheetErrorCode.tooManySharedStrings,
+  SheetErrorCode.sharedStringsTooLong,
+  SheetErrorCode.tooManySheets,
+  SheetErrorCode.tooManyRows,
+  SheetErrorCode.tooManyColumns,
+  SheetErrorCode.cellTooLong,
+  SheetErrorCode.cellOutOfRange,
+  SheetErrorCode.duplicateRow,
+]);
+
 /**
  * One problem found in a sheet. `row` is the Excel row number and `column` the column key of row 1;
  * both are absent when the problem is not about one cell (a missing sheet or column, a boundary with no

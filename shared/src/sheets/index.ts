@@ -3,7 +3,7 @@ export * from './format.ts';
 export { normaliseCell, cellText } from './cell.ts';
 export type { CellScalar } from './cell.ts';
 export type { CampaignBoundaries, SheetValidationContext } from './context.ts';
-export { SheetErrorCode, errorDetail } from './errors.ts';
+export { SheetErrorCode, UNREADABLE_WORKBOOK_CODES, errorDetail } from './errors.ts';
 export type { SheetError } from './errors.ts';
 export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_ERRORS } from './sheet-reading.ts';
 export type { ReadOptions, SheetReadSummary } from './sheet-reading.ts';
