@@ -12,6 +12,7 @@ export * from './kafka/avro.ts';
 export * from './kafka/client.ts';
 export * from './kafka/publisher.ts';
 export * from './kafka/consumer.ts';
+export * from './kafka/delivery-log.ts';
 export * from './digit/envelope.ts';
 export * from './digit/client.ts';
 export * from './digit/reconcile.ts';

@@ -131,6 +131,7 @@ export {
   HOSTILE_CONTEXT,
   ZIP_BOMBS,
   hostileWorkbooks,
+  manySharedStringsWorkbook,
   writeSharedStringsBomb,
   type ExpectedProblem,
   type HostileResource,

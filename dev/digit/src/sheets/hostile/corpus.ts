@@ -543,3 +543,16 @@ export const ZIP_BOMBS = [
   { file: 'bomb-5gb.xlsx', inflatedBytes: 5 * 10 ** 9 },
   { file: 'bomb-2gb.xlsx', inflatedBytes: 2 * 10 ** 9 },
 ] as const;
+
+/**
+ * A facility workbook within the default limits whose shared-strings table, which a reader keeps in
+ * memory while it reads the sheets, holds `count` distinct strings of 32 characters: about 60 MB of heap
+ * for a million. Not hostile, only large; a process with a smaller heap cannot read it.
+ */
+export function manySharedStringsWorkbook(count: number): Buffer {
+  const strings = Array.from(
+    { length: count },
+    (_value, index) => `Facility ${String(index).padStart(23, '0')}`,
+  );
+  return zipArchive(packageEntries({ sheets: [facilitySheet(2)], sharedStrings: sharedStringsXml(strings) }));
+}
