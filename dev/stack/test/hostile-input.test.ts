@@ -126,6 +126,7 @@ describe('zip bombs uploaded as the sheets of a create request', () => {
       expect(result.status).toBeLessThan(500);
       expect(seconds).toBeLessThan(2);
       expect(peakRssMb).toBeLessThan(300);
+      expect((await memoryOf(pid)).peakRssMb).toBeLessThan(300);
       expect(healthFailures).toBe(0);
       const errors = result.data.Errors ?? [];
       expect(errors.map((error) => error.code)).toEqual([

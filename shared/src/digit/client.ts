@@ -149,7 +149,8 @@ export class DigitClient {
             const message = `the file at ${endpoint} has more than ${maxBytes.toLocaleString('en-US')} bytes`;
             return { status: 413, data: { Errors: [{ code: 'FILE_TOO_LARGE', message }] } };
           }),
-      (data) => Buffer.from(data as ArrayBuffer),
+      // axios gives a Buffer in Node: copying it would hold the file twice.
+      (data) => (Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)),
     );
   }
 

@@ -232,14 +232,21 @@ interface SheetFile {
   bytes: Buffer;
 }
 
+/**
+ * Downloads the three sheets one after the other, each file once however many resources name it, so a
+ * request holds at most three files of SHEET_MAX_FILE_BYTES and downloads one at a time.
+ */
 async function downloadSheets(parts: IntakeParts, input: CampaignInput): Promise<SheetFile[]> {
   const types = ['boundaryWithTarget', 'facility', 'user'] as const;
-  const files = await Promise.all(
-    types.map(async (type) => {
-      const resource = resourceOf(input, type);
-      const filename = resource.filename ?? `${type}.xlsx`;
-      const maxBytes = parts.sheetLimits.maxFileBytes;
-      const bytes = await downloadFile(parts.digit, input.tenantId, resource.filestoreId, { maxBytes }).catch(
+  const maxBytes = parts.sheetLimits.maxFileBytes;
+  const downloaded = new Map<string, Buffer | null>();
+  const files = [];
+  for (const type of types) {
+    const resource = resourceOf(input, type);
+    const filename = resource.filename ?? `${type}.xlsx`;
+    let bytes = downloaded.get(resource.filestoreId);
+    if (bytes === undefined) {
+      bytes = await downloadFile(parts.digit, input.tenantId, resource.filestoreId, { maxBytes }).catch(
         (error: unknown) => {
           if (!(error instanceof DigitError && error.code === 'FILE_TOO_LARGE')) return unavailable(error);
           throw ApiError.of(
@@ -250,14 +257,10 @@ async function downloadSheets(parts: IntakeParts, input: CampaignInput): Promise
           );
         },
       );
-      return {
-        type,
-        filename,
-        bytes,
-        filestoreId: resource.filestoreId,
-      };
-    }),
-  );
+      downloaded.set(resource.filestoreId, bytes);
+    }
+    files.push({ type, filename, bytes, filestoreId: resource.filestoreId });
+  }
   const missing = files.filter((file) => file.bytes === null);
   if (missing.length > 0) {
     throw new ApiError(
