@@ -4,8 +4,8 @@ import { REPOSITORY_ROOT } from '@campaign-pipeline/dev-stack';
 import { formatCampaignResult, runCampaignBench } from './campaign.ts';
 import { formatChaosResult, runChaosBench } from './chaos.ts';
 
-// `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, kafka, digit,
-// sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
+// `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
+// digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
 // (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n; of chaos:
 // --size (default M), --poison n (default 1000).
 
@@ -31,6 +31,12 @@ const SCRIPTS: Record<string, string[]> = {
   digit: ['dev/digit/bench/throughput.ts', '--size', 'L', '--seconds', '15'],
   sheets: ['shared/bench/sheets-memory.ts'],
 };
+
+/** Fuzzers: each prints the inputs it tried and the failures it found, with a new seed every run. */
+const FUZZERS = [
+  ['shared/bench/sheet-fuzz.ts', '5000'],
+  ['services/intake/bench/request-fuzz.ts', '20000'],
+];
 
 function runCommand(file: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -72,10 +78,14 @@ for (const name of names) {
     );
     log(formatChaosResult(result));
     if (result.problems.length > 0) process.exitCode = 1;
+  } else if (name === 'fuzz') {
+    for (const fuzzer of FUZZERS) await runScript(fuzzer);
   } else if (SCRIPTS[name]) {
     if (name === 'kafka') await runCommand('bash', ['scripts/system-packages.sh', 'bench']);
     await runScript(SCRIPTS[name]);
   } else {
-    throw new Error(`unknown benchmark ${name}; known: campaign, chaos, ${Object.keys(SCRIPTS).join(', ')}`);
+    throw new Error(
+      `unknown benchmark ${name}; known: campaign, chaos, fuzz, ${Object.keys(SCRIPTS).join(', ')}`,
+    );
   }
 }

@@ -1,5 +1,6 @@
 export * from './config/env.ts';
 export * from './config/service-config.ts';
+export * from './config/sheet-limits.ts';
 export * from './logging/logger.ts';
 export * from './metrics/metrics.ts';
 export * from './http/server.ts';
@@ -11,6 +12,7 @@ export * from './kafka/avro.ts';
 export * from './kafka/client.ts';
 export * from './kafka/publisher.ts';
 export * from './kafka/consumer.ts';
+export * from './kafka/delivery-log.ts';
 export * from './digit/envelope.ts';
 export * from './digit/client.ts';
 export * from './digit/reconcile.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, readServiceConfig } from '../src/index.ts';
+import { ConfigError, DEFAULT_SHEET_LIMITS, readServiceConfig } from '../src/index.ts';
 
 const valid = {
   DATABASE_URL: 'postgres://campaign:secret@127.0.0.1:5432/campaign',
@@ -56,6 +56,15 @@ describe('service configuration', () => {
   it('never prints the database password in its message', () => {
     expect(() => readServiceConfig(3001, { ...valid, DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(
       'got "[redacted]"',
+    );
+  });
+
+  it('reads the sheet limits, each with its default', () => {
+    expect(readServiceConfig(3001, valid).sheetLimits).toEqual(DEFAULT_SHEET_LIMITS);
+    const config = readServiceConfig(3001, { ...valid, SHEET_MAX_ROWS: '500', SHEET_MAX_FILE_BYTES: '1024' });
+    expect(config.sheetLimits).toMatchObject({ maxRows: 500, maxFileBytes: 1024, maxCellLength: 32_767 });
+    expect(() => readServiceConfig(3001, { ...valid, SHEET_MAX_COMPRESSION_RATIO: '0' })).toThrow(
+      'SHEET_MAX_COMPRESSION_RATIO: expected an integer from 1 to',
     );
   });
 });

@@ -127,3 +127,13 @@ export {
   type CampaignSheets,
 } from './sheets/generate.ts';
 export { uploadCampaignSheets, uploadFile, type CampaignResource } from './sheets/upload.ts';
+export {
+  HOSTILE_CONTEXT,
+  ZIP_BOMBS,
+  hostileWorkbooks,
+  manySharedStringsWorkbook,
+  writeSharedStringsBomb,
+  type ExpectedProblem,
+  type HostileResource,
+  type HostileWorkbook,
+} from './sheets/hostile/corpus.ts';

@@ -44,6 +44,7 @@ export const service: ServiceDefinition = {
       },
       chunkSize: config.CHUNK_SIZE,
       flow: config.CAMPAIGN_FLOW,
+      sheetLimits: config.sheetLimits,
       rowsSettled: (entity, action, rows) => context.metrics.rowsProcessed.inc({ entity, action }, rows),
     };
     const relay = new OutboxRelay(context.db, context.publisher, context.logger);

@@ -1,4 +1,5 @@
 import { ConfigError, env, readConfig } from './env.ts';
+import { readSheetLimits } from './sheet-limits.ts';
 
 /** The DIGIT services the pipeline calls; each has its own host and concurrency limit. */
 export const DIGIT_SERVICES = [
@@ -40,6 +41,8 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       KAFKA_MAX_WAIT_MS: env.int({ fallback: 1000, min: 10, max: 30_000 }),
       /** Partitions a consumer handles at once: a worker runs that many chunks side by side. */
       KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: env.int({ fallback: 3, min: 1, max: 64 }),
+      /** Deaths of a process while handling one message before the message goes to campaign.dlq. */
+      KAFKA_MAX_HANDLER_CRASHES: env.int({ fallback: 3, min: 1, max: 1000 }),
       /** Test switch: every message is published twice, to prove consumers idempotent. */
       KAFKA_DUPLICATE_DELIVERY: env.bool({ fallback: false }),
       SHUTDOWN_TIMEOUT_MS: env.int({ fallback: 20_000, min: 100, max: 600_000 }),
@@ -71,7 +74,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
     }
     digit[service] = { host, concurrency: own[`${prefix}_CONCURRENCY`] as number };
   }
-  return { ...base, digit };
+  return { ...base, digit, sheetLimits: readSheetLimits(source) };
 }
 
 export type ServiceConfig = ReturnType<typeof readServiceConfig>;

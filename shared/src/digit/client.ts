@@ -128,13 +128,29 @@ export class DigitClient {
     );
   }
 
-  async getBytes(url: string): Promise<Buffer> {
+  /**
+   * The bytes at `url`. With `maxBytes`, the download stops as soon as more arrive, and fails with status
+   * 413 and code FILE_TOO_LARGE, which is not retried: the same file is as large the next time.
+   */
+  async getBytes(url: string, options: { maxBytes?: number } = {}): Promise<Buffer> {
     const endpoint = new URL(url, this.#options.baseUrl).pathname;
+    const { maxBytes } = options;
     return this.#call<Buffer>(
       endpoint,
       'resendable',
-      () => this.#http.get(url, { responseType: 'arraybuffer' }),
-      (data) => Buffer.from(data as ArrayBuffer),
+      () =>
+        this.#http
+          .get(url, {
+            responseType: 'arraybuffer',
+            ...(maxBytes === undefined ? {} : { maxContentLength: maxBytes }),
+          })
+          .catch((error: unknown) => {
+            if (maxBytes === undefined || !isContentLengthExceeded(error)) throw error;
+            const message = `the file at ${endpoint} has more than ${maxBytes.toLocaleString('en-US')} bytes`;
+            return { status: 413, data: { Errors: [{ code: 'FILE_TOO_LARGE', message }] } };
+          }),
+      // axios gives a Buffer in Node: copying it would hold the file twice.
+      (data) => (Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)),
     );
   }
 
@@ -228,6 +244,11 @@ export class DigitClient {
       outcomeUnknown: kind === 'write' && GATEWAY_STATUSES.has(status),
     });
   }
+}
+
+/** axios's failure when an answer is longer than `maxContentLength`. */
+function isContentLengthExceeded(error: unknown): boolean {
+  return (error as AxiosError | undefined)?.message?.startsWith('maxContentLength size of') === true;
 }
 
 function definedParams(

@@ -81,10 +81,12 @@ export async function existingProductVariants(
   return new Set((answer.ProductVariant ?? []).map((variant) => variant.id));
 }
 
+/** A file from the filestore; with `maxBytes`, a larger file fails with a DigitError of code FILE_TOO_LARGE. */
 export async function downloadFile(
   digit: DigitClients,
   tenantId: string,
   fileStoreId: string,
+  options: { maxBytes?: number } = {},
 ): Promise<Buffer | null> {
   const answer = await digit.filestore.get<{ fileStoreIds?: { id: string; url: string }[] }>(
     '/filestore/v1/files/url',
@@ -95,7 +97,7 @@ export async function downloadFile(
   );
   const url = answer.fileStoreIds?.find((file) => file.id === fileStoreId)?.url;
   if (!url) return null;
-  return digit.filestore.getBytes(url);
+  return digit.filestore.getBytes(url, options);
 }
 
 export async function uploadFile(

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/metrics.ts';
 import { backoffDelay, sleep } from '../retry/backoff.ts';
 import { UndecodableMessageError, type AvroCodec } from './avro.ts';
+import type { DeliveryKey, DeliveryLog } from './delivery-log.ts';
 import type { Publisher } from './publisher.ts';
 import { DlqHeader, Topic, type AvroTopic, type DlqReason } from './topology.ts';
 
@@ -58,6 +59,13 @@ export interface TopicConsumerOptions<T> {
   partitionsConsumedConcurrently?: number;
   /** Attempts of a handler that throws before its message is dead-lettered as poison. */
   handlerAttempts?: number;
+  /**
+   * Durable record of each delivery, written before the handler runs: a message whose handling has
+   * started `maxCrashes` times without finishing (each time the process died) is dead-lettered.
+   */
+  deliveryLog?: DeliveryLog;
+  /** Deaths of the process while handling one message before it is dead-lettered; default 3. */
+  maxCrashes?: number;
 }
 
 /**
@@ -148,6 +156,24 @@ export class TopicConsumer<T> {
       value,
       headers: headersToStrings(message.headers),
     };
+    const key: DeliveryKey = { groupId: this.#options.groupId, topic, partition, offset: message.offset };
+    const deliveries = await this.#recordDelivery(key);
+    if (deliveries === undefined) return false;
+    const crashes = deliveries - 1;
+    if (crashes >= (this.#options.maxCrashes ?? 3)) {
+      logger.error(
+        { topic, partition, offset: message.offset, crashes },
+        'message keeps crashing the consumer',
+      );
+      await this.#deadLetter(
+        topic,
+        partition,
+        message,
+        'crashed-consumer',
+        `crashed the consumer ${crashes} times`,
+      );
+      return true;
+    }
     const attempts = this.#options.handlerAttempts ?? 5;
     // Infrastructure failures are retried as long as the consumer runs, without spending attempts.
     for (let attempt = 1, tries = 1; ; tries++) {
@@ -172,10 +198,34 @@ export class TopicConsumer<T> {
         try {
           await sleep(backoffDelay(tries, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal);
         } catch {
+          // Stopping is no crash: the next delivery must not count this one.
+          await this.#options.deliveryLog?.abandoned(key).catch(() => undefined);
           return false;
         }
       } finally {
         clearInterval(beat);
+      }
+    }
+  }
+
+  /**
+   * Records that handling starts and returns how many times it has, this one included; undefined when
+   * the consumer stopped while the database was out of reach. Without a log every delivery is a first.
+   */
+  async #recordDelivery(key: DeliveryKey): Promise<number | undefined> {
+    const log = this.#options.deliveryLog;
+    if (log === undefined) return 1;
+    for (let tries = 1; ; tries++) {
+      try {
+        return await log.started(key);
+      } catch (error) {
+        if (!isInfrastructureFailure(error)) throw error;
+        this.#options.logger.warn({ err: error, ...key }, 'delivery not recorded, retrying');
+        try {
+          await sleep(backoffDelay(tries, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal);
+        } catch {
+          return undefined;
+        }
       }
     }
   }

@@ -58,4 +58,5 @@ export const DlqHeader = {
   group: 'dlq-consumer-group',
 } as const;
 
-export type DlqReason = 'undecodable' | 'unknown-schema' | 'poison';
+/** `crashed-consumer`: handling the message killed the process as many times as allowed. */
+export type DlqReason = 'undecodable' | 'unknown-schema' | 'poison' | 'crashed-consumer';

@@ -8,6 +8,7 @@ import { createHttpServer } from '../http/server.ts';
 import { AvroCodec } from '../kafka/avro.ts';
 import { createKafka, ensureTopics } from '../kafka/client.ts';
 import { TopicConsumer, type MessageHandler } from '../kafka/consumer.ts';
+import { postgresDeliveryLog } from '../kafka/delivery-log.ts';
 import { Publisher } from '../kafka/publisher.ts';
 import type { AvroTopic } from '../kafka/topology.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -111,6 +112,7 @@ export async function startService(
   const address = await http.listen({ port: config.PORT, host: config.HOST });
   const listening = http.server.address();
   const port = typeof listening === 'object' && listening ? listening.port : config.PORT;
+  const deliveryLog = postgresDeliveryLog(db);
   const consumers = consumerSpecs.map(
     (spec) =>
       new TopicConsumer({
@@ -126,6 +128,8 @@ export async function startService(
         heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
         maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,
         partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+        deliveryLog,
+        maxCrashes: config.KAFKA_MAX_HANDLER_CRASHES,
       }),
   );
   for (const consumer of consumers) await consumer.start();

@@ -23,9 +23,55 @@ export const SheetErrorCode = {
   missingBoundary: 'MISSING_BOUNDARY',
   invalidTarget: 'INVALID_TARGET',
   noActiveRow: 'NO_ACTIVE_ROW',
+  /** Not an xlsx file at all (not a zip archive), or its source failed while it was read. */
   unreadableWorkbook: 'UNREADABLE_WORKBOOK',
+  corruptWorkbook: 'CORRUPT_WORKBOOK',
+  encryptedWorkbook: 'ENCRYPTED_WORKBOOK',
+  unsupportedCompression: 'UNSUPPORTED_COMPRESSION',
+  partMissing: 'WORKBOOK_PART_MISSING',
+  malformedXml: 'MALFORMED_XML',
+  dtdNotAllowed: 'DTD_NOT_ALLOWED',
+  fileTooLarge: 'FILE_TOO_LARGE',
+  partTooLarge: 'PART_TOO_LARGE',
+  workbookTooLarge: 'WORKBOOK_TOO_LARGE',
+  compressionRatioTooHigh: 'COMPRESSION_RATIO_TOO_HIGH',
+  tooManySharedStrings: 'TOO_MANY_SHARED_STRINGS',
+  sharedStringsTooLong: 'SHARED_STRINGS_TOO_LONG',
+  tooManySheets: 'TOO_MANY_SHEETS',
+  tooManyRows: 'TOO_MANY_ROWS',
+  tooManyColumns: 'TOO_MANY_COLUMNS',
+  cellTooLong: 'CELL_TOO_LONG',
+  cellOutOfRange: 'CELL_OUT_OF_RANGE',
+  duplicateRow: 'DUPLICATE_ROW',
+  duplicateColumn: 'DUPLICATE_COLUMN',
+  sheetHidden: 'SHEET_HIDDEN',
+  mergedCells: 'MERGED_CELLS',
+  formulaWithoutValue: 'FORMULA_WITHOUT_VALUE',
 } as const;
 export type SheetErrorCode = (typeof SheetErrorCode)[keyof typeof SheetErrorCode];
+
+/** Codes that stop the reading of a workbook: no row after them was read, so no processed sheet is made. */
+export const UNREADABLE_WORKBOOK_CODES: ReadonlySet<SheetErrorCode> = new Set([
+  SheetErrorCode.unreadableWorkbook,
+  SheetErrorCode.corruptWorkbook,
+  SheetErrorCode.encryptedWorkbook,
+  SheetErrorCode.unsupportedCompression,
+  SheetErrorCode.partMissing,
+  SheetErrorCode.malformedXml,
+  SheetErrorCode.dtdNotAllowed,
+  SheetErrorCode.fileTooLarge,
+  SheetErrorCode.partTooLarge,
+  SheetErrorCode.workbookTooLarge,
+  SheetErrorCode.compressionRatioTooHigh,
+  SheetErrorCode.tooManySharedStrings,
+  SheetErrorCode.sharedStringsTooLong,
+  SheetErrorCode.tooManySheets,
+  SheetErrorCode.tooManyRows,
+  SheetErrorCode.tooManyColumns,
+  SheetErrorCode.cellTooLong,
+  SheetErrorCode.cellOutOfRange,
+  SheetErrorCode.duplicateRow,
+]);
 
 /**
  * One problem found in a sheet. `row` is the Excel row number and `column` the column key of row 1;

@@ -16,7 +16,8 @@ import {
   STATUS_COLUMN,
   STATUS_COLUMN_LABEL,
 } from './format.ts';
-import { headerKeys, readRawSheets } from './workbook-input.ts';
+import { headerKeys } from './sheet-reading.ts';
+import { readRawSheets } from './workbook-input.ts';
 import type { RawRow, RawSheet, SheetInput } from './workbook-input.ts';
 import { writeWorkbook } from './workbook-output.ts';
 import type { WorkbookWriter, WorksheetWriter } from './workbook-output.ts';
@@ -66,7 +67,7 @@ interface OutcomeColumns {
 
 /** Reuses the columns of an earlier processing, else appends them after the last keyed column. */
 function outcomeColumns(firstRow: RawRow): OutcomeColumns {
-  const keys = headerKeys(firstRow);
+  const keys = headerKeys(firstRow).columns;
   const next = Math.max(firstRow.cells.length, 1);
   const status = keys.get(STATUS_COLUMN) ?? next;
   const errors = keys.get(ERROR_DETAILS_COLUMN) ?? (status === next ? next + 1 : next);

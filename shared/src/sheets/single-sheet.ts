@@ -2,8 +2,18 @@
 // column, and at least one of them Active.
 import { SheetErrorCode, sheetError } from './errors.ts';
 import type { Usage } from './format.ts';
-import { RowBatcher, RowCells, checkColumns, collectorFor, keyedSheet, summaryOf } from './sheet-reading.ts';
-import type { ReadOptions, SheetReadSummary } from './sheet-reading.ts';
+import {
+  RowBatcher,
+  RowCells,
+  checkColumns,
+  checkMerges,
+  checkVisible,
+  collectorFor,
+  keyedSheet,
+  summaryOf,
+  unreadableProblem,
+} from './sheet-reading.ts';
+import type { KeyedSheet, ReadOptions, SheetReadSummary } from './sheet-reading.ts';
 import { UnreadableWorkbookError, readRawSheets } from './workbook-input.ts';
 import type { SheetInput } from './workbook-input.ts';
 
@@ -28,13 +38,20 @@ export async function readSingleSheet<Row>(
   const errors = collectorFor(options);
   const batcher = new RowBatcher(options);
   const sheets: string[] = [];
+  const seen: string[] = [];
   let rowCount = 0;
   let activeRowCount = 0;
+  let current: KeyedSheet | undefined;
+  let hidden = false;
   try {
-    for await (const raw of readRawSheets(input)) {
+    for await (const raw of readRawSheets(input, options.limits)) {
+      seen.push(raw.name);
       if (raw.name !== spec.sheet || sheets.length > 0) continue;
       sheets.push(raw.name);
+      hidden = !checkVisible(raw, errors);
+      if (hidden) continue;
       const sheet = await keyedSheet(raw);
+      current = sheet;
       checkColumns(sheet, spec.requiredColumns, errors);
       const parse = spec.createParser();
       for await (const row of sheet.dataRows) {
@@ -44,22 +61,24 @@ export async function readSingleSheet<Row>(
         if (usage === 'Active') activeRowCount++;
         if (parsed !== undefined && !cells.invalid) await batcher.add(parsed);
       }
+      checkMerges(sheet, raw.merges, errors);
     }
     if (sheets.length === 0) {
+      const found = seen.length === 0 ? 'it has no sheets' : `its sheets are ${seen.join(', ')}`;
       errors.add(
         sheetError(
           { sheet: spec.sheet },
           SheetErrorCode.sheetMissing,
-          'the sheet is missing from the workbook',
+          `the sheet is missing from the workbook (${found}); sheet names must match exactly`,
         ),
       );
-    } else if (activeRowCount === 0) {
+    } else if (activeRowCount === 0 && !hidden) {
       const detail = 'no row has usage Active; at least one Active row is needed';
       errors.add(sheetError({ sheet: spec.sheet }, SheetErrorCode.noActiveRow, detail));
     }
   } catch (error) {
     if (!(error instanceof UnreadableWorkbookError)) throw error;
-    errors.add(sheetError({ sheet: spec.sheet }, SheetErrorCode.unreadableWorkbook, error.message));
+    errors.add(unreadableProblem(error, spec.sheet, current));
   }
   await batcher.flush();
   return summaryOf({ sheets, rowCount, validRowCount: batcher.count }, errors);

@@ -6,7 +6,17 @@ import { SheetErrorCode, quoted, sheetError } from './errors.ts';
 import type { ErrorCollector } from './errors.ts';
 import { requiredText, wholeNumber } from './fields.ts';
 import { OPTIONAL_TARGET_RANGE, TARGET_RANGE, TargetColumn } from './format.ts';
-import { RowBatcher, RowCells, checkColumns, collectorFor, keyedSheet, summaryOf } from './sheet-reading.ts';
+import {
+  RowBatcher,
+  RowCells,
+  checkColumns,
+  checkMerges,
+  checkVisible,
+  collectorFor,
+  keyedSheet,
+  summaryOf,
+  unreadableProblem,
+} from './sheet-reading.ts';
 import type { KeyedSheet, ReadOptions, SheetReadSummary } from './sheet-reading.ts';
 import { UnreadableWorkbookError, readRawSheets } from './workbook-input.ts';
 import type { SheetInput } from './workbook-input.ts';
@@ -141,26 +151,35 @@ export async function readTargetSheet(
   const requiredColumns = context.targetColumns
     .filter((column) => column.required)
     .map((column) => column.key);
+  const usedColumns = [TargetColumn.boundaryCode, ...context.targetColumns.map((column) => column.key)];
   const sheets: string[] = [];
   let rowCount = 0;
+  let hidden = false;
+  let current: KeyedSheet | undefined;
   try {
-    for await (const raw of readRawSheets(input)) {
+    for await (const raw of readRawSheets(input, options.limits)) {
       const sheet = await keyedSheet(raw);
+      current = sheet;
       if (!sheet.columns.has(TargetColumn.boundaryCode)) continue;
+      if (!checkVisible(raw, errors)) {
+        hidden = true;
+        continue;
+      }
       sheets.push(sheet.name);
       placeOf.startSheet(sheet.name);
-      checkColumns(sheet, requiredColumns, errors);
+      checkColumns(sheet, requiredColumns, errors, usedColumns);
       rowCount += await readTargetRows(sheet, context, placeOf, errors, batcher);
+      checkMerges(sheet, raw.merges, errors);
     }
-    if (sheets.length === 0) {
+    if (sheets.length === 0 && !hidden) {
       const detail = `no sheet has the column ${TargetColumn.boundaryCode} in row 1; the workbook holds no targets`;
       errors.add(sheetError({}, SheetErrorCode.sheetMissing, detail));
-    } else if (!context.partialTargets) {
+    } else if (!context.partialTargets && !hidden) {
       reportMissingBoundaries(context, placeOf, errors);
     }
   } catch (error) {
     if (!(error instanceof UnreadableWorkbookError)) throw error;
-    errors.add(sheetError({}, SheetErrorCode.unreadableWorkbook, error.message));
+    errors.add(unreadableProblem(error, undefined, current));
   }
   await batcher.flush();
   return summaryOf({ sheets, rowCount, validRowCount: batcher.count }, errors);

@@ -2,7 +2,12 @@
 // list of sheets, and the shared-strings table that worksheet cells refer to by index.
 import { SaxesParser } from 'saxes';
 import type { SaxesTagPlain } from 'saxes';
-import { StringDecoder } from 'node:string_decoder';
+
+import { SheetErrorCode } from './errors.ts';
+import { limitText } from './limits.ts';
+import type { SheetLimits } from './limits.ts';
+import { UnreadableWorkbookError } from './workbook-error.ts';
+import { XmlGuard } from './xml-guard.ts';
 
 interface XmlHandlers {
   open?: (tag: SaxesTagPlain) => void;
@@ -10,23 +15,35 @@ interface XmlHandlers {
   close?: (tag: SaxesTagPlain) => void;
 }
 
-async function parseXml(chunks: AsyncIterable<Buffer | string>, handlers: XmlHandlers): Promise<void> {
+/** One part of the package, streamed, with the limits that apply while it is read. */
+export interface XmlPart {
+  path: string;
+  chunks: AsyncIterable<Buffer | string>;
+  limits: SheetLimits;
+}
+
+async function parseXml(part: XmlPart, handlers: XmlHandlers): Promise<void> {
   const parser = new SaxesParser();
-  const decoder = new StringDecoder('utf8');
   let failure: Error | undefined;
-  parser.on('error', (error) => {
+  const fail = (error: Error) => {
     failure ??= error;
-  });
-  if (handlers.open) parser.on('opentag', handlers.open);
-  if (handlers.text) parser.on('text', handlers.text);
-  if (handlers.close) parser.on('closetag', handlers.close);
-  for await (const chunk of chunks) {
-    parser.write(typeof chunk === 'string' ? chunk : decoder.write(chunk));
-    if (failure) throw failure;
-  }
-  parser.write(decoder.end());
-  parser.close();
-  if (failure) throw failure;
+  };
+  parser.on('error', fail);
+  // A handler's own limit error stops the parse at the next chunk; the parser would go on otherwise.
+  const guarded =
+    <T>(handler: ((value: T) => void) | undefined) =>
+    (value: T) => {
+      if (failure !== undefined || handler === undefined) return;
+      try {
+        handler(value);
+      } catch (error) {
+        fail(error as Error);
+      }
+    };
+  parser.on('opentag', guarded(handlers.open));
+  parser.on('text', guarded(handlers.text));
+  parser.on('closetag', guarded(handlers.close));
+  await new XmlGuard(part.path, part.limits).feed(part.chunks, parser, () => failure);
 }
 
 export interface Relationship {
@@ -35,11 +52,9 @@ export interface Relationship {
 }
 
 /** Relationship id → type and target, as written (targets are relative to the part's folder or absolute). */
-export async function parseRelationships(
-  chunks: AsyncIterable<Buffer | string>,
-): Promise<Map<string, Relationship>> {
+export async function parseRelationships(part: XmlPart): Promise<Map<string, Relationship>> {
   const relationships = new Map<string, Relationship>();
-  await parseXml(chunks, {
+  await parseXml(part, {
     open: ({ name, attributes }) => {
       const { Id: id, Type: type, Target: target, TargetMode: mode } = attributes;
       if (name !== 'Relationship' || id === undefined || target === undefined || mode === 'External') return;
@@ -57,11 +72,19 @@ export interface WorkbookSheet {
 }
 
 /** The sheets listed in the workbook part, in tab order. */
-export async function parseWorkbookSheets(chunks: AsyncIterable<Buffer | string>): Promise<WorkbookSheet[]> {
+export async function parseWorkbookSheets(part: XmlPart): Promise<WorkbookSheet[]> {
   const sheets: WorkbookSheet[] = [];
-  await parseXml(chunks, {
+  const { limits } = part;
+  await parseXml(part, {
     open: ({ name, attributes }) => {
       if (name !== 'sheet') return;
+      if (sheets.length >= limits.maxSheets) {
+        throw new UnreadableWorkbookError(
+          SheetErrorCode.tooManySheets,
+          `the workbook lists more sheets than the limit of ${limitText(limits, 'maxSheets', 'sheets')}`,
+          { part: part.path },
+        );
+      }
       // The relationship id is `r:id`, whatever prefix the file gives the relationships namespace.
       const idKey = Object.keys(attributes).find((key) => key.endsWith(':id'));
       const relationshipId = idKey === undefined ? undefined : attributes[idKey];
@@ -76,13 +99,17 @@ export async function parseWorkbookSheets(chunks: AsyncIterable<Buffer | string>
 export type SharedString = string | { richText: { text: string }[] };
 
 /** The shared-strings table in index order; phonetic guides (`rPh`) are not part of a string's text. */
-export async function parseSharedStrings(chunks: AsyncIterable<Buffer | string>): Promise<SharedString[]> {
+export async function parseSharedStrings(part: XmlPart): Promise<SharedString[]> {
+  const { limits } = part;
   const strings: SharedString[] = [];
   let runs: { text: string }[] = [];
   let text = '';
   let capturing = false;
   let inPhonetic = false;
-  await parseXml(chunks, {
+  let length = 0;
+  const overLimit = (code: SheetErrorCode, detail: string) =>
+    new UnreadableWorkbookError(code, `the part ${part.path} ${detail}`, { part: part.path });
+  await parseXml(part, {
     open: ({ name }) => {
       switch (name) {
         case 'si':
@@ -101,7 +128,15 @@ export async function parseSharedStrings(chunks: AsyncIterable<Buffer | string>)
       }
     },
     text: (value) => {
-      if (capturing) text += value;
+      if (!capturing) return;
+      text += value;
+      length += value.length;
+      if (length > limits.maxSharedStringsLength) {
+        throw overLimit(
+          SheetErrorCode.sharedStringsTooLong,
+          `holds more text than the limit of ${limitText(limits, 'maxSharedStringsLength', 'characters')}`,
+        );
+      }
     },
     close: ({ name }) => {
       switch (name) {
@@ -116,6 +151,12 @@ export async function parseSharedStrings(chunks: AsyncIterable<Buffer | string>)
           text = '';
           break;
         case 'si':
+          if (strings.length >= limits.maxSharedStrings) {
+            throw overLimit(
+              SheetErrorCode.tooManySharedStrings,
+              `holds more strings than the limit of ${limitText(limits, 'maxSharedStrings', 'strings')}`,
+            );
+          }
           strings.push(runs.length > 0 ? { richText: runs } : text);
           break;
       }

@@ -159,7 +159,7 @@ describe('readUserSheet', () => {
       {
         sheet: USER_SHEET,
         code: 'SHEET_MISSING',
-        message: `Sheet ${USER_SHEET}: the sheet is missing from the workbook`,
+        message: `Sheet ${USER_SHEET}: the sheet is missing from the workbook (its sheets are ${FACILITY_SHEET}); sheet names must match exactly`,
       },
     ]);
   });

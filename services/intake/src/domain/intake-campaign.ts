@@ -11,6 +11,8 @@ import {
   generateId,
   invalidRowOutcomes,
   orderedBoundaryTypes,
+  SHEET_LIMIT_VARIABLES,
+  UNREADABLE_WORKBOOK_CODES,
   readFacilitySheet,
   readTargetSheet,
   readUserSheet,
@@ -30,6 +32,7 @@ import {
   type RowAction,
   type RunSettings,
   type SheetError,
+  type SheetLimits,
   type SheetReadSummary,
   type TargetRow,
   type UserInfo,
@@ -60,6 +63,8 @@ export interface IntakeParts {
   settings: RunSettings;
   chunkSize: number;
   flow: string;
+  /** What an uploaded workbook may hold; reading stops at the first limit crossed. */
+  sheetLimits: SheetLimits;
   /** Counts rows an update settles at intake, with no DIGIT write (metrics). */
   rowsSettled?: (entity: string, action: RowAction, rows: number) => void;
 }
@@ -227,20 +232,35 @@ interface SheetFile {
   bytes: Buffer;
 }
 
+/**
+ * Downloads the three sheets one after the other, each file once however many resources name it, so a
+ * request holds at most three files of SHEET_MAX_FILE_BYTES and downloads one at a time.
+ */
 async function downloadSheets(parts: IntakeParts, input: CampaignInput): Promise<SheetFile[]> {
   const types = ['boundaryWithTarget', 'facility', 'user'] as const;
-  const files = await Promise.all(
-    types.map(async (type) => {
-      const resource = resourceOf(input, type);
-      const bytes = await downloadFile(parts.digit, input.tenantId, resource.filestoreId).catch(unavailable);
-      return {
-        type,
-        filename: resource.filename ?? `${type}.xlsx`,
-        bytes,
-        filestoreId: resource.filestoreId,
-      };
-    }),
-  );
+  const maxBytes = parts.sheetLimits.maxFileBytes;
+  const downloaded = new Map<string, Buffer | null>();
+  const files = [];
+  for (const type of types) {
+    const resource = resourceOf(input, type);
+    const filename = resource.filename ?? `${type}.xlsx`;
+    let bytes = downloaded.get(resource.filestoreId);
+    if (bytes === undefined) {
+      bytes = await downloadFile(parts.digit, input.tenantId, resource.filestoreId, { maxBytes }).catch(
+        (error: unknown) => {
+          if (!(error instanceof DigitError && error.code === 'FILE_TOO_LARGE')) return unavailable(error);
+          throw ApiError.of(
+            400,
+            'FILE_TOO_LARGE',
+            `${type} file ${filename}: the file has more than the limit of ${maxBytes.toLocaleString('en-US')} bytes (${SHEET_LIMIT_VARIABLES.maxFileBytes})`,
+            [type, filename],
+          );
+        },
+      );
+      downloaded.set(resource.filestoreId, bytes);
+    }
+    files.push({ type, filename, bytes, filestoreId: resource.filestoreId });
+  }
   const missing = files.filter((file) => file.bytes === null);
   if (missing.length > 0) {
     throw new ApiError(
@@ -258,12 +278,12 @@ async function downloadSheets(parts: IntakeParts, input: CampaignInput): Promise
 }
 
 /** A sheet error as an API error: which resource file, then the reader's located message. */
-function sheetProblem(type: string, error: SheetError): DigitErrorItem {
+function sheetProblem(file: SheetFile, error: SheetError): DigitErrorItem {
   return {
     code: error.code,
-    message: `${type} file: ${error.message}`,
-    description: null,
-    params: [type, error.sheet ?? '', String(error.row ?? ''), error.column ?? ''],
+    message: `${file.type} file: ${error.message}`,
+    description: `file ${file.filename}`,
+    params: [file.type, error.sheet ?? '', String(error.row ?? ''), error.column ?? '', file.filename],
   };
 }
 
@@ -323,9 +343,11 @@ export async function intakeCampaign(
         row,
         input.parentId ?? null,
       );
-    const summaries = await readSheets(client, campaignId, sheets, lookups, child !== undefined);
+    const summaries = await readSheets(parts, client, campaignId, sheets, lookups, child !== undefined);
     const errors = summaries.flatMap(({ type, summary }) =>
-      summary.errors.map((error) => sheetProblem(type, error)),
+      summary.errors.map((error) =>
+        sheetProblem(sheets.find((file) => file.type === type) as SheetFile, error),
+      ),
     );
     if (errors.length > 0) {
       await client.query('ROLLBACK');
@@ -427,6 +449,7 @@ async function insertCampaignRow(
 }
 
 async function readSheets(
+  parts: IntakeParts,
   tx: DatabaseClient,
   campaignId: string,
   sheets: SheetFile[],
@@ -445,15 +468,18 @@ async function readSheets(
     targetColumns: lookups.projectType.targetColumns,
     partialTargets: update,
   };
+  const limits = parts.sheetLimits;
   const results: SheetSummary[] = [];
   for (const sheet of sheets) {
     if (sheet.type === 'facility') {
       const summary = await readFacilitySheet(sheet.bytes, context, {
+        limits,
         onRows: (rows) => insertFacilityRows(tx, campaignId, rows),
       });
       results.push({ type: sheet.type, summary });
     } else if (sheet.type === 'user') {
       const summary = await readUserSheet(sheet.bytes, context, {
+        limits,
         onRows: (rows) => insertUserRows(tx, campaignId, rows),
       });
       results.push({ type: sheet.type, summary });
@@ -461,6 +487,7 @@ async function readSheets(
       // Leaf targets are kept for the sums up the tree: one small record per lowest-level boundary.
       const targetRows: TargetRow[] = [];
       const summary = await readTargetSheet(sheet.bytes, context, {
+        limits,
         onRows: async (rows) => {
           targetRows.push(...rows);
           await insertTargetRows(tx, campaignId, rows);
@@ -480,7 +507,13 @@ async function uploadProcessedSheets(
 ): Promise<{ type: string; filename: string; filestoreId: string }[]> {
   const uploaded: { type: string; filename: string; filestoreId: string }[] = [];
   for (const { type, summary } of summaries) {
-    if (summary.errors.length === 0) continue;
+    // A workbook that could not be read has no rows to mark.
+    if (
+      summary.errors.length === 0 ||
+      summary.errors.some((error) => UNREADABLE_WORKBOOK_CODES.has(error.code))
+    ) {
+      continue;
+    }
     const sheet = sheets.find((file) => file.type === type) as SheetFile;
     try {
       const bytes = await writeProcessedSheet(sheet.bytes, invalidRowOutcomes(summary.errors));
