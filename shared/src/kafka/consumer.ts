@@ -181,6 +181,7 @@ export class TopicConsumer<T> {
       try {
         await this.#options.handle(consumed);
         metrics.messagesConsumed.inc({ topic, outcome: 'handled' });
+        await this.#finished(key);
         return true;
       } catch (error) {
         const infrastructure = isInfrastructureFailure(error);
@@ -188,6 +189,7 @@ export class TopicConsumer<T> {
           if (!(error instanceof PoisonMessageError))
             logger.error({ err: error, topic, partition, offset: message.offset }, 'handler keeps failing');
           await this.#deadLetter(topic, partition, message, 'poison', (error as Error).message);
+          await this.#finished(key);
           return true;
         }
         if (!infrastructure) attempt++;
@@ -228,6 +230,11 @@ export class TopicConsumer<T> {
         }
       }
     }
+  }
+
+  /** Best effort: when the database is out of reach, a later redelivery at worst counts one crash too many. */
+  async #finished(key: DeliveryKey): Promise<void> {
+    await this.#options.deliveryLog?.finished(key).catch(() => undefined);
   }
 
   async #deadLetter(

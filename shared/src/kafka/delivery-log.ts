@@ -15,6 +15,11 @@ export interface DeliveryLog {
   started(key: DeliveryKey): Promise<number>;
   /** Takes back a start that ended without a crash (the consumer stopped before handling finished). */
   abandoned(key: DeliveryKey): Promise<void>;
+  /**
+   * Handling ended: a redelivery of the same offset (the process died before its commit) is no sign that
+   * the message kills the process, so it starts counting afresh.
+   */
+  finished(key: DeliveryKey): Promise<void>;
 }
 
 /**
@@ -40,6 +45,13 @@ export function postgresDeliveryLog(db: Queryable): DeliveryLog {
       await db.query(
         `UPDATE consumer_delivery SET deliveries = deliveries - 1
          WHERE group_id = $1 AND topic = $2 AND partition = $3 AND message_offset = $4 AND deliveries > 0`,
+        [groupId, topic, partition, offset],
+      );
+    },
+    async finished({ groupId, topic, partition, offset }) {
+      await db.query(
+        `UPDATE consumer_delivery SET deliveries = 0
+         WHERE group_id = $1 AND topic = $2 AND partition = $3 AND message_offset = $4`,
         [groupId, topic, partition, offset],
       );
     },
