@@ -11,9 +11,17 @@ import {
   CampaignClient,
   SERVICES,
   campaignFixture,
+  childCampaignDetails,
+  consolidatedSheets,
+  digitCampaignState,
+  expectedMappingState,
+  sheetContext,
   startTestInfrastructure,
   startTestServices,
+  stateDifferences,
+  type CampaignSheetRows,
   type ServiceName,
+  type SheetContext,
   type TestInfrastructure,
   type TestServices,
 } from '@campaign-pipeline/dev-stack';
@@ -28,6 +36,8 @@ import { CAMPAIGN_SIZES } from './campaign.ts';
 
 export interface ChaosOptions {
   size: keyof typeof CAMPAIGN_SIZES;
+  /** The measured campaign is a child that updates a campaign created without faults. */
+  update: boolean;
   poison: number;
   killEveryMs: number;
   brokerRestarts: number;
@@ -37,6 +47,10 @@ const CLIENT_TIMEOUT_MS = 2000;
 /** Covers the simulator's persister lag (none) and a late-applied write landing after the timeout. */
 const CONSISTENCY_MS = 1500;
 const LATE_BY_MS = 800;
+const SESSION_TIMEOUT_MS = 6000;
+
+/** DIGIT's latency in both runs: slowness is no fault, so the baseline answers as slowly. */
+const LATENCY = { latency: { fixedMs: 0, jitterMs: 10 } };
 
 /** On every endpoint: latency, 5xx and timeouts; on writes also the faults that leave them applied. */
 function chaosBehaviour() {
@@ -52,7 +66,7 @@ function chaosBehaviour() {
       { kind: 'late-apply' as const, path, rate: 0.005, holdMs: CLIENT_TIMEOUT_MS + LATE_BY_MS },
     ]);
   return {
-    '*': { latency: { fixedMs: 0, jitterMs: 10 }, faults: everywhere },
+    '*': { ...LATENCY, faults: everywhere },
     project: { faults: [...afterWrite(CAMPAIGN_WRITE_PATHS.project), ...everywhere] },
     facility: { faults: [...afterWrite(CAMPAIGN_WRITE_PATHS.facility), ...everywhere] },
     hrms: { faults: [...afterWrite(CAMPAIGN_WRITE_PATHS.hrms), ...everywhere] },
@@ -74,6 +88,10 @@ interface RunResult {
   status: string;
   counts: EntityCountsByKind;
   duplicateGroups: number;
+  /** DIGIT's projects, facilities, employees and mappings by natural key, one line each. */
+  state: string[];
+  /** Lines of DIGIT's projects and mappings that differ from what the update's sheets ask for. */
+  updateDifferences?: ReturnType<typeof stateDifferences>;
 }
 
 export interface ChaosResult {
@@ -96,6 +114,10 @@ async function startRun(size: ChaosOptions['size']) {
       DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
       DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
       STEP_MAX_ATTEMPTS: '10',
+      // A process killed without leaving its consumer groups holds them until its session expires: the
+      // short session (Kafka's minimum) a deployment that expects its pods to be killed would choose.
+      KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
+      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
     },
   });
   return { infrastructure, services };
@@ -138,25 +160,114 @@ async function entityCounts(infrastructure: TestInfrastructure): Promise<EntityC
   return Object.fromEntries(ENTITY_KINDS.map((kind) => [kind, counts[kind]])) as EntityCountsByKind;
 }
 
+const PRODUCT_VARIANTS = ['PVAR-2026-01-01-000001'];
+
+/** The campaign a run measures: its create request and, for an update, what DIGIT must hold after it. */
+interface MeasuredCampaign {
+  details: Record<string, unknown>;
+  expectedMappings?: string[];
+}
+
+/**
+ * An update a campaign manager would make on a running campaign: new targets for every tenth boundary,
+ * every twentieth facility and user deactivated, every twentieth user (another one) moved to another
+ * boundary, 50 facilities and 100 users added.
+ */
+function updateEdits(sheets: CampaignSheetRows, context: SheetContext): CampaignSheetRows {
+  const key = context.projectType.targetColumns[0]?.key as string;
+  const leaves = sheets.targets.map((row) => row.boundaryCode);
+  const leafAt = (index: number) => leaves[index % leaves.length] as string;
+  const phones = new Set(sheets.users.map((row) => row.phone));
+  const newPhones: string[] = [];
+  for (let n = 0; newPhones.length < 100; n++) {
+    const phone = `8${String(n).padStart(9, '0')}`;
+    if (!phones.has(phone)) newPhones.push(phone);
+  }
+  return {
+    targets: sheets.targets.map((row, index) =>
+      index % 10 === 0 ? { ...row, values: { ...row.values, [key]: (row.values[key] ?? 0) + 7 } } : row,
+    ),
+    facilities: [
+      ...sheets.facilities.map((row, index) =>
+        index % 20 === 0 ? { ...row, usage: 'Inactive' as const } : row,
+      ),
+      ...Array.from({ length: 50 }, (_, index) => ({
+        name: `Update store ${index}`,
+        type: 'Warehouse' as const,
+        status: 'Permanent' as const,
+        capacity: 500,
+        boundaryCodes: [leafAt(index * 7)],
+        usage: 'Active' as const,
+        rowNumber: 0,
+      })),
+    ],
+    users: [
+      ...sheets.users.map((row, index) =>
+        index % 20 === 0
+          ? { ...row, usage: 'Inactive' as const }
+          : index % 20 === 10
+            ? { ...row, boundaryCodes: [leafAt(index * 13)] }
+            : row,
+      ),
+      ...newPhones.map((phone, index) => ({
+        name: `Update distributor ${index}`,
+        phone,
+        roles: ['DISTRIBUTOR' as const],
+        employmentType: 'Temporary' as const,
+        usage: 'Active' as const,
+        boundaryCodes: [leafAt(index * 11)],
+        rowNumber: 0,
+      })),
+    ],
+  };
+}
+
+/** Makes the sheets and, for an update, creates the parent campaign, all without faults. */
+async function prepareCampaign(
+  run: { infrastructure: TestInfrastructure; services: TestServices },
+  options: Pick<ChaosOptions, 'size' | 'update'>,
+  log: (line: string) => void,
+): Promise<MeasuredCampaign> {
+  const { infrastructure, services } = run;
+  await infrastructure.digit.client.setBehaviour({ '*': LATENCY });
+  const fixture = await campaignFixture({
+    digitUrl: infrastructure.digit.url,
+    facilities: CAMPAIGN_SIZES[options.size].facilities,
+    users: CAMPAIGN_SIZES[options.size].users,
+    productVariants: PRODUCT_VARIANTS,
+    seed: 3,
+  });
+  if (!options.update) return { details: fixture.details };
+  const client = new CampaignClient(services.url('intake'), services.url('status'));
+  const answer = await client.create(fixture.details);
+  const parentId = answer.data.CampaignDetails?.id as string;
+  const parent = await client.waitForStatus(parentId, ['created', 'failed'], { timeoutMs: 3_600_000 });
+  if (parent.campaign.status !== 'created')
+    throw new Error(`the parent campaign ended ${parent.campaign.status}`);
+  log(`  parent campaign ${parent.campaign.campaignNumber} created; its sheets edited for the update`);
+  const context = await sheetContext(infrastructure.digit.url);
+  const sheets = updateEdits(await consolidatedSheets(client, context, parentId), context);
+  return {
+    details: await childCampaignDetails(context, fixture.details, parentId, sheets, []),
+    expectedMappings: expectedMappingState(sheets, context.hierarchy, context.projectType, PRODUCT_VARIANTS),
+  };
+}
+
+const isProjectOrMapping = (line: string) => line.startsWith('project ') || line.includes(' mapping ');
+
 async function runCampaign(
   label: string,
   run: { infrastructure: TestInfrastructure; services: TestServices },
-  size: ChaosOptions['size'],
+  campaign: MeasuredCampaign,
   log: (line: string) => void,
   during: (id: string) => { note: () => string; stop: () => Promise<void> },
   beforeCreate: () => Promise<unknown> = async () => undefined,
 ): Promise<RunResult> {
   const { infrastructure, services } = run;
-  const fixture = await campaignFixture({
-    digitUrl: infrastructure.digit.url,
-    facilities: CAMPAIGN_SIZES[size].facilities,
-    users: CAMPAIGN_SIZES[size].users,
-    seed: 3,
-  });
   const client = new CampaignClient(services.url('intake'), services.url('status'));
   await beforeCreate();
   const started = Date.now();
-  const answer = await client.create(fixture.details);
+  const answer = await client.create(campaign.details);
   if (answer.status !== 200) throw new Error(`${label}: create answered ${answer.status}`);
   const id = answer.data.CampaignDetails?.id as string;
   log(`${label}: campaign ${answer.data.CampaignDetails?.campaignNumber} accepted`);
@@ -168,11 +279,16 @@ async function runCampaign(
     await chaos.stop();
   }
   const seconds = (Date.now() - started) / 1000;
+  const state = await digitCampaignState(infrastructure.digit.client);
   return {
     seconds,
     status,
     counts: await entityCounts(infrastructure),
     duplicateGroups: (await infrastructure.digit.client.duplicates()).total,
+    state,
+    ...(campaign.expectedMappings
+      ? { updateDifferences: stateDifferences(state.filter(isProjectOrMapping), campaign.expectedMappings) }
+      : {}),
   };
 }
 
@@ -306,11 +422,13 @@ export async function runChaosBench(
   options: ChaosOptions,
   log: (line: string) => void,
 ): Promise<ChaosResult> {
-  log(`baseline: campaign ${options.size} without faults`);
+  const what = options.update ? 'update of a campaign' : 'campaign';
+  log(`baseline: ${what} ${options.size} without faults`);
   const quiet = await startRun(options.size);
   let baseline: RunResult;
   try {
-    baseline = await runCampaign('baseline', quiet, options.size, log, () => ({
+    const campaign = await prepareCampaign(quiet, options, log);
+    baseline = await runCampaign('baseline', quiet, campaign, log, () => ({
       note: () => '',
       stop: async () => undefined,
     }));
@@ -320,16 +438,17 @@ export async function runChaosBench(
   }
   log(`baseline: ${baseline.status} in ${baseline.seconds.toFixed(1)} s`);
 
-  log(`chaos: campaign ${options.size} under faults, kills and poison`);
+  log(`chaos: ${what} ${options.size} under faults, kills and poison`);
   const run = await startRun(options.size);
   let brokerRestarts = 0;
   let poisonSent = 0;
   let killer: ReturnType<typeof serviceKiller> | undefined;
   try {
+    const campaign = await prepareCampaign(run, options, log);
     const chaos = await runCampaign(
       'chaos',
       run,
-      options.size,
+      campaign,
       log,
       () => {
         killer = serviceKiller(run.services, options.killEveryMs);
@@ -353,7 +472,7 @@ export async function runChaosBench(
           },
         };
       },
-      // The sheets are made and uploaded first: the faults are for the pipeline, not the fixture.
+      // The sheets (and the parent of an update) are made first: the faults are for what is measured.
       () => run.infrastructure.digit.client.setBehaviour(chaosBehaviour()),
     );
     await run.infrastructure.digit.client.setBehaviour({
@@ -385,6 +504,21 @@ function problemsOf(result: ChaosResult): string[] {
     if (chaos.counts[kind] !== baseline.counts[kind])
       problems.push(`${kind}: ${chaos.counts[kind]} under chaos, ${baseline.counts[kind]} without`);
   }
+  const differences = stateDifferences(chaos.state, baseline.state);
+  if (differences.total > 0)
+    problems.push(
+      `DIGIT's state differs from the baseline's in ${differences.total} lines: missing ${JSON.stringify(differences.missing)}, unexpected ${JSON.stringify(differences.unexpected)}`,
+    );
+  for (const [label, run] of [
+    ['baseline', baseline],
+    ['chaos run', chaos],
+  ] as const) {
+    const update = run.updateDifferences;
+    if (update && update.total > 0)
+      problems.push(
+        `${label}: DIGIT differs from what the update asks in ${update.total} lines: missing ${JSON.stringify(update.missing)}, unexpected ${JSON.stringify(update.unexpected)}`,
+      );
+  }
   if (chaos.duplicateGroups > 0) problems.push(`${chaos.duplicateGroups} duplicate groups in DIGIT`);
   if (chaos.dlqDistinct !== chaos.poisonSent)
     problems.push(`${chaos.dlqDistinct} messages in the DLQ for ${chaos.poisonSent} poison sent`);
@@ -400,7 +534,7 @@ function problemsOf(result: ChaosResult): string[] {
 export function formatChaosResult(result: ChaosResult): string {
   const { baseline, chaos } = result;
   const lines = [
-    `chaos ${result.options.size}: baseline ${baseline.seconds.toFixed(1)} s (${baseline.status}), chaos ${chaos.seconds.toFixed(1)} s (${chaos.status}), ratio ${(chaos.seconds / baseline.seconds).toFixed(2)}`,
+    `chaos ${result.options.update ? 'update ' : ''}${result.options.size}: baseline ${baseline.seconds.toFixed(1)} s (${baseline.status}), chaos ${chaos.seconds.toFixed(1)} s (${chaos.status}), ratio ${(chaos.seconds / baseline.seconds).toFixed(2)}`,
     `  service kills ${chaos.kills}, broker restarts ${chaos.brokerRestarts}, poison sent ${chaos.poisonSent}, distinct in DLQ ${chaos.dlqDistinct}, duplicate groups ${chaos.duplicateGroups}`,
     '  entity               baseline      chaos',
     ...ENTITY_KINDS.map(
@@ -408,7 +542,7 @@ export function formatChaosResult(result: ChaosResult): string {
         `  ${kind.padEnd(18)} ${String(baseline.counts[kind]).padStart(10)} ${String(chaos.counts[kind]).padStart(10)}`,
     ),
     result.problems.length === 0
-      ? '  PASS: same entities, none twice, every poison message dead-lettered'
+      ? `  PASS: same entities${result.options.update ? ', as the update asks' : ''}, none twice, every poison message dead-lettered`
       : '',
     ...result.problems.map((problem) => `  FAIL: ${problem}`),
   ];

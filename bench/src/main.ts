@@ -7,13 +7,14 @@ import { formatChaosResult, runChaosBench } from './chaos.ts';
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
 // digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
 // (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n; of chaos:
-// --size (default M), --poison n (default 1000).
+// --size (default M), --poison n (default 1000), --update (the measured campaign updates another).
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     size: { type: 'string' },
     poison: { type: 'string', default: '1000' },
+    update: { type: 'boolean', default: false },
     flow: { type: 'string', default: 'both' },
     latency: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '8' },
@@ -73,7 +74,13 @@ for (const name of names) {
     }
   } else if (name === 'chaos') {
     const result = await runChaosBench(
-      { size: sizeOr('M'), poison: Number(values.poison), killEveryMs: 2000, brokerRestarts: 2 },
+      {
+        size: sizeOr('M'),
+        update: values.update,
+        poison: Number(values.poison),
+        killEveryMs: 2000,
+        brokerRestarts: 2,
+      },
       log,
     );
     log(formatChaosResult(result));

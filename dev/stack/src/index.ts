@@ -7,3 +7,5 @@ export * from './testing.ts';
 export * from './campaign-client.ts';
 export * from './campaign-fixture.ts';
 export * from './gateway.ts';
+export * from './campaign-update-fixture.ts';
+export * from './campaign-state.ts';

@@ -1,27 +1,25 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
-import { uploadCampaignSheets, type DigitSimulator } from '@campaign-pipeline/dev-digit';
+import type { DigitSimulator } from '@campaign-pipeline/dev-digit';
 import {
   AvroCodec,
   Topic,
   projectTargets,
-  readFacilitySheet,
   readTargetSheet,
-  readUserSheet,
   sumTargetsUpTree,
-  writeFacilitySheet,
-  writeTargetWorkbook,
-  writeUserSheet,
-  type FacilityRow,
   type ProjectTarget,
+  type ProjectType,
   type TargetRow,
-  type UserRow,
 } from '@campaign-pipeline/shared';
 import {
   CampaignClient,
   campaignFixture,
+  childCampaignDetails,
+  consolidatedSheets,
   startTestInfrastructure,
   startTestServices,
+  type CampaignSheetRows,
+  type SheetContext,
   type TestInfrastructure,
   type TestServices,
 } from '../src/index.ts';
@@ -59,61 +57,20 @@ const leavesUnder = (code: string): string[] => {
   return children.length === 0 ? [code] : children.flatMap((child) => leavesUnder(child.code));
 };
 
-interface Sheets {
-  targets: TargetRow[];
-  facilities: FacilityRow[];
-  users: UserRow[];
-}
+type Sheets = CampaignSheetRows;
 
-/** The consolidated sheets of a created campaign, read back with the pipeline's own readers. */
-async function consolidated(campaignId: string): Promise<Sheets> {
-  const codes = new Set(digit().hierarchy.byCode.keys());
-  const context = {
-    boundaries: { codes, leafCodes: new Set(leavesUnder('MZ')) },
-    boundaryTypes: [],
-    targetColumns: projectType()?.targetColumns ?? [],
-    partialTargets: true,
-  };
-  const sheets: Sheets = { targets: [], facilities: [], users: [] };
-  const [target, facility, user] = await Promise.all([
-    client.consolidatedSheet(campaignId, 'boundaryWithTarget'),
-    client.consolidatedSheet(campaignId, 'facility'),
-    client.consolidatedSheet(campaignId, 'user'),
-  ]);
-  const summaries = await Promise.all([
-    readTargetSheet(target, context, { onRows: (rows) => void sheets.targets.push(...rows) }),
-    readFacilitySheet(facility, context, { onRows: (rows) => void sheets.facilities.push(...rows) }),
-    readUserSheet(user, context, { onRows: (rows) => void sheets.users.push(...rows) }),
-  ]);
-  for (const summary of summaries) expect(summary.errors).toEqual([]);
-  return sheets;
-}
-
-/** A child create request from edited sheets: uploaded to the filestore, new boundaries listed. */
-async function childDetails(
+const sheets = (): SheetContext => ({
+  digitUrl: digit().url,
+  hierarchy: digit().hierarchy,
+  projectType: projectType() as ProjectType,
+});
+const consolidated = (campaignId: string) => consolidatedSheets(client, sheets(), campaignId);
+const childDetails = (
   parentDetails: Record<string, unknown>,
   parentId: string,
-  sheets: Sheets,
+  edited: Sheets,
   boundaries: { code: string; includeAllChildren: boolean }[],
-): Promise<Record<string, unknown>> {
-  const bySheet = [...sheets.targets].sort((a, b) => a.sheet.localeCompare(b.sheet));
-  const files = {
-    target: await writeTargetWorkbook(
-      bySheet.map((row) => ({ ...row, path: pathOf(row.boundaryCode) })),
-      [...digit().hierarchy.codesByType.keys()],
-      projectType()?.targetColumns ?? [],
-    ),
-    facility: await writeFacilitySheet(sheets.facilities),
-    user: await writeUserSheet(sheets.users),
-    filenames: {
-      target: 'update-targets.xlsx',
-      facility: 'update-facilities.xlsx',
-      user: 'update-users.xlsx',
-    },
-  };
-  const resources = await uploadCampaignSheets(digit().url, files);
-  return { ...parentDetails, parentId, boundaries, resources };
-}
+) => childCampaignDetails(sheets(), parentDetails, parentId, edited, boundaries);
 
 /** Targets of every project the campaign should hold, from its leaf rows. */
 function expectedTargets(rows: readonly TargetRow[]): Map<string, ProjectTarget[]> {
