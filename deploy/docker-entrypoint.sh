@@ -6,7 +6,9 @@ set -eu
 app_root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 name=${1:-${SERVICE:-}}
 # kafkajs 2.2.4 arms a negative timer on every response under Node 24: harmless, but its warning would hide real ones.
-node_flags='--disable-warning=TimeoutNegativeWarning --enable-source-maps'
+# --report-exclude-env: a crash report (read by the next process to charge the message it was handling)
+# must not hold the environment's secrets.
+node_flags='--disable-warning=TimeoutNegativeWarning --enable-source-maps --report-exclude-env'
 
 case "$name" in
   intake | project-sync | facility-sync | user-sync | mapping-sync | status)

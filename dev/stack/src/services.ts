@@ -11,7 +11,12 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url
  * kafkajs 2.2.4 arms a negative timer on every response under Node 24 (clamped to 1 ms by Node, harmless);
  * the warning it prints would hide real ones.
  */
-export const SERVICE_NODE_FLAGS = ['--conditions=development', '--disable-warning=TimeoutNegativeWarning'];
+/** `--report-exclude-env`: a crash report (see CRASH_REPORT_DIR) must not hold the environment's secrets. */
+export const SERVICE_NODE_FLAGS = [
+  '--conditions=development',
+  '--disable-warning=TimeoutNegativeWarning',
+  '--report-exclude-env',
+];
 
 /** The pipeline's services and the port each listens on by default. */
 export const SERVICES = [
@@ -93,6 +98,8 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
     PORT: String(options.port),
     HOST: '127.0.0.1',
   };
+  // Beside the logs, so that stacks running side by side never read each other's crash reports.
+  env.CRASH_REPORT_DIR ??= path.join(options.logDir, '..', 'crash-reports', options.name);
   if (options.heapLimitMb && !/--max-old-space-size/.test(env.NODE_OPTIONS ?? '')) {
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --max-old-space-size=${options.heapLimitMb}`.trim();
   }

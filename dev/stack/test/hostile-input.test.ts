@@ -188,20 +188,29 @@ async function sendRequest(requestId: string, details: Record<string, unknown>):
 }
 
 describe('a message whose handling kills the consumer', () => {
-  it('counts a start again only when the handling before it neither finished nor was abandoned', async () => {
+  it('charges a fatal crash to the messages its process was handling, and only to those', async () => {
     const log = postgresDeliveryLog(database);
-    const key = { groupId: 'count-check', topic: Topic.requests, partition: 0, offset: '0' };
-    expect(await log.started(key)).toBe(1);
-    expect(await log.started(key)).toBe(2);
-    await log.abandoned(key);
-    expect(await log.started(key)).toBe(2);
-    // Handled, then the process died before committing: the redelivery is a first start again.
-    await log.finished(key);
-    expect(await log.started(key)).toBe(1);
-    expect(await log.started({ ...key, offset: '1' })).toBe(1);
-    // Finishing another offset than the partition's current one changes nothing.
-    await log.finished(key);
-    expect(await log.started({ ...key, offset: '1' })).toBe(2);
+    const key = (partition: number, offset: string) => ({
+      groupId: 'charge-check',
+      topic: Topic.requests,
+      partition,
+      offset,
+    });
+    expect(await log.started(key(0, '0'), 'host/1')).toBe(0);
+    expect(await log.started(key(1, '5'), 'host/1')).toBe(0);
+    expect(await log.started(key(2, '9'), 'host/2')).toBe(0);
+    // Process 1 finished partition 1's message, then died of a fatal error; process 2 was killed from
+    // outside and left no report.
+    await log.ended(key(1, '5'));
+    expect(await log.chargeCrash('host/1')).toEqual([key(0, '0')]);
+    expect(await log.started(key(0, '0'), 'host/3')).toBe(1);
+    expect(await log.started(key(1, '5'), 'host/3')).toBe(0);
+    expect(await log.started(key(2, '9'), 'host/3')).toBe(0);
+    // The charge stays with the offset: the partition's next message starts with none.
+    expect(await log.started(key(0, '1'), 'host/3')).toBe(0);
+    // A new process of a dead one's name forgets what that one was handling before anything is charged.
+    await log.release('host/3');
+    expect(await log.chargeCrash('host/3')).toEqual([]);
   });
 
   it('goes to campaign.dlq as "crashed the consumer" after killing intake three times, and the next campaign completes', async () => {

@@ -41,8 +41,13 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       KAFKA_MAX_WAIT_MS: env.int({ fallback: 1000, min: 10, max: 30_000 }),
       /** Partitions a consumer handles at once: a worker runs that many chunks side by side. */
       KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: env.int({ fallback: 3, min: 1, max: 64 }),
-      /** Deaths of a process while handling one message before the message goes to campaign.dlq. */
+      /** Fatal crashes of processes handling one message before the message goes to campaign.dlq. */
       KAFKA_MAX_HANDLER_CRASHES: env.int({ fallback: 3, min: 1, max: 1000 }),
+      /**
+       * Where Node writes a report when the process dies of a fatal error, read by the next process
+       * (default: a folder of the service under the system's temporary folder, an emptyDir in the chart).
+       */
+      CRASH_REPORT_DIR: env.string({ optional: true }),
       /** Test switch: every message is published twice, to prove consumers idempotent. */
       KAFKA_DUPLICATE_DELIVERY: env.bool({ fallback: false }),
       SHUTDOWN_TIMEOUT_MS: env.int({ fallback: 20_000, min: 100, max: 600_000 }),

@@ -4,6 +4,7 @@ import type { PipelineMetrics } from '../metrics/metrics.ts';
 import { backoffDelay, sleep } from '../retry/backoff.ts';
 import { UndecodableMessageError, type AvroCodec } from './avro.ts';
 import type { DeliveryKey, DeliveryLog } from './delivery-log.ts';
+import { processName } from '../lifecycle/crash-reports.ts';
 import type { Publisher } from './publisher.ts';
 import { DlqHeader, Topic, type AvroTopic, type DlqReason } from './topology.ts';
 
@@ -60,11 +61,13 @@ export interface TopicConsumerOptions<T> {
   /** Attempts of a handler that throws before its message is dead-lettered as poison. */
   handlerAttempts?: number;
   /**
-   * Durable record of each delivery, written before the handler runs: a message whose handling has
-   * started `maxCrashes` times without finishing (each time the process died) is dead-lettered.
+   * Durable record of each delivery, written before the handler runs: a message charged with
+   * `maxCrashes` fatal crashes of processes handling it is dead-lettered instead of handled.
    */
   deliveryLog?: DeliveryLog;
-  /** Deaths of the process while handling one message before it is dead-lettered; default 3. */
+  /** This process's name in the delivery log (see `processName`). */
+  processName?: string;
+  /** Fatal crashes of processes handling one message before it is dead-lettered; default 3. */
   maxCrashes?: number;
 }
 
@@ -157,9 +160,8 @@ export class TopicConsumer<T> {
       headers: headersToStrings(message.headers),
     };
     const key: DeliveryKey = { groupId: this.#options.groupId, topic, partition, offset: message.offset };
-    const deliveries = await this.#recordDelivery(key);
-    if (deliveries === undefined) return false;
-    const crashes = deliveries - 1;
+    const crashes = await this.#recordDelivery(key);
+    if (crashes === undefined) return false;
     if (crashes >= (this.#options.maxCrashes ?? 3)) {
       logger.error(
         { topic, partition, offset: message.offset, crashes },
@@ -172,6 +174,7 @@ export class TopicConsumer<T> {
         'crashed-consumer',
         `crashed the consumer ${crashes} times`,
       );
+      await this.#ended(key);
       return true;
     }
     const attempts = this.#options.handlerAttempts ?? 5;
@@ -181,7 +184,7 @@ export class TopicConsumer<T> {
       try {
         await this.#options.handle(consumed);
         metrics.messagesConsumed.inc({ topic, outcome: 'handled' });
-        await this.#finished(key);
+        await this.#ended(key);
         return true;
       } catch (error) {
         const infrastructure = isInfrastructureFailure(error);
@@ -189,7 +192,7 @@ export class TopicConsumer<T> {
           if (!(error instanceof PoisonMessageError))
             logger.error({ err: error, topic, partition, offset: message.offset }, 'handler keeps failing');
           await this.#deadLetter(topic, partition, message, 'poison', (error as Error).message);
-          await this.#finished(key);
+          await this.#ended(key);
           return true;
         }
         if (!infrastructure) attempt++;
@@ -200,8 +203,7 @@ export class TopicConsumer<T> {
         try {
           await sleep(backoffDelay(tries, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal);
         } catch {
-          // Stopping is no crash: the next delivery must not count this one.
-          await this.#options.deliveryLog?.abandoned(key).catch(() => undefined);
+          await this.#ended(key);
           return false;
         }
       } finally {
@@ -211,15 +213,15 @@ export class TopicConsumer<T> {
   }
 
   /**
-   * Records that handling starts and returns how many times it has, this one included; undefined when
-   * the consumer stopped while the database was out of reach. Without a log every delivery is a first.
+   * Records that handling starts and answers the crashes charged to the message so far; undefined when
+   * the consumer stopped while the database was out of reach. Without a log no message has crashed.
    */
   async #recordDelivery(key: DeliveryKey): Promise<number | undefined> {
     const log = this.#options.deliveryLog;
-    if (log === undefined) return 1;
+    if (log === undefined) return 0;
     for (let tries = 1; ; tries++) {
       try {
-        return await log.started(key);
+        return await log.started(key, this.#options.processName ?? processName());
       } catch (error) {
         if (!isInfrastructureFailure(error)) throw error;
         this.#options.logger.warn({ err: error, ...key }, 'delivery not recorded, retrying');
@@ -232,9 +234,9 @@ export class TopicConsumer<T> {
     }
   }
 
-  /** Best effort: when the database is out of reach, a later redelivery at worst counts one crash too many. */
-  async #finished(key: DeliveryKey): Promise<void> {
-    await this.#options.deliveryLog?.finished(key).catch(() => undefined);
+  /** Best effort: a row left `handling` is charged only if this process dies of a fatal error. */
+  async #ended(key: DeliveryKey): Promise<void> {
+    await this.#options.deliveryLog?.ended(key).catch(() => undefined);
   }
 
   async #deadLetter(

@@ -1,6 +1,8 @@
-// Durable count of how many times the handling of a message has started, kept in PostgreSQL, so that a
-// message whose handling kills the process (out of memory, a native crash) is recognised after the
-// restart instead of being handled, and killing the consumer, forever.
+// Durable record, kept in PostgreSQL, of the message each consumer is handling and of the fatal crashes
+// (out of memory, an abort) of processes that were handling it, so that a message whose handling kills
+// the process is recognised after the restart instead of being handled, and killing the consumer,
+// forever. A process killed from outside (eviction, a node lost) leaves no crash report and charges
+// nothing: the message it was handling is not to blame.
 import type { Queryable } from '../db/database.ts';
 
 export interface DeliveryKey {
@@ -11,49 +13,55 @@ export interface DeliveryKey {
 }
 
 export interface DeliveryLog {
-  /** Records that handling of the message starts; returns how many times it has started, this one included. */
-  started(key: DeliveryKey): Promise<number>;
-  /** Takes back a start that ended without a crash (the consumer stopped before handling finished). */
-  abandoned(key: DeliveryKey): Promise<void>;
-  /**
-   * Handling ended: a redelivery of the same offset (the process died before its commit) is no sign that
-   * the message kills the process, so it starts counting afresh.
-   */
-  finished(key: DeliveryKey): Promise<void>;
+  /** Records that `process` starts handling the message; answers the fatal crashes charged to it so far. */
+  started(key: DeliveryKey, process: string): Promise<number>;
+  /** Handling ended (handled, dead-lettered, or left for redelivery by a consumer stopping). */
+  ended(key: DeliveryKey): Promise<void>;
+  /** Charges a fatal crash of `process` to the messages it was handling; answers them. */
+  chargeCrash(process: string): Promise<DeliveryKey[]>;
+  /** Forgets what an earlier process of the same name was handling (it ended without a crash report). */
+  release(process: string): Promise<void>;
 }
 
-/**
- * One upsert per message: the row of the partition is replaced when the offset moves on, or its count
- * raised when the same offset is delivered again.
- */
+/** One upsert per message: the row of the partition is replaced when the offset moves on. */
 export function postgresDeliveryLog(db: Queryable): DeliveryLog {
   return {
-    async started({ groupId, topic, partition, offset }) {
-      const { rows } = await db.query<{ deliveries: number }>(
-        `INSERT INTO consumer_delivery AS delivery (group_id, topic, partition, message_offset, deliveries)
-         VALUES ($1, $2, $3, $4, 1)
+    async started({ groupId, topic, partition, offset }, process) {
+      const { rows } = await db.query<{ crashes: number }>(
+        `INSERT INTO consumer_delivery AS delivery
+           (group_id, topic, partition, message_offset, handled_by, handling, crashes)
+         VALUES ($1, $2, $3, $4, $5, true, 0)
          ON CONFLICT (group_id, topic, partition) DO UPDATE
-           SET deliveries = CASE WHEN delivery.message_offset = EXCLUDED.message_offset
-                                 THEN delivery.deliveries + 1 ELSE 1 END,
-               message_offset = EXCLUDED.message_offset
-         RETURNING deliveries`,
-        [groupId, topic, partition, offset],
+           SET crashes = CASE WHEN delivery.message_offset = EXCLUDED.message_offset
+                              THEN delivery.crashes ELSE 0 END,
+               message_offset = EXCLUDED.message_offset,
+               handled_by = EXCLUDED.handled_by,
+               handling = true
+         RETURNING crashes`,
+        [groupId, topic, partition, offset, process],
       );
-      return rows[0]?.deliveries ?? 1;
+      return rows[0]?.crashes ?? 0;
     },
-    async abandoned({ groupId, topic, partition, offset }) {
+    async ended({ groupId, topic, partition, offset }) {
       await db.query(
-        `UPDATE consumer_delivery SET deliveries = deliveries - 1
-         WHERE group_id = $1 AND topic = $2 AND partition = $3 AND message_offset = $4 AND deliveries > 0`,
-        [groupId, topic, partition, offset],
-      );
-    },
-    async finished({ groupId, topic, partition, offset }) {
-      await db.query(
-        `UPDATE consumer_delivery SET deliveries = 0
+        `UPDATE consumer_delivery SET handling = false
          WHERE group_id = $1 AND topic = $2 AND partition = $3 AND message_offset = $4`,
         [groupId, topic, partition, offset],
       );
+    },
+    async chargeCrash(process) {
+      const { rows } = await db.query<DeliveryKey>(
+        `UPDATE consumer_delivery SET crashes = crashes + 1, handling = false
+         WHERE handled_by = $1 AND handling
+         RETURNING group_id AS "groupId", topic, partition, message_offset::text AS "offset"`,
+        [process],
+      );
+      return rows;
+    },
+    async release(process) {
+      await db.query(`UPDATE consumer_delivery SET handling = false WHERE handled_by = $1 AND handling`, [
+        process,
+      ]);
     },
   };
 }

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Admin, Kafka } from 'kafkajs';
 import { ConfigError } from '../config/env.ts';
@@ -8,10 +10,11 @@ import { createHttpServer } from '../http/server.ts';
 import { AvroCodec } from '../kafka/avro.ts';
 import { createKafka, ensureTopics } from '../kafka/client.ts';
 import { TopicConsumer, type MessageHandler } from '../kafka/consumer.ts';
-import { postgresDeliveryLog } from '../kafka/delivery-log.ts';
+import { postgresDeliveryLog, type DeliveryLog } from '../kafka/delivery-log.ts';
 import { Publisher } from '../kafka/publisher.ts';
 import type { AvroTopic } from '../kafka/topology.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
+import { enableCrashReports, processName, takeCrashReports } from './crash-reports.ts';
 import { serviceStarted } from './supervision.ts';
 import { createPipelineMetrics, type PipelineMetrics } from '../metrics/metrics.ts';
 
@@ -53,6 +56,29 @@ export interface RunningService {
   /** The port it listens on: the configured one, or the one the system chose for PORT=0. */
   port: number;
   stop(): Promise<void>;
+}
+
+/**
+ * Charges the messages that earlier processes of the service were handling when they died of a fatal
+ * error (their crash reports), forgets what an earlier process of this name was handling, and asks
+ * Node for a report should this process die so.
+ */
+async function startDeliveryLog(db: Database, reportDir: string, logger: Logger): Promise<DeliveryLog> {
+  const deliveryLog = postgresDeliveryLog(db);
+  const { unreadable } = await takeCrashReports(reportDir, async (report) => {
+    const messages = await deliveryLog.chargeCrash(report.process);
+    logger.error(
+      { process: report.process, event: report.event, at: report.at, messages },
+      'an earlier process died of a fatal error while handling these messages',
+    );
+  });
+  for (const file of unreadable) logger.warn({ file, reportDir }, 'removed a file that is no crash report');
+  await deliveryLog.release(processName());
+  if (!(await enableCrashReports(reportDir)))
+    logger.warn(
+      'crash reports are off (start node with --report-exclude-env): a message whose handling kills the process will not be recognised',
+    );
+  return deliveryLog;
 }
 
 /** Starts a service: config, logging, metrics, database and migrations, Kafka, schemas, HTTP, consumers. */
@@ -112,7 +138,11 @@ export async function startService(
   const address = await http.listen({ port: config.PORT, host: config.HOST });
   const listening = http.server.address();
   const port = typeof listening === 'object' && listening ? listening.port : config.PORT;
-  const deliveryLog = postgresDeliveryLog(db);
+  const deliveryLog = await startDeliveryLog(
+    db,
+    config.CRASH_REPORT_DIR ?? path.join(os.tmpdir(), 'campaign-pipeline', definition.name, 'crash-reports'),
+    logger,
+  );
   const consumers = consumerSpecs.map(
     (spec) =>
       new TopicConsumer({
@@ -129,6 +159,7 @@ export async function startService(
         maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,
         partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
         deliveryLog,
+        processName: processName(),
         maxCrashes: config.KAFKA_MAX_HANDLER_CRASHES,
       }),
   );
