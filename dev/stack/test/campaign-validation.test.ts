@@ -365,6 +365,22 @@ describe('rejected create requests', () => {
     expect([anonymous.status, anonymous.data.Errors?.[0]?.code]).toEqual([403, 'UNAUTHORIZED']);
   });
 
+  it('answers 404 for an id that is no campaign, uuid or not, as project-factory does', async () => {
+    for (const route of ['retry', 'cancel-campaign', 'progress']) {
+      for (const id of ['CMP-2026-not-an-id', '00000000-0000-4000-8000-000000000000']) {
+        const answer = await fetch(`${services.url('status')}/project-factory/v1/project-type/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ RequestInfo: client.requestInfo, CampaignDetails: { id, tenantId: 'mz' } }),
+        });
+        expect([route, id, answer.status]).toEqual([route, id, 404]);
+        expect(((await answer.json()) as { Errors: { code: string }[] }).Errors[0]?.code).toBe(
+          'CAMPAIGN_NOT_FOUND',
+        );
+      }
+    }
+  });
+
   it('accepts the valid request the bad ones were made from', async () => {
     const answer = await client.create(valid.details);
     expect(answer.status).toBe(200);

@@ -157,7 +157,15 @@ export function campaignViewFromRow(row: CampaignRow): CampaignView {
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Campaign ids are uuids; project-factory takes any string as one, and another simply finds nothing. */
+export function isCampaignId(id: string): boolean {
+  return UUID.test(id);
+}
+
 export async function findCampaignView(db: Queryable, id: string): Promise<CampaignView | null> {
+  if (!isCampaignId(id)) return null;
   const { rows } = await db.query<CampaignRow>('SELECT * FROM campaign WHERE id = $1', [id]);
   return rows[0] ? campaignViewFromRow(rows[0]) : null;
 }
@@ -167,6 +175,7 @@ export async function findCampaign(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<CampaignRecord | null> {
+  if (!isCampaignId(id)) return null;
   const { rows } = await db.query<CampaignRow>(
     `SELECT * FROM campaign WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`,
     [id],
@@ -175,6 +184,7 @@ export async function findCampaign(
 }
 
 export async function campaignStatus(db: Queryable, id: string): Promise<CampaignStatus | null> {
+  if (!isCampaignId(id)) return null;
   const { rows } = await db.query<{ status: CampaignStatus }>('SELECT status FROM campaign WHERE id = $1', [
     id,
   ]);

@@ -81,7 +81,7 @@ export async function handleCampaignRequest(
       const tenantId = String(details.tenantId ?? '');
       authorize(requestInfo, tenantId, 'write');
       await inTransaction(parts.db, async (tx) => {
-        const campaign = /^[0-9a-f-]{36}$/i.test(id) ? await findCampaign(tx, id, { lock: true }) : null;
+        const campaign = await findCampaign(tx, id, { lock: true });
         if (!campaign || campaign.tenantId !== tenantId) {
           throw ApiError.of(404, 'CAMPAIGN_NOT_FOUND', `campaign ${id} does not exist in tenant ${tenantId}`);
         }

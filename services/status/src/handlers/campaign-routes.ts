@@ -26,7 +26,8 @@ import { buildSearchQuery, SORT_FIELDS, type SearchCriteria } from '../domain/se
 import { isStateTenant, tenantIncludes } from '../domain/tenants.ts';
 
 const BASE = '/project-factory/v1/project-type';
-const uuid = { type: 'string', format: 'uuid' } as const;
+/** Any string, as project-factory takes it: one that is no campaign's id is answered 404. */
+const campaignId = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const tenantId = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$' } as const;
 
 const campaignReference = {
@@ -38,7 +39,7 @@ const campaignReference = {
       type: 'object',
       required: ['tenantId'],
       anyOf: [{ required: ['id'] }, { required: ['campaignId'] }],
-      properties: { id: uuid, campaignId: uuid, tenantId },
+      properties: { id: campaignId, campaignId, tenantId },
     },
   },
 } as const;
