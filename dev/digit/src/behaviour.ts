@@ -40,8 +40,11 @@ export const CAMPAIGN_WRITE_PATHS = {
     '/health-project/facility/v1/_create',
     '/health-project/staff/v1/_create',
     '/health-project/resource/v1/_create',
+    '/health-project/facility/v1/bulk/_create',
+    '/health-project/staff/v1/bulk/_create',
+    '/health-project/resource/v1/bulk/_create',
   ],
-  facility: ['/facility/v1/_create'],
+  facility: ['/facility/v1/_create', '/facility/v1/bulk/_create'],
   hrms: ['/health-hrms/employees/_create'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 

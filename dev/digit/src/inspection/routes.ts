@@ -69,6 +69,7 @@ export function registerInspection(
 ): void {
   app.get('/_sim/counts', async () => countEntities(state));
   app.get('/_sim/duplicates', async () => findDuplicates(state));
+  app.get('/_sim/dropped-items', async () => state.droppedItems);
   app.get('/_sim/process', async () => {
     const memory = process.memoryUsage();
     const cpu = process.cpuUsage();
