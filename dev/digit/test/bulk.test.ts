@@ -243,6 +243,18 @@ describe('bulk create refusals', () => {
     expect(fits.status).toBe(202);
     expect(await staffOf([projectId])).toHaveLength(1);
   });
+
+  it('refuses a project create over the Kafka message size as a whole', async () => {
+    const project = projectPayload(locality, 'LOCALITY', { description: 'd'.repeat(2000) });
+    const count = Math.ceil(BULK_REQUEST_MAX_BYTES / JSON.stringify(project).length) + 1;
+    const res = await http.post(
+      '/health-project/v1/_create',
+      envelope({ Projects: Array.from({ length: count }, () => project) }),
+    );
+    expect(res.status).toBe(400);
+    expect(errorCodes(res.data)).toEqual(['EVENT_BUS_FAILURE']);
+    expect((await sim.client.counts()).projects).toBe(0);
+  });
 });
 
 describe('partial failure of a batch', () => {
