@@ -2,7 +2,7 @@
 // ResponseInfo, items searchable only once processed, the request size cap, invalid items dropped while
 // the valid ones are saved, faults after the write, and the per-item latency.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import {
   BULK_REQUEST_MAX_BYTES,
   callLatencyMs,
@@ -17,6 +17,8 @@ import {
   envelope,
   errorCodes,
   expectErrorEnvelope,
+  facilityPayload,
+  postOutcome,
   projectPayload,
   requestInfo,
 } from './helpers.ts';
@@ -65,15 +67,7 @@ async function createUsers(phones: string[]): Promise<string[]> {
 }
 
 function facility(name: string, extra: Record<string, unknown> = {}) {
-  return {
-    tenantId: TENANT,
-    name,
-    isPermanent: true,
-    usage: 'Warehouse',
-    storageCapacity: 500,
-    address: { tenantId: TENANT, locality: { code: locality } },
-    ...extra,
-  };
+  return facilityPayload(name, locality, extra);
 }
 
 async function createFacilities(names: string[]): Promise<string[]> {
@@ -277,38 +271,21 @@ describe('partial failure of a batch', () => {
     expect(created.map((s) => `${s.projectId}|${s.userId}`).sort()).toEqual(
       [`${p1}|${u3}`, `${p1}|${u1}`, `${p2}|${u2}`].sort(),
     );
+    const missing = (id: string) => [
+      'NON_EXISTENT_RELATED_ENTITY',
+      `Related entity does not exist in db ${id}`,
+    ];
+    const duplicate = (projectId: string, userId: string) => [
+      'DUPLICATE_ENTITY',
+      `Duplicate entity ${projectId}, ${userId}`,
+    ];
     const dropped = await sim.client.droppedItems();
-    expect(dropped.map(({ path, code, message, item }) => ({ path, code, message, item }))).toEqual([
-      {
-        path: STAFF_BULK,
-        code: 'NON_EXISTENT_RELATED_ENTITY',
-        message: `Related entity does not exist in db ${UNKNOWN_ID}`,
-        item: batch[1],
-      },
-      {
-        path: STAFF_BULK,
-        code: 'NON_EXISTENT_RELATED_ENTITY',
-        message: `Related entity does not exist in db ${UNKNOWN_ID}`,
-        item: batch[2],
-      },
-      {
-        path: STAFF_BULK,
-        code: 'DUPLICATE_ENTITY',
-        message: `Duplicate entity ${p1}, ${u3}`,
-        item: batch[3],
-      },
-      {
-        path: STAFF_BULK,
-        code: 'NON_EXISTENT_RELATED_ENTITY',
-        message: `Related entity does not exist in db ${p2}`,
-        item: batch[4],
-      },
-      {
-        path: STAFF_BULK,
-        code: 'DUPLICATE_ENTITY',
-        message: `Duplicate entity ${p2}, ${u2}`,
-        item: batch[6],
-      },
+    expect(dropped.map(({ path, code, message, item }) => [path, code, message, item])).toEqual([
+      [STAFF_BULK, ...missing(UNKNOWN_ID), batch[1]],
+      [STAFF_BULK, ...missing(UNKNOWN_ID), batch[2]],
+      [STAFF_BULK, ...duplicate(p1, u3), batch[3]],
+      [STAFF_BULK, ...missing(p2), batch[4]],
+      [STAFF_BULK, ...duplicate(p2, u2), batch[6]],
     ]);
     expect((await sim.client.duplicates()).total).toBe(0);
   });
@@ -396,13 +373,8 @@ describe('partial failure of a batch', () => {
 });
 
 describe('faults after a bulk write', () => {
-  async function post(path: string, body: unknown, timeout = 10_000): Promise<number | string> {
-    try {
-      return (await axios.post(`${sim.url}${path}`, body, { timeout, validateStatus: () => true })).status;
-    } catch (error) {
-      return axios.isAxiosError(error) ? String(error.code) : 'unknown';
-    }
-  }
+  const post = (path: string, body: unknown, timeout?: number) =>
+    postOutcome(`${sim.url}${path}`, body, timeout);
 
   it('lost-answer: the valid part of the batch is saved although no answer came', async () => {
     const [projectId = ''] = await createProjects(1);
