@@ -205,45 +205,64 @@ function bulkCreate(state: SimulatorState, kind: MappingKind, digit: DigitReques
   const items = bulkItems(digit, kind.bulkKey);
   const fields = items.map((item) => requiredFields(kind, item));
   const visibleAt = state.visibleAt(kind.kind, Date.now());
-  const store = kind.store(state);
-  const problemsAt = (now: number): Array<ItemProblem | null> => {
-    const problems: Array<ItemProblem | null> = fields.map(() => null);
-    const checkReferences = (): void =>
-      fields.forEach((f, i) => {
-        if (!problems[i]) problems[i] = referenceProblems(state, kind, f, now)[0] ?? null;
-      });
-    const checkUniqueness = (): void => {
-      // Of a pair repeated in the batch only its last copy is rejected (the validator keys the items by
-      // pair in a map, where the last one wins); the earlier copies go on to the database check.
-      const lastOfPair = new Map<string, number>();
-      const copies = new Map<string, number>();
-      fields.forEach((f, i) => {
-        if (problems[i]) return;
-        const key = pairKey(f.projectId, f.other);
-        lastOfPair.set(key, i);
-        copies.set(key, (copies.get(key) ?? 0) + 1);
-      });
-      for (const [key, i] of lastOfPair) {
-        const f = fields[i];
-        if (f && (copies.get(key) ?? 0) > 1) problems[i] = duplicate(f);
-      }
-      fields.forEach((f, i) => {
-        if (!problems[i] && pairExists(store, f, now)) problems[i] = duplicate(f);
-      });
-    };
-    if (kind.uniqueFirst) {
-      checkUniqueness();
-      checkReferences();
-    } else {
-      checkReferences();
-      checkUniqueness();
-    }
-    return problems;
+  processLater(
+    state,
+    'project',
+    path,
+    items,
+    (now) => batchProblems(state, kind, fields, now),
+    (item, i, now) => {
+      const f = fields[i];
+      if (f) storeMapping(state, kind, item, f, user, now, visibleAt);
+    },
+  );
+}
+
+type Problems = Array<ItemProblem | null>;
+
+/** Each item's first problem, judged now by the checks in the order the service's validators run. */
+function batchProblems(
+  state: SimulatorState,
+  kind: MappingKind,
+  fields: MappingFields[],
+  now: number,
+): Problems {
+  const problems: Problems = fields.map(() => null);
+  const checkReferences = (): void =>
+    fields.forEach((f, i) => {
+      if (!problems[i]) problems[i] = referenceProblems(state, kind, f, now)[0] ?? null;
+    });
+  const checkUniqueness = (): void => {
+    rejectRepeatedPairs(fields, problems);
+    fields.forEach((f, i) => {
+      if (!problems[i] && pairExists(kind.store(state), f, now)) problems[i] = duplicate(f);
+    });
   };
-  processLater(state, 'project', path, items, problemsAt, (item, i, now) => {
-    const f = fields[i];
-    if (f) storeMapping(state, kind, item, f, user, now, visibleAt);
+  for (const check of kind.uniqueFirst
+    ? [checkUniqueness, checkReferences]
+    : [checkReferences, checkUniqueness]) {
+    check();
+  }
+  return problems;
+}
+
+/**
+ * Of a pair repeated among the items still valid, only the last copy is rejected: the validator keys the
+ * items by pair in a map, where the last one wins; the earlier copies go on to the database check.
+ */
+function rejectRepeatedPairs(fields: MappingFields[], problems: Problems): void {
+  const lastOfPair = new Map<string, number>();
+  const copies = new Map<string, number>();
+  fields.forEach((f, i) => {
+    if (problems[i]) return;
+    const key = pairKey(f.projectId, f.other);
+    lastOfPair.set(key, i);
+    copies.set(key, (copies.get(key) ?? 0) + 1);
   });
+  for (const [key, i] of lastOfPair) {
+    const f = fields[i];
+    if (f && (copies.get(key) ?? 0) > 1) problems[i] = duplicate(f);
+  }
 }
 
 function searchMappings(state: SimulatorState, kind: MappingKind, digit: DigitRequest, query: Query): Json {
