@@ -135,8 +135,9 @@ describe('bulk create answers and asynchronous persistence', () => {
     const res = await http.post(STAFF_BULK, envelope({ ProjectStaff: batch }));
     expectAccepted(res, STAFF_BULK);
     expect(await staffOf(projects)).toEqual([]);
-    expect((await sim.client.counts()).projectStaff).toBe(0);
+    expect(await sim.client.counts()).toMatchObject({ projectStaff: 0, queued: 4 });
     await pause(600);
+    expect(await sim.client.counts()).toMatchObject({ projectStaff: 4, queued: 0 });
     const created = await staffOf(projects);
     expect(created.map((s) => `${s.projectId}|${s.userId}`).sort()).toEqual(
       batch.map((s) => `${s.projectId}|${s.userId}`).sort(),

@@ -54,7 +54,9 @@ export function processLater(
   problems: (now: number) => Array<ItemProblem | null>,
   store: (item: Json, index: number, now: number) => void,
 ): void {
+  state.queuedItems += items.length;
   state.later(service, () => {
+    state.queuedItems -= items.length;
     const now = Date.now();
     problems(now).forEach((problem, index) => {
       const item = items[index];

@@ -51,6 +51,8 @@ export class SimulatorState {
   readonly ids = new IdSequences();
   /** Items of bulk creates left out for being invalid, oldest first. */
   readonly droppedItems: DroppedItem[] = [];
+  /** Items of bulk creates accepted and not processed yet. */
+  queuedItems = 0;
   behaviour: Behaviour;
   private readonly initialBehaviour: BehaviourPatch;
   private readonly clocks = new Map<EntityKind, VisibilityClock>();
@@ -122,6 +124,7 @@ export class SimulatorState {
     this.projectResources.clear();
     this.files.clear();
     this.droppedItems.length = 0;
+    this.queuedItems = 0;
     // Id sequences live on, as DIGIT's database sequences do: a number is never handed out twice.
     this.clocks.clear();
   }
