@@ -40,8 +40,11 @@ export const CAMPAIGN_WRITE_PATHS = {
     '/health-project/facility/v1/_create',
     '/health-project/staff/v1/_create',
     '/health-project/resource/v1/_create',
+    '/health-project/facility/v1/bulk/_create',
+    '/health-project/staff/v1/bulk/_create',
+    '/health-project/resource/v1/bulk/_create',
   ],
-  facility: ['/facility/v1/_create'],
+  facility: ['/facility/v1/_create', '/facility/v1/bulk/_create'],
   hrms: ['/health-hrms/employees/_create'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 
@@ -66,8 +69,18 @@ export interface FaultRule {
   holdMs?: number;
 }
 
+/**
+ * A call costs `fixedMs`, plus `perItemMs` for each item of the list it carries (a batch is not free: the
+ * service validates, enriches and serialises every item), plus a uniform draw of up to `jitterMs`.
+ */
+export interface Latency {
+  fixedMs: number;
+  jitterMs: number;
+  perItemMs: number;
+}
+
 export interface ServiceBehaviour {
-  latency: { fixedMs: number; jitterMs: number };
+  latency: Latency;
   /** Calls in flight beyond this fail at once with 503, as an exhausted connection pool does; null = no limit. */
   capacity: number | null;
   faults: FaultRule[];
@@ -86,7 +99,25 @@ export interface ServiceBehaviourPatch {
 export type BehaviourPatch = Partial<Record<ServiceName | '*', ServiceBehaviourPatch>>;
 
 export function defaultServiceBehaviour(): ServiceBehaviour {
-  return { latency: { fixedMs: 0, jitterMs: 0 }, capacity: null, faults: [], visibilityDelayMs: 0 };
+  return {
+    latency: { fixedMs: 0, jitterMs: 0, perItemMs: 1 },
+    capacity: null,
+    faults: [],
+    visibilityDelayMs: 0,
+  };
+}
+
+/**
+ * The simulated latency of one call to a service carrying `items` list items; `jitterDraw` in 0..1 picks
+ * the jitter (0 gives the least the call can take, what a lower bound needs). The gate delays calls by it.
+ */
+export function callLatencyMs(
+  behaviour: Pick<ServiceBehaviour, 'latency'>,
+  items: number,
+  jitterDraw = 0,
+): number {
+  const { fixedMs, perItemMs, jitterMs } = behaviour.latency;
+  return fixedMs + perItemMs * items + jitterDraw * jitterMs;
 }
 
 export function defaultBehaviour(): Behaviour {
@@ -126,7 +157,7 @@ export function behaviourPatchProblem(patch: unknown): string | null {
     const { latency, capacity, faults, visibilityDelayMs } = value;
     if (latency !== undefined) {
       if (!isRecord(latency)) return `${name}.latency must be an object`;
-      for (const key of ['fixedMs', 'jitterMs']) {
+      for (const key of ['fixedMs', 'jitterMs', 'perItemMs']) {
         if (latency[key] !== undefined && !isNonNegative(latency[key])) return `${name}.latency.${key}`;
       }
     }

@@ -102,6 +102,9 @@ export { generateProductVariants, type ProductVariant } from './seed/product-var
 export { generateProjectTypes, type SeedProjectType } from './seed/project-types.ts';
 export { createRandom, type Random } from './seed/random.ts';
 export { generateSeed, type SeedOptions } from './seed/seed.ts';
+export { BULK_REQUEST_MAX_BYTES } from './http/bulk.ts';
+export { itemCount } from './http/gate.ts';
+export type { DroppedItem } from './state/dropped-items.ts';
 export type { Employee } from './state/employees.ts';
 export type { Facility } from './state/facilities.ts';
 export type { Mapping } from './state/mappings.ts';

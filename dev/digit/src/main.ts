@@ -5,15 +5,18 @@ import { startDigitSimulator } from './index.ts';
 
 const args = parseArgs(process.argv.slice(2));
 if (args.has('help')) {
-  console.log('usage: main.ts [--port 8090] [--host 127.0.0.1] [--size S|M|L] [--latency ms] [--log]');
+  console.log(
+    'usage: main.ts [--port 8090] [--host 127.0.0.1] [--size S|M|L] [--latency ms] [--per-item-ms ms] [--log]',
+  );
   process.exit(0);
 }
 const latency = intArg(args, 'latency', 0);
+const perItemMs = intArg(args, 'per-item-ms', 1);
 const simulator = await startDigitSimulator({
   host: args.get('host') ?? process.env.DIGIT_SIM_HOST ?? '127.0.0.1',
   port: intArg(args, 'port', Number(process.env.DIGIT_SIM_PORT ?? 8090)),
   seed: { size: sizeArg(args.get('size') ?? process.env.DIGIT_SIM_SIZE) },
-  behaviour: latency > 0 ? { '*': { latency: { fixedMs: latency } } } : {},
+  behaviour: { '*': { latency: { fixedMs: latency, perItemMs } } },
   log: args.has('log'),
 });
 const leaves = simulator.hierarchy.levels.at(-1)?.boundaryType ?? '';

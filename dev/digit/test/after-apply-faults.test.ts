@@ -1,9 +1,18 @@
 // Faults after the write: the simulator applies the call, then loses its answer, answers as a failing
 // gateway would, or applies it only after the caller gave up. Each leaves the entity in DIGIT.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { startDigitSimulator, type DigitSimulator } from '../src/index.ts';
-import { TENANT, digitClient, employeePayload, envelope, errorCodes, projectPayload } from './helpers.ts';
+import {
+  TENANT,
+  digitClient,
+  employeePayload,
+  envelope,
+  errorCodes,
+  facilityPayload,
+  postOutcome,
+  projectPayload,
+} from './helpers.ts';
 
 let sim: DigitSimulator;
 let http: AxiosInstance;
@@ -22,13 +31,8 @@ beforeAll(async () => {
 afterAll(async () => sim.stop());
 beforeEach(async () => sim.client.reset());
 
-/** A POST whose answer may never come: the axios error code, or the status when one came. */
-async function post(path: string, body: unknown, timeout = 10_000): Promise<number | string> {
-  try {
-    return (await axios.post(`${sim.url}${path}`, body, { timeout, validateStatus: () => true })).status;
-  } catch (error) {
-    return axios.isAxiosError(error) ? String(error.code) : 'unknown';
-  }
+function post(path: string, body: unknown, timeout?: number): Promise<number | string> {
+  return postOutcome(`${sim.url}${path}`, body, timeout);
 }
 
 async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
@@ -50,14 +54,7 @@ async function projectsOf(referenceID: string): Promise<{ id: string }[]> {
 }
 
 function facility(name: string) {
-  return {
-    tenantId: TENANT,
-    name,
-    isPermanent: true,
-    usage: 'Warehouse',
-    storageCapacity: 500,
-    address: { tenantId: TENANT, locality: { code: locality } },
-  };
+  return facilityPayload(name, locality);
 }
 
 async function facilitiesNamed(name: string): Promise<{ id: string }[]> {

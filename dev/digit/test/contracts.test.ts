@@ -14,6 +14,7 @@ import {
   envelope,
   errorCodes,
   expectErrorEnvelope,
+  facilityPayload,
   projectPayload,
   requestInfo,
 } from './helpers.ts';
@@ -67,16 +68,7 @@ async function createEmployee(phone: string) {
 async function createFacility(name: string) {
   const res = await http.post(
     '/facility/v1/_create',
-    envelope({
-      Facility: {
-        tenantId: TENANT,
-        name,
-        isPermanent: true,
-        usage: 'Warehouse',
-        storageCapacity: 500,
-        address: { tenantId: TENANT, locality: { code: locality } },
-      },
-    }),
+    envelope({ Facility: facilityPayload(name, locality) }),
   );
   expect(res.status).toBe(200);
   return res.data.Facility as { id: string; name: string };

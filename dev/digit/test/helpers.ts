@@ -29,6 +29,27 @@ export function requestInfo(): Record<string, unknown> {
   };
 }
 
+/** A POST whose answer may never come: the axios error code, or the status when one came. */
+export async function postOutcome(url: string, body: unknown, timeout = 10_000): Promise<number | string> {
+  try {
+    return (await axios.post(url, body, { timeout, validateStatus: () => true })).status;
+  } catch (error) {
+    return axios.isAxiosError(error) ? String(error.code) : 'unknown';
+  }
+}
+
+export function facilityPayload(name: string, locality: string, extra: Record<string, unknown> = {}) {
+  return {
+    tenantId: TENANT,
+    name,
+    isPermanent: true,
+    usage: 'Warehouse',
+    storageCapacity: 500,
+    address: { tenantId: TENANT, locality: { code: locality } },
+    ...extra,
+  };
+}
+
 export function digitClient(baseURL: string): AxiosInstance {
   return axios.create({ baseURL, validateStatus: () => true });
 }

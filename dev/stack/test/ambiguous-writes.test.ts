@@ -19,10 +19,15 @@ const CLIENT_TIMEOUT_MS = 1500;
 /** Covers DIGIT's persister lag and how long after the caller's timeout a write may still land. */
 const CONSISTENCY_MS = 1000;
 
-/** Every write endpoint of a campaign's creation (updates of projects happen only in child campaigns). */
+/**
+ * Every write endpoint a campaign's creation calls (updates of projects happen only in child campaigns;
+ * the workers do not call the bulk creates yet).
+ */
+const calledOnCreate = (path: string): boolean => !path.endsWith('/_update') && !path.includes('/bulk/');
 const WRITE_ENDPOINTS = {
   ...CAMPAIGN_WRITE_PATHS,
-  project: CAMPAIGN_WRITE_PATHS.project.filter((path) => !path.endsWith('/_update')),
+  project: CAMPAIGN_WRITE_PATHS.project.filter(calledOnCreate),
+  facility: CAMPAIGN_WRITE_PATHS.facility.filter(calledOnCreate),
 };
 
 let infrastructure: TestInfrastructure;

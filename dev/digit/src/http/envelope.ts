@@ -43,15 +43,31 @@ export function errorEnvelope(errors: DigitErrorEntry[]): ErrorEnvelope {
 }
 
 export function responseInfo(requestInfo: unknown): ResponseInfo {
-  const info =
-    typeof requestInfo === 'object' && requestInfo !== null ? (requestInfo as Record<string, unknown>) : {};
-  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const info = fieldsOf(requestInfo);
   return {
-    apiId: text(info.apiId),
-    ver: text(info.ver),
+    apiId: textOf(info.apiId),
+    ver: textOf(info.ver),
     ts: Date.now(),
     resMsgId: 'uief87324',
-    msgId: text(info.msgId),
+    msgId: textOf(info.msgId),
     status: 'successful',
   };
+}
+
+/**
+ * The answer of a health service's bulk endpoint: the controller sets apiId to the request URI, and the
+ * health-services-common ResponseInfoFactory echoes msgId as resMsgId.
+ */
+export function acceptedInfo(requestInfo: unknown, path: string): ResponseInfo {
+  const info = fieldsOf(requestInfo);
+  const msgId = textOf(info.msgId);
+  return { apiId: path, ver: textOf(info.ver), ts: Date.now(), resMsgId: msgId, msgId, status: 'successful' };
+}
+
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

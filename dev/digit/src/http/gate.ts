@@ -1,7 +1,7 @@
 // Stands in front of every simulated service: counts the call, turns it away when the service is at
 // capacity, injects the configured faults and latency. Inspection routes (/_sim) pass untouched.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Behaviour, FaultRule, ServiceName } from '../behaviour.ts';
+import { callLatencyMs, type Behaviour, type FaultRule, type ServiceName } from '../behaviour.ts';
 import type { Random } from '../seed/random.ts';
 import type { CallCounters } from './counters.ts';
 import { errorEnvelope } from './envelope.ts';
@@ -81,22 +81,47 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
       context.held.add(timer);
       return;
     }
-    const delay = behaviour.latency.fixedMs + context.random.next() * behaviour.latency.jitterMs;
+    if (fault?.kind === 'error') beforeApply.set(request, fault);
+  });
+  // Latency is served once the body is parsed, as it depends on the number of items the call carries.
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = pathOf(request.url);
+    const service = serviceOf(path);
+    if (!service) return;
+    const items = itemCount(path, request.body);
+    const delay = callLatencyMs(context.behaviour()[service], items, context.random.next());
     if (delay > 0) await sleep(delay);
-    if (fault?.kind === 'error') {
-      return reply.code(fault.status ?? 500).send(
-        errorEnvelope([
-          {
-            code: fault.code ?? 'INTERNAL_SERVER_ERROR',
-            message: fault.message ?? 'Injected failure',
-            description: null,
-            params: null,
-          },
-        ]),
-      );
-    }
+    const fault = beforeApply.get(request);
+    if (!fault) return;
+    beforeApply.delete(request);
+    return reply.code(fault.status ?? 500).send(
+      errorEnvelope([
+        {
+          code: fault.code ?? 'INTERNAL_SERVER_ERROR',
+          message: fault.message ?? 'Injected failure',
+          description: null,
+          params: null,
+        },
+      ]),
+    );
   });
 }
+
+/**
+ * The items a call carries: the length of the list beside RequestInfo (projects, employees, bulk mappings
+ * and facilities, id requests). Searches are priced as one query whatever their criteria hold: DIGIT
+ * answers them with one indexed database query, and what they return is bounded by their page.
+ */
+export function itemCount(path: string, body: unknown): number {
+  if (path.endsWith('/_search') || typeof body !== 'object' || body === null) return 0;
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== 'RequestInfo' && Array.isArray(value)) return value.length;
+  }
+  return 0;
+}
+
+/** Error faults, answered once the call has been delayed by its latency. */
+const beforeApply = new WeakMap<FastifyRequest, FaultRule>();
 
 /** Faults that strike after the service applied the call. */
 const afterApply = new WeakMap<FastifyRequest, FaultRule>();

@@ -1,7 +1,7 @@
 // Registers DIGIT-style JSON endpoints: RequestInfo is checked, the handler's body is wrapped in the
 // success envelope.
 import type { FastifyInstance } from 'fastify';
-import { responseInfo } from './envelope.ts';
+import { acceptedInfo, responseInfo } from './envelope.ts';
 import { queryOf, readRequest, type DigitRequest, type Json, type Query } from './request.ts';
 
 export type DigitHandler = (request: DigitRequest, query: Query) => Json;
@@ -11,5 +11,22 @@ export function digitPost(app: FastifyInstance, path: string, handler: DigitHand
     const digit = readRequest(request.body);
     const body = handler(digit, queryOf(request.query));
     return reply.code(status).send({ ResponseInfo: responseInfo(digit.requestInfo), ...body });
+  });
+}
+
+/**
+ * A health service's bulk endpoint: the handler queues the request, the answer is 202 with the bare
+ * ResponseInfo as body (the controllers return `ResponseEntity<ResponseInfo>`, e.g.
+ * health-services/project/.../web/controllers/ProjectApiController.java).
+ */
+export function digitAccept(
+  app: FastifyInstance,
+  path: string,
+  handler: (request: DigitRequest, path: string) => void,
+): void {
+  app.post(path, async (request, reply) => {
+    const digit = readRequest(request.body);
+    handler(digit, path);
+    return reply.code(202).send(acceptedInfo(digit.requestInfo, path));
   });
 }

@@ -2,6 +2,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Behaviour, BehaviourPatch } from '../behaviour.ts';
 import type { CallReport } from '../http/counters.ts';
+import type { DroppedItem } from '../state/dropped-items.ts';
 import type { Employee } from '../state/employees.ts';
 import type { Facility } from '../state/facilities.ts';
 import type { Mapping } from '../state/mappings.ts';
@@ -25,6 +26,11 @@ export class SimulatorClient {
 
   async duplicates(): Promise<DuplicateReport> {
     return (await this.http.get<DuplicateReport>('/duplicates')).data;
+  }
+
+  /** Items bulk creates left out for being invalid, oldest first (DIGIT's error-details records). */
+  async droppedItems(): Promise<DroppedItem[]> {
+    return (await this.http.get<DroppedItem[]>('/dropped-items')).data;
   }
 
   async calls(): Promise<CallReport> {

@@ -23,6 +23,8 @@ export interface EntityCounts {
   deleted: { projects: number; projectStaff: number; projectFacilities: number; projectResources: number };
   /** Created but not yet visible to search. */
   pending: number;
+  /** Items of bulk creates accepted but not processed yet (neither saved nor dropped). */
+  queued: number;
 }
 
 export interface Listing<T> {
@@ -59,6 +61,7 @@ export function countEntities(state: SimulatorState): EntityCounts {
       projectResources: state.projectResources.deletedCount,
     },
     pending,
+    queued: state.queuedItems,
   };
 }
 
@@ -69,6 +72,7 @@ export function registerInspection(
 ): void {
   app.get('/_sim/counts', async () => countEntities(state));
   app.get('/_sim/duplicates', async () => findDuplicates(state));
+  app.get('/_sim/dropped-items', async () => state.droppedItems);
   app.get('/_sim/process', async () => {
     const memory = process.memoryUsage();
     const cpu = process.cpuUsage();

@@ -1,5 +1,6 @@
-// Facility service: create and search (by id list, name, usage, ...).
+// Facility service: create, bulk create and search (by id list, name, usage, ...).
 import type { FastifyInstance } from 'fastify';
+import { bulkItems, processLater, type ItemProblem } from '../http/bulk.ts';
 import { badRequest } from '../http/envelope.ts';
 import {
   booleanParam,
@@ -12,7 +13,7 @@ import {
   type Json,
   type Query,
 } from '../http/request.ts';
-import { digitPost } from '../http/routes.ts';
+import { digitAccept, digitPost } from '../http/routes.ts';
 import { nameKey, type Facility, type FacilityRecord } from '../state/facilities.ts';
 import { formatId } from '../state/id-sequences.ts';
 import { pageVisible } from '../state/records.ts';
@@ -22,6 +23,7 @@ const FACILITY_ID_FORMAT = 'F-[cy:yyyy-MM-dd]-[SEQ_FACILITY_ID]';
 
 export function registerFacilityService(app: FastifyInstance, state: SimulatorState): void {
   digitPost(app, '/facility/v1/_create', (digit) => ({ Facility: createFacility(state, digit) }));
+  digitAccept(app, '/facility/v1/bulk/_create', (digit, path) => bulkCreateFacilities(state, digit, path));
   digitPost(app, '/facility/v1/_search', (digit, query) => searchFacilities(state, digit, query));
 }
 
@@ -29,14 +31,56 @@ function createFacility(state: SimulatorState, digit: DigitRequest): Facility {
   const user = requireUser(digit);
   const payload = digit.body.Facility;
   if (!isRecord(payload)) throw badRequest('NotNull.facility', 'Facility must not be null');
+  const tenantId = requiredTenant(payload);
+  const problem = boundaryProblem(state, tenantId, payload);
+  if (problem) throw badRequest(problem.code, problem.message);
+  const now = Date.now();
+  return storeFacility(state, payload, tenantId, user, now, state.visibleAt('facility', now));
+}
+
+/**
+ * Accepted at once; the consumer (FacilityService.create(request, isBulk = true)) checks each facility's
+ * locality against the boundary service and saves the others: a facility with an unknown boundary in its
+ * tenant is dropped.
+ */
+function bulkCreateFacilities(state: SimulatorState, digit: DigitRequest, path: string): void {
+  const user = requireUser(digit);
+  const items = bulkItems(digit, 'Facilities');
+  const tenants = items.map(requiredTenant);
+  const visibleAt = state.visibleAt('facility', Date.now());
+  processLater(
+    state,
+    'facility',
+    path,
+    items,
+    () => items.map((item, i) => boundaryProblem(state, tenants[i] ?? '', item)),
+    (item, i, now) => storeFacility(state, item, tenants[i] ?? '', user, now, visibleAt),
+  );
+}
+
+function requiredTenant(payload: Json): string {
   const tenantId = text(payload.tenantId);
   if (!tenantId) throw badRequest('NotNull.facility.tenantId', 'tenantId must not be null');
+  return tenantId;
+}
+
+/** FBoundaryValidator: the locality, when given, must be a boundary of the facility's tenant. */
+function boundaryProblem(state: SimulatorState, tenantId: string, payload: Json): ItemProblem | null {
   const address = isRecord(payload.address) ? payload.address : null;
   const locality = address && isRecord(address.locality) ? text(address.locality.code) : undefined;
-  if (locality && !state.boundary(tenantId, locality)) {
-    throw badRequest('NON_EXISTENT_ENTITY', 'Boundary code does not exist in db');
-  }
-  const now = Date.now();
+  if (!locality || state.boundary(tenantId, locality)) return null;
+  return { code: 'NON_EXISTENT_ENTITY', message: 'Boundary code does not exist in db' };
+}
+
+function storeFacility(
+  state: SimulatorState,
+  payload: Json,
+  tenantId: string,
+  user: string,
+  now: number,
+  visibleAt: number,
+): Facility {
+  const address = isRecord(payload.address) ? payload.address : null;
   const id = formatId(FACILITY_ID_FORMAT, () => state.ids.next('facility.id'), tenantId, new Date(now));
   const facility: Facility = {
     ...payload,
@@ -55,7 +99,7 @@ function createFacility(state: SimulatorState, digit: DigitRequest): Facility {
     rowVersion: 1,
     auditDetails: { createdBy: user, lastModifiedBy: user, createdTime: now, lastModifiedTime: now },
   };
-  state.facilities.add({ data: facility, visibleAt: state.visibleAt('facility', now) });
+  state.facilities.add({ data: facility, visibleAt });
   return facility;
 }
 

@@ -1,5 +1,9 @@
 // HRMS: employee create in batches (the whole batch fails if any employee is invalid, nothing is stored)
 // and employee search by phone, codes, uuids, ids or names.
+// DIGIT's egov-hrms since 2026-07 (core-services/egov-hrms: EmployeeController.create,
+// EmployeeValidator.filterExistingUsernames) differs on one point: an employee whose code is already a
+// user name is skipped and listed in the answer's `errors` while the others are created (202; 200 with no
+// employees when every row is skipped). Here such an employee still fails the whole batch.
 import { randomUUID } from 'node:crypto';
 import { PHONE_PATTERN } from '@campaign-pipeline/shared';
 import type { FastifyInstance } from 'fastify';

@@ -1,8 +1,9 @@
 // Project mappings of the project service: staff (user), facility and resource (product variant). Create
 // is synchronous for validation but persisted later (search sees it after the visibility delay); bulk
-// delete is asynchronous and answers 202 without ids, as DIGIT does.
+// create and bulk delete are asynchronous and answer 202 without ids, as DIGIT does.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { bulkItems, processLater, type ItemProblem } from '../http/bulk.ts';
 import { badRequest, DigitError } from '../http/envelope.ts';
 import {
   booleanParam,
@@ -15,7 +16,7 @@ import {
   type Json,
   type Query,
 } from '../http/request.ts';
-import { digitPost } from '../http/routes.ts';
+import { digitAccept, digitPost } from '../http/routes.ts';
 import { pairKey, type Mapping, type MappingRecord, type MappingStore } from '../state/mappings.ts';
 import { isVisible, pageVisible } from '../state/records.ts';
 import type { EntityKind, SimulatorState } from '../state/simulator-state.ts';
@@ -25,6 +26,14 @@ interface MappingKind {
   basePath: string;
   /** Key of the payload in requests and of the created entity in the create answer. */
   entityKey: string;
+  /** Key of the list in bulk create requests (ProjectStaffBulkRequest and its siblings). */
+  bulkKey: string;
+  /**
+   * Whether the uniqueness of the pair is checked before the references in a bulk create: the validators
+   * run in their @Order (health-services/project/.../validator/{staff,facility,resource}), each on the
+   * items no earlier one rejected.
+   */
+  uniqueFirst: boolean;
   /** Key of the list in search answers. */
   listKey: string;
   /** The mapped side: field of the entity, and its name in search criteria. */
@@ -42,6 +51,8 @@ const KINDS: MappingKind[] = [
     kind: 'projectStaff',
     basePath: '/health-project/staff/v1',
     entityKey: 'ProjectStaff',
+    bulkKey: 'ProjectStaff',
+    uniqueFirst: true,
     listKey: 'ProjectStaff',
     otherField: 'userId',
     otherSearchField: 'staffId',
@@ -54,6 +65,8 @@ const KINDS: MappingKind[] = [
     kind: 'projectFacility',
     basePath: '/health-project/facility/v1',
     entityKey: 'ProjectFacility',
+    bulkKey: 'ProjectFacilities',
+    uniqueFirst: false,
     listKey: 'ProjectFacilities',
     otherField: 'facilityId',
     otherSearchField: 'facilityId',
@@ -68,6 +81,8 @@ const KINDS: MappingKind[] = [
     kind: 'projectResource',
     basePath: '/health-project/resource/v1',
     entityKey: 'ProjectResource',
+    bulkKey: 'ProjectResources',
+    uniqueFirst: true,
     listKey: 'ProjectResources',
     otherField: 'resource',
     otherSearchField: 'productVariantId',
@@ -82,64 +97,172 @@ export function registerProjectMappings(app: FastifyInstance, state: SimulatorSt
     digitPost(app, `${kind.basePath}/_create`, (digit) => ({
       [kind.entityKey]: createMapping(state, kind, digit),
     }));
+    digitAccept(app, `${kind.basePath}/bulk/_create`, (digit, path) => bulkCreate(state, kind, digit, path));
     digitPost(app, `${kind.basePath}/_search`, (digit, query) => searchMappings(state, kind, digit, query));
     digitPost(app, `${kind.basePath}/bulk/_delete`, (digit) => bulkDelete(state, kind, digit), 202);
   }
+}
+
+interface MappingFields {
+  tenantId: string;
+  projectId: string;
+  other: string;
+}
+
+/** The fields bean validation requires of every mapping; a missing one refuses the whole request. */
+function requiredFields(kind: MappingKind, payload: Json): MappingFields {
+  const tenantId = text(payload.tenantId);
+  const projectId = text(payload.projectId);
+  const other = kind.otherOf(payload);
+  if (tenantId && projectId && other) return { tenantId, projectId, other };
+  const missing = [
+    tenantId ? null : 'tenantId',
+    projectId ? null : 'projectId',
+    other ? null : kind.otherField === 'resource' ? 'resource.productVariantId' : kind.otherField,
+  ].filter((field): field is string => field !== null);
+  throw new DigitError(
+    400,
+    missing.map((field) => ({
+      code: `NotNull.${kind.entityKey}.${field}`,
+      message: `${field} must not be null`,
+    })),
+  );
+}
+
+/** The project and the mapped side must exist in the mapping's tenant, as the database sees them now. */
+function referenceProblems(
+  state: SimulatorState,
+  kind: MappingKind,
+  fields: MappingFields,
+  now: number,
+): ItemProblem[] {
+  const { tenantId, projectId, other } = fields;
+  const problems: ItemProblem[] = [];
+  const project = state.projects.get(projectId);
+  if (!project || project.data.tenantId !== tenantId || project.data.isDeleted || !isVisible(project, now)) {
+    problems.push(nonExistent(projectId));
+  }
+  if (!kind.otherExists(state, tenantId, other, now)) problems.push(nonExistent(other));
+  return problems;
+}
+
+function nonExistent(id: string): ItemProblem {
+  return { code: 'NON_EXISTENT_RELATED_ENTITY', message: `Related entity does not exist in db ${id}` };
+}
+
+function duplicate(fields: MappingFields): ItemProblem {
+  return { code: 'DUPLICATE_ENTITY', message: `Duplicate entity ${fields.projectId}, ${fields.other}` };
+}
+
+/** The uniqueness check reads the database, so a mapping still waiting to be persisted slips past it. */
+function pairExists(store: MappingStore, fields: MappingFields, now: number): boolean {
+  return store.byPair.get(pairKey(fields.projectId, fields.other)).some((record) => isVisible(record, now));
+}
+
+function storeMapping(
+  state: SimulatorState,
+  kind: MappingKind,
+  payload: Json,
+  fields: MappingFields,
+  user: string,
+  now: number,
+  visibleAt: number,
+): Mapping {
+  const mapping: Mapping = {
+    ...payload,
+    id: randomUUID(),
+    tenantId: fields.tenantId,
+    projectId: fields.projectId,
+    isDeleted: false,
+    rowVersion: 1,
+    auditDetails: { createdBy: user, lastModifiedBy: user, createdTime: now, lastModifiedTime: now },
+  };
+  kind.store(state).add({ data: mapping, visibleAt });
+  return mapping;
 }
 
 function createMapping(state: SimulatorState, kind: MappingKind, digit: DigitRequest): Mapping {
   const user = requireUser(digit);
   const payload = digit.body[kind.entityKey];
   if (!isRecord(payload)) throw badRequest(`NotNull.${kind.entityKey}`, `${kind.entityKey} must not be null`);
-  const tenantId = text(payload.tenantId);
-  const projectId = text(payload.projectId);
-  const other = kind.otherOf(payload);
-  const missing = [
-    tenantId ? null : 'tenantId',
-    projectId ? null : 'projectId',
-    other ? null : kind.otherField === 'resource' ? 'resource.productVariantId' : kind.otherField,
-  ].filter((field): field is string => field !== null);
-  if (missing.length > 0 || !tenantId || !projectId || !other) {
-    throw new DigitError(
-      400,
-      missing.map((field) => ({
-        code: `NotNull.${kind.entityKey}.${field}`,
-        message: `${field} must not be null`,
-      })),
-    );
-  }
+  const fields = requiredFields(kind, payload);
   const now = Date.now();
-  const store = kind.store(state);
-  const errors: Array<{ code: string; message: string }> = [];
-  const project = state.projects.get(projectId);
-  if (!project || project.data.tenantId !== tenantId || project.data.isDeleted || !isVisible(project, now)) {
-    errors.push({
-      code: 'NON_EXISTENT_RELATED_ENTITY',
-      message: `Related entity does not exist in db ${projectId}`,
-    });
-  }
-  if (!kind.otherExists(state, tenantId, other, now)) {
-    errors.push({
-      code: 'NON_EXISTENT_RELATED_ENTITY',
-      message: `Related entity does not exist in db ${other}`,
-    });
-  }
-  // The uniqueness check reads the database, so a mapping still waiting to be persisted slips past it.
-  if (store.byPair.get(pairKey(projectId, other)).some((record) => isVisible(record, now))) {
-    errors.push({ code: 'DUPLICATE_ENTITY', message: `Duplicate entity ${projectId}, ${other}` });
-  }
+  const errors = referenceProblems(state, kind, fields, now);
+  if (pairExists(kind.store(state), fields, now)) errors.push(duplicate(fields));
   if (errors.length > 0) throw new DigitError(400, errors);
-  const mapping: Mapping = {
-    ...payload,
-    id: randomUUID(),
-    tenantId,
-    projectId,
-    isDeleted: false,
-    rowVersion: 1,
-    auditDetails: { createdBy: user, lastModifiedBy: user, createdTime: now, lastModifiedTime: now },
+  return storeMapping(state, kind, payload, fields, user, now, state.visibleAt(kind.kind, now));
+}
+
+/**
+ * Accepted at once (the controller only pushes the request to Kafka); the consumer validates the items
+ * when it gets to them (ProjectStaffService.create(request, isBulk = true) and its siblings): an item with
+ * a missing project or mapped side, or a pair that exists already, is dropped, the others are saved.
+ * References are checked in each item's own tenant; the service checks them all in the tenant of one item
+ * of the batch, which is the same for the single-tenant batches DIGIT's clients send.
+ */
+function bulkCreate(state: SimulatorState, kind: MappingKind, digit: DigitRequest, path: string): void {
+  const user = requireUser(digit);
+  const items = bulkItems(digit, kind.bulkKey);
+  const fields = items.map((item) => requiredFields(kind, item));
+  const visibleAt = state.visibleAt(kind.kind, Date.now());
+  processLater(
+    state,
+    'project',
+    path,
+    items,
+    (now) => batchProblems(state, kind, fields, now),
+    (item, i, now) => {
+      const f = fields[i];
+      if (f) storeMapping(state, kind, item, f, user, now, visibleAt);
+    },
+  );
+}
+
+type Problems = Array<ItemProblem | null>;
+
+/** Each item's first problem, judged now by the checks in the order the service's validators run. */
+function batchProblems(
+  state: SimulatorState,
+  kind: MappingKind,
+  fields: MappingFields[],
+  now: number,
+): Problems {
+  const problems: Problems = fields.map(() => null);
+  const checkReferences = (): void =>
+    fields.forEach((f, i) => {
+      if (!problems[i]) problems[i] = referenceProblems(state, kind, f, now)[0] ?? null;
+    });
+  const checkUniqueness = (): void => {
+    rejectRepeatedPairs(fields, problems);
+    fields.forEach((f, i) => {
+      if (!problems[i] && pairExists(kind.store(state), f, now)) problems[i] = duplicate(f);
+    });
   };
-  store.add({ data: mapping, visibleAt: state.visibleAt(kind.kind, now) });
-  return mapping;
+  for (const check of kind.uniqueFirst
+    ? [checkUniqueness, checkReferences]
+    : [checkReferences, checkUniqueness]) {
+    check();
+  }
+  return problems;
+}
+
+/**
+ * Of a pair repeated among the items still valid, only the last copy is rejected: the validator keys the
+ * items by pair in a map, where the last one wins; the earlier copies go on to the database check.
+ */
+function rejectRepeatedPairs(fields: MappingFields[], problems: Problems): void {
+  const lastOfPair = new Map<string, number>();
+  const copies = new Map<string, number>();
+  fields.forEach((f, i) => {
+    if (problems[i]) return;
+    const key = pairKey(f.projectId, f.other);
+    lastOfPair.set(key, i);
+    copies.set(key, (copies.get(key) ?? 0) + 1);
+  });
+  for (const [key, i] of lastOfPair) {
+    const f = fields[i];
+    if (f && (copies.get(key) ?? 0) > 1) problems[i] = duplicate(f);
+  }
 }
 
 function searchMappings(state: SimulatorState, kind: MappingKind, digit: DigitRequest, query: Query): Json {

@@ -1,6 +1,7 @@
 // Project service: create (one or many), search (by id, reference, boundary, ...) and update of projects.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { requireOneKafkaMessage } from '../http/bulk.ts';
 import { badRequest, DigitError } from '../http/envelope.ts';
 import {
   booleanParam,
@@ -96,12 +97,18 @@ function validateParents(state: SimulatorState, projects: Json[], now: number): 
   }
 }
 
+/**
+ * Synchronous and all or nothing: any invalid project refuses the request (ProjectValidator), the answer
+ * (200) carries the enriched projects, which the persister saves later from the one Kafka message the
+ * whole request is pushed as (ProjectService.createProject).
+ */
 function createProjects(state: SimulatorState, digit: DigitRequest): Project[] {
   const user = requireUser(digit);
   const input = projectsOf(digit.body);
   const tenantId = validateProjects(state, input);
   const now = Date.now();
   validateParents(state, input, now);
+  requireOneKafkaMessage(digit.body);
   const audit: AuditDetails = {
     createdBy: user,
     lastModifiedBy: user,

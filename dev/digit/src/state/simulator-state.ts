@@ -10,6 +10,7 @@ import {
 import type { BoundaryHierarchy } from '../seed/hierarchy.ts';
 import type { ProductVariant } from '../seed/product-variants.ts';
 import type { SeedProjectType } from '../seed/project-types.ts';
+import type { DroppedItem } from './dropped-items.ts';
 import { EmployeeStore } from './employees.ts';
 import { FacilityStore } from './facilities.ts';
 import { FileStore } from './files.ts';
@@ -48,6 +49,10 @@ export class SimulatorState {
   readonly projectResources = new MappingStore((m) => productVariantOf(m));
   readonly files = new FileStore();
   readonly ids = new IdSequences();
+  /** Items of bulk creates left out for being invalid, oldest first. */
+  readonly droppedItems: DroppedItem[] = [];
+  /** Items of bulk creates accepted and not processed yet. */
+  queuedItems = 0;
   behaviour: Behaviour;
   private readonly initialBehaviour: BehaviourPatch;
   private readonly clocks = new Map<EntityKind, VisibilityClock>();
@@ -118,6 +123,8 @@ export class SimulatorState {
     this.projectFacilities.clear();
     this.projectResources.clear();
     this.files.clear();
+    this.droppedItems.length = 0;
+    this.queuedItems = 0;
     // Id sequences live on, as DIGIT's database sequences do: a number is never handed out twice.
     this.clocks.clear();
   }
