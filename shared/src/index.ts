@@ -17,6 +17,7 @@ export * from './lifecycle/crash-reports.ts';
 export * from './digit/envelope.ts';
 export * from './digit/client.ts';
 export * from './digit/reconcile.ts';
+export * from './digit/bulk.ts';
 export * from './digit/services.ts';
 export * from './lifecycle/service.ts';
 export * from './lifecycle/supervision.ts';

@@ -594,7 +594,7 @@ describe('project mappings', () => {
     expect(afterDelete.data.ProjectStaff).toEqual([]);
     const pfDelete = await http.post(
       '/health-project/facility/v1/bulk/_delete',
-      envelope({ ProjectFacility: [pf.data.ProjectFacility] }),
+      envelope({ ProjectFacilities: [pf.data.ProjectFacility] }),
     );
     expect(pfDelete.status).toBe(202);
     expect((await sim.client.counts()).projectFacilities).toBe(0);

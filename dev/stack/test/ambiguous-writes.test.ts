@@ -20,14 +20,21 @@ const CLIENT_TIMEOUT_MS = 1500;
 const CONSISTENCY_MS = 1000;
 
 /**
- * Every write endpoint a campaign's creation calls (updates of projects happen only in child campaigns;
- * the workers do not call the bulk creates yet).
+ * Every write endpoint a campaign's creation calls: projects in arrays, facilities one by one, HRMS
+ * batches, and the three mappings through their bulk creates (updates of projects happen only in child
+ * campaigns, the single mapping creates only for what a bulk create dropped).
  */
-const calledOnCreate = (path: string): boolean => !path.endsWith('/_update') && !path.includes('/bulk/');
 const WRITE_ENDPOINTS = {
-  ...CAMPAIGN_WRITE_PATHS,
-  project: CAMPAIGN_WRITE_PATHS.project.filter(calledOnCreate),
-  facility: CAMPAIGN_WRITE_PATHS.facility.filter(calledOnCreate),
+  project: [
+    '/health-project/v1/_create',
+    '/health-project/facility/v1/bulk/_create',
+    '/health-project/staff/v1/bulk/_create',
+    '/health-project/resource/v1/bulk/_create',
+  ],
+  facility: ['/facility/v1/_create'],
+  hrms: ['/health-hrms/employees/_create'],
+} satisfies {
+  [service in keyof typeof CAMPAIGN_WRITE_PATHS]: (typeof CAMPAIGN_WRITE_PATHS)[service][number][];
 };
 
 let infrastructure: TestInfrastructure;

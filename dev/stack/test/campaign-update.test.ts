@@ -578,10 +578,14 @@ describe('updating a campaign through child campaigns', () => {
     expect(calls.facility.total).toBe(0);
     expect(calls.hrms.byRoute['POST /health-hrms/employees/_create'] ?? 0).toBe(0);
     const writes = Object.entries(calls.project.byRoute).filter(([route]) => !route.endsWith('/_search'));
+    // The added variant's mappings went out in bulk, a batch per chunk, none one by one.
     expect(Object.fromEntries(writes)).toEqual({
-      'POST /health-project/resource/v1/_create': projects.length,
+      'POST /health-project/resource/v1/bulk/_create': expect.any(Number),
       'POST /health-project/resource/v1/bulk/_delete': expect.any(Number),
     });
+    expect(calls.project.byRoute['POST /health-project/resource/v1/bulk/_create']).toBeLessThan(
+      projects.length,
+    );
   });
 
   it('finishes an update exactly once when project-sync and mapping-sync are killed in the middle of it', async () => {
@@ -632,7 +636,7 @@ describe('updating a campaign through child campaigns', () => {
       await services.start(name);
     };
     await killWhen('project-sync', 'POST /health-project/v1/_update');
-    await killWhen('mapping-sync', 'POST /health-project/resource/v1/_create');
+    await killWhen('mapping-sync', 'POST /health-project/resource/v1/bulk/_create');
     const done = await client.waitForStatus(id, ['created', 'failed'], { timeoutMs: 180_000 });
     expect(done.campaign.status).toBe('created');
     await digit().client.setBehaviour({ project: { latency: { fixedMs: 0, jitterMs: 0 } } });

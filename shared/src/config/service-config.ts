@@ -59,6 +59,8 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       /** How long DIGIT search may lag behind create: a row whose write may have happened is searched only after this. */
       DIGIT_SEARCH_CONSISTENCY_MS: env.int({ fallback: 5000, min: 0, max: 600_000 }),
       CHUNK_SIZE: env.int({ fallback: 500, min: 1, max: 100_000 }),
+      /** Items per call to DIGIT's bulk creates (each request also stays under their 1 MiB limit). */
+      DIGIT_BULK_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 2000 }),
       CAMPAIGN_FLOW: env.oneOf(['parallel', 'linear'] as const, { fallback: 'parallel' }),
     },
     source,

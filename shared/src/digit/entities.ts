@@ -291,6 +291,17 @@ export async function createMapping(
   return answer[spec.entity];
 }
 
+/** Sends mappings to DIGIT's bulk create, which answers 202 without ids and saves them later. */
+export async function bulkCreateMappings(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  kind: MappingKind,
+  payloads: Record<string, unknown>[],
+): Promise<void> {
+  const spec = MAPPING_KINDS[kind];
+  await digit.project.write(`${spec.path}/bulk/_create`, requestInfo, { [spec.list]: payloads });
+}
+
 export async function deleteMappings(
   digit: DigitClients,
   requestInfo: RequestInfo,
@@ -299,7 +310,7 @@ export async function deleteMappings(
 ): Promise<void> {
   if (mappings.length === 0) return;
   const spec = MAPPING_KINDS[kind];
-  await digit.project.write(`${spec.path}/bulk/_delete`, requestInfo, { [spec.entity]: mappings });
+  await digit.project.write(`${spec.path}/bulk/_delete`, requestInfo, { [spec.list]: mappings });
 }
 
 async function allPages<T>(page: (offset: number) => Promise<T[]>): Promise<T[]> {

@@ -312,9 +312,10 @@ function searchMappings(state: SimulatorState, kind: MappingKind, digit: DigitRe
 /** Accepted at once; the deletes happen when the asynchronous processing gets to them. */
 function bulkDelete(state: SimulatorState, kind: MappingKind, digit: DigitRequest): Json {
   const user = requireUser(digit);
-  const raw = digit.body[kind.entityKey];
-  const list = Array.isArray(raw) ? raw.filter(isRecord) : isRecord(raw) ? [raw] : [];
-  if (list.length === 0) throw badRequest(`NotNull.${kind.entityKey}`, `${kind.entityKey} must not be null`);
+  // The same request as the bulk create (ProjectFacilityBulkRequest and its siblings), so the same list key.
+  const raw = digit.body[kind.bulkKey];
+  const list = Array.isArray(raw) ? raw.filter(isRecord) : [];
+  if (list.length === 0) throw badRequest(`NotNull.${kind.bulkKey}`, `${kind.bulkKey} must not be null`);
   const store = kind.store(state);
   state.later('project', () => {
     const now = Date.now();

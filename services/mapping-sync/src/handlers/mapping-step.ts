@@ -1,6 +1,8 @@
 import {
   DigitError,
   StepFailure,
+  bulkCreateMappings,
+  bulkCreateThenFind,
   createMapping,
   createOnce,
   deleteMappings,
@@ -72,9 +74,10 @@ async function removeMappings(chunk: StepChunk, kind: MappingKind, rows: ChunkMa
 
 /**
  * Maps one chunk: removes the mappings an update dropped, resolves the project and entity ids, searches
- * DIGIT for the chunk's pairs, adopts the mappings that exist and creates the rest. "Exists" is only ever
- * concluded from a search: a create whose answer is lost, or that DIGIT refuses as a duplicate, is
- * searched for by its pair and adopted when found (the project is the campaign's, so the pair is ours).
+ * DIGIT for the chunk's pairs, adopts the mappings that exist and creates the rest through DIGIT's bulk
+ * create, learning by search what it saved. "Exists" is only ever concluded from a search: a create
+ * whose answer is lost, or that DIGIT refuses as a duplicate, is searched for by its pair and adopted when
+ * found (the project is the campaign's, so the pair is ours).
  */
 export function mappingStep(kind: MappingKind): StepHandler {
   return async (chunk: StepChunk) => {
@@ -122,9 +125,46 @@ export function mappingStep(kind: MappingKind): StepHandler {
        WHERE campaign_id = $1 AND kind = $2 AND (boundary_code, entity_key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
       [campaign.id, kind, toCreate.map((row) => row.boundaryCode), toCreate.map((row) => row.entityKey)],
     );
-    await settleAll(toCreate.map((row) => createPair(chunk, kind, row)));
+    const { found, missing } = await bulkCreateThenFind({
+      items: toCreate,
+      key: pairOf,
+      batchSize: config.DIGIT_BULK_BATCH_SIZE,
+      consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+      send: async (batch) => {
+        await chunk.ensureStillCreating();
+        await bulkCreateMappings(
+          digit,
+          requestInfo,
+          kind,
+          batch.map((row) => mappingPayload(kind, campaign, row.projectId as string, row.mappedId as string)),
+        );
+      },
+      search: async (pending) =>
+        existingPairs(
+          kind,
+          await searchMappings(
+            digit,
+            requestInfo,
+            kind,
+            campaign.tenantId,
+            [...new Set(pending.map((row) => row.projectId as string))],
+            [...new Set(pending.map((row) => row.mappedId as string))],
+          ),
+        ),
+      onUnknown: (error, batch) =>
+        chunk.logger.warn(
+          { err: error, kind, mappings: batch.length },
+          'bulk create outcome unknown, searching',
+        ),
+    });
+    await record(chunk, kind, found);
+    chunk.count('created', found.length);
+    // What DIGIT dropped (or saved too late) goes through the single create, whose answer says why.
+    await settleAll(missing.map((row) => createPair(chunk, kind, row)));
   };
 }
+
+const pairOf = (row: MappingRow) => pairKey(row.projectId as string, row.mappedId as string);
 
 async function createPair(chunk: StepChunk, kind: MappingKind, row: MappingRow): Promise<void> {
   const { campaign, digit, requestInfo, config } = chunk;

@@ -1,0 +1,89 @@
+import { sleep } from '../retry/backoff.ts';
+import { isOutcomeUnknown } from './client.ts';
+
+/**
+ * DIGIT's health services push a bulk request to Kafka as one message, so the producer's default
+ * `max.request.size` (1 MiB) bounds it; batches keep a tenth of it spare for the envelope.
+ */
+export const BULK_REQUEST_MAX_BYTES = 1024 * 1024;
+
+/** Splits items into batches of at most `maxItems` whose JSON stays within `maxBytes`. */
+export function bulkBatches<T>(
+  items: readonly T[],
+  maxItems: number,
+  maxBytes: number = BULK_REQUEST_MAX_BYTES * 0.9,
+): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (batch.length > 0 && (batch.length >= maxItems || bytes + size > maxBytes)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(item);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+export interface BulkCreateOptions<Item, Entity> {
+  items: readonly Item[];
+  /** The item's natural key: what a search finds it by. */
+  key: (item: Item) => string;
+  batchSize: number;
+  /** Sends one batch to the bulk endpoint (DIGIT answers 202 and saves it later). */
+  send: (batch: Item[]) => Promise<void>;
+  /** Searches DIGIT for the items by natural key; answers the entities found, by key. */
+  search: (items: Item[]) => Promise<Map<string, Entity>>;
+  /** How long DIGIT may take to make a saved item searchable. */
+  consistencyMs: number;
+  onUnknown?: (error: unknown, batch: Item[]) => void;
+}
+
+export interface BulkCreateResult<Item, Entity> {
+  found: [Item, Entity][];
+  /** Items DIGIT did not show within the window: dropped as invalid, or not saved in time. */
+  missing: Item[];
+}
+
+/**
+ * Creates items through a bulk endpoint, which answers without ids and saves asynchronously, dropping
+ * invalid items without a word: sends the batches, then learns what DIGIT saved by searching, sooner
+ * first and then less often, until every item is found or the consistency window has passed. A batch
+ * whose outcome is unknown changes nothing: the search tells. The caller settles the missing items one by
+ * one, through the single create whose answer names a refusal's reason.
+ */
+export async function bulkCreateThenFind<Item, Entity>(
+  options: BulkCreateOptions<Item, Entity>,
+): Promise<BulkCreateResult<Item, Entity>> {
+  const { key } = options;
+  for (const batch of bulkBatches(options.items, options.batchSize)) {
+    try {
+      await options.send(batch);
+    } catch (error) {
+      if (!isOutcomeUnknown(error)) throw error;
+      options.onUnknown?.(error, batch);
+    }
+  }
+  const found: [Item, Entity][] = [];
+  let missing = [...options.items];
+  const deadline = Date.now() + options.consistencyMs;
+  for (let delay = 50; missing.length > 0; delay *= 2) {
+    const wait = Math.min(delay, deadline - Date.now());
+    if (wait > 0) await sleep(wait);
+    const answer = await options.search(missing);
+    const still: Item[] = [];
+    for (const item of missing) {
+      const entity = answer.get(key(item));
+      if (entity === undefined) still.push(item);
+      else found.push([item, entity]);
+    }
+    missing = still;
+    if (Date.now() >= deadline) break;
+  }
+  return { found, missing };
+}
