@@ -3,7 +3,8 @@
 // every write endpoint a campaign's creation uses, each kind ends in the exact expected state with no
 // entity created twice.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { CAMPAIGN_WRITE_PATHS, type FaultRule } from '@campaign-pipeline/dev-digit';
+import type { CAMPAIGN_WRITE_PATHS } from '@campaign-pipeline/dev-digit';
+import { type FaultRule } from '@campaign-pipeline/dev-digit';
 import {
   CampaignClient,
   campaignFixture,
