@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { FLOWS, type FlowName, type StepName } from '@campaign-pipeline/shared';
+import { fetchHierarchy } from '@campaign-pipeline/dev-digit';
+import { SEARCH_PAGE, type FlowName, type StepName } from '@campaign-pipeline/shared';
 import {
   CampaignClient,
   campaignFixture,
@@ -7,10 +8,18 @@ import {
   startTestServices,
   type StepProgress,
 } from '@campaign-pipeline/dev-stack';
+import {
+  lowerBound,
+  type DigitServiceName,
+  type LowerBound,
+  type ServiceModel,
+  type StepDemand,
+} from './lower-bound.ts';
 
 // One campaign end to end against the simulator with a fixed latency and concurrency cap per DIGIT
 // service: time, rows per second per step, DIGIT calls per entity, peak memory per service, and the
-// ratio to the lower bound (calls × latency ÷ allowed concurrency along the flow's critical path).
+// ratio to the lower bound (see lower-bound.ts): per step, in total, and calls made per DIGIT service
+// against the fewest the campaign needs.
 
 export interface CampaignBenchOptions {
   size: keyof typeof CAMPAIGN_SIZES;
@@ -44,12 +53,77 @@ export interface CampaignBenchResult {
   steps: {
     step: string;
     seconds: number;
+    boundSeconds: number;
     rows: number;
     rowsPerSecond: number;
     calls: number;
     callsPerRow: number;
   }[];
+  services: { service: DigitServiceName; calls: number; minimalCalls: number }[];
   peakMemoryMb: Record<string, number>;
+}
+
+/**
+ * Items one request can carry within DIGIT's 1 MiB per request (a tenth kept for the envelope), from
+ * the approximate JSON size of one item: a project with its targets and address ~700 bytes, a facility
+ * ~300, an employee with roles and jurisdiction ~900, a mapping ~250.
+ */
+const ITEMS_PER_REQUEST = {
+  project: Math.floor(943_718 / 700),
+  facility: Math.floor(943_718 / 300),
+  employee: Math.floor(943_718 / 900),
+  mapping: Math.floor(943_718 / 250),
+};
+
+/**
+ * The fewest calls the campaign needs: creates at the request limit (projects level by level), and for
+ * the creates DIGIT answers without ids and saves later (facilities, mappings) one search per page to
+ * learn what it saved.
+ */
+export function campaignDemands(shape: {
+  projectsPerLevel: number[];
+  facilities: number;
+  users: number;
+  pairs: { facility: number; staff: number; resource: number };
+}): StepDemand[] {
+  const savedLater = (items: number, batch: number) => [
+    [{ what: 'bulk create', items, batch }],
+    [{ what: 'search', items, batch: SEARCH_PAGE, perItem: false }],
+  ];
+  return [
+    {
+      step: 'project-creation',
+      service: 'project',
+      phases: shape.projectsPerLevel.map((items) => [
+        { what: 'create', items, batch: ITEMS_PER_REQUEST.project },
+      ]),
+    },
+    {
+      step: 'facility-creation',
+      service: 'facility',
+      phases: savedLater(shape.facilities, ITEMS_PER_REQUEST.facility),
+    },
+    {
+      step: 'user-creation',
+      service: 'hrms',
+      phases: [[{ what: 'create', items: shape.users, batch: ITEMS_PER_REQUEST.employee }]],
+    },
+    {
+      step: 'facility-mapping',
+      service: 'project',
+      phases: savedLater(shape.pairs.facility, ITEMS_PER_REQUEST.mapping),
+    },
+    {
+      step: 'user-mapping',
+      service: 'project',
+      phases: savedLater(shape.pairs.staff, ITEMS_PER_REQUEST.mapping),
+    },
+    {
+      step: 'product-mapping',
+      service: 'project',
+      phases: savedLater(shape.pairs.resource, ITEMS_PER_REQUEST.mapping),
+    },
+  ];
 }
 
 async function peakRssMb(pid: number | undefined): Promise<number> {
@@ -135,7 +209,44 @@ export async function runCampaignBench(
       const peakMemoryMb: Record<string, number> = {};
       for (const [name, process] of services.processes)
         peakMemoryMb[name] = await peakRssMb(process.child.pid);
-      return { options, seconds, lowerBoundSeconds: lowerBound(options, callsByStep), steps, peakMemoryMb };
+      const hierarchy = await fetchHierarchy(infrastructure.digit.url, 'mz', 'ADMIN');
+      const projectsPerLevel: number[] = [];
+      for (const { depth } of hierarchy.byCode.values())
+        projectsPerLevel[depth] = (projectsPerLevel[depth] ?? 0) + 1;
+      const rowsOf = (name: string) => steps.find((step) => step.step === name)?.rows ?? 0;
+      const demands = campaignDemands({
+        projectsPerLevel,
+        facilities: rowsOf('facility-creation'),
+        users: rowsOf('user-creation'),
+        pairs: {
+          facility: rowsOf('facility-mapping'),
+          staff: rowsOf('user-mapping'),
+          resource: rowsOf('product-mapping'),
+        },
+      });
+      const behaviour = await infrastructure.digit.client.behaviour();
+      const model = (service: DigitServiceName): ServiceModel => ({
+        fixedMs: behaviour[service].latency.fixedMs,
+        perItemMs: behaviour[service].latency.perItemMs,
+        concurrency: options.concurrency,
+      });
+      const bound = lowerBound(options.flow, demands, {
+        project: model('project'),
+        facility: model('facility'),
+        hrms: model('hrms'),
+      });
+      return {
+        options,
+        seconds,
+        lowerBoundSeconds: bound.ms / 1000,
+        steps: steps.map((step) => ({ ...step, boundSeconds: stepBound(bound, step.step) })),
+        services: bound.services.map((service) => ({
+          service: service.service,
+          calls: calls[service.service].total,
+          minimalCalls: service.calls,
+        })),
+        peakMemoryMb,
+      };
     } finally {
       await services.stop();
     }
@@ -144,16 +255,8 @@ export async function runCampaignBench(
   }
 }
 
-/** The longest path through the flow, each step costing its calls × latency ÷ allowed concurrency. */
-function lowerBound(options: CampaignBenchOptions, callsByStep: Map<string, number>): number {
-  const flow = FLOWS[options.flow];
-  const finish = new Map<StepName, number>();
-  for (const entry of flow) {
-    const cost = ((callsByStep.get(entry.step) ?? 0) * options.latencyMs) / options.concurrency / 1000;
-    const start = Math.max(0, ...entry.needs.map((need) => finish.get(need) ?? 0));
-    finish.set(entry.step, start + cost);
-  }
-  return Math.max(...finish.values());
+function stepBound(bound: LowerBound, step: string): number {
+  return (bound.steps.find((entry) => entry.step === step)?.ms ?? 0) / 1000;
 }
 
 export function formatCampaignResult(result: CampaignBenchResult): string {
@@ -161,10 +264,15 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
   const lines = [
     `campaign ${options.size} (${options.flow} flow, ${options.latencyMs} ms per DIGIT call, ${options.concurrency} concurrent calls per service, chunks of ${options.chunkSize})`,
     `  end to end ${result.seconds.toFixed(1)} s, lower bound ${result.lowerBoundSeconds.toFixed(1)} s, ratio ${(result.seconds / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
-    '  step                 seconds      rows   rows/s   DIGIT calls   calls/row',
+    '  step                 seconds   bound s   ratio      rows   rows/s   DIGIT calls   calls/row',
     ...result.steps.map(
       (step) =>
-        `  ${step.step.padEnd(18)} ${step.seconds.toFixed(1).padStart(9)} ${String(step.rows).padStart(9)} ${step.rowsPerSecond.toFixed(0).padStart(8)} ${String(step.calls).padStart(13)} ${step.callsPerRow.toFixed(2).padStart(11)}`,
+        `  ${step.step.padEnd(18)} ${step.seconds.toFixed(1).padStart(9)} ${step.boundSeconds.toFixed(2).padStart(9)} ${(step.seconds / Math.max(step.boundSeconds, 0.001)).toFixed(1).padStart(7)} ${String(step.rows).padStart(9)} ${step.rowsPerSecond.toFixed(0).padStart(8)} ${String(step.calls).padStart(13)} ${step.callsPerRow.toFixed(2).padStart(11)}`,
+    ),
+    '  DIGIT service   calls made   minimal calls   ratio',
+    ...result.services.map(
+      (service) =>
+        `  ${service.service.padEnd(15)} ${String(service.calls).padStart(10)} ${String(service.minimalCalls).padStart(15)} ${(service.calls / Math.max(service.minimalCalls, 1)).toFixed(1).padStart(7)}`,
     ),
     `  peak memory (MB): ${Object.entries(result.peakMemoryMb)
       .map(([name, mb]) => `${name} ${mb}`)

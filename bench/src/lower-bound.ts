@@ -14,11 +14,15 @@ export interface ServiceModel {
   concurrency: number;
 }
 
-/** Calls of one kind: `items` carried by calls of at most `batch` items each. */
+/**
+ * Calls of one kind: `items` carried by calls of at most `batch` items each. A search costs its fixed part
+ * only (`perItem: false`): DIGIT answers it with one indexed query whatever its id list holds.
+ */
 export interface CallDemand {
   what: string;
   items: number;
   batch: number;
+  perItem?: boolean;
 }
 
 /**
@@ -41,21 +45,24 @@ export function minimalCalls(demand: CallDemand): number {
   return demand.items <= 0 ? 0 : Math.ceil(demand.items / demand.batch);
 }
 
-/** Milliseconds of one call slot the demand occupies in total. */
+const pricedItems = (demand: CallDemand) => (demand.perItem === false ? 0 : Math.max(0, demand.items));
+
+/** Milliseconds of one call slot the demand occupies in total, with the fewest calls. */
 function busyMs(demand: CallDemand, model: ServiceModel): number {
-  return minimalCalls(demand) * model.fixedMs + Math.max(0, demand.items) * model.perItemMs;
+  return minimalCalls(demand) * model.fixedMs + pricedItems(demand) * model.perItemMs;
 }
 
-/** A phase spread over all of the service's slots, and never shorter than its longest call. */
+/**
+ * A phase takes at least its work spread over all of the service's slots, and at least what its busiest
+ * slot must carry: one call's fixed part and a concurrency's share of the items.
+ */
 function phaseMs(phase: CallDemand[], model: ServiceModel): number {
   const spread = phase.reduce((total, demand) => total + busyMs(demand, model), 0) / model.concurrency;
-  const longestCall = Math.max(
-    0,
-    ...phase
-      .filter((demand) => demand.items > 0)
-      .map((demand) => model.fixedMs + Math.min(demand.items, demand.batch) * model.perItemMs),
-  );
-  return Math.max(spread, longestCall);
+  const items = phase.reduce((total, demand) => total + pricedItems(demand), 0);
+  const calls = phase.reduce((total, demand) => total + minimalCalls(demand), 0);
+  const busiestSlot =
+    calls === 0 ? 0 : model.fixedMs + Math.ceil(items / model.concurrency) * model.perItemMs;
+  return Math.max(spread, busiestSlot);
 }
 
 /**

@@ -6,7 +6,8 @@ import { formatChaosResult, runChaosBench } from './chaos.ts';
 
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
 // digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
-// (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n; of chaos:
+// (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n, --json (the
+// result as one JSON object per flow); of chaos:
 // --size (default M), --poison n (default 1000), --update (the measured campaign updates another).
 
 const { values, positionals } = parseArgs({
@@ -15,6 +16,7 @@ const { values, positionals } = parseArgs({
     size: { type: 'string' },
     poison: { type: 'string', default: '1000' },
     update: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
     flow: { type: 'string', default: 'both' },
     latency: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '8' },
@@ -70,7 +72,7 @@ for (const name of names) {
         },
         log,
       );
-      log(formatCampaignResult(result));
+      log(values.json ? JSON.stringify(result) : formatCampaignResult(result));
     }
   } else if (name === 'chaos') {
     const result = await runChaosBench(
