@@ -47,7 +47,7 @@ const CLIENT_TIMEOUT_MS = 2000;
 /** Covers the simulator's persister lag (none) and a late-applied write landing after the timeout. */
 const CONSISTENCY_MS = 1500;
 const LATE_BY_MS = 800;
-const SESSION_TIMEOUT_MS = 6000;
+const SESSION_TIMEOUT_MS = 3000;
 
 /** DIGIT's latency in both runs: slowness is no fault, so the baseline answers as slowly. */
 const LATENCY = { latency: { fixedMs: 0, jitterMs: 10 } };
@@ -117,7 +117,7 @@ async function startRun(size: ChaosOptions['size']) {
       // A process killed without leaving its consumer groups holds them until its session expires: the
       // short session (Kafka's minimum) a deployment that expects its pods to be killed would choose.
       KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
-      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+      KAFKA_HEARTBEAT_INTERVAL_MS: '300',
     },
   });
   return { infrastructure, services };
