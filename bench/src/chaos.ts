@@ -453,12 +453,19 @@ export async function runChaosBench(
       () => {
         killer = serviceKiller(run.services, options.killEveryMs);
         const poison = sendPoison(run.infrastructure, options.poison).then((sent) => (poisonSent = sent));
-        // The broker dies at even intervals over the baseline's duration.
+        // The broker dies at even intervals over the baseline's duration, each time once it is back
+        // from the time before.
+        let broker: Promise<void> = Promise.resolve();
         const brokerKills = Array.from({ length: options.brokerRestarts }, (_, index) =>
           setTimeout(
             () => {
-              log('  chaos: SIGKILL broker, restarting it');
-              void run.infrastructure.restartBroker().then(() => brokerRestarts++);
+              broker = broker
+                .then(async () => {
+                  log('  chaos: SIGKILL broker, restarting it');
+                  await run.infrastructure.restartBroker();
+                  brokerRestarts++;
+                })
+                .catch((error: unknown) => log(`  chaos: the broker did not come back: ${String(error)}`));
             },
             ((index + 1) * baseline.seconds * 1000) / (options.brokerRestarts + 1),
           ),
@@ -467,6 +474,7 @@ export async function runChaosBench(
           note: () => ` · kills ${killer?.kills() ?? 0}, broker restarts ${brokerRestarts}`,
           stop: async () => {
             brokerKills.forEach(clearTimeout);
+            await broker;
             await killer?.stop();
             await poison;
           },

@@ -21,9 +21,9 @@ const CLIENT_TIMEOUT_MS = 1500;
 const CONSISTENCY_MS = 1000;
 
 /**
- * Every write endpoint a campaign's creation calls: projects in arrays, facilities one by one, HRMS
- * batches, and the three mappings through their bulk creates (updates of projects happen only in child
- * campaigns, the single mapping creates only for what a bulk create dropped).
+ * Every write endpoint a campaign's creation calls: projects in arrays, HRMS batches, facilities and
+ * the three mappings through their bulk creates (updates of projects happen only in child campaigns, the
+ * single creates only for what a bulk create dropped).
  */
 const WRITE_ENDPOINTS = {
   project: [
@@ -32,7 +32,7 @@ const WRITE_ENDPOINTS = {
     '/health-project/staff/v1/bulk/_create',
     '/health-project/resource/v1/bulk/_create',
   ],
-  facility: ['/facility/v1/_create'],
+  facility: ['/facility/v1/bulk/_create'],
   hrms: ['/health-hrms/employees/_create'],
 } satisfies {
   [service in keyof typeof CAMPAIGN_WRITE_PATHS]: (typeof CAMPAIGN_WRITE_PATHS)[service][number][];

@@ -324,7 +324,9 @@ describe('updating a campaign through child campaigns', () => {
 
     // Facilities and users: only the new ones created; nobody deactivated is deleted from DIGIT.
     const calls = await digit().client.calls();
-    expect(calls.facility.byRoute['POST /facility/v1/_create']).toBe(2);
+    // The two new facilities in one bulk create, nothing one by one.
+    expect(calls.facility.byRoute['POST /facility/v1/bulk/_create']).toBe(1);
+    expect(calls.facility.byRoute['POST /facility/v1/_create']).toBeUndefined();
     expect((await digit().client.facilities()).items).toHaveLength(8);
     expect((await digit().client.employees()).items).toHaveLength(10);
     const projectIdOf = new Map(live.map((project) => [project.address?.boundary as string, project.id]));

@@ -109,6 +109,8 @@ export function searchProjectsById(
 
 export interface FacilityPayload {
   tenantId: string;
+  /** The client's own id of the facility, which a search finds it by (DIGIT's offline search model). */
+  clientReferenceId?: string;
   name: string;
   isPermanent: boolean;
   usage: string;
@@ -135,25 +137,38 @@ export async function createFacility(
   return answer.Facility;
 }
 
-export async function searchFacilitiesByName(
+/** Sends facilities to DIGIT's bulk create, which answers 202 without ids and saves them later. */
+export async function bulkCreateFacilities(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  facilities: FacilityPayload[],
+): Promise<void> {
+  await digit.facility.write('/facility/v1/bulk/_create', requestInfo, { Facilities: facilities });
+}
+
+/** Facilities by the client references they were created with, all pages. */
+export async function searchFacilitiesByReference(
   digit: DigitClients,
   requestInfo: RequestInfo,
   tenantId: string,
-  name: string,
+  references: readonly string[],
 ): Promise<DigitFacility[]> {
-  return allPages(async (offset) => {
-    const answer = await digit.facility.post<{ Facilities?: DigitFacility[] }>(
-      '/facility/v1/_search',
-      requestInfo,
-      { Facility: { name } },
-      {
-        tenantId,
-        limit: SEARCH_PAGE,
-        offset,
-      },
+  const found: DigitFacility[] = [];
+  for (let start = 0; start < references.length; start += SEARCH_PAGE) {
+    const clientReferenceId = references.slice(start, start + SEARCH_PAGE);
+    found.push(
+      ...(await allPages(async (offset) => {
+        const answer = await digit.facility.post<{ Facilities?: DigitFacility[] }>(
+          '/facility/v1/_search',
+          requestInfo,
+          { Facility: { clientReferenceId } },
+          { tenantId, limit: SEARCH_PAGE, offset },
+        );
+        return answer.Facilities ?? [];
+      })),
     );
-    return answer.Facilities ?? [];
-  });
+  }
+  return found;
 }
 
 export interface EmployeePayload {

@@ -109,6 +109,8 @@ function searchFacilities(state: SimulatorState, digit: DigitRequest, query: Que
   if (!isRecord(criteria)) throw badRequest('NotNull.facility', 'Facility must not be null');
   const includeDeleted = booleanParam(query.includeDeleted, false);
   const ids = stringList(criteria.id);
+  // FacilitySearch extends DIGIT's offline search model: a list of ids or of client references.
+  const references = stringList(criteria.clientReferenceId);
   const name = text(criteria.name);
   const usage = text(criteria.usage);
   const isPermanent = typeof criteria.isPermanent === 'boolean' ? criteria.isPermanent : undefined;
@@ -118,9 +120,11 @@ function searchFacilities(state: SimulatorState, digit: DigitRequest, query: Que
           .map((id) => state.facilities.byId.get(id))
           .filter((r): r is FacilityRecord => r !== undefined)
           .map((r) => [r])
-      : name
-        ? [state.facilities.byName.get(nameKey(tenantId, name))]
-        : [state.facilities.byTenant.get(tenantId)];
+      : references.length > 0
+        ? references.map((reference) => state.facilities.byClientReference.get(nameKey(tenantId, reference)))
+        : name
+          ? [state.facilities.byName.get(nameKey(tenantId, name))]
+          : [state.facilities.byTenant.get(tenantId)];
   const accept = (record: FacilityRecord): boolean => {
     const facility = record.data;
     return (

@@ -22,11 +22,15 @@ export class FacilityStore {
   readonly byId = new Map<string, FacilityRecord>();
   readonly byTenant = new MultiIndex<Facility>();
   readonly byName = new MultiIndex<Facility>();
+  /** By tenant and the client's own reference, which DIGIT's offline search models find facilities by. */
+  readonly byClientReference = new MultiIndex<Facility>();
 
   add(record: FacilityRecord): void {
     this.byId.set(record.data.id, record);
     this.byTenant.add(record.data.tenantId, record);
     this.byName.add(nameKey(record.data.tenantId, record.data.name), record);
+    if (record.data.clientReferenceId)
+      this.byClientReference.add(nameKey(record.data.tenantId, record.data.clientReferenceId), record);
   }
 
   get size(): number {
@@ -37,6 +41,7 @@ export class FacilityStore {
     this.byId.clear();
     this.byTenant.clear();
     this.byName.clear();
+    this.byClientReference.clear();
   }
 }
 

@@ -1,22 +1,29 @@
 import {
+  bulkCreateFacilities,
+  bulkCreateThenFind,
   createFacility,
   createOnce,
-  searchFacilitiesByName,
+  searchFacilitiesByReference,
   settleAll,
   waitForConsistency,
-  type DigitFacility,
   type StepChunk,
 } from '@campaign-pipeline/shared';
-import { facilityPayload, isSameFacility, type FacilityEntity } from '../domain/facility-payload.ts';
+import {
+  facilityPayload,
+  facilityReference,
+  isSameFacility,
+  type FacilityEntity,
+} from '../domain/facility-payload.ts';
 
 interface StoredFacility extends FacilityEntity {
   attemptedAt: Date | null;
 }
 
 /**
- * Creates the facilities of one chunk, concurrently up to the facility service's limit. A facility whose
- * create may already have happened (an earlier attempt, or an answer lost just now) is looked up by name
- * and adopted when status, type and capacity match; only a facility not found is created again.
+ * Creates the facilities of one chunk. Facilities an earlier attempt may have created are searched for
+ * by their client reference and adopted when name, status, type and capacity match; the rest go to
+ * DIGIT's bulk create, and a search by reference tells which it saved; those it dropped go through the
+ * single create, whose answer names the reason of a refusal.
  */
 export async function facilityCreation(chunk: StepChunk): Promise<void> {
   const { db, campaign, command, config } = chunk;
@@ -26,31 +33,71 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
      FROM campaign_facility WHERE campaign_id = $1 AND chunk = $2 AND NOT done AND action = 'create' ORDER BY name_key`,
     [campaign.id, command.chunk.index],
   );
+  if (rows.length === 0) return;
+  const attempted = rows.filter((row) => row.attemptedAt);
   await waitForConsistency(
-    rows.map((row) => row.attemptedAt),
+    attempted.map((row) => row.attemptedAt),
     config.DIGIT_SEARCH_CONSISTENCY_MS,
   );
-  await settleAll(rows.map((row) => syncFacility(chunk, row)));
-}
+  const earlier = attempted.length > 0 ? await findFacilities(chunk, attempted) : new Map<string, string>();
+  const adopted = rows.filter((row) => earlier.has(row.nameKey));
+  await record(chunk, adopted, earlier);
+  if (adopted.length > 0) chunk.count('adopted', adopted.length);
+  const pending = rows.filter((row) => !earlier.has(row.nameKey));
+  if (pending.length === 0) return;
 
-/** The facility DIGIT holds for the row: same name, status, type and capacity. */
-async function findFacility(chunk: StepChunk, row: FacilityEntity): Promise<DigitFacility | undefined> {
-  const { digit, requestInfo, campaign } = chunk;
-  return (await searchFacilitiesByName(digit, requestInfo, campaign.tenantId, row.name)).find((facility) =>
-    isSameFacility(row, facility),
+  await chunk.ensureStillCreating();
+  await db.query(
+    'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = ANY($2::text[])',
+    [campaign.id, pending.map((row) => row.nameKey)],
   );
+  const { found, missing } = await bulkCreateThenFind({
+    items: pending,
+    key: (row) => row.nameKey,
+    batchSize: config.DIGIT_BULK_BATCH_SIZE,
+    consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+    send: async (batch) => {
+      await chunk.ensureStillCreating();
+      await bulkCreateFacilities(
+        chunk.digit,
+        chunk.requestInfo,
+        batch.map((row) => facilityPayload(campaign, row)),
+      );
+    },
+    search: (batch) => findFacilities(chunk, batch),
+    onUnknown: (error, batch) =>
+      chunk.logger.warn({ err: error, facilities: batch.length }, 'bulk create outcome unknown, searching'),
+  });
+  await record(
+    chunk,
+    found.map(([row]) => row),
+    new Map(found.map(([row, id]) => [row.nameKey, id])),
+  );
+  chunk.count('created', found.length);
+  await settleAll(missing.map((row) => createOne(chunk, row)));
 }
 
-async function syncFacility(chunk: StepChunk, row: StoredFacility): Promise<void> {
-  const { db, campaign, digit, requestInfo, config } = chunk;
-  if (row.attemptedAt) {
-    const existing = await findFacility(chunk, row);
-    if (existing) {
-      await record(chunk, row, existing.id);
-      chunk.count('adopted');
-      return;
-    }
+/** The chunk's facilities DIGIT holds, by name key: found by client reference, matching the row. */
+async function findFacilities(
+  chunk: StepChunk,
+  rows: readonly FacilityEntity[],
+): Promise<Map<string, string>> {
+  const { digit, requestInfo, campaign } = chunk;
+  const byReference = new Map(rows.map((row) => [facilityReference(campaign.id, row.nameKey), row]));
+  const facilities = await searchFacilitiesByReference(digit, requestInfo, campaign.tenantId, [
+    ...byReference.keys(),
+  ]);
+  const found = new Map<string, string>();
+  for (const facility of facilities) {
+    const row = byReference.get(facility.clientReferenceId ?? '');
+    if (row && isSameFacility(row, facility)) found.set(row.nameKey, facility.id);
   }
+  return found;
+}
+
+/** One facility through the single create: its refusal fails the chunk with DIGIT's reason. */
+async function createOne(chunk: StepChunk, row: StoredFacility): Promise<void> {
+  const { campaign, digit, requestInfo, config } = chunk;
   const { created, adopted } = await createOnce({
     what: `facility ${row.name}`,
     items: [row],
@@ -59,28 +106,30 @@ async function syncFacility(chunk: StepChunk, row: StoredFacility): Promise<void
     create: async ([item]) => {
       if (!item) return new Map();
       await chunk.ensureStillCreating();
-      await db.query(
-        'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = $2',
-        [campaign.id, item.nameKey],
-      );
       const facility = await createFacility(digit, requestInfo, facilityPayload(campaign, item));
       return new Map([[item.nameKey, facility.id]]);
     },
-    search: async ([item]) => {
-      const found = item ? await findFacility(chunk, item) : undefined;
-      return found && item ? new Map([[item.nameKey, found.id]]) : new Map();
-    },
+    search: (items) => findFacilities(chunk, items),
     onUnknown: (error) =>
       chunk.logger.warn({ err: error, facility: row.name }, 'facility create outcome unknown, searching'),
   });
-  for (const [item, id] of [...created, ...adopted]) await record(chunk, item, id);
+  const ids = new Map([...created, ...adopted].map(([item, id]) => [item.nameKey, id]));
+  await record(chunk, [row], ids);
   if (created.length > 0) chunk.count('created', created.length);
   if (adopted.length > 0) chunk.count('adopted', adopted.length);
 }
 
-async function record(chunk: StepChunk, row: FacilityEntity, facilityId: string): Promise<void> {
+async function record(
+  chunk: StepChunk,
+  rows: readonly FacilityEntity[],
+  idOf: ReadonlyMap<string, string>,
+): Promise<void> {
+  const done = rows.filter((row) => idOf.has(row.nameKey));
+  if (done.length === 0) return;
   await chunk.db.query(
-    'UPDATE campaign_facility SET facility_id = $3, done = true WHERE campaign_id = $1 AND name_key = $2',
-    [chunk.campaign.id, row.nameKey, facilityId],
+    `UPDATE campaign_facility f SET facility_id = v.facility_id, done = true
+     FROM unnest($2::text[], $3::text[]) AS v(name_key, facility_id)
+     WHERE f.campaign_id = $1 AND f.name_key = v.name_key`,
+    [chunk.campaign.id, done.map((row) => row.nameKey), done.map((row) => idOf.get(row.nameKey) as string)],
   );
 }
