@@ -1,15 +1,14 @@
 import { jestConfig } from '../../jest.preset.js';
 
-const base = jestConfig(import.meta.dirname);
-const shared = {
-  ...base,
-  moduleNameMapper: { '^@/(.*)$': '<rootDir>/$1' },
-};
+// testTimeout and passWithNoTests are global options in jest, so they stay out of the projects.
+const { testTimeout, passWithNoTests, ...base } = jestConfig(import.meta.dirname);
+const project = { ...base, moduleNameMapper: { '^@/(.*)$': '<rootDir>/$1' } };
 
 export default {
+  testTimeout,
+  passWithNoTests,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    // The browser flows build and start the app once, so they get a generous timeout.
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testTimeout: 300_000 },
+    { ...project, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...project, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };
