@@ -134,3 +134,23 @@ export async function listReleases(db: Queryable): Promise<ReleaseSummary[]> {
     };
   });
 }
+
+/** The releases a customer takes part in, with the customer's own progress in each. */
+export async function releasesForCustomer(db: Queryable, customerId: number) {
+  const steps = await db
+    .select({ releaseId: customerSteps.releaseId, status: customerSteps.status })
+    .from(customerSteps)
+    .where(eq(customerSteps.customerId, customerId));
+  const ids = [...new Set(steps.map((step) => step.releaseId))];
+  if (ids.length === 0) return [];
+  const found = await db.query.releases.findMany({
+    where: inArray(releases.id, ids),
+    orderBy: desc(releases.id),
+  });
+  return found.map((release) => ({
+    ...release,
+    progress: calculateProgress(
+      steps.filter((step) => step.releaseId === release.id).map((step) => step.status),
+    ),
+  }));
+}
