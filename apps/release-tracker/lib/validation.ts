@@ -79,7 +79,15 @@ export const templateStepInput = z.object({
   type: stepType,
   content: stepContent,
   description: optionalText('Description', 2000),
-  position: z.coerce.number().int().min(0).optional(),
+  // A form's "At the end" sends an empty string, which must not coerce to position 0.
+  position: z.preprocess(
+    (value) => (value === '' || value === null ? undefined : value),
+    z.coerce
+      .number({ error: 'Position must be a number' })
+      .int('Position must be a whole number')
+      .min(0, 'Position must be 0 or more')
+      .optional(),
+  ),
 });
 export type TemplateStepInput = z.infer<typeof templateStepInput>;
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client';
 import { customerSteps, releases, stepHistory, stepTemplates } from '../../lib/db/schema';
 import { ConflictError, InvalidInputError, NotFoundError, RuleError } from '../../lib/errors';
@@ -20,7 +20,7 @@ import { matrixCsv, matrixJson } from '../../lib/services/export';
 import { getReleaseMatrix } from '../../lib/services/matrix';
 import { activateRelease, addCustomersToRelease, createRelease } from '../../lib/services/releases';
 import { seedExampleOnce } from '../../lib/services/seed';
-import { reorderTemplateSteps, updateTemplateStep } from '../../lib/services/templates';
+import { addTemplateStep, reorderTemplateSteps, updateTemplateStep } from '../../lib/services/templates';
 import { OPERATOR, example, freshDb } from './helpers';
 
 let db: Db;
@@ -307,6 +307,111 @@ describe('status changes and history', () => {
     expect((await db.query.customerSteps.findMany()).every((step) => step.status === 'pending')).toBe(true);
     await markStepDone(db, ids[0]!, null, OPERATOR);
     expect(await bulkMarkDone(db, ids, OPERATOR)).toEqual({ updated: 5, unchanged: 1 });
+  });
+});
+
+/** Makes the database refuse a write the way a full disk or a crash mid-way would, once the trigger's condition holds. */
+async function failWhen(table: string, event: 'INSERT' | 'UPDATE', condition: string) {
+  await db.run(
+    sql.raw(
+      `CREATE TRIGGER fail_${table}_${event.toLowerCase()} BEFORE ${event} ON ${table} WHEN ${condition} BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+    ),
+  );
+}
+
+const count = async (table: 'customer_steps' | 'step_history' | 'step_templates') =>
+  (await db.all<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`)))[0]!.n;
+
+describe('one transaction each: nothing half-written when a write fails', () => {
+  it('activation leaves no customer steps behind when the release cannot be marked active', async () => {
+    const { release, alpha, beta } = await example(db);
+    // The specification inserts the copies, then updates the release: a failure there strands the copies.
+    await failWhen('releases', 'UPDATE', "NEW.status = 'active'");
+    await expect(activateRelease(db, release.id, [alpha.id, beta.id])).rejects.toThrow();
+    expect(await count('customer_steps')).toBe(0);
+    expect((await db.query.releases.findFirst({ where: eq(releases.id, release.id) }))?.status).toBe('draft');
+  });
+
+  it('adding customers leaves none of them in the release when the last write fails', async () => {
+    const { release, alpha, beta, gamma } = await example(db);
+    await activateRelease(db, release.id, [alpha.id]);
+    await failWhen('releases', 'UPDATE', '1');
+    await expect(addCustomersToRelease(db, release.id, [beta.id, gamma.id])).rejects.toThrow();
+    expect(await stepsOf(release.id, beta.id)).toHaveLength(0);
+    expect(await stepsOf(release.id, gamma.id)).toHaveLength(0);
+  });
+
+  it('add to template leaves neither the template step nor any copy when recording the history fails', async () => {
+    const { release, alpha, beta } = await example(db);
+    await activateRelease(db, release.id, [alpha.id, beta.id]);
+    const templatesBefore = await count('step_templates');
+    const stepsBefore = await count('customer_steps');
+    await failWhen('step_history', 'INSERT', "NEW.action = 'added'");
+    await expect(
+      addCustomStep(
+        db,
+        release.id,
+        alpha.id,
+        {
+          name: 'shared',
+          category: 'deploy',
+          type: 'bash',
+          content: 'x',
+          insertPosition: 0,
+          addToTemplate: true,
+        },
+        OPERATOR,
+      ),
+    ).rejects.toThrow();
+    expect(await count('step_templates')).toBe(templatesBefore);
+    expect(await count('customer_steps')).toBe(stepsBefore);
+    expect(await templateNames(release.id)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('bulk done leaves every step pending when one of the updates fails', async () => {
+    const { release, alpha, beta } = await example(db);
+    await activateRelease(db, release.id, [alpha.id, beta.id]);
+    const ids = (await db.query.customerSteps.findMany()).map((step) => step.id);
+    // The specification marks them one by one, so the steps before the failing one stay done.
+    await failWhen('customer_steps', 'UPDATE', `NEW.id = ${ids.at(-1)} AND NEW.status = 'done'`);
+    await expect(bulkMarkDone(db, ids, OPERATOR)).rejects.toThrow();
+    expect((await db.query.customerSteps.findMany()).map((step) => step.status)).toEqual(
+      ids.map(() => 'pending'),
+    );
+    expect(await count('step_history')).toBe(0);
+  });
+
+  it('reordering leaves template and customer order as they were when a customer step cannot move', async () => {
+    const { release, templates, alpha } = await example(db);
+    await activateRelease(db, release.id, [alpha.id]);
+    await failWhen('customer_steps', 'UPDATE', 'NEW.order_index <> OLD.order_index');
+    const [one, two, three] = templates;
+    await expect(
+      reorderTemplateSteps(db, {
+        releaseId: release.id,
+        category: 'deploy',
+        orderedIds: [three!.id, two!.id, one!.id],
+      }),
+    ).rejects.toThrow();
+    expect(await templateNames(release.id)).toEqual(['one', 'two', 'three']);
+    expect((await stepsOf(release.id, alpha.id)).map((step) => step.name)).toEqual(['one', 'two', 'three']);
+  });
+});
+
+describe('template steps', () => {
+  it('adds a step at the end when the form leaves the position empty, and before a chosen step otherwise', async () => {
+    const { release } = await example(db);
+    const step = (name: string, position: string) =>
+      addTemplateStep(
+        db,
+        release.id,
+        { name, category: 'deploy', type: 'bash', content: 'x', position },
+        OPERATOR,
+      );
+    await step('last', '');
+    await step('first', '0');
+    expect(await templateNames(release.id)).toEqual(['first', 'one', 'two', 'three', 'last']);
+    await expect(step('bad', 'x')).rejects.toThrow('Position must be a number');
   });
 });
 
