@@ -1,4 +1,5 @@
 import { toCsv } from '../domain/csv';
+import { stepSource } from '../domain/step-source';
 import type { ReleaseMatrix } from './matrix';
 
 export const EXPORT_COLUMNS = [
@@ -18,7 +19,7 @@ export const EXPORT_COLUMNS = [
 
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
 
-/** One row per customer step, clusters and customers in matrix order, steps in their customer's order. */
+/** One row per customer step: clusters and customers in matrix order, steps in their customer's order. */
 export function exportRows(matrix: ReleaseMatrix): ExportRow[] {
   return matrix.clusters.flatMap(({ cluster, customers }) =>
     customers.flatMap((customer) => {
@@ -26,20 +27,15 @@ export function exportRows(matrix: ReleaseMatrix): ExportRow[] {
         const step = row.cells[customer.id];
         return step ? [step] : [];
       });
-      return steps.map((step, index) => ({
+      // Positions count within a category, as the customer view numbers them.
+      return steps.map((step) => ({
         cluster: cluster.name,
         namespace: customer.namespace,
         customer: customer.name,
         category: step.category,
-        position: index + 1,
+        position: steps.filter((other) => other.category === step.category).indexOf(step) + 1,
         step: step.name,
-        source: step.isCustom
-          ? 'custom'
-          : step.templateId === null
-            ? 'template removed'
-            : step.isOverridden
-              ? 'overridden'
-              : 'template',
+        source: stepSource(step),
         status: step.status,
         executed_at: step.executedAt ? step.executedAt.toISOString() : null,
         executed_by: step.executedBy,
