@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['@libsql/client', 'libsql'],
   turbopack: { root: path.join(import.meta.dirname, '..', '..') },
   poweredByHeader: false,
+  // tsc checks the whole workspace as its own task (npm run typecheck); checking again here only slows the build.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

@@ -9,7 +9,7 @@ const buttonVariants = cva(
     variants: {
       variant: {
         default: 'bg-slate-900 text-white hover:bg-slate-700',
-        outline: 'border border-slate-300 bg-white hover:bg-slate-100',
+        outline: 'border border-slate-300 bg-white text-slate-900 hover:bg-slate-100',
         ghost: 'hover:bg-slate-100',
         destructive: 'bg-red-600 text-white hover:bg-red-500',
         success: 'bg-green-600 text-white hover:bg-green-500',
