@@ -1,33 +1,6 @@
 // Builds the app and serves it on a free port with its database in data/; Ctrl-C stops it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-
-const appDir = path.join(import.meta.dirname, '..');
-const nextCli = createRequire(import.meta.url).resolve('next/dist/bin/next');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-// The same Node that runs this script runs Next, so the app gets the project's Node version.
-function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [nextCli, ...args], {
-    cwd: appDir,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
+import { answers, appDir, exitCode, freePort, runNext, startNext } from './next-server.ts';
 
 async function main(): Promise<void> {
   const env = {
@@ -37,12 +10,11 @@ async function main(): Promise<void> {
   };
   if (process.env.RELEASE_TRACKER_SKIP_BUILD !== '1') {
     console.log('Building the release tracker…');
-    const build = run(['build'], env);
-    const code = await new Promise<number | null>((resolve) => build.on('exit', resolve));
+    const code = await exitCode(runNext(['build'], env, ['ignore', 'inherit', 'inherit']));
     if (code !== 0) process.exit(code ?? 1);
   }
   const port = process.env.PORT ? Number(process.env.PORT) : await freePort();
-  const server = run(['start', '--hostname', '127.0.0.1', '--port', String(port)], env);
+  const server = startNext(port, env, ['ignore', 'inherit', 'inherit']);
   let stopping = false;
   const stop = () => {
     stopping = true;
@@ -52,22 +24,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   server.on('exit', (code) => process.exit(stopping ? 0 : (code ?? 1)));
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 120; attempt++) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) {
-        console.log(
-          `Release tracker is running at ${url} (database ${env.RELEASE_TRACKER_DB}). Ctrl-C stops it.`,
-        );
-        return;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  if (await answers(url, 60)) {
+    console.log(
+      `Release tracker is running at ${url} (database ${env.RELEASE_TRACKER_DB}). Ctrl-C stops it.`,
+    );
+  } else {
+    console.error(`The release tracker did not answer at ${url}`);
+    stop();
   }
-  console.error(`The release tracker did not answer at ${url}`);
-  stop();
 }
 
 await main();

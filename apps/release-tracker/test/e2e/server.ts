@@ -1,13 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { answers, exitCode, freePort, runNext, startNext } from '../../scripts/next-server.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const appDir = path.join(import.meta.dirname, '..', '..');
-const nextCli = createRequire(import.meta.url).resolve('next/dist/bin/next');
 
 export function assertChromium(): void {
   if (!existsSync(CHROMIUM)) {
@@ -15,23 +11,6 @@ export function assertChromium(): void {
       `The browser tests need Debian's chromium at ${CHROMIUM}: run apt-get install -y chromium`,
     );
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [nextCli, ...args], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export interface RunningApp {
@@ -48,34 +27,29 @@ export async function startApp(): Promise<RunningApp> {
     NEXT_TELEMETRY_DISABLED: '1',
     RELEASE_TRACKER_DB: path.join(dataDir, 'e2e.db'),
   };
-  if (process.env.RELEASE_TRACKER_E2E_SKIP_BUILD !== '1') {
-    const build = runNext(['build'], env);
+  const collect = (child: ReturnType<typeof runNext>) => {
     let output = '';
-    build.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    build.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => build.on('exit', resolve));
-    if (code !== 0) throw new Error(`next build failed:\n${output}`);
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return () => output;
+  };
+  // RELEASE_TRACKER_E2E_SKIP_BUILD=1 reuses the last build while working on the tests themselves.
+  if (process.env.RELEASE_TRACKER_E2E_SKIP_BUILD !== '1') {
+    const build = runNext(['build'], env, ['ignore', 'pipe', 'pipe']);
+    const output = collect(build);
+    if ((await exitCode(build)) !== 0) throw new Error(`next build failed:\n${output()}`);
   }
   const port = await freePort();
-  const server = runNext(['start', '--hostname', '127.0.0.1', '--port', String(port)], env);
-  let log = '';
-  server.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const server = startNext(port, env, ['ignore', 'pipe', 'pipe']);
+  const log = collect(server);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
+    const exited = exitCode(server);
     server.kill('SIGTERM');
     await exited;
     rmSync(dataDir, { recursive: true, force: true });
   };
-  for (let attempt = 0; attempt < 120; attempt++) {
-    try {
-      if ((await fetch(url)).ok) return { url, stop };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  if (await answers(url, 30)) return { url, stop };
   await stop();
-  throw new Error(`The app did not start at ${url}:\n${log}`);
+  throw new Error(`The app did not start at ${url}:\n${log()}`);
 }
