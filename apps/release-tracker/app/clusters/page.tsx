@@ -1,7 +1,5 @@
 import Link from 'next/link';
-import { Plus } from 'lucide-react';
 import { PageHeader } from '@/components/page-header';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { load } from '@/lib/pages';
 import { listClusters } from '@/lib/services/clusters';
@@ -11,13 +9,11 @@ export default async function ClustersPage() {
   const [clusters, customers] = await load((db) => Promise.all([listClusters(db), listCustomers(db)]));
   return (
     <>
-      <PageHeader title="Clusters" description="Kubernetes clusters whose namespaces are customers.">
-        <Button asChild>
-          <Link href="/clusters/new">
-            <Plus className="h-4 w-4" /> New cluster
-          </Link>
-        </Button>
-      </PageHeader>
+      <PageHeader
+        title="Clusters"
+        description="Kubernetes clusters whose namespaces are customers."
+        create={{ href: '/clusters/new', label: 'New cluster' }}
+      />
       {clusters.length === 0 ? <p className="text-slate-600">No clusters yet.</p> : null}
       <div className="grid gap-3 md:grid-cols-2">
         {clusters.map((cluster) => (

@@ -1,7 +1,6 @@
 import Link from 'next/link';
-import { Plus } from 'lucide-react';
+import { CustomerList } from '@/components/customers/customer-list';
 import { PageHeader } from '@/components/page-header';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { load } from '@/lib/pages';
 import { groupByCluster, listCustomers } from '@/lib/services/customers';
@@ -10,13 +9,11 @@ export default async function CustomersPage() {
   const customers = await load(listCustomers);
   return (
     <>
-      <PageHeader title="Customers" description="Each customer is a namespace on a cluster.">
-        <Button asChild>
-          <Link href="/customers/new">
-            <Plus className="h-4 w-4" /> New customer
-          </Link>
-        </Button>
-      </PageHeader>
+      <PageHeader
+        title="Customers"
+        description="Each customer is a namespace on a cluster."
+        create={{ href: '/customers/new', label: 'New customer' }}
+      />
       {customers.length === 0 ? <p className="text-slate-600">No customers yet.</p> : null}
       <div className="grid gap-3">
         {groupByCluster(customers).map(({ cluster, items }) => (
@@ -26,16 +23,7 @@ export default async function CustomersPage() {
                 {cluster.name}
               </Link>
             </h2>
-            <ul className="grid gap-1">
-              {items.map((customer) => (
-                <li key={customer.id}>
-                  <Link href={`/customers/${customer.id}`} className="text-sky-800 hover:underline">
-                    {customer.name}
-                  </Link>{' '}
-                  <span className="font-mono text-xs text-slate-500">{customer.namespace}</span>
-                </li>
-              ))}
-            </ul>
+            <CustomerList customers={items} />
           </Card>
         ))}
       </div>

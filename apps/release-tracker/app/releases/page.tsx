@@ -1,8 +1,6 @@
 import Link from 'next/link';
-import { Plus } from 'lucide-react';
 import { PageHeader } from '@/components/page-header';
 import { ReleaseStatusBadge, ReleaseTypeBadge } from '@/components/releases/release-badges';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { load } from '@/lib/pages';
@@ -12,13 +10,11 @@ export default async function ReleasesPage() {
   const releases = await load(listReleases);
   return (
     <>
-      <PageHeader title="Releases" description="Onboardings, releases and hotfixes, newest first.">
-        <Button asChild>
-          <Link href="/releases/new">
-            <Plus className="h-4 w-4" /> New release
-          </Link>
-        </Button>
-      </PageHeader>
+      <PageHeader
+        title="Releases"
+        description="Onboardings, releases and hotfixes, newest first."
+        create={{ href: '/releases/new', label: 'New release' }}
+      />
       {releases.length === 0 ? <p className="text-slate-600">No releases yet.</p> : null}
       <div className="grid gap-3">
         {releases.map((release) => (

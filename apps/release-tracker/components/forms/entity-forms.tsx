@@ -7,6 +7,46 @@ import { Field, FormError, Input, Select, Textarea } from '@/components/ui/field
 
 type FormAction = (state: FormState, form: FormData) => Promise<FormState>;
 
+/** A form whose server action answers with the problem to show, or redirects when it succeeds. */
+function EntityForm({
+  action,
+  label,
+  submit,
+  children,
+}: {
+  action: FormAction;
+  label: string;
+  submit: string;
+  children: React.ReactNode;
+}) {
+  const [state, formAction, pending] = useActionState(action, { error: null });
+  return (
+    <form action={formAction} className="grid max-w-xl gap-4" aria-label={label}>
+      <FormError message={state.error} />
+      {children}
+      <Button type="submit" disabled={pending} className="w-fit">
+        {submit}
+      </Button>
+    </form>
+  );
+}
+
+function NameField({ value, maxLength }: { value: string | undefined; maxLength: number }) {
+  return (
+    <Field label="Name" htmlFor="name">
+      <Input id="name" name="name" required maxLength={maxLength} defaultValue={value} />
+    </Field>
+  );
+}
+
+function DescriptionField({ value }: { value: string | null | undefined }) {
+  return (
+    <Field label="Description" htmlFor="description">
+      <Textarea id="description" name="description" defaultValue={value ?? ''} className="font-sans" />
+    </Field>
+  );
+}
+
 interface ClusterValues {
   name: string;
   kubeconfigPath: string | null;
@@ -22,13 +62,9 @@ export function ClusterForm({
   values?: ClusterValues;
   submit: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, { error: null });
   return (
-    <form action={formAction} className="grid max-w-xl gap-4" aria-label="Cluster">
-      <FormError message={state.error} />
-      <Field label="Name" htmlFor="name">
-        <Input id="name" name="name" required maxLength={100} defaultValue={values?.name} />
-      </Field>
+    <EntityForm action={action} label="Cluster" submit={submit}>
+      <NameField value={values?.name} maxLength={100} />
       <Field
         label="Kubeconfig path"
         htmlFor="kubeconfigPath"
@@ -36,18 +72,8 @@ export function ClusterForm({
       >
         <Input id="kubeconfigPath" name="kubeconfigPath" defaultValue={values?.kubeconfigPath ?? ''} />
       </Field>
-      <Field label="Description" htmlFor="description">
-        <Textarea
-          id="description"
-          name="description"
-          defaultValue={values?.description ?? ''}
-          className="font-sans"
-        />
-      </Field>
-      <Button type="submit" disabled={pending} className="w-fit">
-        {submit}
-      </Button>
-    </form>
+      <DescriptionField value={values?.description} />
+    </EntityForm>
   );
 }
 
@@ -69,13 +95,9 @@ export function CustomerForm({
   clusters: { id: number; name: string }[];
   submit: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, { error: null });
   return (
-    <form action={formAction} className="grid max-w-xl gap-4" aria-label="Customer">
-      <FormError message={state.error} />
-      <Field label="Name" htmlFor="name">
-        <Input id="name" name="name" required maxLength={100} defaultValue={values?.name} />
-      </Field>
+    <EntityForm action={action} label="Customer" submit={submit}>
+      <NameField value={values?.name} maxLength={100} />
       <Field label="Cluster" htmlFor="clusterId">
         <Select id="clusterId" name="clusterId" required defaultValue={values?.clusterId ?? ''}>
           <option value="" disabled>
@@ -91,18 +113,8 @@ export function CustomerForm({
       <Field label="Namespace" htmlFor="namespace" hint="Lower-case letters, digits and -, as in Kubernetes.">
         <Input id="namespace" name="namespace" required maxLength={63} defaultValue={values?.namespace} />
       </Field>
-      <Field label="Description" htmlFor="description">
-        <Textarea
-          id="description"
-          name="description"
-          defaultValue={values?.description ?? ''}
-          className="font-sans"
-        />
-      </Field>
-      <Button type="submit" disabled={pending} className="w-fit">
-        {submit}
-      </Button>
-    </form>
+      <DescriptionField value={values?.description} />
+    </EntityForm>
   );
 }
 
@@ -123,13 +135,9 @@ export function ReleaseForm({
   values?: ReleaseValues;
   submit: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, { error: null });
   return (
-    <form action={formAction} className="grid max-w-xl gap-4" aria-label="Release">
-      <FormError message={state.error} />
-      <Field label="Name" htmlFor="name">
-        <Input id="name" name="name" required maxLength={200} defaultValue={values?.name} />
-      </Field>
+    <EntityForm action={action} label="Release" submit={submit}>
+      <NameField value={values?.name} maxLength={200} />
       <Field label="Type" htmlFor="type">
         <Select id="type" name="type" defaultValue={values?.type ?? 'release'}>
           <option value="onboarding">Onboarding</option>
@@ -148,17 +156,7 @@ export function ReleaseForm({
           defaultValue={values?.releaseDate ? values.releaseDate.toISOString().slice(0, 10) : ''}
         />
       </Field>
-      <Field label="Description" htmlFor="description">
-        <Textarea
-          id="description"
-          name="description"
-          defaultValue={values?.description ?? ''}
-          className="font-sans"
-        />
-      </Field>
-      <Button type="submit" disabled={pending} className="w-fit">
-        {submit}
-      </Button>
-    </form>
+      <DescriptionField value={values?.description} />
+    </EntityForm>
   );
 }
