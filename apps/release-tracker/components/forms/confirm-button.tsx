@@ -2,41 +2,46 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { Trash2 } from 'lucide-react';
+import { ArchiveRestore, Trash2 } from 'lucide-react';
 import type { ActionResult } from '@/lib/actions/result';
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/field';
 
-/** Deletes after a confirmation and shows why when the deletion is refused. */
-export function DeleteButton({
+/** Deletes or restores after a confirmation, and shows why when the server refuses. */
+export function ConfirmButton({
+  kind,
   label,
   confirm,
   run,
   then,
 }: {
+  kind: 'delete' | 'restore';
   label: string;
   confirm: string;
   run: () => Promise<ActionResult>;
-  then: string;
+  /** Where to go afterwards; the current page is refreshed when there is none. */
+  then?: string;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const Icon = kind === 'delete' ? Trash2 : ArchiveRestore;
   return (
     <div className="grid gap-2">
       <Button
-        variant="destructive"
+        variant={kind === 'delete' ? 'destructive' : 'outline'}
         disabled={pending}
         onClick={() => {
           if (!window.confirm(confirm)) return;
           startTransition(async () => {
             const result = await run();
-            if (result.ok) router.push(then);
-            else setError(result.error);
+            if (!result.ok) return setError(result.error);
+            if (then) router.push(then);
+            else router.refresh();
           });
         }}
       >
-        <Trash2 className="h-4 w-4" /> {label}
+        <Icon className="h-4 w-4" /> {label}
       </Button>
       <FormError message={error} />
     </div>

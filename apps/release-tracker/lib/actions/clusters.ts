@@ -33,3 +33,13 @@ export async function deleteCluster(clusterId: number): Promise<ActionResult> {
     ['/clusters', '/customers'],
   );
 }
+
+export async function restoreCluster(clusterId: number): Promise<ActionResult> {
+  return perform(
+    async (db) => {
+      await clusters.restoreCluster(db, parse(id, clusterId));
+      return null;
+    },
+    ['/clusters', '/customers'],
+  );
+}

@@ -36,3 +36,13 @@ export async function deleteCustomer(customerId: number): Promise<ActionResult> 
     ['/clusters', '/customers'],
   );
 }
+
+export async function restoreCustomer(customerId: number): Promise<ActionResult> {
+  return perform(
+    async (db) => {
+      await customers.restoreCustomer(db, parse(id, customerId));
+      return null;
+    },
+    ['/clusters', '/customers'],
+  );
+}

@@ -7,7 +7,7 @@ import { clusterInput, parse } from '../validation';
 async function assertNameFree(db: Queryable, name: string, exceptId?: number): Promise<void> {
   const existing = await db.query.clusters.findFirst({ where: eq(clusters.name, name) });
   if (existing && existing.id !== exceptId) {
-    const state = existing.isActive ? '' : ' (deleted; restore it instead)';
+    const state = existing.isActive ? '' : ` (deleted; restore it on /clusters/${existing.id})`;
     throw new ConflictError(`A cluster named "${name}" already exists${state}`);
   }
 }

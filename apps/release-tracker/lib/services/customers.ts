@@ -17,7 +17,7 @@ async function assertNamespaceFree(
     where: and(eq(customers.clusterId, cluster.id), eq(customers.namespace, namespace)),
   });
   if (holder && holder.id !== exceptId) {
-    const state = holder.isActive ? '' : ', which is deleted';
+    const state = holder.isActive ? '' : `, which is deleted (restore it on /customers/${holder.id})`;
     throw new ConflictError(
       `Namespace "${namespace}" is already used in cluster "${cluster.name}" by customer "${holder.name}"${state}`,
     );
@@ -64,6 +64,13 @@ export async function updateCustomer(db: Queryable, id: number, input: unknown):
 export async function deleteCustomer(db: Queryable, id: number): Promise<void> {
   await getCustomer(db, id);
   await db.update(customers).set({ isActive: false, updatedAt: new Date() }).where(eq(customers.id, id));
+}
+
+/** Brings a deleted customer back, as long as its cluster is not deleted too. */
+export async function restoreCustomer(db: Queryable, id: number): Promise<void> {
+  const customer = await getCustomer(db, id);
+  await activeCluster(db, customer.clusterId);
+  await db.update(customers).set({ isActive: true, updatedAt: new Date() }).where(eq(customers.id, id));
 }
 
 export async function listCustomers(db: Queryable): Promise<CustomerWithCluster[]> {

@@ -3,8 +3,13 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client';
 import { customerSteps, releases, stepHistory, stepTemplates } from '../../lib/db/schema';
 import { ConflictError, InvalidInputError, NotFoundError, RuleError } from '../../lib/errors';
-import { createCluster, deleteCluster, listClusters } from '../../lib/services/clusters';
-import { createCustomer, deleteCustomer, updateCustomer } from '../../lib/services/customers';
+import { createCluster, deleteCluster, listClusters, restoreCluster } from '../../lib/services/clusters';
+import {
+  createCustomer,
+  deleteCustomer,
+  restoreCustomer,
+  updateCustomer,
+} from '../../lib/services/customers';
 import {
   addCustomStep,
   addNote,
@@ -85,6 +90,19 @@ describe('clusters and customers', () => {
     await deleteCustomer(db, gamma.id);
     await deleteCluster(db, west.id);
     expect((await listClusters(db)).map((cluster) => cluster.name)).toEqual(['east']);
+  });
+
+  it('points to a deleted customer holding the namespace, and restores it only in a live cluster', async () => {
+    const { west, gamma } = await example(db);
+    await deleteCustomer(db, gamma.id);
+    await expect(createCustomer(db, { clusterId: west.id, name: 'New', namespace: 'gamma' })).rejects.toThrow(
+      `Namespace "gamma" is already used in cluster "west" by customer "Gamma", which is deleted (restore it on /customers/${gamma.id})`,
+    );
+    await deleteCluster(db, west.id);
+    await expect(restoreCustomer(db, gamma.id)).rejects.toThrow('Cluster "west" is deleted');
+    await restoreCluster(db, west.id);
+    await restoreCustomer(db, gamma.id);
+    await expect(deleteCluster(db, west.id)).rejects.toThrow(/still has 1 active customer/);
   });
 
   it('answers unknown ids with a not-found error', async () => {

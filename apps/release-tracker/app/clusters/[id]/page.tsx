@@ -1,10 +1,11 @@
 import Link from 'next/link';
 import { Pencil, Plus } from 'lucide-react';
-import { DeleteButton } from '@/components/forms/delete-button';
+import { ConfirmButton } from '@/components/forms/confirm-button';
+import { CustomerList } from '@/components/customers/customer-list';
 import { PageHeader } from '@/components/page-header';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { deleteCluster } from '@/lib/actions/clusters';
+import { deleteCluster, restoreCluster } from '@/lib/actions/clusters';
 import { load, routeId } from '@/lib/pages';
 import { getClusterWithCustomers } from '@/lib/services/clusters';
 
@@ -35,26 +36,27 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
             <Plus className="h-4 w-4" /> Add customer
           </Link>
         </Button>
-        <DeleteButton
-          label="Delete cluster"
-          confirm={`Delete cluster ${cluster.name}?`}
-          run={deleteCluster.bind(null, cluster.id)}
-          then="/clusters"
-        />
+        {cluster.isActive ? (
+          <ConfirmButton
+            kind="delete"
+            label="Delete cluster"
+            confirm={`Delete cluster ${cluster.name}?`}
+            run={deleteCluster.bind(null, cluster.id)}
+            then="/clusters"
+          />
+        ) : (
+          <ConfirmButton
+            kind="restore"
+            label="Restore cluster"
+            confirm={`Restore cluster ${cluster.name}?`}
+            run={restoreCluster.bind(null, cluster.id)}
+          />
+        )}
       </PageHeader>
       <Card>
         <h2 className="mb-2 font-semibold">Customers</h2>
         {cluster.customers.length === 0 ? <p className="text-sm text-slate-600">No customers.</p> : null}
-        <ul className="grid gap-1">
-          {cluster.customers.map((customer) => (
-            <li key={customer.id}>
-              <Link href={`/customers/${customer.id}`} className="text-sky-800 hover:underline">
-                {customer.name}
-              </Link>{' '}
-              <span className="font-mono text-xs text-slate-500">{customer.namespace}</span>
-            </li>
-          ))}
-        </ul>
+        <CustomerList customers={cluster.customers} />
       </Card>
     </>
   );

@@ -1,11 +1,11 @@
 import Link from 'next/link';
 import { Pencil } from 'lucide-react';
-import { DeleteButton } from '@/components/forms/delete-button';
+import { ConfirmButton } from '@/components/forms/confirm-button';
 import { PageHeader } from '@/components/page-header';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { deleteCustomer } from '@/lib/actions/customers';
+import { deleteCustomer, restoreCustomer } from '@/lib/actions/customers';
 import { load, routeId } from '@/lib/pages';
 import { getCustomer } from '@/lib/services/customers';
 import { releasesForCustomer } from '@/lib/services/releases';
@@ -35,12 +35,22 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             <Pencil className="h-4 w-4" /> Edit
           </Link>
         </Button>
-        <DeleteButton
-          label="Delete customer"
-          confirm={`Delete customer ${customer.name}? Its steps in releases stay as a record.`}
-          run={deleteCustomer.bind(null, customer.id)}
-          then="/customers"
-        />
+        {customer.isActive ? (
+          <ConfirmButton
+            kind="delete"
+            label="Delete customer"
+            confirm={`Delete customer ${customer.name}? Its steps in releases stay as a record.`}
+            run={deleteCustomer.bind(null, customer.id)}
+            then="/customers"
+          />
+        ) : (
+          <ConfirmButton
+            kind="restore"
+            label="Restore customer"
+            confirm={`Restore customer ${customer.name}?`}
+            run={restoreCustomer.bind(null, customer.id)}
+          />
+        )}
       </PageHeader>
       <Card>
         <h2 className="mb-3 font-semibold">Releases</h2>
