@@ -77,6 +77,12 @@ describe('operator flows in Chromium', () => {
     await cell('Helm upgrade', 'Mozambique MoH').waitFor();
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: path.join(screenshots, 'seeded-matrix.png'), fullPage: true });
+    await page
+      .getByRole('navigation', { name: 'Clusters shown' })
+      .getByRole('link', { name: 'prod-af-south' })
+      .click();
+    await page.getByRole('grid', { name: 'Steps of cluster prod-eu-west' }).waitFor({ state: 'detached' });
+    await page.getByRole('grid', { name: 'Steps of cluster prod-af-south' }).waitFor();
   });
 
   it('sets the operator name used in the history', async () => {

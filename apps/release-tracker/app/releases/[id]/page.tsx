@@ -11,9 +11,17 @@ import { ProgressBar } from '@/components/ui/progress-bar';
 import { load, routeId } from '@/lib/pages';
 import { listCustomers } from '@/lib/services/customers';
 import { getReleaseMatrix } from '@/lib/services/matrix';
+import { id } from '@/lib/validation';
 
-export default async function ReleasePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ReleasePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ cluster?: string }>;
+}) {
   const releaseId = routeId((await params).id);
+  const clusterFilter = id.safeParse((await searchParams).cluster);
   const [matrix, customers] = await load((db) =>
     Promise.all([getReleaseMatrix(db, releaseId), listCustomers(db)]),
   );
@@ -21,12 +29,15 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
   const inRelease = new Set(
     matrix.clusters.flatMap((group) => group.customers.map((customer) => customer.id)),
   );
-  const pickable = customers.map(({ id, name, namespace, cluster }) => ({
-    id,
-    name,
-    namespace,
-    cluster: { id: cluster.id, name: cluster.name },
+  const pickable = customers.map((customer) => ({
+    id: customer.id,
+    name: customer.name,
+    namespace: customer.namespace,
+    cluster: { id: customer.cluster.id, name: customer.cluster.name },
   }));
+  const shownClusters = clusterFilter.success
+    ? matrix.clusters.filter((group) => group.cluster.id === clusterFilter.data)
+    : matrix.clusters;
   return (
     <>
       <PageHeader
@@ -82,7 +93,30 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           This release is a draft: add its steps, then activate it for the customers it should reach.
         </p>
       ) : (
-        <ReleaseMatrix releaseId={release.id} rows={matrix.rows} clusters={matrix.clusters} />
+        <>
+          {matrix.clusters.length > 1 ? (
+            <nav aria-label="Clusters shown" className="mb-3 flex flex-wrap gap-2 text-sm">
+              {[{ id: null, name: 'All clusters' }, ...matrix.clusters.map((group) => group.cluster)].map(
+                (cluster) => {
+                  const current = clusterFilter.success
+                    ? cluster.id === clusterFilter.data
+                    : cluster.id === null;
+                  return (
+                    <Link
+                      key={cluster.id ?? 'all'}
+                      href={`/releases/${release.id}${cluster.id === null ? '' : `?cluster=${cluster.id}`}`}
+                      aria-current={current ? 'page' : undefined}
+                      className={current ? 'font-semibold text-slate-900' : 'text-sky-800 hover:underline'}
+                    >
+                      {cluster.name}
+                    </Link>
+                  );
+                },
+              )}
+            </nav>
+          ) : null}
+          <ReleaseMatrix releaseId={release.id} rows={matrix.rows} clusters={shownClusters} />
+        </>
       )}
     </>
   );
