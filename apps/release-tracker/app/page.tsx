@@ -1,8 +1,7 @@
 import Link from 'next/link';
 import { PageHeader } from '@/components/page-header';
-import { ReleaseStatusBadge, ReleaseTypeBadge } from '@/components/releases/release-badges';
+import { ReleaseCard } from '@/components/releases/release-card';
 import { Card } from '@/components/ui/card';
-import { ProgressBar } from '@/components/ui/progress-bar';
 import { load } from '@/lib/pages';
 import { listClusters } from '@/lib/services/clusters';
 import { listCustomers } from '@/lib/services/customers';
@@ -40,16 +39,7 @@ export default async function DashboardPage() {
       {active.length === 0 ? <p className="text-slate-600">Nothing is rolling out.</p> : null}
       <div className="grid gap-3">
         {active.map((release) => (
-          <Card key={release.id} className="grid gap-2">
-            <div className="flex items-center gap-2">
-              <Link href={`/releases/${release.id}`} className="font-semibold text-sky-800 hover:underline">
-                {release.name}
-              </Link>
-              <ReleaseTypeBadge type={release.type} />
-              <ReleaseStatusBadge status={release.status} />
-            </div>
-            <ProgressBar progress={release.progress} label={release.name} />
-          </Card>
+          <ReleaseCard key={release.id} release={release} />
         ))}
       </div>
     </>
