@@ -269,12 +269,27 @@ describe('operator flows in Chromium', () => {
     await dialog.getByLabel(/Add to template/).click();
     await dialog.getByRole('button', { name: 'Add step' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByRole('article').or(page.getByLabel('Step delta')).first().waitFor();
+    await page.getByRole('region', { name: 'Step delta' }).waitFor();
     await page.getByRole('link', { name: 'Back to the matrix' }).click();
     await cell('delta', 'Bolt').waitFor();
     await cellShows('delta', 'Acme', 'pending');
     await expectText(page.getByTestId('customer-progress-bolt'), '4/5 · 80%');
     await page.screenshot({ path: path.join(screenshots, 'matrix.png'), fullPage: true });
+  });
+
+  it('edits a template step, and the pending copies follow', async () => {
+    await page.getByRole('link', { name: /^Steps/ }).click();
+    await page.getByRole('button', { name: 'Edit delta' }).click();
+    const form = page.getByRole('form', { name: 'Edit delta' });
+    await form.getByLabel('Name').fill('delta renamed');
+    await form.getByLabel('Content').fill('echo delta on {{namespace}}');
+    await form.getByRole('button', { name: 'Save step' }).click();
+    await page.getByTestId('step-item-delta renamed').waitFor();
+    await page.getByRole('link', { name: 'Back to the matrix' }).click();
+    await openCell('delta renamed', 'Bolt');
+    await expectText(panel().getByTestId('code-content'), 'echo delta on bolt');
+    await expectText(panel().getByRole('list', { name: 'History' }), 'Template changed: name, content');
+    await closePanel();
   });
 
   it('exports the matrix as CSV and JSON and answers unknown ids with 404', async () => {
