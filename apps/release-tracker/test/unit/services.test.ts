@@ -315,6 +315,16 @@ describe('status changes and history', () => {
     await expect(markStepDone(db, 9999, null, OPERATOR)).rejects.toThrow('Step 9999 does not exist');
   });
 
+  it('takes changes that arrive at the same time one after another instead of failing them', async () => {
+    const { release, alpha, beta } = await example(db);
+    await activateRelease(db, release.id, [alpha.id, beta.id]);
+    const steps = [...(await stepsOf(release.id, alpha.id)), ...(await stepsOf(release.id, beta.id))];
+    await Promise.all(steps.map((step) => markStepDone(db, step.id, null, OPERATOR)));
+    expect((await db.query.customerSteps.findMany()).filter((step) => step.status === 'done')).toHaveLength(
+      steps.length,
+    );
+  });
+
   it('marks many steps done in one transaction, or none when one id is unknown', async () => {
     const { release, alpha, beta } = await example(db);
     await activateRelease(db, release.id, [alpha.id, beta.id]);
