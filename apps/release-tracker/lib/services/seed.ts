@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { Db, Queryable } from '../db/client';
 import { appMeta, customerSteps, type StepCategory, type StepType } from '../db/schema';
 import { createCluster } from './clusters';
 import { createCustomer } from './customers';
@@ -101,17 +101,22 @@ export const exampleSteps: ExampleStep[] = [
   },
 ];
 
-/** Seeds the example once per database; a database that already holds data is left alone. */
+/**
+ * Seeds the example once per database; a database that already holds data is left alone. One
+ * transaction, so a server stopped half-way leaves no half example behind.
+ */
 export async function seedExampleOnce(db: Db): Promise<void> {
-  const marker = await db.query.appMeta.findFirst({ where: eq(appMeta.key, SEEDED) });
-  if (marker) return;
-  const existing = await db.query.clusters.findFirst();
-  if (!existing) await seedExample(db);
-  await db.insert(appMeta).values({ key: SEEDED, value: new Date().toISOString() }).onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    const marker = await tx.query.appMeta.findFirst({ where: eq(appMeta.key, SEEDED) });
+    if (marker) return;
+    const existing = await tx.query.clusters.findFirst();
+    if (!existing) await seedExample(tx);
+    await tx.insert(appMeta).values({ key: SEEDED, value: new Date().toISOString() });
+  });
 }
 
-export async function seedExample(db: Db): Promise<void> {
-  const east = await createCluster(db, {
+export async function seedExample(db: Queryable): Promise<void> {
+  const europe = await createCluster(db, {
     name: 'prod-eu-west',
     kubeconfigPath: '~/.kube/prod-eu-west.yaml',
     description: 'Production tenants hosted in Europe',
@@ -122,8 +127,8 @@ export async function seedExample(db: Db): Promise<void> {
     description: 'Production tenants hosted in South Africa',
   });
   const tenants = [
-    { clusterId: east.id, name: 'Mozambique MoH', namespace: 'digit-mz' },
-    { clusterId: east.id, name: 'Sierra Leone MoHS', namespace: 'digit-sl' },
+    { clusterId: europe.id, name: 'Mozambique MoH', namespace: 'digit-mz' },
+    { clusterId: europe.id, name: 'Sierra Leone MoHS', namespace: 'digit-sl' },
     { clusterId: africa.id, name: 'Nigeria NPHCDA', namespace: 'digit-ng' },
     { clusterId: africa.id, name: 'Kenya MoH', namespace: 'digit-ke' },
     { clusterId: africa.id, name: 'Malawi MoH', namespace: 'digit-mw' },

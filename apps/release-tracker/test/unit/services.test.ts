@@ -478,6 +478,13 @@ describe('seed', () => {
     expect(matrix.progress.done).toBeGreaterThan(0);
   });
 
+  it('leaves no half example behind when seeding fails', async () => {
+    await failWhen('step_history', 'INSERT', "NEW.action = 'status'");
+    await expect(seedExampleOnce(db)).rejects.toThrow();
+    expect(await db.query.clusters.findMany()).toHaveLength(0);
+    expect(await db.query.appMeta.findMany()).toHaveLength(0);
+  });
+
   it('leaves a database that already has data alone', async () => {
     await createCluster(db, { name: 'mine' });
     await seedExampleOnce(db);
