@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from './errors';
-import { RELEASE_TYPES, STEP_CATEGORIES, STEP_STATUSES, STEP_TYPES } from './db/schema';
+import { RELEASE_TYPES, STEP_CATEGORIES, STEP_TYPES } from './db/schema';
 
 const trimmed = (label: string, max: number) =>
   z
@@ -33,7 +33,6 @@ export const clusterInput = z.object({
   ),
   description: optionalText('Description', 2000),
 });
-export type ClusterInput = z.infer<typeof clusterInput>;
 
 // Kubernetes namespaces are DNS-1123 labels.
 export const namespaceName = z
@@ -52,7 +51,6 @@ export const customerInput = z.object({
   name: trimmed('Customer name', 100),
   description: optionalText('Description', 2000),
 });
-export type CustomerInput = z.infer<typeof customerInput>;
 
 export const releaseInput = z.object({
   name: trimmed('Release name', 200),
@@ -64,7 +62,6 @@ export const releaseInput = z.object({
   ),
   description: optionalText('Description', 5000),
 });
-export type ReleaseInput = z.infer<typeof releaseInput>;
 
 const stepType = z.enum(STEP_TYPES, { error: 'Step type must be bash, sql or text' });
 const stepCategory = z.enum(STEP_CATEGORIES, { error: 'Category must be deploy or verify' });
@@ -89,7 +86,6 @@ export const templateStepInput = z.object({
       .optional(),
   ),
 });
-export type TemplateStepInput = z.infer<typeof templateStepInput>;
 
 export const templateStepEdit = z.object({
   name: trimmed('Step name', 200),
@@ -97,7 +93,6 @@ export const templateStepEdit = z.object({
   content: stepContent,
   description: optionalText('Description', 2000),
 });
-export type TemplateStepEdit = z.infer<typeof templateStepEdit>;
 
 export const reorderInput = z.object({
   releaseId: id,
@@ -116,7 +111,6 @@ export const customStepInput = z.object({
     .min(0, 'Position must be 0 or more'),
   addToTemplate: z.boolean().default(false),
 });
-export type CustomStepInput = z.infer<typeof customStepInput>;
 
 export const customStepEdit = z.object({
   name: trimmed('Step name', 200),
@@ -127,7 +121,6 @@ export const overrideInput = z.object({ content: stepContent });
 export const skipReason = trimmed('A reason for skipping', 2000);
 export const optionalNote = optionalText('Note', 2000);
 export const noteInput = trimmed('Note', 2000);
-export const stepStatus = z.enum(STEP_STATUSES);
 
 export const operatorName = trimmed('Operator name', 80).regex(
   /^[\p{L}\p{N} ._@-]+$/u,

@@ -35,14 +35,3 @@ export async function deleteTemplateStep(templateId: number): Promise<ActionResu
     return null;
   });
 }
-
-export async function reorderSteps(input: {
-  releaseId: number;
-  category: string;
-  orderedIds: number[];
-}): Promise<ActionResult> {
-  return perform(async (db) => {
-    await templates.reorderTemplateSteps(db, input);
-    return null;
-  });
-}
