@@ -11,7 +11,6 @@ export default tseslint.config(
       'deploy/helm/**',
       'apps/*/.next/**',
       'apps/*/next-env.d.ts',
-      'apps/*/test-output/**',
     ],
   },
   js.configs.recommended,
