@@ -2,12 +2,14 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { ArchiveRestore, Trash2 } from 'lucide-react';
+import { Archive, ArchiveRestore, Trash2 } from 'lucide-react';
 import type { ActionResult } from '@/lib/actions/result';
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/field';
 
-/** Deletes or restores after a confirmation, and shows why when the server refuses. */
+const icons = { delete: Trash2, archive: Archive, restore: ArchiveRestore };
+
+/** Deletes, archives or restores after a confirmation, and shows why when the server refuses. */
 export function ConfirmButton({
   kind,
   label,
@@ -15,7 +17,7 @@ export function ConfirmButton({
   run,
   then,
 }: {
-  kind: 'delete' | 'restore';
+  kind: keyof typeof icons;
   label: string;
   confirm: string;
   run: () => Promise<ActionResult>;
@@ -25,7 +27,7 @@ export function ConfirmButton({
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  const Icon = kind === 'delete' ? Trash2 : ArchiveRestore;
+  const Icon = icons[kind];
   return (
     <div className="grid gap-2">
       <Button

@@ -1,12 +1,13 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useTransition } from 'react';
+import { useState, useTransition } from 'react';
 import { Check, Database, FileText, PanelRightOpen, Terminal } from 'lucide-react';
 import { markStepDone } from '@/lib/actions/customer-steps';
 import type { CustomerStep, StepType } from '@/lib/db/schema';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { FormError } from '@/components/ui/field';
 import { StepStatusBadge } from '@/components/releases/release-badges';
 import { CodeBlock } from './code-block';
 import { StepSourceBadge } from './step-source';
@@ -30,6 +31,7 @@ export function StepCard({
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string | null>(null);
   return (
     <Card className="grid gap-2" aria-label={`Step ${step.name}`}>
       <div className="flex flex-wrap items-center gap-2">
@@ -46,7 +48,8 @@ export function StepCard({
               disabled={pending}
               onClick={() =>
                 startTransition(async () => {
-                  await markStepDone(step.id, null);
+                  const result = await markStepDone(step.id, null);
+                  setError(result.ok ? null : result.error);
                   router.refresh();
                 })
               }
@@ -59,6 +62,7 @@ export function StepCard({
           </Button>
         </span>
       </div>
+      <FormError message={error} />
       {step.skipReason ? <p className="text-sm text-amber-800">Skipped: {step.skipReason}</p> : null}
       <CodeBlock code={content} type={step.type} label={`Content of ${step.name}`} />
     </Card>

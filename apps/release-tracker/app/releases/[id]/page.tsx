@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import { Download, ListOrdered, Pencil } from 'lucide-react';
 import { PageHeader } from '@/components/page-header';
-import { ArchiveButton } from '@/components/releases/archive-button';
+import { archiveRelease } from '@/lib/actions/releases';
+import { ConfirmButton } from '@/components/forms/confirm-button';
 import { ActivateReleaseDialog, AddCustomerDialog } from '@/components/releases/customer-dialogs';
 import { ReleaseStatusBadge, ReleaseTypeBadge } from '@/components/releases/release-badges';
 import { ReleaseMatrix } from '@/components/releases/release-matrix';
@@ -71,7 +72,12 @@ export default async function ReleasePage({
               releaseName={release.name}
               availableCustomers={pickable.filter((customer) => !inRelease.has(customer.id))}
             />
-            <ArchiveButton releaseId={release.id} />
+            <ConfirmButton
+              kind="archive"
+              label="Archive"
+              confirm="Archive this release? Its steps can no longer change."
+              run={archiveRelease.bind(null, release.id)}
+            />
           </>
         ) : null}
         <Button variant="outline" asChild>
