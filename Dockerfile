@@ -22,6 +22,7 @@ COPY dev/digit/package.json dev/digit/
 COPY dev/stack/package.json dev/stack/
 COPY bench/package.json bench/
 COPY deploy/package.json deploy/
+COPY apps/release-tracker/package.json apps/release-tracker/
 # The image's Node runs the compiler: no install scripts (they would download a second Node and PostgreSQL).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json turbo.json ./

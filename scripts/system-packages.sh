@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The few programs some suites need that no npm package ships, as Debian packages:
-#   test:  kcat (librdkafka as a second Kafka client), prometheus + promtool (alert rules, the scrape test)
+#   test:  kcat (librdkafka as a second Kafka client), prometheus + promtool (alert rules, the scrape test),
+#          chromium (the release tracker's browser tests drive it with playwright-core)
 #   bench: the above, plus librdkafka-dev, gcc and pkg-config (the librdkafka mock cluster is compiled)
 # Installs what is missing with apt-get when it may (root, or sudo without a password); otherwise stops
 # with the missing programs and the command that installs them. SYSTEM_PACKAGES_INSTALL=never only checks.
@@ -12,6 +13,7 @@ declare -A needed=(
   [kcat]=kcat
   [prometheus]=prometheus
   [promtool]=prometheus
+  [/usr/bin/chromium]=chromium
 )
 if [ "$purpose" = bench ]; then
   needed[gcc]=gcc
