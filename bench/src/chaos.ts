@@ -47,7 +47,7 @@ const CLIENT_TIMEOUT_MS = 2000;
 /** Covers the simulator's persister lag (none) and a late-applied write landing after the timeout. */
 const CONSISTENCY_MS = 1500;
 const LATE_BY_MS = 800;
-const SESSION_TIMEOUT_MS = 3000;
+const SESSION_TIMEOUT_MS = 2000;
 
 /** DIGIT's latency in both runs: slowness is no fault, so the baseline answers as slowly. */
 const LATENCY = { latency: { fixedMs: 0, jitterMs: 10 } };
@@ -117,7 +117,7 @@ async function startRun(size: ChaosOptions['size']) {
       // A process killed without leaving its consumer groups holds them until its session expires: the
       // short session (Kafka's minimum) a deployment that expects its pods to be killed would choose.
       KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
-      KAFKA_HEARTBEAT_INTERVAL_MS: '300',
+      KAFKA_HEARTBEAT_INTERVAL_MS: '200',
     },
   });
   return { infrastructure, services };
@@ -292,6 +292,19 @@ async function runCampaign(
   };
 }
 
+/** Starts a service again and again, as a supervisor does, until it is up (a start fails while the broker is down). */
+async function startUntilUp(services: TestServices, name: ServiceName): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await services.start(name);
+      return;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 /** SIGKILLs a random service every interval and starts it again at once; kills nothing still starting. */
 function serviceKiller(services: TestServices, everyMs: number) {
   const restarting = new Set<ServiceName>();
@@ -306,10 +319,7 @@ function serviceKiller(services: TestServices, everyMs: number) {
     kills++;
     victim.child.kill('SIGKILL');
     restarts.push(
-      victim.exited
-        .then(() => services.start(name))
-        .catch(() => services.start(name))
-        .finally(() => restarting.delete(name)),
+      victim.exited.then(() => startUntilUp(services, name)).finally(() => restarting.delete(name)),
     );
   }, everyMs);
   return {
@@ -326,6 +336,16 @@ const UNKNOWN_SCHEMA_PREFIX = Buffer.from([0x00, 0x7f, 0xff, 0xff, 0xff]);
 /** Not the wire format at all: no magic byte. */
 const NOT_AVRO_PREFIX = Buffer.from([0xff]);
 
+const POISON_STEPS = Object.keys(STEP_TOPICS) as Exclude<StepName, 'end'>[];
+const POISON_KINDS = ['unknown campaign', 'bad fields', 'unknown schema', 'not avro'] as const;
+
+/** The n-th poison message: its kind and topic, round-robin over the kinds and the step topics. */
+function poisonPlan(index: number) {
+  const step = POISON_STEPS[index % POISON_STEPS.length] as Exclude<StepName, 'end'>;
+  const kind = POISON_KINDS[index % POISON_KINDS.length] as (typeof POISON_KINDS)[number];
+  return { step, kind, topic: kind === 'not avro' ? Topic.requests : STEP_TOPICS[step] };
+}
+
 /** Poison on the request topic and the step topics: bad Avro, bad fields, commands of no campaign. */
 async function sendPoison(infrastructure: TestInfrastructure, total: number): Promise<number> {
   const codec = new AvroCodec(infrastructure.kafka.registryUrl);
@@ -337,7 +357,6 @@ async function sendPoison(infrastructure: TestInfrastructure, total: number): Pr
   });
   const producer = kafka.producer();
   await producer.connect();
-  const steps = Object.keys(STEP_TOPICS) as Exclude<StepName, 'end'>[];
   const command = (step: StepName, campaignId: string): StepCommand => ({
     commandId: randomUUID(),
     campaignId,
@@ -351,21 +370,16 @@ async function sendPoison(infrastructure: TestInfrastructure, total: number): Pr
     for (let sent = 0; sent < total;) {
       const batch = Math.min(50, total - sent);
       for (let i = 0; i < batch; i++, sent++) {
-        const step = steps[sent % steps.length] as Exclude<StepName, 'end'>;
-        const topic = STEP_TOPICS[step];
-        const kind = sent % 4;
+        const { step, kind, topic } = poisonPlan(sent);
         const value =
-          kind === 0
+          kind === 'unknown campaign'
             ? await codec.encode(topic, command(step, randomUUID()))
-            : kind === 1
+            : kind === 'bad fields'
               ? await codec.encode(topic, command(step, `not-a-campaign-${sent}`))
-              : kind === 2
+              : kind === 'unknown schema'
                 ? Buffer.concat([UNKNOWN_SCHEMA_PREFIX, randomBytes(20)])
                 : Buffer.concat([NOT_AVRO_PREFIX, randomBytes(20)]);
-        await producer.send({
-          topic: kind === 3 ? Topic.requests : topic,
-          messages: [{ key: `poison-${sent}`, value }],
-        });
+        await producer.send({ topic, messages: [{ key: `poison-${sent}`, value }] });
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -382,7 +396,7 @@ async function sendPoison(infrastructure: TestInfrastructure, total: number): Pr
 async function distinctDeadLetters(
   infrastructure: TestInfrastructure,
   expected: number,
-): Promise<{ distinct: number; notPoison: string[] }> {
+): Promise<{ distinct: number; poison: Set<string>; notPoison: string[] }> {
   const kafka = new kafkajs.Kafka({
     brokers: infrastructure.kafka.brokers,
     clientId: 'chaos-dlq',
@@ -415,7 +429,7 @@ async function distinctDeadLetters(
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   await consumer.disconnect();
-  return { distinct: originals.size + notPoison.size, notPoison: [...notPoison.values()] };
+  return { distinct: originals.size + notPoison.size, poison: originals, notPoison: [...notPoison.values()] };
 }
 
 export async function runChaosBench(
@@ -488,6 +502,11 @@ export async function runChaosBench(
     });
     const dead = await distinctDeadLetters(run.infrastructure, poisonSent);
     for (const line of dead.notPoison) log(`  dead-lettered, not poison: ${line}`);
+    for (let index = 0; index < poisonSent; index++) {
+      if (dead.poison.has(`poison-${index}`)) continue;
+      const { kind, topic } = poisonPlan(index);
+      log(`  not dead-lettered: poison-${index} (${kind} on ${topic})`);
+    }
     const dlqDistinct = dead.distinct;
     const result: ChaosResult = {
       options,
