@@ -465,7 +465,7 @@ export async function runChaosBench(
       campaign,
       log,
       () => {
-        killer = serviceKiller(run.services, options.killEveryMs);
+        killer = options.killEveryMs > 0 ? serviceKiller(run.services, options.killEveryMs) : undefined;
         const poison = sendPoison(run.infrastructure, options.poison).then((sent) => (poisonSent = sent));
         // The broker dies at even intervals over the baseline's duration, each time once it is back
         // from the time before.

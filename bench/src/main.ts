@@ -8,7 +8,8 @@ import { formatChaosResult, runChaosBench } from './chaos.ts';
 // digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
 // (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n, --json (the
 // result as one JSON object per flow); of chaos:
-// --size (default M), --poison n (default 1000), --update (the measured campaign updates another).
+// --size (default M), --poison n (default 1000), --update (the measured campaign updates another),
+// --kill-every ms (default 2000; 0 kills no service), --broker-restarts n (default 2).
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -17,6 +18,8 @@ const { values, positionals } = parseArgs({
     poison: { type: 'string', default: '1000' },
     update: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    'kill-every': { type: 'string', default: '2000' },
+    'broker-restarts': { type: 'string', default: '2' },
     flow: { type: 'string', default: 'both' },
     latency: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '8' },
@@ -80,8 +83,8 @@ for (const name of names) {
         size: sizeOr('M'),
         update: values.update,
         poison: Number(values.poison),
-        killEveryMs: 2000,
-        brokerRestarts: 2,
+        killEveryMs: Number(values['kill-every']),
+        brokerRestarts: Number(values['broker-restarts']),
       },
       log,
     );

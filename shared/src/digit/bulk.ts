@@ -1,5 +1,5 @@
-import { sleep } from '../retry/backoff.ts';
 import { isOutcomeUnknown } from './client.ts';
+import { findWithin } from './reconcile.ts';
 
 /**
  * DIGIT's health services push a bulk request to Kafka as one message, so the producer's default
@@ -60,7 +60,6 @@ export interface BulkCreateResult<Item, Entity> {
 export async function bulkCreateThenFind<Item, Entity>(
   options: BulkCreateOptions<Item, Entity>,
 ): Promise<BulkCreateResult<Item, Entity>> {
-  const { key } = options;
   for (const batch of bulkBatches(options.items, options.batchSize)) {
     try {
       await options.send(batch);
@@ -69,21 +68,5 @@ export async function bulkCreateThenFind<Item, Entity>(
       options.onUnknown?.(error, batch);
     }
   }
-  const found: [Item, Entity][] = [];
-  let missing = [...options.items];
-  const deadline = Date.now() + options.consistencyMs;
-  for (let delay = 50; missing.length > 0; delay *= 2) {
-    const wait = Math.min(delay, deadline - Date.now());
-    if (wait > 0) await sleep(wait);
-    const answer = await options.search(missing);
-    const still: Item[] = [];
-    for (const item of missing) {
-      const entity = answer.get(key(item));
-      if (entity === undefined) still.push(item);
-      else found.push([item, entity]);
-    }
-    missing = still;
-    if (Date.now() >= deadline) break;
-  }
-  return { found, missing };
+  return findWithin(options.items, options.key, options.search, options.consistencyMs);
 }

@@ -37,10 +37,42 @@ export interface CreateOnceResult<Item, Entity> {
 }
 
 /**
+ * Searches for the items until each is found or `windowMs` (DIGIT's consistency window) has passed: soon
+ * first, then less often, so that a write DIGIT applied is adopted at once, while "missing" is concluded
+ * only from a search begun after the window.
+ */
+export async function findWithin<Item, Entity>(
+  items: readonly Item[],
+  key: (item: Item) => string,
+  search: (items: Item[]) => Promise<Map<string, Entity>>,
+  windowMs: number,
+): Promise<{ found: [Item, Entity][]; missing: Item[] }> {
+  const found: [Item, Entity][] = [];
+  let missing = [...items];
+  const deadline = Date.now() + windowMs;
+  for (let delay = 50; missing.length > 0; delay *= 2) {
+    const wait = Math.min(delay, deadline - Date.now());
+    if (wait > 0) await sleep(wait);
+    const searchedAt = Date.now();
+    const answer = await search(missing);
+    const still: Item[] = [];
+    for (const item of missing) {
+      const entity = answer.get(key(item));
+      if (entity === undefined) still.push(item);
+      else found.push([item, entity]);
+    }
+    missing = still;
+    if (searchedAt >= deadline) break;
+  }
+  return { found, missing };
+}
+
+/**
  * Creates each item exactly once although answers get lost. A create whose outcome is unknown is never
- * sent again as such: after DIGIT's consistency window the items are searched for by natural key, the
- * ones found are adopted, and only the still missing ones are created again, item by item within the
- * batch. An item missing from a create's answer counts as unknown too. Other failures are thrown.
+ * sent again as such: the items are searched for by natural key until DIGIT's consistency window has
+ * passed, the ones found are adopted, and only the still missing ones are created again, item by item
+ * within the batch. An item missing from a create's answer counts as unknown too. Other failures are
+ * thrown.
  */
 export async function createOnce<Item, Entity>(
   options: CreateOnceOptions<Item, Entity>,
@@ -64,14 +96,8 @@ export async function createOnce<Item, Entity>(
       if (!isOutcomeUnknown(error)) throw error;
       options.onUnknown?.(error, pending.map(key));
     }
-    await sleep(consistencyMs);
-    const found = await options.search(pending);
-    const missing: Item[] = [];
-    for (const item of pending) {
-      const entity = found.get(key(item));
-      if (entity === undefined) missing.push(item);
-      else result.adopted.push([item, entity]);
-    }
+    const { found, missing } = await findWithin(pending, key, options.search, consistencyMs);
+    result.adopted.push(...found);
     pending = missing;
     if (pending.length > 0 && round >= maxRounds)
       throw new OutcomeStillUnknownError(options.what, pending.map(key), round);

@@ -9,9 +9,14 @@ export async function waitForConsistency(
   attemptedAt: readonly (Date | null)[],
   windowMs: number,
 ): Promise<void> {
+  const wait = consistencyLeft(attemptedAt, windowMs);
+  if (wait > 0) await sleep(wait);
+}
+
+/** How much of DIGIT's consistency window is left after the newest of these writes (0 without any). */
+export function consistencyLeft(attemptedAt: readonly (Date | null)[], windowMs: number): number {
   const newest = Math.max(0, ...attemptedAt.map((at) => at?.getTime() ?? 0));
-  const wait = newest + windowMs - Date.now();
-  if (newest > 0 && wait > 0) await sleep(wait);
+  return newest === 0 ? 0 : Math.max(0, newest + windowMs - Date.now());
 }
 
 /**

@@ -5,7 +5,8 @@ import {
   createOnce,
   searchFacilitiesByReference,
   settleAll,
-  waitForConsistency,
+  consistencyLeft,
+  findWithin,
   type StepChunk,
 } from '@campaign-pipeline/shared';
 import {
@@ -35,11 +36,16 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
   );
   if (rows.length === 0) return;
   const attempted = rows.filter((row) => row.attemptedAt);
-  await waitForConsistency(
-    attempted.map((row) => row.attemptedAt),
-    config.DIGIT_SEARCH_CONSISTENCY_MS,
+  const { found: before } = await findWithin(
+    attempted,
+    (row) => row.nameKey,
+    (items) => findFacilities(chunk, items),
+    consistencyLeft(
+      attempted.map((row) => row.attemptedAt),
+      config.DIGIT_SEARCH_CONSISTENCY_MS,
+    ),
   );
-  const earlier = attempted.length > 0 ? await findFacilities(chunk, attempted) : new Map<string, string>();
+  const earlier = new Map(before.map(([row, id]) => [row.nameKey, id]));
   const adopted = rows.filter((row) => earlier.has(row.nameKey));
   await record(chunk, adopted, earlier);
   if (adopted.length > 0) chunk.count('adopted', adopted.length);

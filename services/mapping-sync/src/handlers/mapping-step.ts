@@ -9,7 +9,8 @@ import {
   retryWhileNotPersisted,
   searchMappings,
   settleAll,
-  waitForConsistency,
+  consistencyLeft,
+  findWithin,
   type MappingKind,
   type StepChunk,
   type StepHandler,
@@ -97,24 +98,29 @@ export function mappingStep(kind: MappingKind): StepHandler {
         `the ${unresolved.projectId ? kind : 'project'} of ${kind} mapping ${unresolved.entityKey} at ${unresolved.boundaryCode} was not created`,
       );
     }
-    await waitForConsistency(
-      rows.map((row) => row.attemptedAt),
-      config.DIGIT_SEARCH_CONSISTENCY_MS,
+    const searchPairs = async (pending: MappingRow[]) =>
+      existingPairs(
+        kind,
+        await searchMappings(
+          digit,
+          requestInfo,
+          kind,
+          campaign.tenantId,
+          [...new Set(pending.map((row) => row.projectId as string))],
+          [...new Set(pending.map((row) => row.mappedId as string))],
+        ),
+      );
+    // Searched at once (a pair may exist already) and again until the window after the newest attempt
+    // has passed: what an earlier attempt created is adopted as soon as DIGIT shows it.
+    const { found: adopted, missing: toCreate } = await findWithin(
+      rows,
+      pairOf,
+      searchPairs,
+      consistencyLeft(
+        rows.map((row) => row.attemptedAt),
+        config.DIGIT_SEARCH_CONSISTENCY_MS,
+      ),
     );
-    const projectIds = [...new Set(rows.map((row) => row.projectId as string))];
-    const mappedIds = [...new Set(rows.map((row) => row.mappedId as string))];
-    const existing = existingPairs(
-      kind,
-      await searchMappings(digit, requestInfo, kind, campaign.tenantId, projectIds, mappedIds),
-    );
-
-    const toCreate: MappingRow[] = [];
-    const adopted: [MappingRow, string][] = [];
-    for (const row of rows) {
-      const id = existing.get(pairKey(row.projectId as string, row.mappedId as string));
-      if (id) adopted.push([row, id]);
-      else toCreate.push(row);
-    }
     await record(chunk, kind, adopted);
     chunk.count('adopted', adopted.length);
     if (toCreate.length === 0) return;
@@ -139,18 +145,7 @@ export function mappingStep(kind: MappingKind): StepHandler {
           batch.map((row) => mappingPayload(kind, campaign, row.projectId as string, row.mappedId as string)),
         );
       },
-      search: async (pending) =>
-        existingPairs(
-          kind,
-          await searchMappings(
-            digit,
-            requestInfo,
-            kind,
-            campaign.tenantId,
-            [...new Set(pending.map((row) => row.projectId as string))],
-            [...new Set(pending.map((row) => row.mappedId as string))],
-          ),
-        ),
+      search: searchPairs,
       onUnknown: (error, batch) =>
         chunk.logger.warn(
           { err: error, kind, mappings: batch.length },

@@ -5,7 +5,8 @@ import {
   createProjects,
   retryWhileNotPersisted,
   searchCampaignProjects,
-  waitForConsistency,
+  consistencyLeft,
+  findWithin,
   type StepChunk,
 } from '@campaign-pipeline/shared';
 import { projectPayload, type ProjectRow } from '../domain/project-payload.ts';
@@ -37,15 +38,25 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
   let pending = rows;
   const attempted = rows.filter((row) => row.attemptedAt !== null);
   if (attempted.length > 0) {
-    await waitForConsistency(
-      attempted.map((row) => row.attemptedAt),
-      config.DIGIT_SEARCH_CONSISTENCY_MS,
+    // Searched at once and again until the window after the newest attempt has passed: what an earlier
+    // attempt created is adopted as soon as DIGIT shows it.
+    const { found } = await findWithin(
+      attempted,
+      (row) => row.boundaryCode,
+      (items) =>
+        findCampaignProjects(
+          chunk,
+          items.map((row) => row.boundaryCode),
+        ),
+      consistencyLeft(
+        attempted.map((row) => row.attemptedAt),
+        config.DIGIT_SEARCH_CONSISTENCY_MS,
+      ),
     );
-    const found = await findCampaignProjects(
+    const adopted = await recordProjectIds(
       chunk,
-      attempted.map((row) => row.boundaryCode),
+      found.map(([row, id]) => [row.boundaryCode, id]),
     );
-    const adopted = await recordProjectIds(chunk, [...found]);
     chunk.count('adopted', adopted.size);
     pending = rows.filter((row) => !adopted.has(row.boundaryCode));
   }
