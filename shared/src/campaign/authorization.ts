@@ -74,6 +74,17 @@ export function authorizeBeforeValidation(access: 'read' | 'write') {
   };
 }
 
+/** JSON schema of a tenant id, as every campaign API takes it. */
+export const tenantIdSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[A-Za-z0-9._-]+$',
+} as const;
+
+/** JSON schema of a campaign id: any string, as project-factory takes it; one that is no campaign's is a 404. */
+export const campaignIdSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
 /** JSON schema of RequestInfo as every campaign API expects it. */
 export const requestInfoSchema = {
   type: 'object',

@@ -1,4 +1,4 @@
-import { requestInfoSchema } from '@campaign-pipeline/shared';
+import { requestInfoSchema, tenantIdSchema } from '@campaign-pipeline/shared';
 
 // JSON schema of a create request: field limits are enforced here, before any lookup.
 const text = (max: number, min = 1) => ({ type: 'string', minLength: min, maxLength: max }) as const;
@@ -17,7 +17,7 @@ export const campaignDetailsSchema = {
     'resources',
   ],
   properties: {
-    tenantId: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$' },
+    tenantId: tenantIdSchema,
     action: { type: 'string', enum: ['create'] },
     campaignName: text(250, 2),
     projectType: code,

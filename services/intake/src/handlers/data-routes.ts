@@ -12,6 +12,7 @@ import {
   type CampaignView,
   type Queryable,
   type RequestInfo,
+  tenantIdSchema,
 } from '@campaign-pipeline/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -50,7 +51,7 @@ export interface CredentialSettings {
 }
 
 const text = { type: 'string', maxLength: 256 } as const;
-const tenantId = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$' } as const;
+const tenantId = tenantIdSchema;
 const withRequestInfo = {
   type: 'object',
   required: ['RequestInfo'],

@@ -10,6 +10,7 @@ import {
   type CampaignRecord,
   type CampaignView,
   type RequestInfo,
+  campaignIdSchema,
 } from '@campaign-pipeline/shared';
 import type { FastifyInstance } from 'fastify';
 import { createBodySchema } from '../domain/campaign-schema.ts';
@@ -43,8 +44,6 @@ export const createOrDraftBodySchema = {
   else: createBodySchema,
 } as const;
 
-const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
-
 const updateBodySchema = {
   type: 'object',
   required: ['RequestInfo', 'CampaignDetails'],
@@ -53,7 +52,7 @@ const updateBodySchema = {
     CampaignDetails: {
       type: 'object',
       required: ['id', 'tenantId', 'action'],
-      properties: { id, action: { type: 'string', enum: ['draft', 'create', 'retry'] } },
+      properties: { id: campaignIdSchema, action: { type: 'string', enum: ['draft', 'create', 'retry'] } },
     },
   },
   allOf: [

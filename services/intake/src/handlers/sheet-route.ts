@@ -6,6 +6,7 @@ import {
   requestInfoSchema,
   type CampaignBoundary,
   type RequestInfo,
+  tenantIdSchema,
 } from '@campaign-pipeline/shared';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -40,7 +41,7 @@ const body = {
           },
         },
         id: { type: 'string', format: 'uuid' },
-        tenantId: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$' },
+        tenantId: tenantIdSchema,
       },
     },
   },

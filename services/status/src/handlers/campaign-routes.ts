@@ -19,6 +19,8 @@ import {
   type Queryable,
   type RequestInfo,
   type RunSettings,
+  campaignIdSchema,
+  tenantIdSchema,
 } from '@campaign-pipeline/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { campaignProgress } from '../domain/progress.ts';
@@ -26,9 +28,6 @@ import { buildSearchQuery, SORT_FIELDS, type SearchCriteria } from '../domain/se
 import { isStateTenant, tenantIncludes } from '../domain/tenants.ts';
 
 const BASE = '/project-factory/v1/project-type';
-/** Any string, as project-factory takes it: one that is no campaign's id is answered 404. */
-const campaignId = { type: 'string', minLength: 1, maxLength: 64 } as const;
-const tenantId = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$' } as const;
 
 const campaignReference = {
   type: 'object',
@@ -39,7 +38,7 @@ const campaignReference = {
       type: 'object',
       required: ['tenantId'],
       anyOf: [{ required: ['id'] }, { required: ['campaignId'] }],
-      properties: { id: campaignId, campaignId, tenantId },
+      properties: { id: campaignIdSchema, campaignId: campaignIdSchema, tenantId: tenantIdSchema },
     },
   },
 } as const;
@@ -54,7 +53,7 @@ const searchBody = {
       required: ['tenantId'],
       additionalProperties: false,
       properties: {
-        tenantId,
+        tenantId: tenantIdSchema,
         ids: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, maxItems: 100 },
         isActive: { type: 'boolean' },
         status: {
