@@ -7,6 +7,7 @@ export * from './http/server.ts';
 export * from './db/database.ts';
 export * from './retry/backoff.ts';
 export * from './retry/limiter.ts';
+export * from './worker/chunk-locks.ts';
 export * from './kafka/topology.ts';
 export * from './kafka/avro.ts';
 export * from './kafka/client.ts';

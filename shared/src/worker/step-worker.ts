@@ -18,6 +18,7 @@ import type { ServiceConfig } from '../config/service-config.ts';
 import type { ServiceDefinition } from '../lifecycle/service.ts';
 import { workLogger, type Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/metrics.ts';
+import { ChunkLocks } from './chunk-locks.ts';
 
 /** The campaign left `creating` (cancelled, failed elsewhere): stop writing to DIGIT for it. */
 export class CampaignNotCreatingError extends Error {
@@ -80,6 +81,8 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
     defaultPort: definition.defaultPort,
     topics: [...steps.map((step) => STEP_TOPICS[step]), Topic.stepEvents],
     async setup(context) {
+      const locks = new ChunkLocks(context.db);
+      context.onStop(() => locks.close());
       for (const step of steps) {
         context.consume<StepCommand>({
           groupId: consumerGroup(definition.name, step),
@@ -93,6 +96,7 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
               config: context.config,
               logger: context.logger,
               metrics: context.metrics,
+              locks,
             });
             await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
           },
@@ -123,6 +127,7 @@ interface WorkerParts {
   config: ServiceConfig;
   logger: Logger;
   metrics: PipelineMetrics;
+  locks: ChunkLocks;
 }
 
 export async function runChunk(
@@ -168,15 +173,19 @@ export async function runChunk(
   // Commands are published only after their campaign is stored: one without a campaign is not ours.
   if (!campaign) throw new PoisonMessageError(`campaign ${command.campaignId} does not exist`);
   if (campaign.status !== 'creating') return finish('SKIPPED', null);
+  // One run of a chunk at a time, whatever the attempt: a retry dispatched while an older attempt is
+  // still running waits for it, so the two never create the same entity.
+  const lock = await parts.locks.acquire(`${command.campaignId}:${command.step}:${command.chunk.index}`);
   const ensureStillCreating = async () => {
+    if (!lock.held)
+      throw new StepFailure(
+        'CHUNK_LOCK_LOST',
+        'the database connection holding the chunk lock was lost',
+        true,
+      );
     const status = await campaignStatus(parts.db, command.campaignId);
     if (status !== 'creating') throw new CampaignNotCreatingError(command.campaignId, status);
   };
-  // One run of a chunk at a time, whatever the attempt: a retry dispatched while an older attempt is
-  // still running waits for it, so the two never create the same entity.
-  const lock = await parts.db.connect();
-  const lockKey = `${command.campaignId}:${command.step}:${command.chunk.index}`;
-  await lock.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
   logger.info('chunk started');
   try {
     await handler({
@@ -199,8 +208,7 @@ export async function runChunk(
     if (error instanceof CampaignNotCreatingError) return finish('SKIPPED', null);
     return finish('FAILED', describeFailure(error, logger));
   } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
-    lock.release();
+    await lock.release();
   }
 }
 

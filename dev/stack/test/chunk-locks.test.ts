@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ChunkLocks, createDatabase, createLogger, type Database } from '@campaign-pipeline/shared';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/index.ts';
+
+// Two ChunkLocks on their own pools stand for two worker processes.
+describe('chunk locks', () => {
+  let dir: string;
+  let postgres: EmbeddedDatabase;
+  let first: Database;
+  let second: Database;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'chunk-locks-'));
+    await chmod(dir, 0o755);
+    postgres = await onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'pg'), port }));
+    const logger = createLogger('chunk-locks-test', 'silent');
+    first = createDatabase(postgres.url, 2, logger);
+    second = createDatabase(postgres.url, 2, logger);
+  });
+
+  afterAll(async () => {
+    // A client still checked out would keep end() waiting: give each pool a bounded time.
+    const ended = (pool: Database | undefined) =>
+      Promise.race([pool?.end(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await Promise.allSettled([ended(first), ended(second)]);
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lets one run of a chunk hold it at a time, in one process or across processes', async () => {
+    const inProcess = new ChunkLocks(first);
+    const otherProcess = new ChunkLocks(second);
+    const order: string[] = [];
+    const held = await inProcess.acquire('campaign:project-creation:0');
+    const sameProcess = inProcess.acquire('campaign:project-creation:0').then((lock) => {
+      order.push('same process');
+      return lock;
+    });
+    const elsewhere = otherProcess.acquire('campaign:project-creation:0').then((lock) => {
+      order.push('other process');
+      return lock;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(order).toEqual([]);
+    order.push('released');
+    await held.release();
+    const next = await Promise.race([sameProcess, elsewhere]);
+    expect(order).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(order).toHaveLength(2);
+    await next.release();
+    const last = await (order[1] === 'same process' ? elsewhere : sameProcess);
+    expect(order).toHaveLength(3);
+    await last.release();
+    await Promise.all([inProcess.close(), otherProcess.close()]);
+  });
+
+  it('holds many chunks on one connection, leaving the pool for the chunks queries', async () => {
+    const locks = new ChunkLocks(first);
+    const many = await Promise.all(
+      Array.from({ length: 20 }, (_, chunk) => locks.acquire(`campaign:user-mapping:${chunk}`)),
+    );
+    // A pool of two: one connection holds the twenty locks, the other still answers.
+    const { rows } = await first.query<{ answer: number }>('SELECT 1 AS answer');
+    expect(rows[0]?.answer).toBe(1);
+    expect(many.every((lock) => lock.held)).toBe(true);
+    await Promise.all(many.map((lock) => lock.release()));
+    await locks.close();
+  });
+
+  it('reports a lock as no longer held once its connection is gone, and another process takes it', async () => {
+    const locks = new ChunkLocks(first);
+    const lock = await locks.acquire('campaign:facility-mapping:3');
+    const { rows } = await second.query<{ pid: number }>(
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid`,
+      ['campaign:facility-mapping:3'],
+    );
+    expect(rows).toHaveLength(1);
+    await second.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+    const otherProcess = new ChunkLocks(second);
+    const taken = await otherProcess.acquire('campaign:facility-mapping:3');
+    for (let tries = 0; lock.held && tries < 50; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lock.held).toBe(false);
+    expect(taken.held).toBe(true);
+    await lock.release();
+    await taken.release();
+    const again = await locks.acquire('campaign:facility-mapping:4');
+    expect(again.held).toBe(true);
+    await again.release();
+    await Promise.all([locks.close(), otherProcess.close()]);
+  });
+});
