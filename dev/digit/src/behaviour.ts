@@ -17,7 +17,9 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
  * Faults before the service does anything (`error`, `timeout`, `reset`), and faults after it has applied
  * the call (`lost-answer`: the socket is destroyed instead of answering; `applied-then-error`: a gateway
  * answers 502 or 504; `late-apply`: the request is held past the caller's timeout, then applied). The
- * latter are what make a write's outcome unknown to its caller.
+ * latter are what make a write's outcome unknown to its caller. `drop-items` strikes items of a bulk
+ * create rather than the call: answered 202 as usual, the items it hits are dropped at processing, as
+ * DIGIT's asynchronous validation drops an item it cannot validate at that moment.
  */
 export const FAULT_KINDS = [
   'error',
@@ -26,6 +28,7 @@ export const FAULT_KINDS = [
   'lost-answer',
   'applied-then-error',
   'late-apply',
+  'drop-items',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -48,9 +51,32 @@ export const CAMPAIGN_WRITE_PATHS = {
   hrms: ['/health-hrms/employees/_create'],
 } as const satisfies Partial<Record<ServiceName, readonly string[]>>;
 
+/** The bulk creates, by simulated service: the only endpoints a `drop-items` fault applies to. */
+export const BULK_CREATE_PATHS = {
+  project: [
+    '/health-project/facility/v1/bulk/_create',
+    '/health-project/staff/v1/bulk/_create',
+    '/health-project/resource/v1/bulk/_create',
+  ],
+  facility: ['/facility/v1/bulk/_create'],
+} as const satisfies Partial<Record<ServiceName, readonly string[]>>;
+
+const ALL_BULK_CREATE_PATHS: readonly string[] = Object.values(BULK_CREATE_PATHS).flat();
+
+export function isBulkCreatePath(path: string): boolean {
+  return ALL_BULK_CREATE_PATHS.includes(path);
+}
+
+function bulkCreatePathsOf(service: ServiceName): readonly string[] {
+  const byService: Partial<Record<ServiceName, readonly string[]>> = BULK_CREATE_PATHS;
+  return byService[service] ?? [];
+}
+
 /**
  * One injected fault. `path` (without query string) narrows it to one endpoint; `count` makes it hit the
- * next N matching calls and then expire; otherwise it hits a matching call with probability `rate`.
+ * next N matching calls and then expire; otherwise it hits a matching call with probability `rate`. A
+ * `drop-items` fault counts and draws items of bulk creates instead of calls: `count` drops the next N
+ * items, `rate` each item with that probability.
  */
 export interface FaultRule {
   kind: FaultKind;
@@ -180,8 +206,22 @@ export function behaviourPatchProblem(patch: unknown): string | null {
         }
         if (rule.count !== undefined && !isNonNegative(rule.count))
           return `${name}.faults: count must be >= 0`;
+        if (rule.kind === 'drop-items') {
+          const problem = dropItemsProblem(name, rule.path);
+          if (problem) return `${name}.faults: ${problem}`;
+        }
       }
     }
+  }
+  return null;
+}
+
+/** A `drop-items` rule must reach bulk creates: of its service, or of any service under `*`. */
+function dropItemsProblem(name: string, path: unknown): string | null {
+  const paths = isServiceName(name) ? bulkCreatePathsOf(name) : ALL_BULK_CREATE_PATHS;
+  if (paths.length === 0) return `drop-items applies only to bulk creates, and ${name} has none`;
+  if (path !== undefined && !paths.includes(String(path))) {
+    return `drop-items applies only to bulk creates (${paths.join(', ')}), not ${String(path)}`;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 // Bulk creates of project staff, project facilities, project resources and facilities: 202 with a bare
 // ResponseInfo, items searchable only once processed, the request size cap, invalid items dropped while
-// the valid ones are saved, faults after the write, and the per-item latency.
+// the valid ones are saved, faults after the write, items dropped by the drop-items fault, and the per-item
+// latency.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { AxiosInstance } from 'axios';
 import {
@@ -419,6 +420,129 @@ describe('faults after a bulk write', () => {
     expect((await sim.client.projectResources({ projectId })).total).toBe(0);
     await pause(700);
     expect((await sim.client.projectResources({ projectId })).total).toBe(3);
+  });
+});
+
+describe('drop-items fault', () => {
+  const DROPPED_BY_FAULT = 'DROPPED_BY_FAULT';
+
+  it('project staff: answers 202, saves the others, lists the dropped ones; their single create works', async () => {
+    const [projectId = ''] = await createProjects(1);
+    const users = await createUsers(['7300000051', '7300000052', '7300000053', '7300000054']);
+    await sim.client.setBehaviour({
+      project: { faults: [{ kind: 'drop-items', path: STAFF_BULK, count: 2 }] },
+    });
+    const batch = users.map((userId) => staff(projectId, userId));
+    expectAccepted(await http.post(STAFF_BULK, envelope({ ProjectStaff: batch })), STAFF_BULK);
+
+    expect((await staffOf([projectId])).map((s) => s.userId).sort()).toEqual(users.slice(2).sort());
+    const dropped = await sim.client.droppedItems();
+    expect(dropped.map(({ path, code, message, item }) => ({ path, code, message, item }))).toEqual(
+      batch.slice(0, 2).map((item) => ({
+        path: STAFF_BULK,
+        code: DROPPED_BY_FAULT,
+        message: 'Dropped by the injected drop-items fault',
+        item,
+      })),
+    );
+    expect((await sim.client.calls()).project.faults).toEqual({ 'drop-items': 2 });
+
+    for (const item of batch.slice(0, 2)) {
+      const single = await http.post('/health-project/staff/v1/_create', envelope({ ProjectStaff: item }));
+      expect(single.status).toBe(200);
+    }
+    expect((await staffOf([projectId])).map((s) => s.userId).sort()).toEqual([...users].sort());
+    expect((await sim.client.duplicates()).total).toBe(0);
+
+    // The count is spent: the next batch is saved whole.
+    const [again = ''] = await createUsers(['7300000055']);
+    await http.post(STAFF_BULK, envelope({ ProjectStaff: [staff(projectId, again)] }));
+    expect(await staffOf([projectId])).toHaveLength(5);
+  });
+
+  it('facilities: a rate drops about that share of the items, each listed once', async () => {
+    await sim.client.setBehaviour({ facility: { faults: [{ kind: 'drop-items', rate: 0.5 }] } });
+    const names = Array.from({ length: 40 }, (_, i) => `Rate store ${i}`);
+    const res = await http.post(FACILITY_BULK, envelope({ Facilities: names.map((name) => facility(name)) }));
+    expectAccepted(res, FACILITY_BULK);
+
+    const saved = (await sim.client.facilities({})).items.map((f) => f.name);
+    const dropped = (await sim.client.droppedItems()).map(({ code, item }) => ({ code, name: item.name }));
+    expect(dropped.length).toBeGreaterThan(5);
+    expect(dropped.length).toBeLessThan(35);
+    expect(dropped.every(({ code }) => code === DROPPED_BY_FAULT)).toBe(true);
+    expect([...saved, ...dropped.map(({ name }) => name)].sort()).toEqual([...names].sort());
+    expect((await sim.client.calls()).facility.faults['drop-items']).toBe(dropped.length);
+
+    const [first] = dropped;
+    const single = await http.post(
+      '/facility/v1/_create',
+      envelope({ Facility: facility(String(first?.name)) }),
+    );
+    expect(single.status).toBe(200);
+    expect(await facilitiesNamed(String(first?.name))).toHaveLength(1);
+  });
+
+  it('an item invalid anyway is dropped for its own reason', async () => {
+    const [projectId = ''] = await createProjects(1);
+    await sim.client.setBehaviour({
+      project: { faults: [{ kind: 'drop-items', path: PROJECT_FACILITY_BULK, count: 1 }] },
+    });
+    await http.post(
+      PROJECT_FACILITY_BULK,
+      envelope({ ProjectFacilities: [projectFacility(projectId, UNKNOWN_ID)] }),
+    );
+    expect((await sim.client.droppedItems()).map((d) => d.code)).toEqual(['NON_EXISTENT_RELATED_ENTITY']);
+  });
+
+  it('leaves the call to the other faults: a lost answer still strikes the batch it drops items of', async () => {
+    const [projectId = ''] = await createProjects(1);
+    const variants = sim.productVariants.slice(0, 2).map((v) => v.id);
+    await sim.client.setBehaviour({
+      project: {
+        faults: [
+          { kind: 'drop-items', path: RESOURCE_BULK, count: 1 },
+          { kind: 'lost-answer', path: RESOURCE_BULK, count: 1 },
+        ],
+      },
+    });
+    const outcome = await postOutcome(
+      `${sim.url}${RESOURCE_BULK}`,
+      envelope({ ProjectResources: variants.map((id) => projectResource(projectId, id)) }),
+    );
+    expect(['ECONNRESET', 'ERR_BAD_RESPONSE', 'EPIPE']).toContain(outcome);
+    expect((await sim.client.projectResources({ projectId })).total).toBe(1);
+    expect((await sim.client.calls()).project.faults).toEqual({ 'drop-items': 1, 'lost-answer': 1 });
+  });
+
+  it('is configured on bulk creates only', async () => {
+    const refusal = async (patch: unknown) => {
+      const res = await http.put('/_sim/behaviour', patch);
+      return res.status === 400 ? expectErrorEnvelope(res.data)[0]?.message : res.status;
+    };
+    expect(
+      await refusal({
+        project: { faults: [{ kind: 'drop-items', path: '/health-project/staff/v1/_create', count: 1 }] },
+      }),
+    ).toMatch(
+      /^project\.faults: drop-items applies only to bulk creates .*, not \/health-project\/staff\/v1\/_create$/,
+    );
+    expect(
+      await refusal({ project: { faults: [{ kind: 'drop-items', path: FACILITY_BULK, rate: 1 }] } }),
+    ).toMatch(/drop-items applies only to bulk creates/);
+    expect(await refusal({ hrms: { faults: [{ kind: 'drop-items', rate: 0.2 }] } })).toBe(
+      'hrms.faults: drop-items applies only to bulk creates, and hrms has none',
+    );
+    expect(await refusal({ facility: { faults: [{ kind: 'drop-items', rate: 2 }] } })).toBe(
+      'facility.faults: rate must be within 0..1',
+    );
+    expect(await refusal({ project: { faults: [{ kind: 'drop-items' }] } })).toBe(
+      'project.faults: rate or count needed',
+    );
+    expect(await refusal({ '*': { faults: [{ kind: 'drop-items', rate: 0.2 }] } })).toBe(200);
+    expect(await refusal({ '*': { faults: [{ kind: 'drop-items', path: STAFF_BULK, rate: 0.2 }] } })).toBe(
+      200,
+    );
   });
 });
 

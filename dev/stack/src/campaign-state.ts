@@ -100,6 +100,29 @@ export function expectedMappingState(
   ].sort();
 }
 
+/**
+ * Everything DIGIT should hold once a new campaign's sheets are created, in the lines of
+ * `digitCampaignState`: the projects and mappings of `expectedMappingState`, a facility per active row
+ * (as the pipeline sends it: type as usage, capacity, Permanent status as isPermanent) and an employee
+ * per active user. For sheets whose facilities and users are all new to DIGIT.
+ */
+export function expectedCampaignState(
+  sheets: CampaignSheetRows,
+  hierarchy: BoundaryHierarchy,
+  projectType: ProjectType,
+  productVariants: readonly string[],
+): string[] {
+  const active = <T extends { usage: string }>(rows: readonly T[]) =>
+    rows.filter((row) => row.usage === 'Active');
+  return [
+    ...expectedMappingState(sheets, hierarchy, projectType, productVariants),
+    ...active(sheets.facilities).map(
+      (row) => `facility ${row.name} ${row.type} ${row.capacity} ${row.status === 'Permanent'}`,
+    ),
+    ...active(sheets.users).map((row) => `employee ${row.phone}`),
+  ].sort();
+}
+
 /** Lines in one state and not the other, at most `limit` of each. */
 export function stateDifferences(
   actual: readonly string[],

@@ -4,6 +4,7 @@ import type { ServiceName } from '../behaviour.ts';
 import type { SimulatorState } from '../state/simulator-state.ts';
 import { badRequest } from './envelope.ts';
 import { isRecord, type DigitRequest, type Json } from './request.ts';
+import type { AcceptedBulk } from './routes.ts';
 
 /**
  * Bulk creates and project create have no item limit of their own; the service pushes the whole request
@@ -41,26 +42,35 @@ export interface ItemProblem {
   message: string;
 }
 
+/** Why an item a `drop-items` fault struck was dropped, when it had no problem of its own. */
+export const DROPPED_BY_FAULT: ItemProblem = {
+  code: 'DROPPED_BY_FAULT',
+  message: 'Dropped by the injected drop-items fault',
+};
+
 /**
  * Processes a bulk request as the service's Kafka consumer does, once the service's visibility delay has
  * passed: `problems` judges every item at that moment (null when valid), valid items are stored, the others
- * dropped and kept in the simulator's dropped-items list.
+ * dropped and kept in the simulator's dropped-items list. An item struck by a `drop-items` fault is
+ * dropped too, with its own problem if it has one.
  */
 export function processLater(
   state: SimulatorState,
   service: ServiceName,
-  path: string,
+  accepted: AcceptedBulk,
   items: Json[],
   problems: (now: number) => Array<ItemProblem | null>,
   store: (item: Json, index: number, now: number) => void,
 ): void {
+  const { path, droppedByFault } = accepted;
   state.queuedItems += items.length;
   state.later(service, () => {
     state.queuedItems -= items.length;
     const now = Date.now();
-    problems(now).forEach((problem, index) => {
+    problems(now).forEach((found, index) => {
       const item = items[index];
       if (!item) return;
+      const problem = found ?? (droppedByFault.has(index) ? DROPPED_BY_FAULT : null);
       if (problem) state.droppedItems.push({ path, ...problem, item, droppedAt: now });
       else store(item, index, now);
     });

@@ -12,7 +12,7 @@ export interface ServiceCalls {
   maxConcurrency: number;
   /** Calls refused with 503 because the service was at capacity. */
   rejected: number;
-  /** Injected faults by kind. */
+  /** Injected faults by kind: calls struck, or for `drop-items` the items struck. */
   faults: Partial<Record<FaultKind, number>>;
 }
 
@@ -49,9 +49,9 @@ export class CallCounters {
     this.of(service).rejected++;
   }
 
-  fault(service: ServiceName, kind: FaultKind): void {
+  fault(service: ServiceName, kind: FaultKind, times = 1): void {
     const { faults } = this.of(service);
-    faults[kind] = (faults[kind] ?? 0) + 1;
+    faults[kind] = (faults[kind] ?? 0) + times;
   }
 
   /** Clears the counts but keeps the calls still in flight. */

@@ -1,7 +1,13 @@
 // Stands in front of every simulated service: counts the call, turns it away when the service is at
 // capacity, injects the configured faults and latency. Inspection routes (/_sim) pass untouched.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { callLatencyMs, type Behaviour, type FaultRule, type ServiceName } from '../behaviour.ts';
+import {
+  callLatencyMs,
+  isBulkCreatePath,
+  type Behaviour,
+  type FaultRule,
+  type ServiceName,
+} from '../behaviour.ts';
 import type { Random } from '../seed/random.ts';
 import type { CallCounters } from './counters.ts';
 import { errorEnvelope } from './envelope.ts';
@@ -89,10 +95,18 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
     const service = serviceOf(path);
     if (!service) return;
     const items = itemCount(path, request.body);
-    const delay = callLatencyMs(context.behaviour()[service], items, context.random.next());
+    const behaviour = context.behaviour()[service];
+    const delay = callLatencyMs(behaviour, items, context.random.next());
     if (delay > 0) await sleep(delay);
     const fault = beforeApply.get(request);
-    if (!fault) return;
+    if (!fault) {
+      if (isBulkCreatePath(path)) {
+        const dropped = pickDroppedItems(behaviour.faults, path, items, context.random);
+        if (dropped.size > 0) context.counters.fault(service, 'drop-items', dropped.size);
+        droppedByFault.set(request, dropped);
+      }
+      return;
+    }
     beforeApply.delete(request);
     return reply.code(fault.status ?? 500).send(
       errorEnvelope([
@@ -125,6 +139,14 @@ const beforeApply = new WeakMap<FastifyRequest, FaultRule>();
 
 /** Faults that strike after the service applied the call. */
 const afterApply = new WeakMap<FastifyRequest, FaultRule>();
+
+/** Positions of a bulk create's items that `drop-items` faults struck. */
+const droppedByFault = new WeakMap<FastifyRequest, ReadonlySet<number>>();
+
+/** The items of this bulk create that its processing must drop for a `drop-items` fault, by position. */
+export function itemsDroppedByFault(request: FastifyRequest): ReadonlySet<number> {
+  return droppedByFault.get(request) ?? new Set();
+}
 
 /**
  * Faults that leave the call applied: held past the caller's timeout before the service runs it, or its
@@ -172,18 +194,42 @@ async function holdFor(context: GateContext, ms: number): Promise<void> {
   });
 }
 
-/** The first rule that applies to this call; counted rules are spent as they hit. */
+/**
+ * The first rule that applies to this call; counted rules are spent as they hit. `drop-items` rules are
+ * left to the items of the call (pickDroppedItems).
+ */
 export function pickFault(rules: FaultRule[], path: string, random: Random): FaultRule | null {
   for (const rule of rules) {
-    if (rule.path !== undefined && rule.path !== path) continue;
-    if (rule.count !== undefined) {
-      if (rule.count <= 0) continue;
-      rule.count--;
-      return rule;
-    }
-    if (rule.rate !== undefined && random.next() < rule.rate) return rule;
+    if (rule.kind !== 'drop-items' && hits(rule, path, random)) return rule;
   }
   return null;
+}
+
+/** Positions among a bulk create's `items` that a `drop-items` rule strikes, each by the first that applies. */
+export function pickDroppedItems(
+  rules: FaultRule[],
+  path: string,
+  items: number,
+  random: Random,
+): Set<number> {
+  const dropped = new Set<number>();
+  const dropRules = rules.filter((rule) => rule.kind === 'drop-items');
+  if (dropRules.length === 0) return dropped;
+  for (let index = 0; index < items; index++) {
+    if (dropRules.some((rule) => hits(rule, path, random))) dropped.add(index);
+  }
+  return dropped;
+}
+
+/** Whether a rule strikes this call or item; a counted rule is spent as it hits. */
+function hits(rule: FaultRule, path: string, random: Random): boolean {
+  if (rule.path !== undefined && rule.path !== path) return false;
+  if (rule.count !== undefined) {
+    if (rule.count <= 0) return false;
+    rule.count--;
+    return true;
+  }
+  return rule.rate !== undefined && random.next() < rule.rate;
 }
 
 export function pathOf(url: string): string {

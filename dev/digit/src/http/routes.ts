@@ -2,6 +2,7 @@
 // success envelope.
 import type { FastifyInstance } from 'fastify';
 import { acceptedInfo, responseInfo } from './envelope.ts';
+import { itemsDroppedByFault } from './gate.ts';
 import { queryOf, readRequest, type DigitRequest, type Json, type Query } from './request.ts';
 
 export type DigitHandler = (request: DigitRequest, query: Query) => Json;
@@ -14,6 +15,13 @@ export function digitPost(app: FastifyInstance, path: string, handler: DigitHand
   });
 }
 
+/** A bulk request as its endpoint accepted it. */
+export interface AcceptedBulk {
+  path: string;
+  /** Positions of the items a `drop-items` fault struck: processing drops them. */
+  droppedByFault: ReadonlySet<number>;
+}
+
 /**
  * A health service's bulk endpoint: the handler queues the request, the answer is 202 with the bare
  * ResponseInfo as body (the controllers return `ResponseEntity<ResponseInfo>`, e.g.
@@ -22,11 +30,11 @@ export function digitPost(app: FastifyInstance, path: string, handler: DigitHand
 export function digitAccept(
   app: FastifyInstance,
   path: string,
-  handler: (request: DigitRequest, path: string) => void,
+  handler: (request: DigitRequest, accepted: AcceptedBulk) => void,
 ): void {
   app.post(path, async (request, reply) => {
     const digit = readRequest(request.body);
-    handler(digit, path);
+    handler(digit, { path, droppedByFault: itemsDroppedByFault(request) });
     return reply.code(202).send(acceptedInfo(digit.requestInfo, path));
   });
 }

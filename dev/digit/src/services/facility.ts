@@ -13,7 +13,7 @@ import {
   type Json,
   type Query,
 } from '../http/request.ts';
-import { digitAccept, digitPost } from '../http/routes.ts';
+import { digitAccept, digitPost, type AcceptedBulk } from '../http/routes.ts';
 import { nameKey, type Facility, type FacilityRecord } from '../state/facilities.ts';
 import { formatId } from '../state/id-sequences.ts';
 import { pageVisible } from '../state/records.ts';
@@ -23,7 +23,9 @@ const FACILITY_ID_FORMAT = 'F-[cy:yyyy-MM-dd]-[SEQ_FACILITY_ID]';
 
 export function registerFacilityService(app: FastifyInstance, state: SimulatorState): void {
   digitPost(app, '/facility/v1/_create', (digit) => ({ Facility: createFacility(state, digit) }));
-  digitAccept(app, '/facility/v1/bulk/_create', (digit, path) => bulkCreateFacilities(state, digit, path));
+  digitAccept(app, '/facility/v1/bulk/_create', (digit, accepted) =>
+    bulkCreateFacilities(state, digit, accepted),
+  );
   digitPost(app, '/facility/v1/_search', (digit, query) => searchFacilities(state, digit, query));
 }
 
@@ -43,7 +45,7 @@ function createFacility(state: SimulatorState, digit: DigitRequest): Facility {
  * locality against the boundary service and saves the others: a facility with an unknown boundary in its
  * tenant is dropped.
  */
-function bulkCreateFacilities(state: SimulatorState, digit: DigitRequest, path: string): void {
+function bulkCreateFacilities(state: SimulatorState, digit: DigitRequest, accepted: AcceptedBulk): void {
   const user = requireUser(digit);
   const items = bulkItems(digit, 'Facilities');
   const tenants = items.map(requiredTenant);
@@ -51,7 +53,7 @@ function bulkCreateFacilities(state: SimulatorState, digit: DigitRequest, path: 
   processLater(
     state,
     'facility',
-    path,
+    accepted,
     items,
     () => items.map((item, i) => boundaryProblem(state, tenants[i] ?? '', item)),
     (item, i, now) => storeFacility(state, item, tenants[i] ?? '', user, now, visibleAt),

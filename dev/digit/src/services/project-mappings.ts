@@ -16,7 +16,7 @@ import {
   type Json,
   type Query,
 } from '../http/request.ts';
-import { digitAccept, digitPost } from '../http/routes.ts';
+import { digitAccept, digitPost, type AcceptedBulk } from '../http/routes.ts';
 import { pairKey, type Mapping, type MappingRecord, type MappingStore } from '../state/mappings.ts';
 import { isVisible, pageVisible } from '../state/records.ts';
 import type { EntityKind, SimulatorState } from '../state/simulator-state.ts';
@@ -97,7 +97,9 @@ export function registerProjectMappings(app: FastifyInstance, state: SimulatorSt
     digitPost(app, `${kind.basePath}/_create`, (digit) => ({
       [kind.entityKey]: createMapping(state, kind, digit),
     }));
-    digitAccept(app, `${kind.basePath}/bulk/_create`, (digit, path) => bulkCreate(state, kind, digit, path));
+    digitAccept(app, `${kind.basePath}/bulk/_create`, (digit, accepted) =>
+      bulkCreate(state, kind, digit, accepted),
+    );
     digitPost(app, `${kind.basePath}/_search`, (digit, query) => searchMappings(state, kind, digit, query));
     digitPost(app, `${kind.basePath}/bulk/_delete`, (digit) => bulkDelete(state, kind, digit), 202);
   }
@@ -200,7 +202,12 @@ function createMapping(state: SimulatorState, kind: MappingKind, digit: DigitReq
  * References are checked in each item's own tenant; the service checks them all in the tenant of one item
  * of the batch, which is the same for the single-tenant batches DIGIT's clients send.
  */
-function bulkCreate(state: SimulatorState, kind: MappingKind, digit: DigitRequest, path: string): void {
+function bulkCreate(
+  state: SimulatorState,
+  kind: MappingKind,
+  digit: DigitRequest,
+  accepted: AcceptedBulk,
+): void {
   const user = requireUser(digit);
   const items = bulkItems(digit, kind.bulkKey);
   const fields = items.map((item) => requiredFields(kind, item));
@@ -208,7 +215,7 @@ function bulkCreate(state: SimulatorState, kind: MappingKind, digit: DigitReques
   processLater(
     state,
     'project',
-    path,
+    accepted,
     items,
     (now) => batchProblems(state, kind, fields, now),
     (item, i, now) => {
