@@ -14,6 +14,10 @@ describe('service configuration', () => {
     expect(config.PORT).toBe(3001);
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', 'kafka-1.internal:9093']);
     expect(config.digit.hrms).toEqual({ host: 'http://digit.internal:8080', concurrency: 8 });
+    expect(config.TEMPLATE_MAX_FACILITIES).toBe(50_000);
+    expect(
+      readServiceConfig(3001, { ...valid, TEMPLATE_MAX_FACILITIES: '200' }).TEMPLATE_MAX_FACILITIES,
+    ).toBe(200);
   });
 
   it('lets one DIGIT service have its own host and concurrency', () => {

@@ -130,6 +130,55 @@ async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, time
   }
 }
 
+/** A DIGIT service called directly, as an administrator checks what the campaign did there. */
+async function digitCall<T>(url: string, body: Record<string, unknown>, params: Record<string, unknown>) {
+  const answer = await axios.post<T>(
+    `${infrastructure.digit.url}${url}`,
+    { RequestInfo: manager, ...body },
+    {
+      params: { tenantId: TENANT, limit: 1000, offset: 0, ...params },
+    },
+  );
+  return answer.data;
+}
+
+interface ExistingFacility {
+  id: string;
+  name: string;
+  usage: string;
+  isPermanent: boolean;
+  storageCapacity: number;
+}
+
+/** Column keys of the facility sheet (row 1 of DIGIT's template). */
+const FacilityKey = {
+  code: 'HCM_ADMIN_CONSOLE_FACILITY_CODE',
+  name: 'HCM_ADMIN_CONSOLE_FACILITY_NAME',
+  type: 'HCM_ADMIN_CONSOLE_FACILITY_TYPE',
+  status: 'HCM_ADMIN_CONSOLE_FACILITY_STATUS',
+  capacity: 'HCM_ADMIN_CONSOLE_FACILITY_CAPACITY',
+  boundary: 'HCM_ADMIN_CONSOLE_BOUNDARY_CODE_MANDATORY',
+  usage: 'HCM_ADMIN_CONSOLE_FACILITY_USAGE',
+} as const;
+
+/** Sets cells of the data row whose column `key` holds `value`, as a person edits the downloaded file. */
+function editRow(sheet: ExcelJS.Worksheet, key: string, value: string, cells: Record<string, string>) {
+  const keys = Array.from(sheet.getRow(1).values as unknown[], (cell) => String(cell ?? ''));
+  let edited = 0;
+  sheet.eachRow((row, number) => {
+    if (number < 3 || row.getCell(keys.indexOf(key)).value !== value) return;
+    for (const [column, text] of Object.entries(cells)) row.getCell(keys.indexOf(column)).value = text;
+    edited++;
+  });
+  expect(edited).toBe(1);
+}
+
+/** Adds rows (by column key) below the last one, as a person adds new facilities to the template. */
+function appendRows(sheet: ExcelJS.Worksheet, rows: readonly Record<string, unknown>[]) {
+  const keys = Array.from(sheet.getRow(1).values as unknown[], (cell) => String(cell ?? '')).slice(1);
+  for (const row of rows) sheet.addRow(keys.map((key) => (row[key] ?? null) as ExcelJS.CellValue));
+}
+
 describe('the DIGIT console drives a whole campaign', () => {
   // One district and everything under it: 25 localities in the simulator's S hierarchy.
   const district = () => hierarchy.codesByType.get('DISTRICT')?.[0] as string;
@@ -137,6 +186,9 @@ describe('the DIGIT console drives a whole campaign', () => {
   const start = Date.now() - DAY;
   const end = Date.now() + 30 * DAY;
   const resources: { type: string; filename: string; filestoreId: string; resourceId: string }[] = [];
+  /** Facilities the tenant had in DIGIT before the campaign: one is taken up, the other is not. */
+  const existing: ExistingFacility[] = [];
+  let facilityTemplate: ExcelJS.Workbook | undefined;
   const boundaries = () => [
     { code: district(), type: 'DISTRICT', isRoot: true, includeAllChildren: true, parent: null },
   ];
@@ -260,7 +312,22 @@ describe('the DIGIT console drives a whole campaign', () => {
     });
   });
 
-  it('generates and downloads the three templates', async () => {
+  it("generates and downloads the three templates, the facility one listing the tenant's facilities", async () => {
+    // The tenant's facilities, created in DIGIT's facility service before the campaign.
+    const locality = hierarchy.codesByType.get('LOCALITY')?.[0] as string;
+    for (const [name, usage, isPermanent, storageCapacity] of [
+      [`Armazém Provincial ${campaign.name}`, 'Warehouse', true, 20_000],
+      [`Centro de Saúde ${campaign.name}`, 'Health Facility', false, 300],
+    ] as const) {
+      const facility = { tenantId: TENANT, name, usage, isPermanent, storageCapacity };
+      const created = await digitCall<{ Facility: { id: string } }>(
+        '/facility/v1/_create',
+        { Facility: { ...facility, address: { tenantId: TENANT, locality: { code: locality } } } },
+        {},
+      );
+      existing.push({ ...facility, id: created.Facility.id });
+    }
+
     const leaves = hierarchy.codesByType.get('LOCALITY')?.length ?? 0;
     for (const type of ['boundary', 'facilityWithBoundary', 'userWithBoundary']) {
       const params = {
@@ -299,6 +366,22 @@ describe('the DIGIT console drives a whole campaign', () => {
         expect(workbook.getWorksheet(sheet)?.getRow(1).values).toContain(
           'HCM_ADMIN_CONSOLE_BOUNDARY_CODE_MANDATORY',
         );
+      }
+      if (type === 'facilityWithBoundary') {
+        // Each existing facility is a row named by its DIGIT id, not yet used (Inactive, no boundary).
+        const rows = rowsOf(workbook.getWorksheet('HCM_ADMIN_CONSOLE_FACILITIES') as ExcelJS.Worksheet);
+        for (const facility of existing) {
+          const row = rows.find((found) => found[FacilityKey.code] === facility.id);
+          expect(row).toMatchObject({
+            [FacilityKey.name]: facility.name,
+            [FacilityKey.type]: facility.usage,
+            [FacilityKey.status]: facility.isPermanent ? 'Permanent' : 'Temporary',
+            [FacilityKey.capacity]: facility.storageCapacity,
+            [FacilityKey.usage]: 'Inactive',
+          });
+          expect(row?.[FacilityKey.boundary] ?? '').toBe('');
+        }
+        facilityTemplate = workbook;
       }
     }
   });
@@ -355,9 +438,25 @@ describe('the DIGIT console drives a whole campaign', () => {
       '#errorDetails#': expect.any(String),
     });
 
+    // The downloaded facility template: one existing facility taken into the campaign (Active, at the
+    // district), the other left as it was, and the campaign's new facilities added below.
     const sheets = await generateCampaignSheets(options);
+    const template = facilityTemplate as ExcelJS.Workbook;
+    const facilitySheet = template.getWorksheet('HCM_ADMIN_CONSOLE_FACILITIES') as ExcelJS.Worksheet;
+    editRow(facilitySheet, FacilityKey.code, existing[0]?.id as string, {
+      [FacilityKey.usage]: 'Active',
+      [FacilityKey.boundary]: district(),
+    });
+    const added = new ExcelJS.Workbook();
+    await added.xlsx.load(Uint8Array.from(sheets.facility).buffer);
+    appendRows(
+      facilitySheet,
+      rowsOf(added.getWorksheet('HCM_ADMIN_CONSOLE_FACILITIES') as ExcelJS.Worksheet),
+    );
+    const facilities = Buffer.from(await template.xlsx.writeBuffer());
+
     const uploads = [
-      { type: 'facility', bytes: sheets.facility, filename: sheets.filenames.facility, via: 'v1' as const },
+      { type: 'facility', bytes: facilities, filename: sheets.filenames.facility, via: 'v1' as const },
       // The newer upload screen checks through v2 as <type>Validation.
       { type: 'userValidation', bytes: sheets.user, filename: sheets.filenames.user, via: 'v2' as const },
       {
@@ -469,6 +568,35 @@ describe('the DIGIT console drives a whole campaign', () => {
       (answer) => (answer.data.CampaignDetails as { status: string }[])[0]?.status === 'created',
     );
     expect((created.data.CampaignDetails as { status: string }[])[0]?.status).toBe('created');
+  });
+
+  it('maps the existing facility marked Active to the campaign, creating no facility of its name', async () => {
+    const { Project: projects } = await digitCall<{ Project: { id: string }[] }>(
+      '/health-project/v1/_search',
+      { Projects: [{ tenantId: TENANT, referenceID: campaign.campaignNumber }] },
+      {},
+    );
+    expect(projects.length).toBeGreaterThan(0);
+    const { ProjectFacilities: mappings } = await digitCall<{
+      ProjectFacilities: { projectId: string; facilityId: string }[];
+    }>(
+      '/health-project/facility/v1/_search',
+      { ProjectFacility: { projectId: projects.map((p) => p.id) } },
+      {},
+    );
+    const mapped = new Set(mappings.map((mapping) => mapping.facilityId));
+    const [taken, untouched] = existing as [ExistingFacility, ExistingFacility];
+    expect(mapped).toContain(taken.id);
+    expect(mapped).not.toContain(untouched.id);
+
+    for (const facility of existing) {
+      const { Facilities: named } = await digitCall<{ Facilities: { id: string }[] }>(
+        '/facility/v1/_search',
+        { Facility: { name: facility.name } },
+        {},
+      );
+      expect(named.map((found) => found.id)).toEqual([facility.id]);
+    }
   });
 
   it('draws the timeline from getProcessTrack', async () => {

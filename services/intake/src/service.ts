@@ -45,6 +45,7 @@ export const service: ServiceDefinition = {
       chunkSize: config.CHUNK_SIZE,
       flow: config.CAMPAIGN_FLOW,
       sheetLimits: config.sheetLimits,
+      templateMaxFacilities: config.TEMPLATE_MAX_FACILITIES,
       rowsSettled: (entity, action, rows) => context.metrics.rowsProcessed.inc({ entity, action }, rows),
     };
     const relay = new OutboxRelay(context.db, context.publisher, context.logger);

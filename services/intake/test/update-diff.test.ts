@@ -174,6 +174,22 @@ describe('facility and user diff', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ key: 'stays', digitId: 'ID-stays', change: 'unchanged', action: 'none' });
   });
+
+  it('unmaps a facility a template lists Inactive with no boundary, and takes up none the parent lacks', () => {
+    const rows = diffEntities(
+      [sheetRow('leaves', false, [], 'ID-leaves'), sheetRow('tenant depot', false, [], 'ID-depot')],
+      [parentRow('leaves', ['L2'])],
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        key: 'leaves',
+        change: 'deactivated',
+        action: 'none',
+        isActive: false,
+        boundaryCodes: ['L2'],
+      }),
+    ]);
+  });
 });
 
 describe('rows an update settles without DIGIT', () => {

@@ -62,6 +62,11 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       /** Items per call to DIGIT's bulk creates (each request also stays under their 1 MiB limit). */
       DIGIT_BULK_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 2000 }),
       CAMPAIGN_FLOW: env.oneOf(['parallel', 'linear'] as const, { fallback: 'parallel' }),
+      /**
+       * Facilities a facility template lists at most (intake): the tenant's DIGIT facilities are held in
+       * memory while the template is written, so a tenant with more is answered with an error instead.
+       */
+      TEMPLATE_MAX_FACILITIES: env.int({ fallback: 50_000, min: 1, max: 1_000_000 }),
     },
     source,
   );

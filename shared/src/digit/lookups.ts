@@ -1,9 +1,11 @@
 import type { BoundaryHierarchyLevel, BoundaryNode } from '../domain/boundary.ts';
 import { PROJECT_TYPE_SCHEMA_CODE, type ProjectType } from '../domain/project-type.ts';
+import type { DigitFacility } from './entities.ts';
 import type { RequestInfo } from './envelope.ts';
 import type { DigitClients } from './services.ts';
 
-// Typed calls to the DIGIT services intake reads from: boundaries, MDMS, product variants, filestore, idgen.
+// Typed calls to the DIGIT services intake reads from: boundaries, MDMS, product variants, facilities,
+// filestore, idgen.
 
 export async function searchBoundaryTree(
   digit: DigitClients,
@@ -79,6 +81,54 @@ export async function existingProductVariants(
     { tenantId, limit: Math.max(ids.length, 1), offset: 0 },
   );
   return new Set((answer.ProductVariant ?? []).map((variant) => variant.id));
+}
+
+/** A tenant holds more live facilities in DIGIT than the caller may hold in memory at once. */
+export class TooManyFacilitiesError extends Error {
+  readonly tenantId: string;
+  readonly max: number;
+
+  constructor(tenantId: string, max: number) {
+    super(`tenant ${tenantId} has more than ${max} facilities in DIGIT`);
+    this.name = 'TooManyFacilitiesError';
+    this.tenantId = tenantId;
+    this.max = max;
+  }
+}
+
+export interface FacilityListing {
+  /** Facilities asked for per search call. */
+  pageSize: number;
+  /** Live facilities held at most; one more fails with TooManyFacilitiesError. */
+  max: number;
+}
+
+/**
+ * Every live facility of a tenant, each once, through DIGIT's facility search page by page. DIGIT pages
+ * in no stated order, so a facility met on two pages is kept once; deleted ones are left out. Fails with
+ * TooManyFacilitiesError as soon as DIGIT's total or the facilities found exceed `max`, before more is
+ * fetched.
+ */
+export async function searchTenantFacilities(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  listing: FacilityListing,
+): Promise<DigitFacility[]> {
+  const found = new Map<string, DigitFacility>();
+  for (let offset = 0; ; offset += listing.pageSize) {
+    const answer = await digit.facility.post<{ Facilities?: DigitFacility[]; TotalCount?: number }>(
+      '/facility/v1/_search',
+      requestInfo,
+      { Facility: {} },
+      { tenantId, limit: listing.pageSize, offset },
+    );
+    if ((answer.TotalCount ?? 0) > listing.max) throw new TooManyFacilitiesError(tenantId, listing.max);
+    const page = answer.Facilities ?? [];
+    for (const facility of page) if (facility.id && !facility.isDeleted) found.set(facility.id, facility);
+    if (found.size > listing.max) throw new TooManyFacilitiesError(tenantId, listing.max);
+    if (page.length < listing.pageSize) return [...found.values()];
+  }
 }
 
 /** A file from the filestore; with `maxBytes`, a larger file fails with a DigitError of code FILE_TOO_LARGE. */

@@ -21,6 +21,8 @@ export const SheetErrorCode = {
   notLeafBoundary: 'NOT_LEAF_BOUNDARY',
   duplicateBoundary: 'DUPLICATE_BOUNDARY',
   missingBoundary: 'MISSING_BOUNDARY',
+  /** An Active facility row with no boundary code: it would be mapped nowhere. */
+  boundaryRequired: 'BOUNDARY_REQUIRED',
   invalidTarget: 'INVALID_TARGET',
   noActiveRow: 'NO_ACTIVE_ROW',
   /** Not an xlsx file at all (not a zip archive), or its source failed while it was read. */

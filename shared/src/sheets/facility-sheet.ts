@@ -1,7 +1,14 @@
 // Reads and checks the facility sheet of a campaign.
 import type { SheetValidationContext } from './context.ts';
 import { SheetErrorCode } from './errors.ts';
-import { boundaryCodes, checkUnique, oneOf, optionalText, requiredText, wholeNumber } from './fields.ts';
+import {
+  checkUnique,
+  oneOf,
+  optionalBoundaryCodes,
+  optionalText,
+  requiredText,
+  wholeNumber,
+} from './fields.ts';
 import {
   FACILITY_CAPACITY_RANGE,
   FACILITY_SHEET,
@@ -24,6 +31,7 @@ export interface FacilityRow {
   type: FacilityType;
   status: FacilityStatus;
   capacity: number;
+  /** Never empty on an Active row; an Inactive one may list none. */
   boundaryCodes: string[];
   usage: Usage;
 }
@@ -57,8 +65,17 @@ function facilityParser(context: Pick<SheetValidationContext, 'boundaries'>): Ro
       SheetErrorCode.invalidCapacity,
       true,
     );
-    const codes = boundaryCodes(cells, FacilityColumn.boundaryCodes, context.boundaries.codes);
+    const codes = optionalBoundaryCodes(cells, FacilityColumn.boundaryCodes, context.boundaries.codes);
     const usage = oneOf(cells, FacilityColumn.usage, USAGES, SheetErrorCode.invalidUsage);
+    // A template lists every facility of the tenant, Inactive and without boundaries until the campaign
+    // takes it up; a row in use (or of unknown usage) must say where.
+    if (codes?.length === 0 && usage !== 'Inactive') {
+      cells.report(
+        FacilityColumn.boundaryCodes,
+        SheetErrorCode.boundaryRequired,
+        'an Active facility needs at least one boundary code; only an Inactive row may leave it empty',
+      );
+    }
     checkUnique(
       cells,
       FacilityColumn.name,

@@ -85,7 +85,33 @@ export function boundaryCodes(
   campaignCodes: ReadonlySet<string>,
 ): string[] | undefined {
   const codes = requiredList(cells, column);
-  if (codes === undefined) return undefined;
+  return codes && campaignBoundaries(cells, column, codes, campaignCodes);
+}
+
+/**
+ * Boundary codes of a column that some rows may leave empty: an empty cell gives no codes, for the caller
+ * to decide whether the row needs them; codes given must still be the campaign's.
+ */
+export function optionalBoundaryCodes(
+  cells: RowCells,
+  column: string,
+  campaignCodes: ReadonlySet<string>,
+): string[] | undefined {
+  if (!cells.has(column)) {
+    cells.invalid = true;
+    return undefined;
+  }
+  const text = cells.text(column);
+  const codes = text === undefined ? [] : splitList(text);
+  return campaignBoundaries(cells, column, codes, campaignCodes);
+}
+
+function campaignBoundaries(
+  cells: RowCells,
+  column: string,
+  codes: string[],
+  campaignCodes: ReadonlySet<string>,
+): string[] | undefined {
   const unknown = codes.filter((code) => !campaignCodes.has(code));
   if (unknown.length > 0) {
     const what = unknown.map(quoted).join(', ');

@@ -124,9 +124,31 @@ describe('readFacilitySheet', () => {
       'UNKNOWN_BOUNDARY',
     ],
     [
-      'only commas as boundaries',
+      'an Active row with no boundary',
+      { [FacilityColumn.boundaryCodes]: undefined },
+      FacilityColumn.boundaryCodes,
+      'BOUNDARY_REQUIRED',
+    ],
+    [
+      'an Active row with only commas as boundaries',
       { [FacilityColumn.boundaryCodes]: ' , ' },
       FacilityColumn.boundaryCodes,
+      'BOUNDARY_REQUIRED',
+    ],
+    [
+      'an Inactive row naming a boundary outside the campaign',
+      { [FacilityColumn.boundaryCodes]: 'XX', [FacilityColumn.usage]: 'Inactive' },
+      FacilityColumn.boundaryCodes,
+      'UNKNOWN_BOUNDARY',
+    ],
+    [
+      'an Inactive row with an empty capacity',
+      {
+        [FacilityColumn.capacity]: undefined,
+        [FacilityColumn.boundaryCodes]: undefined,
+        [FacilityColumn.usage]: 'Inactive',
+      },
+      FacilityColumn.capacity,
       'REQUIRED',
     ],
   ];
@@ -144,6 +166,70 @@ describe('readFacilitySheet', () => {
     ]);
     expect(rows.map((row) => row.rowNumber)).toEqual([3]);
     expect(summary.invalidRowCount).toBe(1);
+  });
+
+  it("lets an Inactive row leave its boundary empty, as a template lists the tenant's facilities", async () => {
+    const { summary, rows } = await read([
+      facility({ [FacilityColumn.name]: 'In use' }),
+      facility({
+        [FacilityColumn.code]: 'F-2026-01-01-000007',
+        [FacilityColumn.name]: 'Existing Depot',
+        [FacilityColumn.boundaryCodes]: undefined,
+        [FacilityColumn.usage]: 'Inactive',
+      }),
+      facility({
+        [FacilityColumn.name]: 'Spare Store',
+        [FacilityColumn.boundaryCodes]: ' , ',
+        [FacilityColumn.usage]: 'inactive',
+      }),
+    ]);
+    expect(summary.errors).toEqual([]);
+    expect(rows.slice(1)).toEqual([
+      {
+        rowNumber: 4,
+        facilityId: 'F-2026-01-01-000007',
+        name: 'Existing Depot',
+        type: 'Warehouse',
+        status: 'Permanent',
+        capacity: 5000,
+        boundaryCodes: [],
+        usage: 'Inactive',
+      },
+      expect.objectContaining({ rowNumber: 5, boundaryCodes: [], usage: 'Inactive' }),
+    ]);
+  });
+
+  it('says why an Active row needs a boundary code, naming sheet, row and column', async () => {
+    const { summary } = await read([facility({ [FacilityColumn.boundaryCodes]: undefined })]);
+    expect(summary.errors).toEqual([
+      {
+        sheet: FACILITY_SHEET,
+        row: 3,
+        column: FacilityColumn.boundaryCodes,
+        code: 'BOUNDARY_REQUIRED',
+        message: `Sheet ${FACILITY_SHEET}, row 3, column ${FacilityColumn.boundaryCodes}: an Active facility needs at least one boundary code; only an Inactive row may leave it empty`,
+      },
+    ]);
+  });
+
+  it('asks for a boundary code when the usage is not Inactive, even when the usage is wrong', async () => {
+    const { summary } = await read([
+      facility({ [FacilityColumn.name]: 'Good' }),
+      facility({ [FacilityColumn.boundaryCodes]: undefined, [FacilityColumn.usage]: 'Actve' }),
+    ]);
+    expect(summary.errors.map(({ row, column, code }) => ({ row, column, code }))).toEqual([
+      { row: 4, column: FacilityColumn.usage, code: 'INVALID_USAGE' },
+      { row: 4, column: FacilityColumn.boundaryCodes, code: 'BOUNDARY_REQUIRED' },
+    ]);
+  });
+
+  it('reports the missing boundary column once, not a missing boundary on every row', async () => {
+    const keys = FACILITY_KEYS.filter((key) => key !== FacilityColumn.boundaryCodes);
+    const { summary, rows } = await read([facility(), facility({ [FacilityColumn.name]: 'B' })], keys);
+    expect(summary.errors.map(({ row, column, code }) => ({ row, column, code }))).toEqual([
+      { row: undefined, column: FacilityColumn.boundaryCodes, code: 'COLUMN_MISSING' },
+    ]);
+    expect(rows).toEqual([]);
   });
 
   it('explains a wrong value in words a campaign manager understands', async () => {

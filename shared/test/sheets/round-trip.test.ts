@@ -34,6 +34,15 @@ const FACILITIES: FacilitySheetRow[] = [
     boundaryCodes: ['D2'],
     usage: 'Inactive',
   },
+  {
+    facilityId: 'F-78',
+    name: 'Store Sul',
+    type: 'Storing Resource',
+    status: 'Temporary',
+    capacity: 300,
+    boundaryCodes: [],
+    usage: 'Inactive',
+  },
 ];
 
 const USERS: UserSheetRow[] = [

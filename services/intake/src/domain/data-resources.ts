@@ -1,6 +1,7 @@
 import {
   ApiError,
   DigitError,
+  TooManyFacilitiesError,
   UnreadableWorkbookError,
   errorDetail,
   findProjectType,
@@ -11,6 +12,7 @@ import {
   readUserSheet,
   searchBoundaryTree,
   searchHierarchyDefinition,
+  searchTenantFacilities,
   writeFacilitySheet,
   writeProcessedSheet,
   writeTargetWorkbook,
@@ -21,7 +23,9 @@ import {
   type CampaignView,
   type DigitClients,
   type DigitErrorItem,
+  type FacilitySheetRow,
   type ProjectType,
+  type Queryable,
   type RequestInfo,
   type RowOutcome,
   type SheetError,
@@ -29,6 +33,7 @@ import {
   type TargetSheetRow,
 } from '@campaign-pipeline/shared';
 import { selectBoundaries, type SelectedBoundary } from './boundaries.ts';
+import { facilityTemplate, type FacilityTemplate, type HeldFacility } from './facility-template.ts';
 import { problem } from './request-checks.ts';
 
 // project-factory's data API over the intake's own sheet rules: templates of a campaign's three sheets,
@@ -115,12 +120,60 @@ function requireProjectType(sheets: CampaignSheets): ProjectType {
   return sheets.projectType;
 }
 
+/** Facilities asked for per call to DIGIT's facility search while a template is made. */
+const FACILITY_PAGE_SIZE = 500;
+
+/**
+ * The facility template's rows: the tenant's live DIGIT facilities, Inactive with no boundary; for a child
+ * campaign, those its parent holds as the parent has them, so an unchanged upload changes nothing. A
+ * tenant with more than `max` facilities is refused rather than held in memory.
+ */
+export async function existingFacilities(
+  db: Queryable,
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  campaign: Pick<CampaignView, 'tenantId' | 'parentId'>,
+  max: number,
+): Promise<FacilityTemplate> {
+  const [facilities, held] = await Promise.all([
+    searchTenantFacilities(digit, requestInfo, campaign.tenantId, { pageSize: FACILITY_PAGE_SIZE, max }),
+    campaign.parentId ? heldFacilities(db, campaign.parentId) : new Map<string, HeldFacility>(),
+  ]).catch((error: unknown) => {
+    if (error instanceof TooManyFacilitiesError) {
+      throw ApiError.of(
+        400,
+        'TOO_MANY_FACILITIES',
+        `${error.message}; a facility template lists at most ${max} (TEMPLATE_MAX_FACILITIES)`,
+      );
+    }
+    return unavailable(error);
+  });
+  return facilityTemplate(facilities, held);
+}
+
+/** The DIGIT facilities a campaign holds, by id, with their usage and boundaries. */
+async function heldFacilities(db: Queryable, campaignId: string): Promise<Map<string, HeldFacility>> {
+  const { rows } = await db.query<{ facilityId: string; active: boolean; boundaryCodes: string[] }>(
+    `SELECT facility_id AS "facilityId", is_active AS active, boundary_codes AS "boundaryCodes"
+     FROM campaign_facility WHERE campaign_id = $1 AND facility_id IS NOT NULL`,
+    [campaignId],
+  );
+  return new Map(
+    rows.map((row) => [row.facilityId, { active: row.active, boundaryCodes: row.boundaryCodes }]),
+  );
+}
+
 /**
  * A template to fill in: the target sheet has a row per lowest-level boundary of the campaign (one sheet
- * per boundary two levels below the root, as DIGIT splits them); facilities and users start empty.
+ * per boundary two levels below the root, as DIGIT splits them); the facility sheet lists `facilities`
+ * (the tenant's existing ones); the user sheet starts empty.
  */
-export async function templateWorkbook(sheets: CampaignSheets, type: SheetType): Promise<Buffer> {
-  if (type === 'facility') return writeFacilitySheet([]);
+export async function templateWorkbook(
+  sheets: CampaignSheets,
+  type: SheetType,
+  facilities: readonly FacilitySheetRow[] = [],
+): Promise<Buffer> {
+  if (type === 'facility') return writeFacilitySheet(facilities);
   if (type === 'user') return writeUserSheet([]);
   const projectType = requireProjectType(sheets);
   const parentOf = new Map(sheets.boundaries.map((boundary) => [boundary.code, boundary.parentCode]));

@@ -65,6 +65,8 @@ export interface IntakeParts {
   flow: string;
   /** What an uploaded workbook may hold; reading stops at the first limit crossed. */
   sheetLimits: SheetLimits;
+  /** DIGIT facilities a facility template lists at most; a tenant with more is refused. */
+  templateMaxFacilities: number;
   /** Counts rows an update settles at intake, with no DIGIT write (metrics). */
   rowsSettled?: (entity: string, action: RowAction, rows: number) => void;
 }

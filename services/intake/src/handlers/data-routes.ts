@@ -20,6 +20,7 @@ import {
   VALIDATION_TYPES,
   campaignSheets,
   checkWorkbook,
+  existingFacilities,
   templateWorkbook,
   type SheetType,
 } from '../domain/data-resources.ts';
@@ -190,7 +191,18 @@ export function dataRoutes(app: FastifyInstance, parts: IntakeParts, credentials
       authorize(requestInfo, query.tenantId, 'write');
       const type = typeOf(TEMPLATE_TYPES, query.type);
       const campaign = await campaignInTenant(db, query.campaignId, query.tenantId);
-      const bytes = await templateWorkbook(await campaignSheets(digit, requestInfo, campaign), type);
+      const sheets = await campaignSheets(digit, requestInfo, campaign);
+      const facilities =
+        type === 'facility'
+          ? await existingFacilities(db, digit, requestInfo, campaign, parts.templateMaxFacilities)
+          : { rows: [], leftOut: 0 };
+      if (facilities.leftOut > 0) {
+        parts.logger.info(
+          { campaignId: campaign.id, listed: facilities.rows.length, leftOut: facilities.leftOut },
+          'DIGIT facilities no valid template row can show (or sharing a listed name) were left out',
+        );
+      }
+      const bytes = await templateWorkbook(sheets, type, facilities.rows);
       const filename = `${campaign.campaignNumber}-${query.type}-template.xlsx`;
       const filestoreId = await uploadFile(digit, campaign.tenantId, SHEET_MODULE, filename, bytes);
       const row = await insertResource(db, {
