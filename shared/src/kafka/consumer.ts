@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import type { Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/metrics.ts';
 import { backoffDelay, sleep } from '../retry/backoff.ts';
+import { ConcurrencyLimiter } from '../retry/limiter.ts';
 import { UndecodableMessageError, type AvroCodec } from './avro.ts';
 import type { DeliveryKey, DeliveryLog } from './delivery-log.ts';
 import { processName } from '../lifecycle/crash-reports.ts';
@@ -71,24 +72,57 @@ export interface TopicConsumerOptions<T> {
   maxCrashes?: number;
 }
 
+/** The messages of one partition handed to this consumer, handled one at a time in offset order. */
+interface Lane {
+  topic: string;
+  partition: number;
+  queue: KafkaMessage[];
+  /** Offset of the newest message queued: a refetch after a rebalance does not queue it twice. */
+  lastQueued: bigint;
+  running: boolean;
+  /** Resumes fetching the partition, paused while its lane is busy. */
+  resume: (() => void) | undefined;
+  highWatermark: string;
+}
+
 /**
  * Consumes Avro messages at least once: the offset of a message is committed only after its handler
  * finished. Undecodable messages and messages whose handler keeps failing go to campaign.dlq with the
- * reason in headers, and consumption goes on. `stop()` lets the message in flight finish and commit.
+ * reason in headers, and consumption goes on. `stop()` lets the messages in flight finish and commit.
+ *
+ * Each partition's messages are handled in order in a lane of their own, up to
+ * `partitionsConsumedConcurrently` messages of different partitions at once. kafkajs fetches again only
+ * once every batch of its last fetch is processed, so a batch handler that awaited its messages would hold
+ * a partition's new message back behind the slowest message of another; here a batch is queued and its
+ * partition paused until its lane is empty, and fetching goes on for the others.
  */
 export class TopicConsumer<T> {
   readonly #options: TopicConsumerOptions<T>;
   readonly #consumer: Consumer;
   readonly #stopping = new AbortController();
+  readonly #lanes = new Map<string, Lane>();
+  readonly #handling: ConcurrencyLimiter;
+  readonly #idle = new Set<() => void>();
+  #heartbeat: () => Promise<void> = async () => undefined;
 
   constructor(options: TopicConsumerOptions<T>) {
     this.#options = options;
+    this.#handling = new ConcurrencyLimiter(options.partitionsConsumedConcurrently ?? 1);
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs,
       allowAutoTopicCreation: false,
+    });
+    // Partitions taken away by a rebalance: their queued messages now belong to another member.
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = payload.memberAssignment;
+      for (const lane of this.#lanes.values()) {
+        if (assigned[lane.topic]?.includes(lane.partition)) continue;
+        lane.queue.length = 0;
+        lane.lastQueued = -1n;
+      }
     });
   }
 
@@ -97,42 +131,117 @@ export class TopicConsumer<T> {
     await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
     await this.#consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
+      // Lanes bound the handling; batches only queue, so every partition's batch is taken at once.
+      partitionsConsumedConcurrently: Math.max(this.#options.partitionsConsumedConcurrently ?? 1, 64),
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#eachBatch(payload),
     });
   }
 
-  /** Stops fetching, waits for the message in flight to finish and commit, and leaves the group. */
+  /** Stops taking messages, waits for the messages in flight to finish and commit, and leaves the group. */
   async stop(): Promise<void> {
     this.#stopping.abort(new Error('consumer stopping'));
+    await this.#lanesIdle();
     await this.#consumer.stop();
     await this.#consumer.disconnect();
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const { batch, heartbeat, pause, resolveOffset } = payload;
+    this.#heartbeat = heartbeat;
+    if (this.#stopping.signal.aborted || batch.messages.length === 0) return;
+    const key = `${batch.topic}:${batch.partition}`;
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      lane = {
+        topic: batch.topic,
+        partition: batch.partition,
+        queue: [],
+        lastQueued: -1n,
+        running: false,
+        resume: undefined,
+        highWatermark: batch.highWatermark,
+      };
+      this.#lanes.set(key, lane);
+    }
+    lane.highWatermark = batch.highWatermark;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
-      const handled = await this.#process(batch.topic, batch.partition, message, heartbeat);
-      if (!handled) break;
-      resolveOffset(message.offset);
-      // The batch's own commit goes through while the consumer is stopping (consumer.commitOffsets does
-      // not), so the message finished during shutdown is not delivered again.
-      await commitOffsetsIfNecessary({
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [{ partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() }],
-          },
-        ],
-      });
-      const lag = BigInt(batch.highWatermark) - BigInt(message.offset) - 1n;
-      this.#options.metrics.consumerLag.set(
-        { group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) },
-        Number(lag < 0n ? 0n : lag),
+      if (BigInt(message.offset) <= lane.lastQueued) continue;
+      lane.queue.push(message);
+      lane.lastQueued = BigInt(message.offset);
+    }
+    // Fetching moves past the queued messages; their offsets are committed only once handled.
+    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    if (lane.queue.length === 0) return;
+    lane.resume ??= pause();
+    if (!lane.running) void this.#drain(lane);
+  }
+
+  /** Handles a lane's messages in order, committing each; then resumes fetching its partition. */
+  async #drain(lane: Lane): Promise<void> {
+    lane.running = true;
+    try {
+      for (let message = lane.queue.shift(); message; message = lane.queue.shift()) {
+        const current = message;
+        const handled = await this.#handling.run(() =>
+          this.#process(lane.topic, lane.partition, current, () => this.#heartbeat()),
+        );
+        if (!handled) {
+          lane.queue.length = 0;
+          lane.lastQueued = -1n;
+          break;
+        }
+        await this.#commit(lane, current);
+      }
+    } catch (error) {
+      // Not the message's fault (the DLQ or the delivery log unreachable): handle it again from here.
+      this.#options.logger.error(
+        { err: error, topic: lane.topic, partition: lane.partition },
+        'partition lane failed, its messages are fetched again',
+      );
+      const first = lane.queue[0];
+      lane.queue.length = 0;
+      lane.lastQueued = -1n;
+      if (first && !this.#stopping.signal.aborted)
+        this.#consumer.seek({ topic: lane.topic, partition: lane.partition, offset: first.offset });
+      await sleep(1000, this.#stopping.signal).catch(() => undefined);
+    } finally {
+      lane.running = false;
+      const resume = lane.resume;
+      lane.resume = undefined;
+      if (!this.#stopping.signal.aborted) resume?.();
+      if (![...this.#lanes.values()].some((other) => other.running))
+        for (const notify of this.#idle) notify();
+    }
+  }
+
+  async #commit(lane: Lane, message: KafkaMessage): Promise<void> {
+    const next = (BigInt(message.offset) + 1n).toString();
+    try {
+      await this.#consumer.commitOffsets([{ topic: lane.topic, partition: lane.partition, offset: next }]);
+    } catch (error) {
+      // A rebalance took the partition: its new owner handles the message again (at least once).
+      this.#options.logger.warn(
+        { err: error, topic: lane.topic, partition: lane.partition, offset: message.offset },
+        'offset not committed, the message may be handled again',
       );
     }
+    const lag = BigInt(lane.highWatermark) - BigInt(message.offset) - 1n;
+    this.#options.metrics.consumerLag.set(
+      { group: this.#options.groupId, topic: lane.topic, partition: String(lane.partition) },
+      Number(lag < 0n ? 0n : lag),
+    );
+  }
+
+  #lanesIdle(): Promise<void> {
+    if (![...this.#lanes.values()].some((lane) => lane.running)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const notify = () => {
+        this.#idle.delete(notify);
+        resolve();
+      };
+      this.#idle.add(notify);
+    });
   }
 
   /** Returns false when the message was left for redelivery (the consumer is stopping). */
