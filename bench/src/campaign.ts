@@ -154,6 +154,9 @@ export async function runCampaignBench(
         DIGIT_CONCURRENCY: String(options.concurrency),
         LOG_LEVEL: 'warn',
         DIGIT_SEARCH_CONSISTENCY_MS: '1000',
+        // The services' own defaults, not the tests' small topics: as many chunks in hand as DIGIT calls.
+        KAFKA_TOPIC_PARTITIONS: '12',
+        KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: String(options.concurrency),
       },
     });
     try {
