@@ -16,6 +16,8 @@ export * from './kafka/delivery-log.ts';
 export * from './lifecycle/crash-reports.ts';
 export * from './digit/envelope.ts';
 export * from './digit/client.ts';
+export * from './digit/call-budget.ts';
+export * from './digit/postgres-call-budget.ts';
 export * from './digit/reconcile.ts';
 export * from './digit/bulk.ts';
 export * from './digit/services.ts';
