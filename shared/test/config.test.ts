@@ -14,6 +14,7 @@ describe('service configuration', () => {
     expect(config.PORT).toBe(3001);
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', 'kafka-1.internal:9093']);
     expect(config.digit.hrms).toEqual({ host: 'http://digit.internal:8080', concurrency: 8 });
+    expect(config.DIGIT_BUDGET).toBe('deployment');
   });
 
   it('lets one DIGIT service have its own host and concurrency', () => {
@@ -36,6 +37,7 @@ describe('service configuration', () => {
     ['PORT', '70000', 'PORT: expected a TCP port from 0 to 65535, got "70000"'],
     ['SCHEMA_REGISTRY_URL', 'registry:8081', 'SCHEMA_REGISTRY_URL: expected a URL (http: or https:)'],
     ['KAFKA_CREATE_TOPICS', 'yes', 'KAFKA_CREATE_TOPICS: expected true or false, got "yes"'],
+    ['DIGIT_BUDGET', 'cluster', 'DIGIT_BUDGET: expected one of deployment, process, got "cluster"'],
   ])('names %s when it is malformed', (variable, value, message) => {
     expect(() => readServiceConfig(3001, { ...valid, [variable]: value })).toThrow(message);
   });

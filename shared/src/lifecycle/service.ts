@@ -5,7 +5,8 @@ import type { Admin, Kafka } from 'kafkajs';
 import { ConfigError } from '../config/env.ts';
 import { readServiceConfig, type ServiceConfig } from '../config/service-config.ts';
 import { createDatabase, migrate, type Database } from '../db/database.ts';
-import { createDigitClients, type DigitClients } from '../digit/services.ts';
+import { releaseCallSlots } from '../digit/postgres-call-budget.ts';
+import { createDigitClients, deploymentCallBudgets, type DigitClients } from '../digit/services.ts';
 import { createHttpServer } from '../http/server.ts';
 import { AvroCodec } from '../kafka/avro.ts';
 import { createKafka, ensureTopics } from '../kafka/client.ts';
@@ -81,6 +82,25 @@ async function startDeliveryLog(db: Database, reportDir: string, logger: Logger)
   return deliveryLog;
 }
 
+/**
+ * Connections for taking and giving back DIGIT call slots, apart from the service's pool: a slot is
+ * never kept waiting behind work that itself waits for DIGIT.
+ */
+const CALL_SLOT_POOL_SIZE = 3;
+
+/**
+ * The deployment's budgets of DIGIT calls, on their own connections, after freeing the slots an earlier
+ * process of this name held when it ended; none when each process keeps its own limit.
+ */
+async function startCallBudgets(config: ServiceConfig, logger: Logger) {
+  if (config.DIGIT_BUDGET !== 'deployment') return undefined;
+  const db = createDatabase(config.DATABASE_URL, CALL_SLOT_POOL_SIZE, logger);
+  const freed = await releaseCallSlots(db, processName());
+  if (freed > 0)
+    logger.info({ slots: freed }, 'freed the DIGIT call slots an earlier process of this name held');
+  return { db, budgets: deploymentCallBudgets(db, config, processName()) };
+}
+
 /** Starts a service: config, logging, metrics, database and migrations, Kafka, schemas, HTTP, consumers. */
 export async function startService(
   definition: ServiceDefinition,
@@ -91,6 +111,7 @@ export async function startService(
   const metrics = createPipelineMetrics(definition.name);
   await migrate(config.DATABASE_URL, logger);
   const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger);
+  const callBudgets = await startCallBudgets(config, logger);
   const kafka = createKafka(
     { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name },
     logger,
@@ -129,7 +150,7 @@ export async function startService(
     kafka,
     codec,
     publisher,
-    digit: createDigitClients(config, metrics, logger),
+    digit: createDigitClients(config, metrics, logger, callBudgets?.budgets),
     http,
     consume: (spec) => consumerSpecs.push(spec as ConsumerSpec<unknown>),
     onStop: (hook) => stopHooks.push(hook),
@@ -176,6 +197,7 @@ export async function startService(
       await publisher.disconnect();
       await admin.disconnect();
       await db.end();
+      await callBudgets?.db.end();
       logger.info('stopped');
     })();
     return stopping;
