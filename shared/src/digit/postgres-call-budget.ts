@@ -14,19 +14,16 @@ export interface PostgresCallBudgetOptions {
   holder: string;
   /** How long a taken slot stays held if it is never given back: longer than any one attempt. */
   leaseMs: number;
-  /** Delays between looks for a free slot while all are held: short, jittered, bounded. */
-  poll?: BackoffPolicy;
-  random?: () => number;
 }
 
-const DEFAULT_POLL: BackoffPolicy = { baseMs: 5, maxMs: 100 };
+/** Delays between looks for a free slot while all are held: short, jittered, bounded. */
+const POLL: BackoffPolicy = { baseMs: 5, maxMs: 100 };
 
 export function postgresCallBudget(db: Queryable, options: PostgresCallBudgetOptions): CallBudget {
   const { service, slots, holder, leaseMs } = options;
-  const poll = options.poll ?? DEFAULT_POLL;
   if (!Number.isInteger(slots) || slots < 1) throw new Error(`${service}: slots must be >= 1, got ${slots}`);
   let provisioned: Promise<void> | undefined;
-  // Every process adds the slots of its configured limit once; those of another process's are kept.
+  // Each process adds the slots of its limit, once; slots above it, added under a higher one, stay unused.
   const provision = () =>
     (provisioned ??= db
       .query(
@@ -72,7 +69,7 @@ export function postgresCallBudget(db: Queryable, options: PostgresCallBudgetOpt
       await provision();
       const lease = randomUUID();
       for (let look = 1; !(await tryTake(lease)); look++) {
-        await sleep(Math.max(poll.baseMs, backoffDelay(look, poll, options.random)));
+        await sleep(Math.max(POLL.baseMs, backoffDelay(look, POLL)));
       }
       let released = false;
       return {
