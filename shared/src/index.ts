@@ -29,6 +29,7 @@ export * from './domain/boundary.ts';
 export * from './domain/project-type.ts';
 export * from './flow/flow.ts';
 export * from './db/outbox.ts';
+export * from './db/session-locks.ts';
 export * from './campaign/campaign.ts';
 export * from './worker/step-worker.ts';
 export * from './orchestration/step-plans.ts';
