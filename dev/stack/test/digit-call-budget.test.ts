@@ -4,11 +4,8 @@ import {
   createDatabase,
   createLogger,
   createPipelineMetrics,
-  migrate,
   postgresCallBudget,
-  processName,
-  releaseCallSlots,
-  sleep,
+  SessionLocks,
   type Database,
   type DigitServiceName,
 } from '@campaign-pipeline/shared';
@@ -19,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/index.ts';
 
-// The deployment's budget of DIGIT calls against a real PostgreSQL: clients with pools and holders of
+// The deployment's budget of DIGIT calls against a real PostgreSQL: clients with slot connections of
 // their own, as separate processes would have, share the slots of one DIGIT service.
 
 const logger = createLogger('test', 'silent');
@@ -29,6 +26,7 @@ let dir: string;
 let database: EmbeddedDatabase;
 let admin: Database;
 const pools: Database[] = [];
+const slotLocks: SessionLocks[] = [];
 
 // A DIGIT-like service counting the calls in flight: each is answered after a delay, or, while a gate is
 // set, once that many are in flight together. `/fail` is refused at once; `/hang` is never answered.
@@ -45,7 +43,6 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'digit-call-budget-'));
   await chmod(dir, 0o755);
   database = await onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port }));
-  await migrate(database.url, logger);
   admin = createDatabase(database.url, 2, logger);
   server = http.createServer((request, response) => {
     request.resume();
@@ -80,6 +77,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
+  await Promise.all(slotLocks.map((locks) => locks.close()));
   await Promise.all([...pools, admin].filter(Boolean).map((pool) => pool.end()));
   await database?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -93,17 +91,18 @@ beforeEach(() => {
   held = [];
 });
 
-/** A process of its own: its pool, its name as holder, its client of `service` within `limit`. */
+/** A process of its own: its slot connection, its client of `service` within `limit`. */
 function worker(
   name: string,
   service: DigitServiceName,
   limit: number,
   { retries = 2, timeoutMs = 5000 }: { retries?: number; timeoutMs?: number } = {},
 ) {
-  const db = createDatabase(database.url, 3, logger);
+  const db = createDatabase(database.url, 1, logger);
   pools.push(db);
-  const holder = processName(name, 1);
-  const budget = postgresCallBudget(db, { service, slots: limit, holder, leaseMs: 60_000 });
+  const locks = new SessionLocks(db);
+  slotLocks.push(locks);
+  const budget = postgresCallBudget(locks, { service, slots: limit });
   const client = new DigitClient({
     service,
     baseUrl,
@@ -115,15 +114,30 @@ function worker(
     backoff: { baseMs: 1, maxMs: 5 },
     budget,
   });
-  return { db, holder, budget, client };
+  return { budget, client };
 }
 
-async function heldSlots(service: DigitServiceName): Promise<{ slot: number; holder: string }[]> {
-  const { rows } = await admin.query<{ slot: number; holder: string }>(
-    'SELECT slot, holder FROM digit_call_slot WHERE service = $1 AND holder IS NOT NULL ORDER BY slot',
+/** The slots of `service` held, as PostgreSQL shows them: slot n is the advisory lock (space, n). */
+async function heldSlots(service: DigitServiceName): Promise<{ slot: number; pid: number }[]> {
+  const { rows } = await admin.query<{ slot: number; pid: number }>(
+    `SELECT objid::integer AS slot, pid FROM pg_locks
+     WHERE locktype = 'advisory' AND objsubid = 2 AND granted
+       AND classid = hashtext('digit-call-slot:' || $1)::oid
+     ORDER BY slot`,
     [service],
   );
   return rows;
+}
+
+/** Whether `promise` settled within `ms`: a settled one is left as is. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms).unref();
+  });
+  const settled = await Promise.race([promise.then(() => true), late]);
+  clearTimeout(timer);
+  return settled;
 }
 
 describe('deployment-wide budget of DIGIT calls', () => {
@@ -153,34 +167,45 @@ describe('deployment-wide budget of DIGIT calls', () => {
     expect(highestInFlight).toBe(limit);
   }, 20_000);
 
-  it('takes over a slot whose holder died once its lease has run out, not before', async () => {
-    const dead = worker('user-sync', 'hrms', 1);
-    const live = worker('user-sync-2', 'hrms', 1);
-    // Taken and never given back: its process died mid-call.
-    const deadSlot = await dead.budget.take();
-    const { rows } = await admin.query<{ lasting: boolean }>(
-      `SELECT lease_until > now() + interval '50 seconds' AS lasting FROM digit_call_slot
-       WHERE service = 'hrms' AND holder = $1`,
-      [dead.holder],
-    );
-    expect(rows).toEqual([{ lasting: true }]);
-    let taken = false;
-    const taking = live.budget.take().then((slot) => {
-      taken = true;
-      return slot;
-    });
-    await sleep(300);
-    expect(taken).toBe(false);
-    // The lease runs out.
-    await admin.query(
-      `UPDATE digit_call_slot SET lease_until = now() - interval '1 second' WHERE service = 'hrms'`,
-    );
-    const liveSlot = await taking;
-    expect(await heldSlots('hrms')).toEqual([{ slot: 1, holder: live.holder }]);
-    // A late release of the dead lease does not free the slot its successor holds.
-    await deadSlot.release();
-    expect(await heldSlots('hrms')).toEqual([{ slot: 1, holder: live.holder }]);
-    await liveSlot.release();
+  it('locks one slot per take, never one the worker holds already', async () => {
+    const { budget } = worker('product-sync', 'product', 3);
+    const first = await budget.take();
+    expect(await heldSlots('product')).toHaveLength(1);
+    const taken = [first, await budget.take(), await budget.take()];
+    const slots = await heldSlots('product');
+    expect(slots.map(({ slot }) => slot)).toEqual([1, 2, 3]);
+    expect(new Set(slots.map(({ pid }) => pid)).size).toBe(1);
+    const fourth = budget.take();
+    expect(await settlesWithin(fourth, 300)).toBe(false);
+    await taken[1]?.release();
+    await (await fourth).release();
+    await Promise.all(taken.map((slot) => slot.release()));
+    expect(await heldSlots('product')).toEqual([]);
+  });
+
+  it('frees the slots of a worker whose connection ends at once, and the worker goes on with a new one', async () => {
+    const cut = worker('user-sync', 'hrms', 1);
+    const other = worker('user-sync-2', 'hrms', 1);
+    const cutSlot = await cut.budget.take();
+    const taking = other.budget.take();
+    expect(await settlesWithin(taking, 300)).toBe(false);
+    // The connection holding the slot ends, as a killed process's does.
+    const [holder] = await heldSlots('hrms');
+    await admin.query('SELECT pg_terminate_backend($1)', [holder?.pid]);
+    expect(await settlesWithin(taking, 1000)).toBe(true);
+    const otherSlot = await taking;
+    const [taken] = await heldSlots('hrms');
+    expect(taken?.pid).not.toBe(holder?.pid);
+    // The lost slot's release does not free the slot the other worker holds now.
+    await cutSlot.release();
+    expect(await heldSlots('hrms')).toEqual([taken]);
+    await otherSlot.release();
+    const again = await cut.budget.take();
+    const [retaken] = await heldSlots('hrms');
+    expect([holder?.pid, taken?.pid]).not.toContain(retaken?.pid);
+    await again.release();
+    await cut.client.post('/egov-hrms/employees/_search', requestInfo, {});
+    expect(answered).toBe(1);
     expect(await heldSlots('hrms')).toEqual([]);
   });
 
@@ -190,14 +215,5 @@ describe('deployment-wide budget of DIGIT calls', () => {
     expect(await heldSlots('mdms')).toEqual([]);
     await expect(client.write('/hang', requestInfo, {})).rejects.toMatchObject({ outcomeUnknown: true });
     expect(await heldSlots('mdms')).toEqual([]);
-  });
-
-  it('frees at start the slots an earlier process of the same name still held', async () => {
-    const earlier = worker('status', 'idgen', 2);
-    await earlier.budget.take();
-    await earlier.budget.take();
-    expect(await heldSlots('idgen')).toHaveLength(2);
-    expect(await releaseCallSlots(admin, earlier.holder)).toBe(2);
-    expect(await heldSlots('idgen')).toEqual([]);
   });
 });

@@ -253,14 +253,14 @@ export class DigitClient {
     }
   }
 
-  /** A slot not given back stays held until its lease runs out: the call's outcome stands all the same. */
+  /** A slot that could not be given back is its budget's to free: the call's outcome stands all the same. */
   async #giveBack(slot: CallSlot, endpoint: string): Promise<void> {
     try {
       await slot.release();
     } catch (error) {
       this.#options.logger.warn(
         { err: error, digitService: this.service, endpoint },
-        'could not give back a DIGIT call slot; it frees when its lease runs out',
+        'could not give back a DIGIT call slot',
       );
     }
   }

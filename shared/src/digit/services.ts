@@ -1,6 +1,6 @@
 import type { DigitServiceName, ServiceConfig } from '../config/service-config.ts';
 import { DIGIT_SERVICES } from '../config/service-config.ts';
-import type { Queryable } from '../db/database.ts';
+import type { SessionLocks } from '../db/session-locks.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/metrics.ts';
 import type { CallBudget } from './call-budget.ts';
@@ -11,12 +11,6 @@ export type DigitClients = Record<DigitServiceName, DigitClient>;
 
 /** The budget of calls a DIGIT service's client shares with other processes. */
 export type CallBudgets = (service: DigitServiceName) => CallBudget;
-
-/**
- * How long a slot's lease outlives the call's timeout: the answer is read and the slot given back well
- * within it, so only a slot of a process that died is ever taken over.
- */
-const LEASE_MARGIN_MS = 10_000;
 
 /** One client per DIGIT service, each with its own host and concurrency limit, and its budget if given. */
 export function createDigitClients(
@@ -43,14 +37,8 @@ export function createDigitClients(
 
 /**
  * The deployment's budget of each DIGIT service in PostgreSQL: as many slots as its configured
- * concurrency, which every process of a deployment shares.
+ * concurrency, which every process of a deployment shares, held on the process's slot connection.
  */
-export function deploymentCallBudgets(db: Queryable, config: ServiceConfig, holder: string): CallBudgets {
-  return (service) =>
-    postgresCallBudget(db, {
-      service,
-      slots: config.digit[service].concurrency,
-      holder,
-      leaseMs: config.DIGIT_TIMEOUT_MS + LEASE_MARGIN_MS,
-    });
+export function deploymentCallBudgets(locks: SessionLocks, config: ServiceConfig): CallBudgets {
+  return (service) => postgresCallBudget(locks, { service, slots: config.digit[service].concurrency });
 }

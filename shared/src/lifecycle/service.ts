@@ -5,7 +5,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { ConfigError } from '../config/env.ts';
 import { readServiceConfig, type ServiceConfig } from '../config/service-config.ts';
 import { createDatabase, migrate, type Database } from '../db/database.ts';
-import { releaseCallSlots } from '../digit/postgres-call-budget.ts';
+import { SessionLocks } from '../db/session-locks.ts';
 import { createDigitClients, deploymentCallBudgets, type DigitClients } from '../digit/services.ts';
 import { createHttpServer } from '../http/server.ts';
 import { AvroCodec } from '../kafka/avro.ts';
@@ -83,22 +83,21 @@ async function startDeliveryLog(db: Database, reportDir: string, logger: Logger)
 }
 
 /**
- * Connections for taking and giving back DIGIT call slots, apart from the service's pool: a slot is
- * never kept waiting behind work that itself waits for DIGIT.
+ * The deployment's budgets of DIGIT calls, their slots held on one connection of their own, apart from
+ * the service's pool: a slot is never kept waiting behind work that itself waits for DIGIT, and the
+ * slots of a process that dies are freed with its connection. None when each process keeps its own limit.
  */
-const CALL_SLOT_POOL_SIZE = 3;
-
-/**
- * The deployment's budgets of DIGIT calls, on their own connections, after freeing the slots an earlier
- * process of this name held when it ended; none when each process keeps its own limit.
- */
-async function startCallBudgets(config: ServiceConfig, logger: Logger) {
+function startCallBudgets(config: ServiceConfig, logger: Logger) {
   if (config.DIGIT_BUDGET !== 'deployment') return undefined;
-  const db = createDatabase(config.DATABASE_URL, CALL_SLOT_POOL_SIZE, logger);
-  const freed = await releaseCallSlots(db, processName());
-  if (freed > 0)
-    logger.info({ slots: freed }, 'freed the DIGIT call slots an earlier process of this name held');
-  return { db, budgets: deploymentCallBudgets(db, config, processName()) };
+  const db = createDatabase(config.DATABASE_URL, 1, logger);
+  const locks = new SessionLocks(db);
+  return {
+    budgets: deploymentCallBudgets(locks, config),
+    stop: async () => {
+      await locks.close();
+      await db.end();
+    },
+  };
 }
 
 /** Starts a service: config, logging, metrics, database and migrations, Kafka, schemas, HTTP, consumers. */
@@ -111,7 +110,7 @@ export async function startService(
   const metrics = createPipelineMetrics(definition.name);
   await migrate(config.DATABASE_URL, logger);
   const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger);
-  const callBudgets = await startCallBudgets(config, logger);
+  const callBudgets = startCallBudgets(config, logger);
   const kafka = createKafka(
     { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name },
     logger,
@@ -197,7 +196,7 @@ export async function startService(
       await publisher.disconnect();
       await admin.disconnect();
       await db.end();
-      await callBudgets?.db.end();
+      await callBudgets?.stop();
       logger.info('stopped');
     })();
     return stopping;
