@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { fetchHierarchy } from '@campaign-pipeline/dev-digit';
+import { fetchHierarchy, SERVICE_NAMES, type ServiceName } from '@campaign-pipeline/dev-digit';
 import { SEARCH_PAGE, type FlowName, type StepName } from '@campaign-pipeline/shared';
 import {
   CampaignClient,
@@ -16,10 +16,12 @@ import {
   type StepDemand,
 } from './lower-bound.ts';
 
-// One campaign end to end against the simulator with a fixed latency and concurrency cap per DIGIT
-// service: time, rows per second per step, DIGIT calls per entity, peak memory per service, and the
-// ratio to the lower bound (see lower-bound.ts): per step, in total, and calls made per DIGIT service
-// against the fewest the campaign needs.
+// One campaign end to end against the simulator with a fixed latency per DIGIT service and a capacity of
+// exactly the concurrency the services are configured with, which all of them together must keep to:
+// time, rows per second per step, DIGIT calls per entity, peak memory per service, the ratio to the
+// lower bound (see lower-bound.ts): per step, in total, and calls made per DIGIT service against the
+// fewest the campaign needs, and the calls the simulator refused for capacity (none while the
+// deployment's budget of DIGIT calls holds).
 
 export interface CampaignBenchOptions {
   size: keyof typeof CAMPAIGN_SIZES;
@@ -60,6 +62,8 @@ export interface CampaignBenchResult {
     callsPerRow: number;
   }[];
   services: { service: DigitServiceName; calls: number; minimalCalls: number }[];
+  /** Calls each simulated DIGIT service refused with 503 for being at capacity. */
+  refusedForCapacity: Record<ServiceName, number>;
   peakMemoryMb: Record<string, number>;
 }
 
@@ -142,7 +146,8 @@ export async function runCampaignBench(
     digit: {
       seed: { size: size.seed },
       behaviour: {
-        '*': { latency: { fixedMs: options.latencyMs, jitterMs: 0 }, capacity: options.concurrency * 4 },
+        // The limit every service's DIGIT clients are given below: together they must stay within it.
+        '*': { latency: { fixedMs: options.latencyMs, jitterMs: 0 }, capacity: options.concurrency },
       },
     },
   });
@@ -248,6 +253,9 @@ export async function runCampaignBench(
           calls: calls[service.service].total,
           minimalCalls: service.calls,
         })),
+        refusedForCapacity: Object.fromEntries(
+          SERVICE_NAMES.map((service) => [service, calls[service].rejected]),
+        ) as Record<ServiceName, number>,
         peakMemoryMb,
       };
     } finally {
@@ -260,6 +268,11 @@ export async function runCampaignBench(
 
 function stepBound(bound: LowerBound, step: string): number {
   return (bound.steps.find((entry) => entry.step === step)?.ms ?? 0) / 1000;
+}
+
+/** Calls the simulator refused for capacity, over every DIGIT service: the limit was not kept if any. */
+export function refusedForCapacity(result: CampaignBenchResult): number {
+  return Object.values(result.refusedForCapacity).reduce((total, refused) => total + refused, 0);
 }
 
 export function formatCampaignResult(result: CampaignBenchResult): string {
@@ -277,6 +290,9 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
       (service) =>
         `  ${service.service.padEnd(15)} ${String(service.calls).padStart(10)} ${String(service.minimalCalls).padStart(15)} ${(service.calls / Math.max(service.minimalCalls, 1)).toFixed(1).padStart(7)}`,
     ),
+    `  calls refused for capacity (must be 0): ${Object.entries(result.refusedForCapacity)
+      .map(([service, refused]) => `${service} ${refused}`)
+      .join(', ')}`,
     `  peak memory (MB): ${Object.entries(result.peakMemoryMb)
       .map(([name, mb]) => `${name} ${mb}`)
       .join(', ')}`,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { REPOSITORY_ROOT } from '@campaign-pipeline/dev-stack';
-import { formatCampaignResult, runCampaignBench } from './campaign.ts';
+import { formatCampaignResult, refusedForCapacity, runCampaignBench } from './campaign.ts';
 import { formatChaosResult, runChaosBench } from './chaos.ts';
 
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
@@ -76,6 +76,7 @@ for (const name of names) {
         log,
       );
       log(values.json ? JSON.stringify(result) : formatCampaignResult(result));
+      if (refusedForCapacity(result) > 0) process.exitCode = 1;
     }
   } else if (name === 'chaos') {
     const result = await runChaosBench(

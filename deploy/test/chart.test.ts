@@ -256,6 +256,7 @@ describe('helm chart', () => {
     ['a negative shutdown bound', 'pipeline.shutdownTimeoutMs=-1', 'shutdownTimeoutMs'],
     ['a missing database Secret name', 'database.urlSecret.name=', 'name'],
     ['an unknown DIGIT service host', 'digit.hosts.billing=http://billing:8080', 'billing'],
+    ['an unknown DIGIT call budget', 'digit.budget=cluster', 'budget'],
   ])('rejects %s through values.schema.json', async (_label, value, mentioned) => {
     const rendered = await renderChart({ set: [value] });
     expect(rendered.code).not.toBe(0);

@@ -18,6 +18,7 @@ describe('service configuration', () => {
     expect(
       readServiceConfig(3001, { ...valid, TEMPLATE_MAX_FACILITIES: '200' }).TEMPLATE_MAX_FACILITIES,
     ).toBe(200);
+    expect(config.DIGIT_BUDGET).toBe('deployment');
   });
 
   it('lets one DIGIT service have its own host and concurrency', () => {
@@ -40,6 +41,7 @@ describe('service configuration', () => {
     ['PORT', '70000', 'PORT: expected a TCP port from 0 to 65535, got "70000"'],
     ['SCHEMA_REGISTRY_URL', 'registry:8081', 'SCHEMA_REGISTRY_URL: expected a URL (http: or https:)'],
     ['KAFKA_CREATE_TOPICS', 'yes', 'KAFKA_CREATE_TOPICS: expected true or false, got "yes"'],
+    ['DIGIT_BUDGET', 'cluster', 'DIGIT_BUDGET: expected one of deployment, process, got "cluster"'],
   ])('names %s when it is malformed', (variable, value, message) => {
     expect(() => readServiceConfig(3001, { ...valid, [variable]: value })).toThrow(message);
   });

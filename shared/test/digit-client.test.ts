@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   DigitClient,
   DigitError,
+  type CallBudget,
   createLogger,
   createPipelineMetrics,
   isOutcomeUnknown,
@@ -169,5 +170,68 @@ describe('DIGIT client', () => {
     await Promise.all(Array.from({ length: 10 }, () => limited.post('/x', requestInfo, {})));
     expect(received).toHaveLength(10);
     expect(highestInFlight).toBe(2);
+  });
+});
+
+/** A budget in memory: slots taken and given back, and the most held at once. */
+function memoryBudget(slots: number) {
+  const count = { taken: 0, released: 0, held: 0 };
+  const waiting: (() => void)[] = [];
+  const budget: CallBudget = {
+    async take() {
+      while (count.held >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+      count.held++;
+      count.taken++;
+      let released = false;
+      return {
+        release: async () => {
+          if (released) return;
+          released = true;
+          count.held--;
+          count.released++;
+          waiting.shift()?.();
+        },
+      };
+    },
+  };
+  return { budget, count };
+}
+
+describe('DIGIT client with a budget shared by the deployment', () => {
+  it('takes a slot for every attempt, retries included, gives each back and reports the wait', async () => {
+    const { budget, count } = memoryBudget(4);
+    const metrics = createPipelineMetrics('test');
+    script = [failWith(503), reset, ok({ Project: [{ id: 'P-5' }] })];
+    const answer = await client({ budget, metrics }).post<{ Project: { id: string }[] }>(
+      '/health-project/v1/_search',
+      requestInfo,
+      {},
+    );
+    expect(answer.Project[0]?.id).toBe('P-5');
+    expect(count).toEqual({ taken: 3, released: 3, held: 0 });
+    expect(await metrics.registry.metrics()).toMatch(
+      /^digit_call_slot_wait_seconds_count\{[^}]*digit_service="project"[^}]*\} 3$/m,
+    );
+  });
+
+  it('gives its slot back when a call fails for good or its outcome is unknown', async () => {
+    const { budget, count } = memoryBudget(1);
+    const budgeted = client({ budget });
+    script = [failWith(400, 'INVALID_PROJECT'), reset];
+    await expect(budgeted.post('/health-project/v1/_search', requestInfo, {})).rejects.toMatchObject({
+      code: 'INVALID_PROJECT',
+    });
+    await expect(budgeted.write('/health-project/v1/_create', requestInfo, {})).rejects.toMatchObject({
+      outcomeUnknown: true,
+    });
+    expect(count).toEqual({ taken: 2, released: 2, held: 0 });
+  });
+
+  it('keeps no more calls in flight than the budget holds, below its own limit', async () => {
+    const { budget } = memoryBudget(2);
+    const budgeted = client({ concurrency: 4, budget });
+    await Promise.all(Array.from({ length: 8 }, () => budgeted.post('/x', requestInfo, {})));
+    expect(received).toHaveLength(8);
+    expect(highestInFlight).toBeLessThanOrEqual(2);
   });
 });

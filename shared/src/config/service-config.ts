@@ -55,6 +55,11 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       DIGIT_TIMEOUT_MS: env.int({ fallback: 15_000, min: 100, max: 600_000 }),
       DIGIT_RETRIES: env.int({ fallback: 4, min: 0, max: 20 }),
       DIGIT_CONCURRENCY: env.int({ fallback: 8, min: 1, max: 1000 }),
+      /**
+       * Whom the concurrency limit of a DIGIT service binds: the whole deployment (slots shared in
+       * PostgreSQL by every process) or each process on its own.
+       */
+      DIGIT_BUDGET: env.oneOf(['deployment', 'process'] as const, { fallback: 'deployment' }),
       DIGIT_AUTH_TOKEN: env.string({ optional: true }),
       /** How long DIGIT search may lag behind create: a row whose write may have happened is searched only after this. */
       DIGIT_SEARCH_CONSISTENCY_MS: env.int({ fallback: 5000, min: 0, max: 600_000 }),

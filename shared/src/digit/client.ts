@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/metrics.ts';
 import { backoffDelay, sleep } from '../retry/backoff.ts';
 import { ConcurrencyLimiter } from '../retry/limiter.ts';
+import type { CallBudget, CallSlot } from './call-budget.ts';
 import type { DigitErrorItem, RequestInfo } from './envelope.ts';
 
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
@@ -69,11 +70,18 @@ export interface DigitClientOptions {
   metrics: PipelineMetrics;
   logger: Logger;
   backoff?: { baseMs: number; maxMs: number };
+  /**
+   * The service's budget shared with the deployment's other processes: each attempt takes a slot of it
+   * once the local limit lets it run. Without one, only the local limit bounds the calls.
+   */
+  budget?: CallBudget;
 }
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: DigitError };
 
 /**
  * HTTP client of one DIGIT service: every call carries RequestInfo, has a timeout, and at most
- * `concurrency` calls are in flight. Reads are retried on transient failures with exponential backoff
+ * `concurrency` calls are in flight, each also holding a slot of the budget when there is one. Reads are retried on transient failures with exponential backoff
  * and jitter; writes only when nothing can have been applied (refused connection, 408, 429, 500). A
  * write whose outcome is unknown fails at once with `outcomeUnknown`, for the caller to reconcile.
  */
@@ -164,55 +172,24 @@ export class DigitClient {
     send: () => Promise<{ status: number; data: unknown }>,
     convert: (data: unknown) => T = (data) => data as T,
   ): Promise<T> {
-    const { metrics, retries, logger } = this.#options;
+    const { retries, logger } = this.#options;
     const backoff = this.#options.backoff ?? { baseMs: 200, maxMs: 10_000 };
     for (let attempt = 0; ; attempt++) {
-      const failure = await this.#limiter.run(async () => {
-        const started = process.hrtime.bigint();
+      const waiting = process.hrtime.bigint();
+      const outcome = await this.#limiter.run(async () => {
+        const slot = await this.#options.budget?.take();
+        this.#options.metrics.digitSlotWait.observe(
+          { digit_service: this.service },
+          Number(process.hrtime.bigint() - waiting) / 1e9,
+        );
         try {
-          const response = await send();
-          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          metrics.digitRequestDuration.observe(
-            { digit_service: this.service, endpoint, status: String(response.status) },
-            seconds,
-          );
-          if (response.status >= 200 && response.status < 300)
-            return { ok: true as const, value: convert(response.data) };
-          metrics.digitRequestErrors.inc({
-            digit_service: this.service,
-            endpoint,
-            reason: String(response.status),
-          });
-          return {
-            ok: false as const,
-            error: this.#httpError(endpoint, kind, response.status, response.data),
-          };
-        } catch (error) {
-          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const code = (error as AxiosError).code ?? 'NETWORK_ERROR';
-          const notSent = NOT_SENT_CODES.has(code);
-          metrics.digitRequestDuration.observe(
-            { digit_service: this.service, endpoint, status: 'network' },
-            seconds,
-          );
-          metrics.digitRequestErrors.inc({ digit_service: this.service, endpoint, reason: code });
-          return {
-            ok: false as const,
-            error: new DigitError({
-              service: this.service,
-              endpoint,
-              status: null,
-              code,
-              message: (error as Error).message,
-              // Every status is accepted by axios, so its errors are network failures and timeouts.
-              retryable: (error as AxiosError).isAxiosError === true,
-              outcomeUnknown: kind === 'write' && !notSent,
-            }),
-          };
+          return await this.#attempt(endpoint, kind, send, convert);
+        } finally {
+          if (slot) await this.#giveBack(slot, endpoint);
         }
       });
-      if (failure.ok) return failure.value;
-      if (!failure.error.retryable || failure.error.outcomeUnknown || attempt >= retries) throw failure.error;
+      if (outcome.ok) return outcome.value;
+      if (!outcome.error.retryable || outcome.error.outcomeUnknown || attempt >= retries) throw outcome.error;
       const delay = backoffDelay(attempt + 1, backoff);
       logger.warn(
         {
@@ -220,11 +197,71 @@ export class DigitClient {
           endpoint,
           attempt: attempt + 1,
           delayMs: delay,
-          code: failure.error.code,
+          code: outcome.error.code,
         },
         'DIGIT call failed, retrying',
       );
       await sleep(delay);
+    }
+  }
+
+  /** One HTTP attempt, its outcome measured and counted. */
+  async #attempt<T>(
+    endpoint: string,
+    kind: CallKind,
+    send: () => Promise<{ status: number; data: unknown }>,
+    convert: (data: unknown) => T,
+  ): Promise<Attempt<T>> {
+    const { metrics } = this.#options;
+    const started = process.hrtime.bigint();
+    try {
+      const response = await send();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.digitRequestDuration.observe(
+        { digit_service: this.service, endpoint, status: String(response.status) },
+        seconds,
+      );
+      if (response.status >= 200 && response.status < 300) return { ok: true, value: convert(response.data) };
+      metrics.digitRequestErrors.inc({
+        digit_service: this.service,
+        endpoint,
+        reason: String(response.status),
+      });
+      return { ok: false, error: this.#httpError(endpoint, kind, response.status, response.data) };
+    } catch (error) {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const code = (error as AxiosError).code ?? 'NETWORK_ERROR';
+      const notSent = NOT_SENT_CODES.has(code);
+      metrics.digitRequestDuration.observe(
+        { digit_service: this.service, endpoint, status: 'network' },
+        seconds,
+      );
+      metrics.digitRequestErrors.inc({ digit_service: this.service, endpoint, reason: code });
+      return {
+        ok: false,
+        error: new DigitError({
+          service: this.service,
+          endpoint,
+          status: null,
+          code,
+          message: (error as Error).message,
+          // Every status is accepted by axios, so its errors are network failures and timeouts.
+          retryable: (error as AxiosError).isAxiosError === true,
+          outcomeUnknown: kind === 'write' && !notSent,
+        }),
+      };
+    }
+  }
+
+  /** A slot that could not be given back is its budget's to free: the call's outcome stands all the same. */
+  async #giveBack(slot: CallSlot, endpoint: string): Promise<void> {
+    try {
+      await slot.release();
+    } catch (error) {
+      this.#options.logger.warn(
+        { err: error, digitService: this.service, endpoint },
+        'could not give back a DIGIT call slot',
+      );
     }
   }
 

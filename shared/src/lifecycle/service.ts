@@ -5,7 +5,8 @@ import type { Admin, Kafka } from 'kafkajs';
 import { ConfigError } from '../config/env.ts';
 import { readServiceConfig, type ServiceConfig } from '../config/service-config.ts';
 import { createDatabase, migrate, type Database } from '../db/database.ts';
-import { createDigitClients, type DigitClients } from '../digit/services.ts';
+import { SessionLocks } from '../db/session-locks.ts';
+import { createDigitClients, deploymentCallBudgets, type DigitClients } from '../digit/services.ts';
 import { createHttpServer } from '../http/server.ts';
 import { AvroCodec } from '../kafka/avro.ts';
 import { createKafka, ensureTopics } from '../kafka/client.ts';
@@ -81,6 +82,24 @@ async function startDeliveryLog(db: Database, reportDir: string, logger: Logger)
   return deliveryLog;
 }
 
+/**
+ * The deployment's budgets of DIGIT calls, their slots held on one connection of their own, apart from
+ * the service's pool: a slot is never kept waiting behind work that itself waits for DIGIT, and the
+ * slots of a process that dies are freed with its connection. None when each process keeps its own limit.
+ */
+function startCallBudgets(config: ServiceConfig, logger: Logger) {
+  if (config.DIGIT_BUDGET !== 'deployment') return undefined;
+  const db = createDatabase(config.DATABASE_URL, 1, logger);
+  const locks = new SessionLocks(db);
+  return {
+    budgets: deploymentCallBudgets(locks, config),
+    stop: async () => {
+      await locks.close();
+      await db.end();
+    },
+  };
+}
+
 /** Starts a service: config, logging, metrics, database and migrations, Kafka, schemas, HTTP, consumers. */
 export async function startService(
   definition: ServiceDefinition,
@@ -91,6 +110,7 @@ export async function startService(
   const metrics = createPipelineMetrics(definition.name);
   await migrate(config.DATABASE_URL, logger);
   const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger);
+  const callBudgets = startCallBudgets(config, logger);
   const kafka = createKafka(
     { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name },
     logger,
@@ -129,7 +149,7 @@ export async function startService(
     kafka,
     codec,
     publisher,
-    digit: createDigitClients(config, metrics, logger),
+    digit: createDigitClients(config, metrics, logger, callBudgets?.budgets),
     http,
     consume: (spec) => consumerSpecs.push(spec as ConsumerSpec<unknown>),
     onStop: (hook) => stopHooks.push(hook),
@@ -176,6 +196,7 @@ export async function startService(
       await publisher.disconnect();
       await admin.disconnect();
       await db.end();
+      await callBudgets?.stop();
       logger.info('stopped');
     })();
     return stopping;

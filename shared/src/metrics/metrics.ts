@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const STEP_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 const REQUEST_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const WAIT_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** The pipeline's own metrics, declared once so every service exposes the same names. */
 export function createPipelineMetrics(service: string) {
@@ -48,6 +49,13 @@ export function createPipelineMetrics(service: string) {
       name: 'digit_request_errors_total',
       help: 'Failed calls to DIGIT services by service, endpoint and reason (status code or network error).',
       labelNames: ['digit_service', 'endpoint', 'reason'] as const,
+      registers,
+    }),
+    digitSlotWait: new Histogram({
+      name: 'digit_call_slot_wait_seconds',
+      help: "Time each attempt of a call to a DIGIT service waited to run: for the process's limit, then for a slot of the deployment's budget.",
+      labelNames: ['digit_service'] as const,
+      buckets: WAIT_SECONDS,
       registers,
     }),
     consumerLag: new Gauge({

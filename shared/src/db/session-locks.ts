@@ -1,0 +1,127 @@
+import type { Database, DatabaseClient } from './database.ts';
+
+// Two-key PostgreSQL session advisory locks `(hashtext(space), key)` of one process, all held on one
+// connection of its own: when the process dies, or the connection breaks, PostgreSQL frees them at once.
+// They never collide with one-key locks (`pg_try_advisory_lock(bigint)`): PostgreSQL keeps the two forms
+// in different key spaces.
+
+/** A lock taken by `SessionLocks.tryTake`. */
+export interface SessionLock {
+  /** Unlocks it; nothing to do when it is given back already or its connection was lost. */
+  release(): Promise<void>;
+}
+
+interface Session {
+  readonly client: DatabaseClient;
+  /** Set once the connection is gone: PostgreSQL has freed its locks. */
+  lost: boolean;
+  /** Keys held per space. A session lock is re-entrant, so the process must not take one it holds. */
+  readonly held: Map<string, Set<number>>;
+}
+
+/**
+ * The server closes the connection of a client that vanished without closing it (its host lost) after
+ * about 25 s instead of the kernel's default of hours: its locks would be held until then.
+ */
+const KEEPALIVES =
+  'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3';
+
+export class SessionLocks {
+  readonly #db: Database;
+  #session: Session | undefined;
+  /** Takes run one after another: two at once could both pick a key neither holds yet. */
+  #taking: Promise<unknown> = Promise.resolve();
+
+  /** `db` is a pool of its own: one of its connections is held for as long as the locks are used. */
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /**
+   * Takes the first lock of `space` among `keys`, in their order, that no session holds, skipping those
+   * this process holds; none when every one is held. A connection found broken is replaced once.
+   */
+  tryTake(space: string, keys: readonly number[]): Promise<SessionLock | undefined> {
+    const taking = this.#taking.then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const session = await this.#connect();
+        try {
+          return await this.#tryTake(session, space, keys);
+        } catch (error) {
+          this.#drop(session);
+          if (attempt >= 2) throw error;
+        }
+      }
+    });
+    this.#taking = taking.catch(() => undefined);
+    return taking;
+  }
+
+  /** Ends the connection once the takes under way are done: PostgreSQL frees whatever locks it holds. */
+  async close(): Promise<void> {
+    await this.#taking;
+    if (this.#session) this.#drop(this.#session);
+  }
+
+  async #tryTake(session: Session, space: string, keys: readonly number[]): Promise<SessionLock | undefined> {
+    const held = session.held.get(space) ?? new Set<number>();
+    const candidates = keys.filter((key) => !held.has(key));
+    if (candidates.length === 0) return undefined;
+    // Without ORDER BY the rows are filtered in the array's order and LIMIT stops at the first lock
+    // taken: no other key is tried.
+    const { rows } = await session.client.query<{ key: number }>(
+      `SELECT key FROM unnest($2::integer[]) AS key
+       WHERE pg_try_advisory_lock(hashtext($1), key)
+       LIMIT 1`,
+      [space, candidates],
+    );
+    const key = rows[0]?.key;
+    if (key === undefined) return undefined;
+    session.held.set(space, held.add(key));
+    return this.#lock(session, space, key);
+  }
+
+  #lock(session: Session, space: string, key: number): SessionLock {
+    let released = false;
+    return {
+      release: async () => {
+        if (released || session.lost) return;
+        released = true;
+        try {
+          await session.client.query('SELECT pg_advisory_unlock(hashtext($1), $2)', [space, key]);
+          // Forgotten only once unlocked: a take meanwhile must not lock it a second time.
+          session.held.get(space)?.delete(key);
+        } catch {
+          // Whether it is still held is unknown: ending the connection frees it for sure.
+          this.#drop(session);
+        }
+      },
+    };
+  }
+
+  /** The current session, or a new one once it is lost; only takes call it, one at a time. */
+  async #connect(): Promise<Session> {
+    if (this.#session && !this.#session.lost) return this.#session;
+    const client = await this.#db.connect();
+    const session: Session = { client, lost: false, held: new Map() };
+    const lose = () => this.#drop(session);
+    client.on('error', lose);
+    client.on('end', lose);
+    try {
+      await client.query(KEEPALIVES);
+    } catch (error) {
+      lose();
+      throw error;
+    }
+    this.#session = session;
+    return session;
+  }
+
+  /** Ends a session: its locks are free and its slots' releases do nothing. */
+  #drop(session: Session): void {
+    if (session.lost) return;
+    session.lost = true;
+    if (this.#session === session) this.#session = undefined;
+    session.client.release(true);
+  }
+}

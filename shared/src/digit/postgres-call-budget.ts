@@ -1,0 +1,41 @@
+// The deployment's budget of concurrent calls to a DIGIT service, kept in PostgreSQL so that it holds
+// across workers and replicas: slot n of service s is the session advisory lock
+// (hashtext('digit-call-slot:' || s), n), held on the process's slot connection for one HTTP attempt.
+// A process that dies, or whose connection breaks, holds no slot any more: PostgreSQL frees its locks
+// when the session ends. A call still in flight on a process whose connection broke has lost its slot,
+// so the service may briefly have more calls than the limit until that call ends.
+import type { SessionLocks } from '../db/session-locks.ts';
+import { backoffDelay, sleep, type BackoffPolicy } from '../retry/backoff.ts';
+import type { CallBudget, CallSlot } from './call-budget.ts';
+
+export interface PostgresCallBudgetOptions {
+  service: string;
+  /** Calls the DIGIT service may have in flight from the whole deployment. */
+  slots: number;
+}
+
+/** Delays between looks for a free slot while all are held: short, jittered, bounded. */
+const POLL: BackoffPolicy = { baseMs: 5, maxMs: 100 };
+
+export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBudgetOptions): CallBudget {
+  const { service, slots } = options;
+  if (!Number.isInteger(slots) || slots < 1) throw new Error(`${service}: slots must be >= 1, got ${slots}`);
+  const space = `digit-call-slot:${service}`;
+  // Each take starts at the next slot, so the processes' takes spread over the slots instead of all
+  // trying slot 1 first; the start differs between processes.
+  let next = Math.floor(Math.random() * slots);
+  const order = () => {
+    next = (next + 1) % slots;
+    return Array.from({ length: slots }, (_, index) => ((next + index) % slots) + 1);
+  };
+
+  return {
+    async take(): Promise<CallSlot> {
+      for (let look = 1; ; look++) {
+        const lock = await locks.tryTake(space, order());
+        if (lock) return lock;
+        await sleep(Math.max(POLL.baseMs, backoffDelay(look, POLL)));
+      }
+    },
+  };
+}
