@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChunkLocks, createDatabase, createLogger, type Database } from '@campaign-pipeline/shared';
+import {
+  SessionLocks,
+  createDatabase,
+  createLogger,
+  takeChunkLock,
+  type Database,
+} from '@campaign-pipeline/shared';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/index.ts';
 
-// Two ChunkLocks on their own pools stand for two worker processes.
+// Two SessionLocks on their own pools stand for two worker processes.
+const chunk = (step: string, index: number) => ({ campaignId: 'campaign', step, index });
+
 describe('chunk locks', () => {
   let dir: string;
   let postgres: EmbeddedDatabase;
@@ -31,15 +39,15 @@ describe('chunk locks', () => {
   });
 
   it('lets one run of a chunk hold it at a time, in one process or across processes', async () => {
-    const inProcess = new ChunkLocks(first);
-    const otherProcess = new ChunkLocks(second);
+    const inProcess = new SessionLocks(first);
+    const otherProcess = new SessionLocks(second);
     const order: string[] = [];
-    const held = await inProcess.acquire('campaign:project-creation:0');
-    const sameProcess = inProcess.acquire('campaign:project-creation:0').then((lock) => {
+    const held = await takeChunkLock(inProcess, chunk('project-creation', 0));
+    const sameProcess = takeChunkLock(inProcess, chunk('project-creation', 0)).then((lock) => {
       order.push('same process');
       return lock;
     });
-    const elsewhere = otherProcess.acquire('campaign:project-creation:0').then((lock) => {
+    const elsewhere = takeChunkLock(otherProcess, chunk('project-creation', 0)).then((lock) => {
       order.push('other process');
       return lock;
     });
@@ -59,9 +67,9 @@ describe('chunk locks', () => {
   });
 
   it('holds many chunks on one connection, leaving the pool for the chunks queries', async () => {
-    const locks = new ChunkLocks(first);
+    const locks = new SessionLocks(first);
     const many = await Promise.all(
-      Array.from({ length: 20 }, (_, chunk) => locks.acquire(`campaign:user-mapping:${chunk}`)),
+      Array.from({ length: 20 }, (_, index) => takeChunkLock(locks, chunk('user-mapping', index))),
     );
     // A pool of two: one connection holds the twenty locks, the other still answers.
     const { rows } = await first.query<{ answer: number }>('SELECT 1 AS answer');
@@ -72,23 +80,22 @@ describe('chunk locks', () => {
   });
 
   it('reports a lock as no longer held once its connection is gone, and another process takes it', async () => {
-    const locks = new ChunkLocks(first);
-    const lock = await locks.acquire('campaign:facility-mapping:3');
+    const locks = new SessionLocks(first);
+    const lock = await takeChunkLock(locks, chunk('facility-mapping', 3));
     const { rows } = await second.query<{ pid: number }>(
-      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid`,
-      ['campaign:facility-mapping:3'],
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = 3 AND objsubid = 2`,
     );
     expect(rows).toHaveLength(1);
     await second.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
-    const otherProcess = new ChunkLocks(second);
-    const taken = await otherProcess.acquire('campaign:facility-mapping:3');
+    const otherProcess = new SessionLocks(second);
+    const taken = await takeChunkLock(otherProcess, chunk('facility-mapping', 3));
     for (let tries = 0; lock.held && tries < 50; tries++)
       await new Promise((resolve) => setTimeout(resolve, 20));
     expect(lock.held).toBe(false);
     expect(taken.held).toBe(true);
     await lock.release();
     await taken.release();
-    const again = await locks.acquire('campaign:facility-mapping:4');
+    const again = await takeChunkLock(locks, chunk('facility-mapping', 4));
     expect(again.held).toBe(true);
     await again.release();
     await Promise.all([locks.close(), otherProcess.close()]);

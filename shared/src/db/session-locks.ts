@@ -7,6 +7,8 @@ import type { Database, DatabaseClient } from './database.ts';
 
 /** A lock taken by `SessionLocks.tryTake`. */
 export interface SessionLock {
+  /** False once given back, or once its connection was lost (PostgreSQL freed it then). */
+  readonly held: boolean;
   /** Unlocks it; nothing to do when it is given back already or its connection was lost. */
   release(): Promise<void>;
 }
@@ -84,6 +86,9 @@ export class SessionLocks {
   #lock(session: Session, space: string, key: number): SessionLock {
     let released = false;
     return {
+      get held() {
+        return !released && !session.lost;
+      },
       release: async () => {
         if (released || session.lost) return;
         released = true;

@@ -36,6 +36,8 @@ export interface ServiceContext {
   codec: AvroCodec;
   publisher: Publisher;
   digit: DigitClients;
+  /** The process's session locks (chunk runs, DIGIT call slots), on one connection of their own. */
+  locks: SessionLocks;
   http: FastifyInstance;
   /** Declares a consumer; it starts after the HTTP server listens and stops first on shutdown. */
   consume<T>(spec: ConsumerSpec<T>): void;
@@ -83,16 +85,15 @@ async function startDeliveryLog(db: Database, reportDir: string, logger: Logger)
 }
 
 /**
- * The deployment's budgets of DIGIT calls, their slots held on one connection of their own, apart from
- * the service's pool: a slot is never kept waiting behind work that itself waits for DIGIT, and the
- * slots of a process that dies are freed with its connection. None when each process keeps its own limit.
+ * The process's session locks, held on one connection of their own apart from the service's pool: a lock
+ * is never kept waiting behind work that itself waits (for DIGIT, for another lock), and the locks of a
+ * process that dies are freed with its connection.
  */
-function startCallBudgets(config: ServiceConfig, logger: Logger) {
-  if (config.DIGIT_BUDGET !== 'deployment') return undefined;
+function startSessionLocks(config: ServiceConfig, logger: Logger) {
   const db = createDatabase(config.DATABASE_URL, 1, logger);
   const locks = new SessionLocks(db);
   return {
-    budgets: deploymentCallBudgets(locks, config),
+    locks,
     stop: async () => {
       await locks.close();
       await db.end();
@@ -110,7 +111,11 @@ export async function startService(
   const metrics = createPipelineMetrics(definition.name);
   await migrate(config.DATABASE_URL, logger);
   const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger);
-  const callBudgets = startCallBudgets(config, logger);
+  const sessionLocks = startSessionLocks(config, logger);
+  // The deployment's budgets of DIGIT calls, as slots among the session locks; none when each process
+  // keeps its own limit.
+  const callBudgets =
+    config.DIGIT_BUDGET === 'deployment' ? deploymentCallBudgets(sessionLocks.locks, config) : undefined;
   const kafka = createKafka(
     { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name },
     logger,
@@ -149,7 +154,8 @@ export async function startService(
     kafka,
     codec,
     publisher,
-    digit: createDigitClients(config, metrics, logger, callBudgets?.budgets),
+    digit: createDigitClients(config, metrics, logger, callBudgets),
+    locks: sessionLocks.locks,
     http,
     consume: (spec) => consumerSpecs.push(spec as ConsumerSpec<unknown>),
     onStop: (hook) => stopHooks.push(hook),
@@ -196,7 +202,7 @@ export async function startService(
       await publisher.disconnect();
       await admin.disconnect();
       await db.end();
-      await callBudgets?.stop();
+      await sessionLocks.stop();
       logger.info('stopped');
     })();
     return stopping;

@@ -18,7 +18,8 @@ import type { ServiceConfig } from '../config/service-config.ts';
 import type { ServiceDefinition } from '../lifecycle/service.ts';
 import { workLogger, type Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/metrics.ts';
-import { ChunkLocks } from './chunk-locks.ts';
+import type { SessionLocks } from '../db/session-locks.ts';
+import { takeChunkLock } from './chunk-locks.ts';
 
 /** The campaign left `creating` (cancelled, failed elsewhere): stop writing to DIGIT for it. */
 export class CampaignNotCreatingError extends Error {
@@ -81,8 +82,6 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
     defaultPort: definition.defaultPort,
     topics: [...steps.map((step) => STEP_TOPICS[step]), Topic.stepEvents],
     async setup(context) {
-      const locks = new ChunkLocks(context.db);
-      context.onStop(() => locks.close());
       for (const step of steps) {
         context.consume<StepCommand>({
           groupId: consumerGroup(definition.name, step),
@@ -96,7 +95,7 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
               config: context.config,
               logger: context.logger,
               metrics: context.metrics,
-              locks,
+              locks: context.locks,
             });
             await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
           },
@@ -127,7 +126,7 @@ interface WorkerParts {
   config: ServiceConfig;
   logger: Logger;
   metrics: PipelineMetrics;
-  locks: ChunkLocks;
+  locks: SessionLocks;
 }
 
 export async function runChunk(
@@ -175,7 +174,11 @@ export async function runChunk(
   if (campaign.status !== 'creating') return finish('SKIPPED', null);
   // One run of a chunk at a time, whatever the attempt: a retry dispatched while an older attempt is
   // still running waits for it, so the two never create the same entity.
-  const lock = await parts.locks.acquire(`${command.campaignId}:${command.step}:${command.chunk.index}`);
+  const lock = await takeChunkLock(parts.locks, {
+    campaignId: command.campaignId,
+    step: command.step,
+    index: command.chunk.index,
+  });
   const ensureStillCreating = async () => {
     if (!lock.held)
       throw new StepFailure(
