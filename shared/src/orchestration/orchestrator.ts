@@ -141,12 +141,15 @@ async function startStep(
  * Dispatches the pending chunks of the lowest wave that is not done, or completes the step when every
  * chunk is. Chunks in flight or waiting for an automatic retry hold their wave.
  */
+/** What advancing a step did: completed it, dispatched its next chunks, or found it still waiting. */
+type StepAdvance = 'completed' | 'dispatched' | 'waiting';
+
 async function advanceStep(
   tx: Tx,
   campaign: RunCampaign,
   step: StepName,
   settings: RunSettings,
-): Promise<void> {
+): Promise<StepAdvance> {
   const { rows } = await tx.query<{ chunk: number; wave: number; status: string; attempt: number }>(
     `SELECT chunk, wave, status, attempt FROM campaign_step_chunk
      WHERE campaign_id = $1 AND step = $2 AND status <> 'completed' ORDER BY wave, chunk`,
@@ -156,11 +159,11 @@ async function advanceStep(
     const seconds = await stepSeconds(tx, campaign.id, step);
     await transitionStep(tx, campaign.id, step, 'completed');
     settings.observer.stepFinished(step, 'completed', seconds);
-    return;
+    return 'completed';
   }
   const wave = rows[0]?.wave;
   const pending = rows.filter((row) => row.wave === wave && row.status === 'pending');
-  if (pending.length === 0) return;
+  if (pending.length === 0) return 'waiting';
   const { rows: dispatched } = await tx.query<{ chunk: number; attempt: number }>(
     `UPDATE campaign_step_chunk SET status = 'dispatched', attempt = attempt + 1, dispatched_at = now(), last_error = NULL
      WHERE campaign_id = $1 AND step = $2 AND chunk = ANY($3::int[]) RETURNING chunk, attempt`,
@@ -183,6 +186,7 @@ async function advanceStep(
   });
   await enqueueMessages(tx, messages);
   settings.observer.commandsDispatched(step, messages.length);
+  return 'dispatched';
 }
 
 async function chunkTotal(tx: Tx, campaignId: string, step: string): Promise<number> {
@@ -231,7 +235,9 @@ export async function recordStepEvent(
   if (event.outcome === 'COMPLETED') {
     await settleChunk(tx, event, 'completed');
     if (campaign.status === 'creating') {
-      await advanceStep(tx, campaign, step, settings);
+      // Most chunks finish while others of their wave still run: the step's status is unchanged, so no
+      // other step can have become ready, and a failing campaign still has this step running.
+      if ((await advanceStep(tx, campaign, step, settings)) === 'waiting') return { kind: 'recorded' };
       await routeReadySteps(tx, campaign, settings);
       if (await settleFailure(tx, campaign, settings)) return { kind: 'campaign-failed' };
     }
