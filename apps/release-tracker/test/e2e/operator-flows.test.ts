@@ -88,8 +88,12 @@ describe('operator flows in Chromium', () => {
   it('sets the operator name used in the history', async () => {
     await go('/');
     await page.getByLabel('Acting as').fill('Dana');
+    // Waited for from before the click: the answer may come before the click returns.
+    const saved = page.waitForResponse((response) => response.request().method() === 'POST');
     await page.getByRole('button', { name: 'Set', exact: true }).click();
-    await page.waitForResponse((response) => response.request().method() === 'POST');
+    await saved;
+    await page.reload();
+    expect(await page.getByLabel('Acting as').inputValue()).toBe('Dana');
   });
 
   it('creates a cluster and customers, and names a duplicate namespace', async () => {
@@ -158,8 +162,9 @@ describe('operator flows in Chromium', () => {
     for (let i = 1; i <= 12; i++) {
       await page.mouse.move(from.x + from.width / 2, from.y + (to.y + 5 - from.y) * (i / 12));
     }
+    const reordered = page.waitForResponse((response) => response.url().endsWith('/api/steps/reorder'));
     await page.mouse.up();
-    await page.waitForResponse((response) => response.url().endsWith('/api/steps/reorder'));
+    await reordered;
     await page.reload();
     const names = await page
       .getByRole('list', { name: 'deploy steps' })
