@@ -52,6 +52,8 @@ export interface CampaignBenchResult {
   options: CampaignBenchOptions;
   seconds: number;
   lowerBoundSeconds: number;
+  /** Chunks run, over every step: what the pipeline's own time is spread over. */
+  chunks: number;
   steps: {
     step: string;
     seconds: number;
@@ -247,6 +249,7 @@ export async function runCampaignBench(
         options,
         seconds,
         lowerBoundSeconds: bound.ms / 1000,
+        chunks: done.steps.reduce((total, step) => total + step.chunks.total, 0),
         steps: steps.map((step) => ({ ...step, boundSeconds: stepBound(bound, step.step) })),
         services: bound.services.map((service) => ({
           service: service.service,
@@ -270,6 +273,14 @@ function stepBound(bound: LowerBound, step: string): number {
   return (bound.steps.find((entry) => entry.step === step)?.ms ?? 0) / 1000;
 }
 
+/**
+ * What the pipeline adds to DIGIT's own time, per chunk: the time above the lower bound spread over the
+ * chunks run. Measured at 0 ms latency (`--latency 0`) it is the pipeline's cost of a chunk.
+ */
+export function pipelineOverheadMs(result: CampaignBenchResult): number {
+  return (Math.max(0, result.seconds - result.lowerBoundSeconds) * 1000) / Math.max(result.chunks, 1);
+}
+
 /** Calls the simulator refused for capacity, over every DIGIT service: the limit was not kept if any. */
 export function refusedForCapacity(result: CampaignBenchResult): number {
   return Object.values(result.refusedForCapacity).reduce((total, refused) => total + refused, 0);
@@ -280,6 +291,7 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
   const lines = [
     `campaign ${options.size} (${options.flow} flow, ${options.latencyMs} ms per DIGIT call, ${options.concurrency} concurrent calls per service, chunks of ${options.chunkSize})`,
     `  end to end ${result.seconds.toFixed(1)} s, lower bound ${result.lowerBoundSeconds.toFixed(1)} s, ratio ${(result.seconds / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
+    `  pipeline overhead ${pipelineOverheadMs(result).toFixed(1)} ms per chunk ((end to end − bound) / ${result.chunks} chunks)`,
     '  step                 seconds   bound s   ratio      rows   rows/s   DIGIT calls   calls/row',
     ...result.steps.map(
       (step) =>
