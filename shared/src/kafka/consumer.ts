@@ -180,30 +180,31 @@ export class TopicConsumer<T> {
   /** Handles a lane's messages in order, committing each; then resumes fetching its partition. */
   async #drain(lane: Lane): Promise<void> {
     lane.running = true;
+    let current: KafkaMessage | undefined;
     try {
-      for (let message = lane.queue.shift(); message; message = lane.queue.shift()) {
-        const current = message;
+      for (current = lane.queue.shift(); current; current = lane.queue.shift()) {
+        const message = current;
         const handled = await this.#handling.run(() =>
-          this.#process(lane.topic, lane.partition, current, () => this.#heartbeat()),
+          this.#process(lane.topic, lane.partition, message, () => this.#heartbeat()),
         );
         if (!handled) {
           lane.queue.length = 0;
           lane.lastQueued = -1n;
           break;
         }
-        await this.#commit(lane, current);
+        await this.#commit(lane, message);
       }
     } catch (error) {
-      // Not the message's fault (the DLQ or the delivery log unreachable): handle it again from here.
+      // Not the message's fault (the DLQ or the delivery log unreachable): fetched again from the
+      // message it failed on, whose offset was never committed.
       this.#options.logger.error(
-        { err: error, topic: lane.topic, partition: lane.partition },
+        { err: error, topic: lane.topic, partition: lane.partition, offset: current?.offset },
         'partition lane failed, its messages are fetched again',
       );
-      const first = lane.queue[0];
       lane.queue.length = 0;
       lane.lastQueued = -1n;
-      if (first && !this.#stopping.signal.aborted)
-        this.#consumer.seek({ topic: lane.topic, partition: lane.partition, offset: first.offset });
+      if (current && !this.#stopping.signal.aborted)
+        this.#consumer.seek({ topic: lane.topic, partition: lane.partition, offset: current.offset });
       await sleep(1000, this.#stopping.signal).catch(() => undefined);
     } finally {
       lane.running = false;
