@@ -24,6 +24,12 @@ describe('bulk batches', () => {
     // An item larger than the limit still travels, alone.
     expect(bulkBatches([{ big: 'y'.repeat(50) }, { id: 1 }], 10, 20)).toHaveLength(2);
   });
+  it('measure what goes into the request when it is not the item itself', () => {
+    const rows = Array.from({ length: 6 }, (_, index) => ({ index, notes: 'n'.repeat(500) }));
+    const sent = (row: { index: number }) => ({ code: `B${row.index}` });
+    expect(bulkBatches(rows, 10, 100, sent).map((batch) => batch.length)).toEqual([6]);
+    expect(bulkBatches(rows, 10, 100).map((batch) => batch.length)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
 });
 
 describe('a bulk create learned by search', () => {

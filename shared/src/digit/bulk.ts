@@ -7,17 +7,21 @@ import { findWithin } from './reconcile.ts';
  */
 export const BULK_REQUEST_MAX_BYTES = 1024 * 1024;
 
-/** Splits items into batches of at most `maxItems` whose JSON stays within `maxBytes`. */
+/**
+ * Splits items into batches of at most `maxItems` whose JSON stays within `maxBytes`; `sent` names what
+ * of an item goes into the request, when not the item itself.
+ */
 export function bulkBatches<T>(
   items: readonly T[],
   maxItems: number,
   maxBytes: number = BULK_REQUEST_MAX_BYTES * 0.9,
+  sent: (item: T) => unknown = (item) => item,
 ): T[][] {
   const batches: T[][] = [];
   let batch: T[] = [];
   let bytes = 0;
   for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+    const size = Buffer.byteLength(JSON.stringify(sent(item))) + 1;
     if (batch.length > 0 && (batch.length >= maxItems || bytes + size > maxBytes)) {
       batches.push(batch);
       batch = [];

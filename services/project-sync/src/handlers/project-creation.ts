@@ -1,5 +1,7 @@
 import {
+  BULK_REQUEST_MAX_BYTES,
   DigitError,
+  bulkBatches,
   StepFailure,
   createOnce,
   createProjects,
@@ -11,8 +13,6 @@ import {
 } from '@campaign-pipeline/shared';
 import { projectPayload, type ProjectRow } from '../domain/project-payload.ts';
 import { projectChanges } from './project-changes.ts';
-
-const CREATE_BATCH = 100;
 
 interface StoredProject extends ProjectRow {
   attemptedAt: Date | null;
@@ -78,27 +78,33 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
       );
   }
 
-  for (let start = 0; start < pending.length; start += CREATE_BATCH) {
+  const payloadOf = new Map(
+    pending.map((row) => [
+      row.boundaryCode,
+      projectPayload(
+        campaign,
+        row,
+        row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null,
+      ),
+    ]),
+  );
+  const payload = (row: StoredProject) => payloadOf.get(row.boundaryCode)!;
+  // A project array is one request: as many as the bulk batch size, within DIGIT's request limit.
+  const batches = bulkBatches(pending, config.DIGIT_BULK_BATCH_SIZE, BULK_REQUEST_MAX_BYTES * 0.9, payload);
+  for (const batch of batches) {
     const { created, adopted } = await createOnce({
       what: 'projects',
-      items: pending.slice(start, start + CREATE_BATCH),
+      items: batch,
       key: (row) => row.boundaryCode,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
-      create: async (batch) => {
+      create: async (rows) => {
         await chunk.ensureStillCreating();
         await db.query(
           `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
-          [campaign.id, batch.map((row) => row.boundaryCode)],
-        );
-        const payloads = batch.map((row) =>
-          projectPayload(
-            campaign,
-            row,
-            row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null,
-          ),
+          [campaign.id, rows.map((row) => row.boundaryCode)],
         );
         const projects = await retryWhileNotPersisted(
-          () => createProjects(digit, requestInfo, payloads),
+          () => createProjects(digit, requestInfo, rows.map(payload)),
           (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
           config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
         );
