@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   DlqHeader,
+  PoisonMessageError,
   Topic,
   startService,
   type RunningService,
@@ -54,6 +55,85 @@ async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+describe('messages waiting in a partition', () => {
+  const batches: string[][] = [];
+  const singles: string[] = [];
+  let producer: RunningService;
+
+  beforeAll(async () => {
+    const env = { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+    const sender: ServiceDefinition = {
+      name: 'batch-sender',
+      defaultPort: 0,
+      topics: [Topic.stepFacility],
+      setup: async () => undefined,
+    };
+    const receiver: ServiceDefinition = {
+      name: 'batch-receiver',
+      defaultPort: 0,
+      topics: [Topic.stepFacility],
+      async setup(context) {
+        context.consume<StepCommand>({
+          groupId: 'batch-receiver',
+          topics: [Topic.stepFacility],
+          handle: async ({ value }) => {
+            if (value.commandId === 'command-13') throw new PoisonMessageError('command 13 is bad');
+            singles.push(value.commandId);
+          },
+          handleBatch: async (messages) => {
+            const ids = messages.map(({ value }) => value.commandId);
+            batches.push(ids);
+            if (ids.includes('command-13')) throw new Error('one of them is bad');
+          },
+        });
+      },
+    };
+    producer = await startService(sender, env);
+    running.push(producer, await startService(receiver, env));
+  });
+
+  it('go to the batch handler together, in order, and one by one when the batch fails', async () => {
+    await producer.context.publisher.publish(
+      Topic.stepFacility,
+      [0, 1, 2, 3, 4].map((index) => ({ key: 'one-partition', value: command(index) })),
+    );
+    const first = await eventually(() => batches.find((batch) => batch.includes('command-0')));
+    expect(first).toEqual(['command-0', 'command-1', 'command-2', 'command-3', 'command-4']);
+    expect(singles).toEqual([]);
+
+    await producer.context.publisher.publish(
+      Topic.stepFacility,
+      [10, 11, 12, 13, 14].map((index) => ({ key: 'one-partition', value: command(index) })),
+    );
+    await eventually(() => (singles.includes('command-14') ? true : undefined));
+    expect(batches.find((batch) => batch.includes('command-13'))).toEqual([
+      'command-10',
+      'command-11',
+      'command-12',
+      'command-13',
+      'command-14',
+    ]);
+    expect(batches.filter((batch) => batch.includes('command-13'))).toHaveLength(1);
+    expect(singles).toEqual(['command-10', 'command-11', 'command-12', 'command-14']);
+    const kafka = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING });
+    const reader = kafka.consumer({ groupId: 'batch-dlq-reader', maxWaitTimeInMs: 200 });
+    const dead: { group: string; detail: string }[] = [];
+    await reader.connect();
+    await reader.subscribe({ topic: Topic.dlq, fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        dead.push({
+          group: String(message.headers?.[DlqHeader.group]),
+          detail: String(message.headers?.[DlqHeader.detail]),
+        });
+      },
+    });
+    const letter = await eventually(() => dead.find((entry) => entry.group === 'batch-receiver'));
+    await reader.disconnect();
+    expect(letter.detail).toBe('command 13 is bad');
+  });
+});
 
 describe('messages between services', () => {
   const received: { key: string | null; value: StepCommand; partition: number }[] = [];

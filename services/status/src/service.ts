@@ -17,6 +17,7 @@ import {
   CHUNK_RETRY_QUEUE,
   handleChunkRetry,
   handleStepEvent,
+  handleStepEvents,
   type ChunkRetryJob,
 } from './handlers/step-events.ts';
 import { refreshCampaignGauge } from './domain/campaign-gauge.ts';
@@ -73,6 +74,13 @@ export const service: ServiceDefinition = {
       topics: [Topic.stepEvents],
       handle: async ({ value }) => {
         await handleStepEvent(value, { db: context.db, boss, settings, logger: context.logger });
+        relay.wake();
+      },
+      handleBatch: async (messages) => {
+        await handleStepEvents(
+          messages.map(({ value }) => value),
+          { db: context.db, boss, settings, logger: context.logger },
+        );
         relay.wake();
       },
     });

@@ -20,6 +20,15 @@ export interface ConsumedMessage<T> {
 
 export type MessageHandler<T> = (message: ConsumedMessage<T>) => Promise<void>;
 
+/**
+ * Handles several messages of one partition, in order, all or nothing: when it throws, the messages are
+ * handled one by one (`MessageHandler`), each with its own retries and dead-lettering.
+ */
+export type BatchHandler<T> = (messages: ConsumedMessage<T>[]) => Promise<void>;
+
+/** Messages of a partition handed to a batch handler at once: one transaction's worth. */
+const MAX_BATCH = 100;
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
@@ -54,6 +63,8 @@ export interface TopicConsumerOptions<T> {
   groupId: string;
   topics: AvroTopic[];
   handle: MessageHandler<T>;
+  /** When set, the messages already waiting in a partition go to it together (see BatchHandler). */
+  handleBatch?: BatchHandler<T>;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxWaitTimeMs: number;
@@ -182,7 +193,20 @@ export class TopicConsumer<T> {
     lane.running = true;
     let current: KafkaMessage | undefined;
     try {
+      // Messages of a failed batch still to be handled one by one before batching again.
+      let alone = 0;
       for (current = lane.queue.shift(); current; current = lane.queue.shift()) {
+        if (this.#options.handleBatch && alone === 0 && lane.queue.length > 0) {
+          const batch = [current, ...lane.queue.splice(0, MAX_BATCH - 1)];
+          const last = batch[batch.length - 1]!;
+          if (await this.#handling.run(() => this.#processBatch(lane, batch))) {
+            await this.#commit(lane, last);
+            continue;
+          }
+          lane.queue.unshift(...batch.slice(1));
+          alone = batch.length;
+        }
+        if (alone > 0) alone--;
         const message = current;
         const handled = await this.#handling.run(() =>
           this.#process(lane.topic, lane.partition, message, () => this.#heartbeat()),
@@ -243,6 +267,58 @@ export class TopicConsumer<T> {
       };
       this.#idle.add(notify);
     });
+  }
+
+  /**
+   * Hands the messages to the batch handler; true when it handled them all. False, for them to be handled
+   * one by one, when one cannot be decoded or was charged a crash (each must be judged alone), or when the
+   * batch handler failed.
+   */
+  async #processBatch(lane: Lane, batch: KafkaMessage[]): Promise<boolean> {
+    const { codec, logger, metrics, handleBatch } = this.#options;
+    if (!handleBatch) return false;
+    const consumed: ConsumedMessage<T>[] = [];
+    for (const message of batch) {
+      try {
+        consumed.push({
+          topic: lane.topic,
+          partition: lane.partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value: await codec.decode<T>(message.value),
+          headers: headersToStrings(message.headers),
+        });
+      } catch (error) {
+        if (error instanceof UndecodableMessageError) return false;
+        throw error;
+      }
+    }
+    const keys = batch.map((message): DeliveryKey => ({
+      groupId: this.#options.groupId,
+      topic: lane.topic,
+      partition: lane.partition,
+      offset: message.offset,
+    }));
+    const crashes = await Promise.all(keys.map((key) => this.#recordDelivery(key)));
+    if (crashes.some((charged) => charged !== 0)) return false;
+    const beat = setInterval(
+      () => this.#heartbeat().catch(() => undefined),
+      this.#options.heartbeatIntervalMs,
+    );
+    try {
+      await handleBatch(consumed);
+    } catch (error) {
+      logger.warn(
+        { err: error, topic: lane.topic, partition: lane.partition, messages: batch.length },
+        'batch handler failed, handling its messages one by one',
+      );
+      return false;
+    } finally {
+      clearInterval(beat);
+    }
+    metrics.messagesConsumed.inc({ topic: lane.topic, outcome: 'handled' }, batch.length);
+    await Promise.all(keys.map((key) => this.#ended(key)));
+    return true;
   }
 
   /** Returns false when the message was left for redelivery (the consumer is stopping). */

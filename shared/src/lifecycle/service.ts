@@ -10,7 +10,7 @@ import { createDigitClients, deploymentCallBudgets, type DigitClients } from '..
 import { createHttpServer } from '../http/server.ts';
 import { AvroCodec } from '../kafka/avro.ts';
 import { createKafka, ensureTopics } from '../kafka/client.ts';
-import { TopicConsumer, type MessageHandler } from '../kafka/consumer.ts';
+import { TopicConsumer, type BatchHandler, type MessageHandler } from '../kafka/consumer.ts';
 import { postgresDeliveryLog, type DeliveryLog } from '../kafka/delivery-log.ts';
 import { Publisher } from '../kafka/publisher.ts';
 import type { AvroTopic } from '../kafka/topology.ts';
@@ -23,6 +23,8 @@ export interface ConsumerSpec<T> {
   groupId: string;
   topics: AvroTopic[];
   handle: MessageHandler<T>;
+  /** Messages already waiting in a partition, handled together (each alone again when it fails). */
+  handleBatch?: BatchHandler<T>;
 }
 
 /** What a service's setup gets: every connection already open, schemas registered. */
@@ -180,6 +182,7 @@ export async function startService(
         groupId: spec.groupId,
         topics: spec.topics,
         handle: spec.handle,
+        ...(spec.handleBatch ? { handleBatch: spec.handleBatch } : {}),
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
         maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,

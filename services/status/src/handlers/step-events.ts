@@ -4,6 +4,7 @@ import {
   recordStepEvent,
   retryChunk,
   type Database,
+  type DatabaseClient,
   type Logger,
   type RunSettings,
   type StepEvent,
@@ -20,50 +21,67 @@ export interface ChunkRetryJob {
   attempt: number;
 }
 
+interface StepEventParts {
+  db: Database;
+  boss: PgBoss;
+  settings: RunSettings;
+  logger: Logger;
+}
+
 /**
  * Applies a StepEvent under the campaign's lock. A retryable failure schedules its automatic retry in
  * the same transaction (pg-boss job with a start time), so the retry exists if and only if the failure
  * was recorded.
  */
-export async function handleStepEvent(
-  event: StepEvent,
-  parts: { db: Database; boss: PgBoss; settings: RunSettings; logger: Logger },
-): Promise<void> {
+export async function handleStepEvent(event: StepEvent, parts: StepEventParts): Promise<void> {
+  await inTransaction(parts.db, (tx) => applyStepEvent(tx, event, parts));
+}
+
+/**
+ * Applies the events waiting in one partition in one transaction, in order: a campaign's events share a
+ * partition, so one transaction per event made them wait for each other's commits.
+ */
+export async function handleStepEvents(events: StepEvent[], parts: StepEventParts): Promise<void> {
+  await inTransaction(parts.db, async (tx) => {
+    for (const event of events) await applyStepEvent(tx, event, parts);
+  });
+}
+
+async function applyStepEvent(tx: DatabaseClient, event: StepEvent, parts: StepEventParts): Promise<void> {
   const logger = parts.logger.child({
     campaignId: event.campaignId,
     step: event.step,
     attempt: event.attempt,
     commandId: event.commandId,
   });
-  await inTransaction(parts.db, async (tx) => {
-    const campaign = await findCampaign(tx, event.campaignId, { lock: true });
-    if (!campaign) {
-      logger.warn('event for an unknown campaign ignored');
-      return;
-    }
-    const effect = await recordStepEvent(tx, campaign, event, parts.settings);
-    if (effect.kind === 'retry-scheduled') {
-      const job: ChunkRetryJob = {
-        campaignId: campaign.id,
-        step: event.step as StepName,
-        chunk: effect.chunk,
-        attempt: effect.attempt,
-      };
-      await parts.boss.send(CHUNK_RETRY_QUEUE, job, {
-        startAfter: new Date(Date.now() + effect.delayMs),
-        singletonKey: `${campaign.id}:${event.step}:${effect.chunk}:${effect.attempt}`,
-        db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) },
-      });
-      logger.warn(
-        { error: event.error, delayMs: effect.delayMs, chunk: effect.chunk },
-        'chunk failed, retry scheduled',
-      );
-    } else if (effect.kind === 'campaign-failed') {
-      logger.error({ error: event.error }, 'campaign failed');
-    } else if (effect.kind === 'ignored') {
-      logger.debug({ reason: effect.reason }, 'event ignored');
-    }
-  });
+  // Read again for each event: an earlier one in the same transaction may have ended the campaign.
+  const campaign = await findCampaign(tx, event.campaignId, { lock: true });
+  if (!campaign) {
+    logger.warn('event for an unknown campaign ignored');
+    return;
+  }
+  const effect = await recordStepEvent(tx, campaign, event, parts.settings);
+  if (effect.kind === 'retry-scheduled') {
+    const job: ChunkRetryJob = {
+      campaignId: campaign.id,
+      step: event.step as StepName,
+      chunk: effect.chunk,
+      attempt: effect.attempt,
+    };
+    await parts.boss.send(CHUNK_RETRY_QUEUE, job, {
+      startAfter: new Date(Date.now() + effect.delayMs),
+      singletonKey: `${campaign.id}:${event.step}:${effect.chunk}:${effect.attempt}`,
+      db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) },
+    });
+    logger.warn(
+      { error: event.error, delayMs: effect.delayMs, chunk: effect.chunk },
+      'chunk failed, retry scheduled',
+    );
+  } else if (effect.kind === 'campaign-failed') {
+    logger.error({ error: event.error }, 'campaign failed');
+  } else if (effect.kind === 'ignored') {
+    logger.debug({ reason: effect.reason }, 'event ignored');
+  }
 }
 
 /** Runs a scheduled chunk retry, unless the campaign or chunk moved on since it was scheduled. */
