@@ -6,7 +6,8 @@ import { formatChaosResult, runChaosBench } from './chaos.ts';
 
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
 // digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
-// (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n, --json (the
+// (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n (default 500, the services'
+// default), --bulk-batch-size n (default 100, likewise), --json (the
 // result as one JSON object per flow); of chaos:
 // --size (default M), --poison n (default 1000), --update (the measured campaign updates another),
 // --kill-every ms (default 2000; 0 kills no service), --broker-restarts n (default 2).
@@ -23,7 +24,8 @@ const { values, positionals } = parseArgs({
     flow: { type: 'string', default: 'both' },
     latency: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '8' },
-    'chunk-size': { type: 'string', default: '100' },
+    'chunk-size': { type: 'string', default: '500' },
+    'bulk-batch-size': { type: 'string', default: '100' },
   },
 });
 const names = positionals.length > 0 ? positionals : ['campaign', 'kafka', 'digit', 'sheets'];
@@ -72,6 +74,7 @@ for (const name of names) {
           latencyMs: Number(values.latency),
           concurrency: Number(values.concurrency),
           chunkSize: Number(values['chunk-size']),
+          bulkBatchSize: Number(values['bulk-batch-size']),
         },
         log,
       );
