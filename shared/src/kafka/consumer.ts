@@ -91,6 +91,12 @@ interface Lane {
   /** Offset of the newest message queued: a refetch after a rebalance does not queue it twice. */
   lastQueued: bigint;
   running: boolean;
+  /**
+   * Counts the rebalances that took the partition away. A message whose handling began before one is not
+   * committed: its partition's new owner handles it again, and a commit from here could move the group's
+   * offset past messages that owner has not handled yet.
+   */
+  revocations: number;
   /** Resumes fetching the partition, paused while its lane is busy. */
   resume: (() => void) | undefined;
   highWatermark: string;
@@ -133,6 +139,7 @@ export class TopicConsumer<T> {
         if (assigned[lane.topic]?.includes(lane.partition)) continue;
         lane.queue.length = 0;
         lane.lastQueued = -1n;
+        lane.revocations++;
       }
     });
   }
@@ -170,6 +177,7 @@ export class TopicConsumer<T> {
         queue: [],
         lastQueued: -1n,
         running: false,
+        revocations: 0,
         resume: undefined,
         highWatermark: batch.highWatermark,
       };
@@ -196,11 +204,12 @@ export class TopicConsumer<T> {
       // Messages of a failed batch still to be handled one by one before batching again.
       let alone = 0;
       for (current = lane.queue.shift(); current; current = lane.queue.shift()) {
+        const revocations = lane.revocations;
         if (this.#options.handleBatch && alone === 0 && lane.queue.length > 0) {
           const batch = [current, ...lane.queue.splice(0, MAX_BATCH - 1)];
           const last = batch[batch.length - 1]!;
           if (await this.#handling.run(() => this.#processBatch(lane, batch))) {
-            await this.#commit(lane, last);
+            if (lane.revocations === revocations) await this.#commit(lane, last);
             continue;
           }
           lane.queue.unshift(...batch.slice(1));
@@ -216,7 +225,7 @@ export class TopicConsumer<T> {
           lane.lastQueued = -1n;
           break;
         }
-        await this.#commit(lane, message);
+        if (lane.revocations === revocations) await this.#commit(lane, message);
       }
     } catch (error) {
       // Not the message's fault (the DLQ or the delivery log unreachable): fetched again from the
