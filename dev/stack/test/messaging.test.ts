@@ -4,6 +4,8 @@ import {
   PoisonMessageError,
   Topic,
   startService,
+  type AvroTopic,
+  type ConsumerSpec,
   type RunningService,
   type ServiceDefinition,
   type StepCommand,
@@ -56,41 +58,79 @@ async function eventually<T>(
   }
 }
 
+/** A sender and a receiver service on `topic`; the receiver consumes it as the spec says. */
+async function startPair(
+  name: string,
+  topic: AvroTopic,
+  spec: Omit<ConsumerSpec<StepCommand>, 'groupId' | 'topics'>,
+): Promise<RunningService> {
+  const env = { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+  const sender: ServiceDefinition = {
+    name: `${name}-sender`,
+    defaultPort: 0,
+    topics: [topic],
+    setup: async () => undefined,
+  };
+  const receiver: ServiceDefinition = {
+    name,
+    defaultPort: 0,
+    topics: [topic],
+    async setup(context) {
+      context.consume<StepCommand>({ groupId: name, topics: [topic], ...spec });
+    },
+  };
+  const producer = await startService(sender, env);
+  running.push(producer, await startService(receiver, env));
+  return producer;
+}
+
+/** The first dead letter `pick` finds in campaign.dlq, read by a consumer group of its own. */
+async function deadLetter<T>(
+  groupId: string,
+  pick: (
+    key: string | undefined,
+    value: string | undefined,
+    headers: Record<string, string>,
+  ) => T | undefined,
+): Promise<T> {
+  const kafka = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING });
+  const reader = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
+  const found: T[] = [];
+  await reader.connect();
+  await reader.subscribe({ topic: Topic.dlq, fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ message }) => {
+      const headers = Object.fromEntries(
+        Object.entries(message.headers ?? {}).map(([header, value]) => [header, String(value)]),
+      );
+      const picked = pick(message.key?.toString(), message.value?.toString(), headers);
+      if (picked !== undefined) found.push(picked);
+    },
+  });
+  try {
+    return await eventually(() => found[0]);
+  } finally {
+    await reader.disconnect();
+  }
+}
+
 describe('messages waiting in a partition', () => {
   const batches: string[][] = [];
   const singles: string[] = [];
   let producer: RunningService;
 
   beforeAll(async () => {
-    const env = { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
-    const sender: ServiceDefinition = {
-      name: 'batch-sender',
-      defaultPort: 0,
-      topics: [Topic.stepFacility],
-      setup: async () => undefined,
-    };
-    const receiver: ServiceDefinition = {
-      name: 'batch-receiver',
-      defaultPort: 0,
-      topics: [Topic.stepFacility],
-      async setup(context) {
-        context.consume<StepCommand>({
-          groupId: 'batch-receiver',
-          topics: [Topic.stepFacility],
-          handle: async ({ value }) => {
-            if (value.commandId === 'command-13') throw new PoisonMessageError('command 13 is bad');
-            singles.push(value.commandId);
-          },
-          handleBatch: async (messages) => {
-            const ids = messages.map(({ value }) => value.commandId);
-            batches.push(ids);
-            if (ids.includes('command-13')) throw new Error('one of them is bad');
-          },
-        });
+    producer = await startPair('batch-receiver', Topic.stepFacility, {
+      handle: async ({ value }) => {
+        if (value.commandId === 'command-13') throw new PoisonMessageError('command 13 is bad');
+        singles.push(value.commandId);
       },
-    };
-    producer = await startService(sender, env);
-    running.push(producer, await startService(receiver, env));
+      handleBatch: async (messages) => {
+        const ids = messages.map(({ value }) => value.commandId);
+        batches.push(ids);
+        if (ids.includes('command-13')) throw new Error('one of them is bad');
+      },
+    });
   });
 
   it('go to the batch handler together, in order, and one by one when the batch fails', async () => {
@@ -116,21 +156,9 @@ describe('messages waiting in a partition', () => {
     ]);
     expect(batches.filter((batch) => batch.includes('command-13'))).toHaveLength(1);
     expect(singles).toEqual(['command-10', 'command-11', 'command-12', 'command-14']);
-    const kafka = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING });
-    const reader = kafka.consumer({ groupId: 'batch-dlq-reader', maxWaitTimeInMs: 200 });
-    const dead: { group: string; detail: string }[] = [];
-    await reader.connect();
-    await reader.subscribe({ topic: Topic.dlq, fromBeginning: true });
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        dead.push({
-          group: String(message.headers?.[DlqHeader.group]),
-          detail: String(message.headers?.[DlqHeader.detail]),
-        });
-      },
-    });
-    const letter = await eventually(() => dead.find((entry) => entry.group === 'batch-receiver'));
-    await reader.disconnect();
+    const letter = await deadLetter('batch-dlq-reader', (_key, _value, headers) =>
+      headers[DlqHeader.group] === 'batch-receiver' ? { detail: headers[DlqHeader.detail] } : undefined,
+    );
     expect(letter.detail).toBe('command 13 is bad');
   });
 });
@@ -140,29 +168,11 @@ describe('messages between services', () => {
   let producer: RunningService;
 
   beforeAll(async () => {
-    const env = { ...process.env, ...infrastructure.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
-    const sender: ServiceDefinition = {
-      name: 'sender',
-      defaultPort: 0,
-      topics: [Topic.stepProject],
-      setup: async () => undefined,
-    };
-    const receiver: ServiceDefinition = {
-      name: 'receiver',
-      defaultPort: 0,
-      topics: [Topic.stepProject],
-      async setup(context) {
-        context.consume<StepCommand>({
-          groupId: 'receiver',
-          topics: [Topic.stepProject],
-          handle: async (message) => {
-            received.push({ key: message.key, value: message.value, partition: message.partition });
-          },
-        });
+    producer = await startPair('receiver', Topic.stepProject, {
+      handle: async (message) => {
+        received.push({ key: message.key, value: message.value, partition: message.partition });
       },
-    };
-    producer = await startService(sender, env);
-    running.push(producer, await startService(receiver, env));
+    });
   });
 
   it('carries an Avro value from one service through the broker and the registry to another', async () => {
@@ -186,21 +196,9 @@ describe('messages between services', () => {
     await producer.context.publisher.publish(Topic.stepProject, [{ key: 'campaign-1:1', value: command(1) }]);
     await eventually(() => received.find((entry) => entry.value.commandId === 'command-1'));
 
-    const reader = kafka.consumer({ groupId: 'dlq-reader', maxWaitTimeInMs: 200 });
-    const dead: { key: string | undefined; value: string | undefined; headers: Record<string, string> }[] =
-      [];
-    await reader.connect();
-    await reader.subscribe({ topic: Topic.dlq, fromBeginning: true });
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        const headers = Object.fromEntries(
-          Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
-        );
-        dead.push({ key: message.key?.toString(), value: message.value?.toString(), headers });
-      },
-    });
-    const letter = await eventually(() => dead.find((entry) => entry.key === 'poison'));
-    await reader.disconnect();
+    const letter = await deadLetter('dlq-reader', (key, value, headers) =>
+      key === 'poison' ? { value, headers } : undefined,
+    );
     expect(letter.value).toBe('not avro at all');
     expect(letter.headers[DlqHeader.reason]).toBe('undecodable');
     expect(letter.headers[DlqHeader.topic]).toBe(Topic.stepProject);
