@@ -33,7 +33,9 @@ export async function startPostgresProcess(options: EmbeddedDatabaseOptions): Pr
         options.log?.(line);
       }
     });
-    void exited.then(() => reject(new Error(`PostgreSQL exited before it was ready:\n${output}`)));
+    void exited.then(() =>
+      reject(new Error(`PostgreSQL exited before it was ready:\n${output}${hint(output)}`)),
+    );
   });
   return {
     url,
@@ -43,4 +45,13 @@ export async function startPostgresProcess(options: EmbeddedDatabaseOptions): Pr
       await exited;
     },
   };
+}
+
+/**
+ * Started as root, PostgreSQL runs as the `postgres` user, which must reach its binaries in node_modules:
+ * a checkout under a folder only root may enter (/root, a 0700 temporary folder) cannot start it.
+ */
+function hint(output: string): string {
+  if (!/EACCES/.test(output) || process.getuid?.() !== 0) return '';
+  return '\nPostgreSQL runs as the postgres user when started as root, and it cannot reach its programs here: let every folder above the checkout be entered by others (chmod o+x), or clone it under a folder such as /srv or /tmp.';
 }
