@@ -29,6 +29,14 @@ export type BatchHandler<T> = (messages: ConsumedMessage<T>[]) => Promise<void>;
 /** Messages of a partition handed to a batch handler at once: one transaction's worth. */
 const MAX_BATCH = 100;
 
+/**
+ * Messages a partition's lane may hold before its partition is paused: fetching a busy partition on
+ * keeps its new messages as close at hand as the others' (a paused partition is left out of a fetch
+ * already waiting at the broker, and its next message waited up to KAFKA_MAX_WAIT_MS), while a long
+ * backlog still cannot grow the lane without bound.
+ */
+const MAX_QUEUED = 500;
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
@@ -97,7 +105,7 @@ interface Lane {
    * offset past messages that owner has not handled yet.
    */
   revocations: number;
-  /** Resumes fetching the partition, paused while its lane is busy. */
+  /** Resumes fetching the partition, paused while its lane holds `MAX_QUEUED` messages or more. */
   resume: (() => void) | undefined;
   highWatermark: string;
 }
@@ -110,8 +118,8 @@ interface Lane {
  * Each partition's messages are handled in order in a lane of their own, up to
  * `partitionsConsumedConcurrently` messages of different partitions at once. kafkajs fetches again only
  * once every batch of its last fetch is processed, so a batch handler that awaited its messages would hold
- * a partition's new message back behind the slowest message of another; here a batch is queued and its
- * partition paused until its lane is empty, and fetching goes on for the others.
+ * a partition's new message back behind the slowest message of another; here a batch is queued in its lane,
+ * and fetching goes on (a partition with a long backlog is paused until its lane is half empty).
  */
 export class TopicConsumer<T> {
   readonly #options: TopicConsumerOptions<T>;
@@ -192,7 +200,7 @@ export class TopicConsumer<T> {
     // Fetching moves past the queued messages; their offsets are committed only once handled.
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     if (lane.queue.length === 0) return;
-    lane.resume ??= pause();
+    if (lane.queue.length >= MAX_QUEUED) lane.resume ??= pause();
     if (!lane.running) void this.#drain(lane);
   }
 
@@ -204,6 +212,10 @@ export class TopicConsumer<T> {
       // Messages of a failed batch still to be handled one by one before batching again.
       let alone = 0;
       for (current = lane.queue.shift(); current; current = lane.queue.shift()) {
+        if (lane.resume && lane.queue.length < MAX_QUEUED / 2) {
+          lane.resume();
+          lane.resume = undefined;
+        }
         const revocations = lane.revocations;
         if (this.#options.handleBatch && alone === 0 && lane.queue.length > 0) {
           const batch = [current, ...lane.queue.splice(0, MAX_BATCH - 1)];
