@@ -207,50 +207,22 @@ export class TopicConsumer<T> {
   /** Handles a lane's messages in order, committing each; then resumes fetching its partition. */
   async #drain(lane: Lane): Promise<void> {
     lane.running = true;
-    let current: KafkaMessage | undefined;
     try {
-      // Messages of a failed batch still to be handled one by one before batching again.
-      let alone = 0;
-      for (current = lane.queue.shift(); current; current = lane.queue.shift()) {
-        if (lane.resume && lane.queue.length < MAX_QUEUED / 2) {
-          lane.resume();
-          lane.resume = undefined;
+      for (let tries = 1; lane.queue.length > 0 && !this.#stopping.signal.aborted; tries++) {
+        try {
+          await this.#drainQueue(lane);
+        } catch (error) {
+          // Not the message's fault (the DLQ or the delivery log unreachable): the message it failed on
+          // is back at the head of the lane and is handled again, in order, once the backoff is over.
+          this.#options.logger.error(
+            { err: error, topic: lane.topic, partition: lane.partition, offset: lane.queue[0]?.offset },
+            'partition lane failed, handling its messages again',
+          );
+          await sleep(backoffDelay(tries, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal).catch(
+            () => undefined,
+          );
         }
-        const revocations = lane.revocations;
-        if (this.#options.handleBatch && alone === 0 && lane.queue.length > 0) {
-          const batch = [current, ...lane.queue.splice(0, MAX_BATCH - 1)];
-          const last = batch[batch.length - 1]!;
-          if (await this.#handling.run(() => this.#processBatch(lane, batch))) {
-            if (lane.revocations === revocations) await this.#commit(lane, last);
-            continue;
-          }
-          lane.queue.unshift(...batch.slice(1));
-          alone = batch.length;
-        }
-        if (alone > 0) alone--;
-        const message = current;
-        const handled = await this.#handling.run(() =>
-          this.#process(lane.topic, lane.partition, message, () => this.#heartbeat()),
-        );
-        if (!handled) {
-          lane.queue.length = 0;
-          lane.lastQueued = -1n;
-          break;
-        }
-        if (lane.revocations === revocations) await this.#commit(lane, message);
       }
-    } catch (error) {
-      // Not the message's fault (the DLQ or the delivery log unreachable): fetched again from the
-      // message it failed on, whose offset was never committed.
-      this.#options.logger.error(
-        { err: error, topic: lane.topic, partition: lane.partition, offset: current?.offset },
-        'partition lane failed, its messages are fetched again',
-      );
-      lane.queue.length = 0;
-      lane.lastQueued = -1n;
-      if (current && !this.#stopping.signal.aborted)
-        this.#consumer.seek({ topic: lane.topic, partition: lane.partition, offset: current.offset });
-      await sleep(1000, this.#stopping.signal).catch(() => undefined);
     } finally {
       lane.running = false;
       const resume = lane.resume;
@@ -258,6 +230,45 @@ export class TopicConsumer<T> {
       if (!this.#stopping.signal.aborted) resume?.();
       if (![...this.#lanes.values()].some((other) => other.running))
         for (const notify of this.#idle) notify();
+    }
+  }
+
+  /** Handles and commits the lane's messages in order; a message is taken off the lane once handled. */
+  async #drainQueue(lane: Lane): Promise<void> {
+    // Messages of a failed batch still to be handled one by one before batching again.
+    let alone = 0;
+    for (let current = lane.queue[0]; current; current = lane.queue[0]) {
+      if (lane.resume && lane.queue.length < MAX_QUEUED / 2) {
+        lane.resume();
+        lane.resume = undefined;
+      }
+      const revocations = lane.revocations;
+      if (this.#options.handleBatch && alone === 0 && lane.queue.length > 1) {
+        const batch = lane.queue.slice(0, MAX_BATCH);
+        const last = batch[batch.length - 1]!;
+        if (await this.#handling.run(() => this.#processBatch(lane, batch))) {
+          if (lane.revocations === revocations) {
+            await this.#commit(lane, last);
+            lane.queue.splice(0, batch.length);
+          }
+          continue;
+        }
+        alone = batch.length;
+      }
+      if (alone > 0) alone--;
+      const message = current;
+      const handled = await this.#handling.run(() =>
+        this.#process(lane.topic, lane.partition, message, () => this.#heartbeat()),
+      );
+      if (!handled) {
+        lane.queue.length = 0;
+        lane.lastQueued = -1n;
+        return;
+      }
+      if (lane.revocations === revocations) {
+        await this.#commit(lane, message);
+        lane.queue.shift();
+      }
     }
   }
 
