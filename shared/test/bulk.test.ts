@@ -89,6 +89,52 @@ describe('a bulk create learned by search', () => {
     });
   });
 
+  it('sends again, in bulk, only the items of a lost batch that DIGIT did not save', async () => {
+    const saved = new Set<string>();
+    const sent: string[][] = [];
+    const result = await bulkCreateThenFind({
+      items: ['a', 'b', 'c', 'd', 'bad'],
+      key: (item) => item,
+      batchSize: 2,
+      consistencyMs: 100,
+      send: async (batch) => {
+        sent.push(batch);
+        if (sent.length === 1) {
+          // Applied, then the answer was lost.
+          batch.forEach((item) => saved.add(item));
+          throw unknownOutcome();
+        }
+        // Never reached DIGIT.
+        if (sent.length === 2) throw unknownOutcome();
+        batch.filter((item) => item !== 'bad').forEach((item) => saved.add(item));
+      },
+      search: async (pending) =>
+        new Map(pending.filter((item) => saved.has(item)).map((item) => [item, item])),
+    });
+    expect(sent).toEqual([['a', 'b'], ['c', 'd'], ['bad'], ['c', 'd']]);
+    expect(result.found.map(([item]) => item).sort()).toEqual(['a', 'b', 'c', 'd']);
+    // An accepted batch's missing item is the caller's to settle, never resent in bulk.
+    expect(result.missing).toEqual(['bad']);
+  });
+
+  it('leaves to the caller the items whose outcome stays unknown through every round', async () => {
+    let sends = 0;
+    const result = await bulkCreateThenFind({
+      items: ['a', 'b'],
+      key: (item) => item,
+      batchSize: 10,
+      consistencyMs: 20,
+      maxRounds: 2,
+      send: async () => {
+        sends++;
+        throw unknownOutcome();
+      },
+      search: async () => new Map<string, string>(),
+    });
+    expect(sends).toBe(2);
+    expect(result).toEqual({ found: [], missing: ['a', 'b'] });
+  });
+
   it('lets a refusal of the whole request through', async () => {
     await expect(
       bulkCreateThenFind({

@@ -45,12 +45,17 @@ export interface BulkCreateOptions<Item, Entity> {
   search: (items: Item[]) => Promise<Map<string, Entity>>;
   /** How long DIGIT may take to make a saved item searchable. */
   consistencyMs: number;
+  /** Sends of one item whose outcome stays unknown before it is left to the caller (default 3). */
+  maxRounds?: number;
   onUnknown?: (error: unknown, batch: Item[]) => void;
 }
 
 export interface BulkCreateResult<Item, Entity> {
   found: [Item, Entity][];
-  /** Items DIGIT did not show within the window: dropped as invalid, or not saved in time. */
+  /**
+   * Items DIGIT did not show within the window although their batch was accepted (dropped as invalid,
+   * or not saved in time), and items whose batch's outcome stayed unknown through every round.
+   */
   missing: Item[];
 }
 
@@ -58,19 +63,37 @@ export interface BulkCreateResult<Item, Entity> {
  * Creates items through a bulk endpoint, which answers without ids and saves asynchronously, dropping
  * invalid items without a word: sends the batches, then learns what DIGIT saved by searching, sooner
  * first and then less often, until every item is found or the consistency window has passed. A batch
- * whose outcome is unknown changes nothing: the search tells. The caller settles the missing items one by
- * one, through the single create whose answer names a refusal's reason.
+ * whose outcome is unknown is never sent again as such: the search tells what DIGIT saved of it, and
+ * only its items still missing after the window are sent again, in bulk, in the next round. The caller
+ * settles the missing items one by one, through the single create whose answer names a refusal's reason.
  */
 export async function bulkCreateThenFind<Item, Entity>(
   options: BulkCreateOptions<Item, Entity>,
 ): Promise<BulkCreateResult<Item, Entity>> {
-  for (const batch of bulkBatches(options.items, options.batchSize)) {
-    try {
-      await options.send(batch);
-    } catch (error) {
-      if (!isOutcomeUnknown(error)) throw error;
-      options.onUnknown?.(error, batch);
+  const maxRounds = options.maxRounds ?? 3;
+  const found: [Item, Entity][] = [];
+  const missing: Item[] = [];
+  let toSend = [...options.items];
+  for (let round = 1; toSend.length > 0; round++) {
+    const unknown = new Set<Item>();
+    for (const batch of bulkBatches(toSend, options.batchSize)) {
+      try {
+        await options.send(batch);
+      } catch (error) {
+        if (!isOutcomeUnknown(error)) throw error;
+        options.onUnknown?.(error, batch);
+        batch.forEach((item) => unknown.add(item));
+      }
     }
+    const searched = await findWithin(toSend, options.key, options.search, options.consistencyMs);
+    found.push(...searched.found);
+    const resend = searched.missing.filter((item) => unknown.has(item));
+    missing.push(...searched.missing.filter((item) => !unknown.has(item)));
+    if (round >= maxRounds) {
+      missing.push(...resend);
+      break;
+    }
+    toSend = resend;
   }
-  return findWithin(options.items, options.key, options.search, options.consistencyMs);
+  return { found, missing };
 }

@@ -52,11 +52,6 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
   const pending = rows.filter((row) => !earlier.has(row.nameKey));
   if (pending.length === 0) return;
 
-  await chunk.ensureStillCreating();
-  await db.query(
-    'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = ANY($2::text[])',
-    [campaign.id, pending.map((row) => row.nameKey)],
-  );
   const { found, missing } = await bulkCreateThenFind({
     items: pending,
     key: (row) => row.nameKey,
@@ -64,6 +59,11 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     send: async (batch) => {
       await chunk.ensureStillCreating();
+      // Stamped before every send, a resend included: a later attempt waits out the window after it.
+      await db.query(
+        'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = ANY($2::text[])',
+        [campaign.id, batch.map((row) => row.nameKey)],
+      );
       await bulkCreateFacilities(
         chunk.digit,
         chunk.requestInfo,
@@ -112,6 +112,10 @@ async function createOne(chunk: StepChunk, row: StoredFacility): Promise<void> {
     create: async ([item]) => {
       if (!item) return new Map();
       await chunk.ensureStillCreating();
+      await chunk.db.query(
+        'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = $2',
+        [campaign.id, item.nameKey],
+      );
       const facility = await createFacility(digit, requestInfo, facilityPayload(campaign, item));
       return new Map([[item.nameKey, facility.id]]);
     },

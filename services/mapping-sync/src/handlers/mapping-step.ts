@@ -125,12 +125,6 @@ export function mappingStep(kind: MappingKind): StepHandler {
     chunk.count('adopted', adopted.length);
     if (toCreate.length === 0) return;
 
-    await chunk.ensureStillCreating();
-    await db.query(
-      `UPDATE campaign_mapping SET attempted_at = now()
-       WHERE campaign_id = $1 AND kind = $2 AND (boundary_code, entity_key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
-      [campaign.id, kind, toCreate.map((row) => row.boundaryCode), toCreate.map((row) => row.entityKey)],
-    );
     const { found, missing } = await bulkCreateThenFind({
       items: toCreate,
       key: pairOf,
@@ -138,6 +132,12 @@ export function mappingStep(kind: MappingKind): StepHandler {
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       send: async (batch) => {
         await chunk.ensureStillCreating();
+        // Stamped before every send, a resend included: a later attempt waits out the window after it.
+        await db.query(
+          `UPDATE campaign_mapping SET attempted_at = now()
+           WHERE campaign_id = $1 AND kind = $2 AND (boundary_code, entity_key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+          [campaign.id, kind, batch.map((row) => row.boundaryCode), batch.map((row) => row.entityKey)],
+        );
         await bulkCreateMappings(
           digit,
           requestInfo,
@@ -172,6 +172,11 @@ async function createPair(chunk: StepChunk, kind: MappingKind, row: MappingRow):
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     create: async () => {
       await chunk.ensureStillCreating();
+      await chunk.db.query(
+        `UPDATE campaign_mapping SET attempted_at = now()
+         WHERE campaign_id = $1 AND kind = $2 AND boundary_code = $3 AND entity_key = $4`,
+        [campaign.id, kind, row.boundaryCode, row.entityKey],
+      );
       try {
         const mapping = await retryWhileNotPersisted(
           () => createMapping(digit, requestInfo, kind, mappingPayload(kind, campaign, projectId, mappedId)),
