@@ -18,6 +18,9 @@ export const SERVICE_NODE_FLAGS = [
   '--report-exclude-env',
 ];
 
+/** Beside the installed packages: per checkout, never committed, gone with `npm ci`. */
+const COMPILE_CACHE_DIR = path.join(REPOSITORY_ROOT, 'node_modules', '.cache', 'campaign-pipeline', 'compile');
+
 /** The pipeline's services and the port each listens on by default. */
 export const SERVICES = [
   { name: 'intake', port: 3001 },
@@ -100,6 +103,9 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
   };
   // Beside the logs, so that stacks running side by side never read each other's crash reports.
   env.CRASH_REPORT_DIR ??= path.join(options.logDir, '..', 'crash-reports', options.name);
+  // Node keeps the compiled (type-stripped) sources between runs: a service restarted after a crash is
+  // back sooner, and spends less of the CPU the running ones need.
+  env.NODE_COMPILE_CACHE ??= COMPILE_CACHE_DIR;
   if (options.heapLimitMb && !/--max-old-space-size/.test(env.NODE_OPTIONS ?? '')) {
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --max-old-space-size=${options.heapLimitMb}`.trim();
   }

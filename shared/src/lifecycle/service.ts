@@ -1,3 +1,4 @@
+import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -194,6 +195,8 @@ export async function startService(
   );
   for (const consumer of consumers) await consumer.start();
   logger.info({ url: address, port, consumers: consumerSpecs.map((spec) => spec.groupId) }, 'service ready');
+  // Node writes its compile cache (NODE_COMPILE_CACHE) only at exit, which a killed process never reaches.
+  nodeModule.flushCompileCache?.();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

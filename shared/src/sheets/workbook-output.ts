@@ -1,5 +1,5 @@
 // Writes an xlsx workbook with exceljs's streaming writer, row by row, into a stream or a Buffer.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { PassThrough } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -22,10 +22,13 @@ export async function writeWorkbook(
   output: Writable | undefined,
   fill: (workbook: WorkbookWriter) => Promise<void>,
 ): Promise<Buffer | undefined> {
+  // Loaded on first use: exceljs takes a third of a second to load, and most services never write a
+  // workbook; a service restarted after a crash is back that much sooner.
+  const { default: excel } = await import('exceljs');
   const chunks: Buffer[] = [];
   const sink = output ?? new PassThrough();
   if (output === undefined) sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new excel.stream.xlsx.WorkbookWriter({
     stream: sink,
     useSharedStrings: false,
     useStyles: false,
