@@ -97,3 +97,57 @@ it('keeps acknowledged messages and committed offsets through SIGKILL', async ()
   expect(resumed.seen.filter((m) => m.value.startsWith('first-'))).toEqual([]);
   expect(resumed.seen.length).toBe(values.length - 100);
 });
+
+it('keeps a consumer group through a restart: its member goes on without rebalancing', async () => {
+  const groupDir = mkdtempSync(join(tmpdir(), 'dev-kafka-group-'));
+  let restarted: BrokerProcess | undefined;
+  try {
+    restarted = await startBrokerProcess({
+      dataDir: groupDir,
+      defaultPartitions: 2,
+      initialRebalanceDelayMs: 50,
+    });
+    const port = Number(restarted.brokers[0]!.split(':')[1]);
+    const topic = 'steady';
+    const kafka = kafkaClient(restarted.brokers);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await admin.disconnect();
+
+    const consumer = kafka.consumer({ groupId: 'steady-group', ...FAST_CONSUMER });
+    const joins: number[] = [];
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => joins.push(payload.duration));
+    const seen: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+    await waitFor(() => joins.length === 1, 20_000, 'the first join');
+
+    await restarted.kill();
+    restarted = await startBrokerProcess({
+      dataDir: groupDir,
+      port,
+      defaultPartitions: 2,
+      initialRebalanceDelayMs: 50,
+    });
+    const producer = kafkaClient(restarted.brokers).producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'a', value: 'after' },
+        { key: 'b', value: 'restart' },
+      ],
+    });
+    await producer.disconnect();
+    await waitFor(() => seen.length === 2, 20_000, 'messages sent after the restart');
+    await consumer.disconnect();
+    expect(seen.sort()).toEqual(['after', 'restart']);
+    // Kafka loads the group's members with the group: the member's heartbeats go on being accepted.
+    expect(joins).toHaveLength(1);
+  } finally {
+    await restarted?.kill();
+    rmSync(groupDir, { recursive: true, force: true });
+  }
+});
