@@ -15,7 +15,7 @@ import type { OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResponse } fro
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { TopicPartitions } from './assignment.ts';
 import { decodeConsumerAssignment } from './assignment.ts';
-import type { OffsetStore, StoredGroup } from './offset-store.ts';
+import type { OffsetStore } from './offset-store.ts';
 import type { TimerHandle, Timers } from './timers.ts';
 import { realTimers } from './timers.ts';
 
@@ -93,56 +93,7 @@ export class GroupCoordinator {
     this.sweepIntervalMs = options.sweepIntervalMs ?? 100;
     this.onRebalance = options.onRebalance ?? (() => undefined);
     this.log = options.log ?? (() => undefined);
-    this.restoreGroups();
     this.scheduleSweep();
-  }
-
-  /**
-   * Takes the groups back as their last rebalance left them, with every member's session starting now,
-   * as Kafka's coordinator does when it loads a group: members that heartbeat within their session keep
-   * their partitions, and a broker restart costs no rebalance.
-   */
-  private restoreGroups(): void {
-    const now = this.timers.now();
-    for (const stored of this.offsets.storedGroups()) {
-      const group = this.newGroup(stored.groupId);
-      group.state = 'Stable';
-      group.generationId = stored.generationId;
-      group.protocolType = stored.protocolType;
-      group.protocolName = stored.protocolName;
-      group.leaderId = stored.leaderId;
-      for (const m of stored.members) {
-        group.members.set(m.memberId, {
-          ...m,
-          protocols: m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata, 'base64') })),
-          assignment: Buffer.from(m.assignment, 'base64'),
-          awaitingJoin: null,
-          awaitingSync: null,
-          lastSeen: now,
-        });
-      }
-    }
-  }
-
-  private storeGroup(group: Group): void {
-    const stored: StoredGroup = {
-      groupId: group.groupId,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leaderId: group.leaderId,
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        sessionTimeoutMs: m.sessionTimeoutMs,
-        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-        protocols: m.protocols.map((p) => ({ name: p.name, metadata: p.metadata.toString('base64') })),
-        assignment: m.assignment.toString('base64'),
-      })),
-    };
-    void this.offsets.storeGroup(stored);
   }
 
   close(): void {
@@ -340,7 +291,6 @@ export class GroupCoordinator {
       group.protocolName = null;
       group.leaderId = null;
       this.log({ msg: 'group empty', group: group.groupId, generation: group.generationId });
-      this.storeGroup(group);
       return;
     }
     const members = [...group.members.values()];
@@ -421,7 +371,6 @@ export class GroupCoordinator {
     }
     group.state = 'Stable';
     this.log({ msg: 'group stable', group: group.groupId, generation: group.generationId });
-    this.storeGroup(group);
     for (const m of group.members.values()) {
       const answer = m.awaitingSync;
       m.awaitingSync = null;

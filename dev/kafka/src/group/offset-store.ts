@@ -1,6 +1,5 @@
-// Committed offsets per group, kept verbatim (negative sentinels included), and each group's membership as
-// of its last completed rebalance, as Kafka keeps both in __consumer_offsets. On disk they are an
-// append-only journal of JSON lines, compacted when the store opens; a torn last line is dropped on recovery.
+// Committed offsets per group, kept verbatim (negative sentinels included). On disk they are an append-only
+// journal of JSON lines, compacted when the store opens; a torn last line is dropped on recovery.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { FsyncScheduler } from '../log/fsync-scheduler.ts';
@@ -9,34 +8,13 @@ import { writeFileDurably } from '../log/fs-util.ts';
 export type CommittedOffset = { offset: number; metadata: string | null };
 export type OffsetCommitEntry = { topic: string; partition: number; offset: number; metadata: string | null };
 
-/** A group's members and their assignments after its last rebalance; buffers as base64. */
-export type StoredGroup = {
-  groupId: string;
-  generationId: number;
-  protocolType: string | null;
-  protocolName: string | null;
-  leaderId: string | null;
-  members: {
-    memberId: string;
-    groupInstanceId: string | null;
-    clientId: string;
-    clientHost: string;
-    sessionTimeoutMs: number;
-    rebalanceTimeoutMs: number;
-    protocols: { name: string; metadata: string }[];
-    assignment: string;
-  }[];
-};
-
 type JournalLine =
   | { g: string; o: [string, number, number, string | null][] }
-  | { meta: StoredGroup }
   | { deleteTopic: string }
   | { deleteGroup: string };
 
 export class OffsetStore {
   private readonly groups = new Map<string, Map<string, Map<number, CommittedOffset>>>();
-  private readonly metadata = new Map<string, StoredGroup>();
   private readonly path: string | undefined;
   private fd: number | null = null;
   private readonly fsync = new FsyncScheduler();
@@ -75,10 +53,6 @@ export class OffsetStore {
       for (const topics of this.groups.values()) topics.delete(line.deleteTopic);
     } else if ('deleteGroup' in line) {
       this.groups.delete(line.deleteGroup);
-      this.metadata.delete(line.deleteGroup);
-    } else if ('meta' in line) {
-      if (line.meta.members.length > 0) this.metadata.set(line.meta.groupId, line.meta);
-      else this.metadata.delete(line.meta.groupId);
     } else {
       for (const [topic, partition, offset, metadata] of line.o)
         this.set(line.g, topic, partition, { offset, metadata });
@@ -102,7 +76,6 @@ export class OffsetStore {
       }
       if (o.length > 0) lines.push(JSON.stringify({ g, o }));
     }
-    for (const meta of this.metadata.values()) lines.push(JSON.stringify({ meta }));
     return lines.map((l) => `${l}\n`).join('');
   }
 
@@ -117,18 +90,6 @@ export class OffsetStore {
     for (const e of entries)
       this.set(group, e.topic, e.partition, { offset: e.offset, metadata: e.metadata });
     return this.journal({ g: group, o: entries.map((e) => [e.topic, e.partition, e.offset, e.metadata]) });
-  }
-
-  /** Stores a group's membership after a rebalance (none: the group is empty). */
-  storeGroup(meta: StoredGroup): Promise<void> {
-    const line = { meta };
-    this.apply(line);
-    return this.journal(line);
-  }
-
-  /** The groups that had members when last stored. */
-  storedGroups(): StoredGroup[] {
-    return [...this.metadata.values()];
   }
 
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {
