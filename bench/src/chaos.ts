@@ -114,6 +114,9 @@ async function startRun(size: ChaosOptions['size']) {
       DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
       DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
       STEP_MAX_ATTEMPTS: '10',
+      // As deployed (the tests' 3 keep their rebalances short): a step runs as many chunks at once as its
+      // worker's concurrency, not one per partition, so one slow chunk holds back a twelfth of the step.
+      KAFKA_TOPIC_PARTITIONS: '12',
       // A process killed without leaving its consumer groups holds them until its session expires: the
       // short session (Kafka's minimum) a deployment that expects its pods to be killed would choose.
       KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
