@@ -349,8 +349,22 @@ function poisonPlan(index: number) {
   return { step, kind, topic: kind === 'not avro' ? Topic.requests : STEP_TOPICS[step] };
 }
 
-/** Poison on the request topic and the step topics: bad Avro, bad fields, commands of no campaign. */
-async function sendPoison(infrastructure: TestInfrastructure, total: number): Promise<number> {
+/** Where a poison message was written: its topic, partition and offset. */
+interface PoisonPlace {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Poison on the request topic and the step topics: bad Avro, bad fields, commands of no campaign. Where
+ * each one was written goes into `places`, by index.
+ */
+async function sendPoison(
+  infrastructure: TestInfrastructure,
+  total: number,
+  places: Map<number, PoisonPlace>,
+): Promise<number> {
   const codec = new AvroCodec(infrastructure.kafka.registryUrl);
   await codec.registerTopics([...STEP_COMMAND_TOPICS]);
   const kafka = new kafkajs.Kafka({
@@ -382,7 +396,9 @@ async function sendPoison(infrastructure: TestInfrastructure, total: number): Pr
               : kind === 'unknown schema'
                 ? Buffer.concat([UNKNOWN_SCHEMA_PREFIX, randomBytes(20)])
                 : Buffer.concat([NOT_AVRO_PREFIX, randomBytes(20)]);
-        await producer.send({ topic, messages: [{ key: `poison-${sent}`, value }] });
+        const [written] = await producer.send({ topic, messages: [{ key: `poison-${sent}`, value }] });
+        if (written?.baseOffset !== undefined)
+          places.set(sent, { topic, partition: written.partition, offset: written.baseOffset });
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -390,6 +406,29 @@ async function sendPoison(infrastructure: TestInfrastructure, total: number): Pr
     await producer.disconnect();
   }
   return total;
+}
+
+/** Each consumer group's committed offset at the place of a poison message that was never dead-lettered. */
+async function committedAt(infrastructure: TestInfrastructure, place: PoisonPlace): Promise<string> {
+  const kafka = new kafkajs.Kafka({
+    brokers: infrastructure.kafka.brokers,
+    clientId: 'chaos-offsets',
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const committed: string[] = [];
+    for (const { groupId } of groups) {
+      const offsets = await admin.fetchOffsets({ groupId, topics: [place.topic] });
+      const at = offsets[0]?.partitions.find((entry) => entry.partition === place.partition);
+      if (at && at.offset !== '-1') committed.push(`${groupId} committed ${at.offset}`);
+    }
+    return committed.join(', ') || 'no group committed there';
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**
@@ -459,6 +498,7 @@ export async function runChaosBench(
   const run = await startRun(options.size);
   let brokerRestarts = 0;
   let poisonSent = 0;
+  const poisonPlaces = new Map<number, PoisonPlace>();
   let killer: ReturnType<typeof serviceKiller> | undefined;
   try {
     const campaign = await prepareCampaign(run, options, log);
@@ -469,7 +509,9 @@ export async function runChaosBench(
       log,
       () => {
         killer = options.killEveryMs > 0 ? serviceKiller(run.services, options.killEveryMs) : undefined;
-        const poison = sendPoison(run.infrastructure, options.poison).then((sent) => (poisonSent = sent));
+        const poison = sendPoison(run.infrastructure, options.poison, poisonPlaces).then(
+          (sent) => (poisonSent = sent),
+        );
         // The broker dies at even intervals over the baseline's duration, each time once it is back
         // from the time before.
         let broker: Promise<void> = Promise.resolve();
@@ -507,8 +549,13 @@ export async function runChaosBench(
     for (const line of dead.notPoison) log(`  dead-lettered, not poison: ${line}`);
     for (let index = 0; index < poisonSent; index++) {
       if (dead.poison.has(`poison-${index}`)) continue;
-      const { kind, topic } = poisonPlan(index);
-      log(`  not dead-lettered: poison-${index} (${kind} on ${topic})`);
+      const { kind } = poisonPlan(index);
+      const place = poisonPlaces.get(index);
+      log(
+        place
+          ? `  not dead-lettered: poison-${index} (${kind}) at ${place.topic}/${place.partition}@${place.offset}; ${await committedAt(run.infrastructure, place)}`
+          : `  not dead-lettered: poison-${index} (${kind}), its write not acknowledged`,
+      );
     }
     const dlqDistinct = dead.distinct;
     const result: ChaosResult = {
