@@ -114,7 +114,10 @@ async function createBatch(
       onUnknown: (error, phones) =>
         chunk.logger.warn({ err: error, users: phones.length }, 'employee create outcome unknown, searching'),
     });
-    for (const [row, uuid] of [...created, ...adopted]) await record(chunk, row.phone, uuid);
+    await record(
+      chunk,
+      [...created, ...adopted].map(([row, uuid]) => [row.phone, uuid]),
+    );
     if (created.length > 0) chunk.count('created', created.length);
     if (adopted.length > 0) chunk.count('adopted', adopted.length);
   } catch (error) {
@@ -171,14 +174,18 @@ async function adopt(chunk: StepChunk, row: StoredUser, password: 'keep' | 'forg
       [chunk.campaign.id, row.phone],
     );
   }
-  await record(chunk, row.phone, uuid);
+  await record(chunk, [[row.phone, uuid]]);
   chunk.count('adopted');
   return true;
 }
 
-async function record(chunk: StepChunk, phone: string, uuid: string): Promise<void> {
+/** Marks users created or adopted, with their user-service uuids, in one statement. */
+async function record(chunk: StepChunk, users: readonly [phone: string, uuid: string][]): Promise<void> {
+  if (users.length === 0) return;
   await chunk.db.query(
-    'UPDATE campaign_user SET user_service_uuid = $3, done = true WHERE campaign_id = $1 AND phone = $2',
-    [chunk.campaign.id, phone, uuid],
+    `UPDATE campaign_user u SET user_service_uuid = v.uuid, done = true
+     FROM unnest($2::text[], $3::text[]) AS v(phone, uuid)
+     WHERE u.campaign_id = $1 AND u.phone = v.phone`,
+    [chunk.campaign.id, users.map(([phone]) => phone), users.map(([, uuid]) => uuid)],
   );
 }
