@@ -151,7 +151,8 @@ export async function startTestServices(
       heapLimitMb: heapLimits[name],
     });
     processes.set(name, service);
-    await waitUntilReady(service, 60_000);
+    // Within a test hook's 60 s, so that a start that hangs fails naming the service and quoting its log.
+    await waitUntilReady(service, 45_000);
     return service;
   };
   const stop = async () => {

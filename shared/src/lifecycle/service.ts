@@ -137,6 +137,7 @@ export async function startService(
   await publisher.connect();
   const admin: Admin = kafka.admin();
   await admin.connect();
+  logger.info({ topics: definition.topics.length }, 'connected to Kafka, schemas registered');
   const http = createHttpServer({
     identity: { service: definition.name, pid: process.pid },
     logger,
