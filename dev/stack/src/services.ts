@@ -19,7 +19,13 @@ export const SERVICE_NODE_FLAGS = [
 ];
 
 /** Beside the installed packages: per checkout, never committed, gone with `npm ci`. */
-const COMPILE_CACHE_DIR = path.join(REPOSITORY_ROOT, 'node_modules', '.cache', 'campaign-pipeline', 'compile');
+const COMPILE_CACHE_DIR = path.join(
+  REPOSITORY_ROOT,
+  'node_modules',
+  '.cache',
+  'campaign-pipeline',
+  'compile',
+);
 
 /** The pipeline's services and the port each listens on by default. */
 export const SERVICES = [
