@@ -211,6 +211,12 @@ describe('a message whose handling kills the consumer', () => {
     // A new process of a dead one's name forgets what that one was handling before anything is charged.
     await log.release('host/3');
     expect(await log.chargeCrash('host/3')).toEqual([]);
+    // Messages of one partition handled side by side are each charged.
+    expect(await log.started(key(3, '1'), 'host/4')).toBe(0);
+    expect(await log.started(key(3, '2'), 'host/4')).toBe(0);
+    const charged = await log.chargeCrash('host/4');
+    expect(charged).toHaveLength(2);
+    expect(charged).toEqual(expect.arrayContaining([key(3, '1'), key(3, '2')]));
   });
 
   it('goes to campaign.dlq as "crashed the consumer" after killing intake three times, and the next campaign completes', async () => {

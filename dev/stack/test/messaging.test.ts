@@ -163,6 +163,65 @@ describe('messages waiting in a partition', () => {
   });
 });
 
+describe('messages of one partition', () => {
+  const handled: { id: string; partition: number; offset: number }[] = [];
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let producer: RunningService;
+
+  beforeAll(async () => {
+    producer = await startPair('keyed-receiver', Topic.stepUserMapping, {
+      handle: async ({ value, partition, offset }) => {
+        if (value.commandId === 'slow') await gate;
+        handled.push({ id: value.commandId, partition, offset: Number(offset) });
+      },
+    });
+  });
+
+  it('with other keys pass a slow one; with its key they wait, and the offset stays before it', async () => {
+    await producer.context.publisher.publish(Topic.stepUserMapping, [
+      { key: 'chunk-slow', value: { ...command(0), commandId: 'slow' } },
+      ...Array.from({ length: 12 }, (_, index) => ({
+        key: `chunk-${index}`,
+        value: { ...command(index + 1), commandId: `fast-${index}` },
+      })),
+      { key: 'chunk-slow', value: { ...command(13), commandId: 'after-slow' } },
+    ]);
+    await eventually(() => (handled.length === 12 ? true : undefined));
+    expect(handled.every((entry) => entry.id.startsWith('fast-'))).toBe(true);
+    const admin = producer.context.kafka.admin();
+    await admin.connect();
+    const committed = async () =>
+      new Map(
+        (
+          (await admin.fetchOffsets({ groupId: 'keyed-receiver', topics: [Topic.stepUserMapping] }))[0]
+            ?.partitions ?? []
+        ).map((entry) => [entry.partition, Number(entry.offset)]),
+      );
+    const whileSlow = await committed();
+
+    release();
+    await eventually(() => (handled.some((entry) => entry.id === 'after-slow') ? true : undefined));
+    const order = handled.map((entry) => entry.id);
+    expect(order.indexOf('after-slow')).toBe(order.indexOf('slow') + 1);
+    const slow = handled.find((entry) => entry.id === 'slow')!;
+    const lane = handled.filter((entry) => entry.partition === slow.partition);
+    // Messages behind the slow one in its partition were handled while it was.
+    expect(
+      lane.filter((entry) => entry.id.startsWith('fast-') && entry.offset > slow.offset).length,
+    ).toBeGreaterThan(0);
+    // The partition's offset did not move past the slow message while it was being handled ...
+    expect(whileSlow.get(slow.partition) ?? -1).toBeLessThanOrEqual(slow.offset);
+    // ... and moves past all of its messages once they are handled.
+    await eventually(async () =>
+      (await committed()).get(slow.partition) === Math.max(...lane.map((entry) => entry.offset)) + 1
+        ? true
+        : undefined,
+    );
+    await admin.disconnect();
+  });
+});
+
 describe('messages between services', () => {
   const received: { key: string | null; value: StepCommand; partition: number }[] = [];
   let producer: RunningService;

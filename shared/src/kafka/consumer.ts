@@ -76,7 +76,10 @@ export interface TopicConsumerOptions<T> {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxWaitTimeMs: number;
-  /** Partitions handled at once (each still one message at a time, in order); default 1. */
+  /**
+   * Messages handled at once, from any partitions; default 1. Messages of one partition that share a key
+   * are handled one at a time, in order; a partition's messages go to a batch handler in order.
+   */
   partitionsConsumedConcurrently?: number;
   /** Attempts of a handler that throws before its message is dead-lettered as poison. */
   handlerAttempts?: number;
@@ -91,11 +94,19 @@ export interface TopicConsumerOptions<T> {
   maxCrashes?: number;
 }
 
-/** The messages of one partition handed to this consumer, handled one at a time in offset order. */
+/**
+ * The messages of one partition handed to this consumer, not yet committed, in offset order. Messages with
+ * a key of their own are handled side by side (a step's chunks); messages sharing a key one at a time, in
+ * order (a campaign's requests, a chunk's retry after its first attempt).
+ */
 interface Lane {
   topic: string;
   partition: number;
   queue: KafkaMessage[];
+  /** Messages of the queue handled in the current assignment, committed once every older one is. */
+  handled: Set<KafkaMessage>;
+  /** Wakes the lane's drain, waiting on its messages in flight, when new messages are queued. */
+  wake: (() => void) | undefined;
   /** Offset of the newest message queued: a refetch after a rebalance does not queue it twice. */
   lastQueued: bigint;
   running: boolean;
@@ -115,11 +126,13 @@ interface Lane {
  * finished. Undecodable messages and messages whose handler keeps failing go to campaign.dlq with the
  * reason in headers, and consumption goes on. `stop()` lets the messages in flight finish and commit.
  *
- * Each partition's messages are handled in order in a lane of their own, up to
- * `partitionsConsumedConcurrently` messages of different partitions at once. kafkajs fetches again only
- * once every batch of its last fetch is processed, so a batch handler that awaited its messages would hold
- * a partition's new message back behind the slowest message of another; here a batch is queued in its lane,
- * and fetching goes on (a partition with a long backlog is paused until its lane is half empty).
+ * Each partition's messages are queued in a lane of their own, up to `partitionsConsumedConcurrently`
+ * messages handled at once. kafkajs fetches again only once every batch of its last fetch is processed, so
+ * a batch handler that awaited its messages would hold a partition's new message back behind the slowest
+ * message of another; here a batch is queued in its lane, and fetching goes on (a partition with a long
+ * backlog is paused until its lane is half empty). Within a lane, messages of different keys are handled
+ * side by side, so one slow chunk does not hold back the chunks behind it in its partition; a partition's
+ * offset is committed up to its oldest message not yet handled.
  */
 export class TopicConsumer<T> {
   readonly #options: TopicConsumerOptions<T>;
@@ -146,6 +159,7 @@ export class TopicConsumer<T> {
       for (const lane of this.#lanes.values()) {
         if (assigned[lane.topic]?.includes(lane.partition)) continue;
         lane.queue.length = 0;
+        lane.handled.clear();
         lane.lastQueued = -1n;
         lane.revocations++;
       }
@@ -183,6 +197,8 @@ export class TopicConsumer<T> {
         topic: batch.topic,
         partition: batch.partition,
         queue: [],
+        handled: new Set(),
+        wake: undefined,
         lastQueued: -1n,
         running: false,
         revocations: 0,
@@ -202,27 +218,15 @@ export class TopicConsumer<T> {
     if (lane.queue.length === 0) return;
     if (lane.queue.length >= MAX_QUEUED) lane.resume ??= pause();
     if (!lane.running) void this.#drain(lane);
+    else lane.wake?.();
   }
 
-  /** Handles a lane's messages in order, committing each; then resumes fetching its partition. */
+  /** Handles a lane's messages and commits them; then resumes fetching its partition. */
   async #drain(lane: Lane): Promise<void> {
     lane.running = true;
     try {
-      for (let tries = 1; lane.queue.length > 0 && !this.#stopping.signal.aborted; tries++) {
-        try {
-          await this.#drainQueue(lane);
-        } catch (error) {
-          // Not the message's fault (the DLQ or the delivery log unreachable): the message it failed on
-          // is back at the head of the lane and is handled again, in order, once the backoff is over.
-          this.#options.logger.error(
-            { err: error, topic: lane.topic, partition: lane.partition, offset: lane.queue[0]?.offset },
-            'partition lane failed, handling its messages again',
-          );
-          await sleep(backoffDelay(tries, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal).catch(
-            () => undefined,
-          );
-        }
-      }
+      if (this.#options.handleBatch) await this.#drainInOrder(lane);
+      else await this.#drainByKey(lane);
     } finally {
       lane.running = false;
       const resume = lane.resume;
@@ -230,6 +234,99 @@ export class TopicConsumer<T> {
       if (!this.#stopping.signal.aborted) resume?.();
       if (![...this.#lanes.values()].some((other) => other.running))
         for (const notify of this.#idle) notify();
+    }
+  }
+
+  /**
+   * Starts the lane's messages whose key has no older message in flight, up to the consumer's concurrency,
+   * and commits the handled ones as they finish; returns once the lane is empty, or, when the consumer
+   * stops, once the messages in flight have finished and been committed.
+   */
+  async #drainByKey(lane: Lane): Promise<void> {
+    const limit = this.#options.partitionsConsumedConcurrently ?? 1;
+    const inFlight = new Map<KafkaMessage, Promise<void>>();
+    const busyKeys = new Set<string>();
+    while (!this.#stopping.signal.aborted) {
+      await this.#commitHandled(lane);
+      if (lane.resume && lane.queue.length < MAX_QUEUED / 2) {
+        lane.resume();
+        lane.resume = undefined;
+      }
+      for (const message of lane.queue) {
+        if (inFlight.size >= limit) break;
+        const key = message.key?.toString('latin1') ?? '';
+        if (lane.handled.has(message) || inFlight.has(message) || busyKeys.has(key)) continue;
+        busyKeys.add(key);
+        const done = this.#handleInLane(lane, message).finally(() => {
+          inFlight.delete(message);
+          busyKeys.delete(key);
+          lane.wake?.();
+        });
+        inFlight.set(message, done);
+      }
+      if (inFlight.size === 0) break;
+      // Until a message in flight finishes or new ones are queued.
+      await new Promise<void>((resolve) => (lane.wake = resolve));
+      lane.wake = undefined;
+    }
+    await Promise.all(inFlight.values());
+    await this.#commitHandled(lane);
+  }
+
+  /**
+   * Handles one message of a lane; when handled while its partition stayed assigned, it joins the lane's
+   * handled messages. A failure that is not the message's (the DLQ or the delivery log unreachable) is
+   * retried after a backoff, the message keeping its key's turn.
+   */
+  async #handleInLane(lane: Lane, message: KafkaMessage): Promise<void> {
+    const revocations = lane.revocations;
+    for (let tries = 1; ; tries++) {
+      try {
+        const handled = await this.#handling.run(() =>
+          this.#process(lane.topic, lane.partition, message, () => this.#heartbeat()),
+        );
+        if (handled && lane.revocations === revocations) lane.handled.add(message);
+        return;
+      } catch (error) {
+        this.#options.logger.error(
+          { err: error, topic: lane.topic, partition: lane.partition, offset: message.offset },
+          'partition lane failed, handling the message again',
+        );
+        try {
+          await sleep(backoffDelay(tries, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal);
+        } catch {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Takes the handled messages at the head of the lane off it, and commits the offset after them. */
+  async #commitHandled(lane: Lane): Promise<void> {
+    let last: KafkaMessage | undefined;
+    for (let head = lane.queue[0]; head && lane.handled.has(head); head = lane.queue[0]) {
+      last = lane.queue.shift();
+      lane.handled.delete(head);
+    }
+    if (last) await this.#commit(lane, last);
+  }
+
+  /** Handles a lane's messages in order, in batches when it can, committing each. */
+  async #drainInOrder(lane: Lane): Promise<void> {
+    for (let tries = 1; lane.queue.length > 0 && !this.#stopping.signal.aborted; tries++) {
+      try {
+        await this.#drainQueue(lane);
+      } catch (error) {
+        // Not the message's fault (the DLQ or the delivery log unreachable): the message it failed on
+        // is back at the head of the lane and is handled again, in order, once the backoff is over.
+        this.#options.logger.error(
+          { err: error, topic: lane.topic, partition: lane.partition, offset: lane.queue[0]?.offset },
+          'partition lane failed, handling its messages again',
+        );
+        await sleep(backoffDelay(tries, { baseMs: 200, maxMs: 10_000 }), this.#stopping.signal).catch(
+          () => undefined,
+        );
+      }
     }
   }
 

@@ -23,7 +23,10 @@ export interface DeliveryLog {
   release(process: string): Promise<void>;
 }
 
-/** One upsert per message: the row of the partition is replaced when the offset moves on. */
+/**
+ * A row per message being handled (several of a partition may be), kept while it carries a crash and
+ * removed once the message is handled.
+ */
 export function postgresDeliveryLog(db: Queryable): DeliveryLog {
   return {
     async started({ groupId, topic, partition, offset }, process) {
@@ -31,12 +34,8 @@ export function postgresDeliveryLog(db: Queryable): DeliveryLog {
         `INSERT INTO consumer_delivery AS delivery
            (group_id, topic, partition, message_offset, handled_by, handling, crashes)
          VALUES ($1, $2, $3, $4, $5, true, 0)
-         ON CONFLICT (group_id, topic, partition) DO UPDATE
-           SET crashes = CASE WHEN delivery.message_offset = EXCLUDED.message_offset
-                              THEN delivery.crashes ELSE 0 END,
-               message_offset = EXCLUDED.message_offset,
-               handled_by = EXCLUDED.handled_by,
-               handling = true
+         ON CONFLICT (group_id, topic, partition, message_offset) DO UPDATE
+           SET handled_by = EXCLUDED.handled_by, handling = true
          RETURNING crashes`,
         [groupId, topic, partition, offset, process],
       );
@@ -44,7 +43,7 @@ export function postgresDeliveryLog(db: Queryable): DeliveryLog {
     },
     async ended({ groupId, topic, partition, offset }) {
       await db.query(
-        `UPDATE consumer_delivery SET handling = false
+        `DELETE FROM consumer_delivery
          WHERE group_id = $1 AND topic = $2 AND partition = $3 AND message_offset = $4`,
         [groupId, topic, partition, offset],
       );
