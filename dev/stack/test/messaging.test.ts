@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  AvroCodec,
   DlqHeader,
   PoisonMessageError,
+  Publisher,
+  createLogger,
   Topic,
   startService,
   type AvroTopic,
@@ -263,6 +266,58 @@ describe('messages between services', () => {
     expect(letter.headers[DlqHeader.topic]).toBe(Topic.stepProject);
     expect(letter.headers[DlqHeader.group]).toBe('receiver');
     expect(received.some((entry) => entry.key === 'poison')).toBe(false);
+  });
+});
+
+describe('a send that fails after the broker wrote it', () => {
+  it('does not make the next message pass for its duplicate', async () => {
+    const topic = Topic.stepProductMapping;
+    const fault = (body: Record<string, unknown>) =>
+      fetch(`${infrastructure.kafka.controlUrl}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const kafka = new Kafka({
+      brokers: infrastructure.kafka.brokers,
+      logLevel: logLevel.NOTHING,
+      requestTimeout: 300,
+      retry: { retries: 1, initialRetryTime: 50 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    await admin.disconnect();
+    const codec = new AvroCodec(infrastructure.kafka.registryUrl);
+    await codec.registerTopics([topic]);
+    const logger = createLogger('failed-send-test', 'silent');
+    const publisher = new Publisher(kafka, codec, logger);
+    await publisher.connect();
+    await publisher.publish(topic, [{ key: 'before', value: { ...command(0), commandId: 'before' } }]);
+    // The first attempt is written after the client gave up on it; its retry is refused.
+    await fault({ api: 'Produce', count: 1, delayMs: 1000 });
+    await fault({ api: 'Produce', count: 5, errorCode: 7 });
+    await expect(
+      publisher.publish(topic, [{ key: 'lost-answer', value: { ...command(1), commandId: 'lost-answer' } }]),
+    ).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await fetch(`${infrastructure.kafka.controlUrl}/faults`, { method: 'DELETE' });
+    await publisher.publish(topic, [{ key: 'next', value: { ...command(2), commandId: 'next' } }]);
+    await publisher.disconnect();
+
+    const seen: string[] = [];
+    const reader = kafka.consumer({ groupId: 'failed-send-reader', maxWaitTimeInMs: 200 });
+    await reader.connect();
+    await reader.subscribe({ topic, fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => void seen.push(message.key?.toString() ?? ''),
+    });
+    try {
+      await eventually(() => (seen.includes('next') ? true : undefined), 10_000);
+    } finally {
+      await reader.disconnect();
+    }
+    expect(seen).toContain('lost-answer');
   });
 });
 
