@@ -55,10 +55,13 @@ describe('resilience of campaign creation', () => {
   });
 
   it('completes with no duplicate when a worker is killed in the middle of a step', async () => {
-    services = await startTestServices(infrastructure, { env: { CHUNK_SIZE: '20' } });
+    // Slow HRMS taking two calls at a time, so user creation (six chunks, all handed to the worker at
+    // once) is surely under way when the worker dies.
+    services = await startTestServices(infrastructure, {
+      env: { CHUNK_SIZE: '20', DIGIT_HRMS_CONCURRENCY: '2' },
+    });
     const client = new CampaignClient(services.url('intake'), services.url('status'));
-    // Slow HRMS, so user creation is surely under way when the worker dies.
-    await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 150, jitterMs: 50 } } });
+    await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 300, jitterMs: 50 } } });
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
       facilities: 5,
