@@ -334,6 +334,15 @@ function serviceKiller(services: TestServices, everyMs: number) {
   };
 }
 
+/** A kafkajs client of the bench's own, logging nothing. */
+function quietKafka(infrastructure: TestInfrastructure, clientId: string) {
+  return new kafkajs.Kafka({
+    brokers: infrastructure.kafka.brokers,
+    clientId,
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+}
+
 /** Confluent wire format with a schema id the registry never gave out. */
 const UNKNOWN_SCHEMA_PREFIX = Buffer.from([0x00, 0x7f, 0xff, 0xff, 0xff]);
 /** Not the wire format at all: no magic byte. */
@@ -367,11 +376,7 @@ async function sendPoison(
 ): Promise<number> {
   const codec = new AvroCodec(infrastructure.kafka.registryUrl);
   await codec.registerTopics([...STEP_COMMAND_TOPICS]);
-  const kafka = new kafkajs.Kafka({
-    brokers: infrastructure.kafka.brokers,
-    clientId: 'chaos-poison',
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
+  const kafka = quietKafka(infrastructure, 'chaos-poison');
   const producer = kafka.producer();
   await producer.connect();
   const command = (step: StepName, campaignId: string): StepCommand => ({
@@ -410,11 +415,7 @@ async function sendPoison(
 
 /** Each consumer group's committed offset at the place of a poison message that was never dead-lettered. */
 async function committedAt(infrastructure: TestInfrastructure, place: PoisonPlace): Promise<string> {
-  const kafka = new kafkajs.Kafka({
-    brokers: infrastructure.kafka.brokers,
-    clientId: 'chaos-offsets',
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
+  const kafka = quietKafka(infrastructure, 'chaos-offsets');
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -439,11 +440,7 @@ async function distinctDeadLetters(
   infrastructure: TestInfrastructure,
   expected: number,
 ): Promise<{ distinct: number; poison: Set<string>; notPoison: string[] }> {
-  const kafka = new kafkajs.Kafka({
-    brokers: infrastructure.kafka.brokers,
-    clientId: 'chaos-dlq',
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
+  const kafka = quietKafka(infrastructure, 'chaos-dlq');
   const originals = new Set<string>();
   const notPoison = new Map<string, string>();
   const consumer = kafka.consumer({ groupId: `chaos-dlq-${randomUUID()}` });
