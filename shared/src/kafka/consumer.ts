@@ -248,10 +248,7 @@ export class TopicConsumer<T> {
     const busyKeys = new Set<string>();
     while (!this.#stopping.signal.aborted) {
       await this.#commitHandled(lane);
-      if (lane.resume && lane.queue.length < MAX_QUEUED / 2) {
-        lane.resume();
-        lane.resume = undefined;
-      }
+      this.#resumeBelowHalf(lane);
       for (const message of lane.queue) {
         if (inFlight.size >= limit) break;
         const key = message.key?.toString('latin1') ?? '';
@@ -301,6 +298,14 @@ export class TopicConsumer<T> {
     }
   }
 
+  /** Fetches a paused partition again once its lane is half empty. */
+  #resumeBelowHalf(lane: Lane): void {
+    if (lane.resume && lane.queue.length < MAX_QUEUED / 2) {
+      lane.resume();
+      lane.resume = undefined;
+    }
+  }
+
   /** Takes the handled messages at the head of the lane off it, and commits the offset after them. */
   async #commitHandled(lane: Lane): Promise<void> {
     let last: KafkaMessage | undefined;
@@ -335,12 +340,9 @@ export class TopicConsumer<T> {
     // Messages of a failed batch still to be handled one by one before batching again.
     let alone = 0;
     for (let current = lane.queue[0]; current; current = lane.queue[0]) {
-      if (lane.resume && lane.queue.length < MAX_QUEUED / 2) {
-        lane.resume();
-        lane.resume = undefined;
-      }
+      this.#resumeBelowHalf(lane);
       const revocations = lane.revocations;
-      if (this.#options.handleBatch && alone === 0 && lane.queue.length > 1) {
+      if (alone === 0 && lane.queue.length > 1) {
         const batch = lane.queue.slice(0, MAX_BATCH);
         const last = batch[batch.length - 1]!;
         if (await this.#handling.run(() => this.#processBatch(lane, batch))) {
