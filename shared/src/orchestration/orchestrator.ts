@@ -14,7 +14,7 @@ import {
 } from '../flow/flow.ts';
 import { Topic } from '../kafka/topology.ts';
 import { backoffDelay, type BackoffPolicy } from '../retry/backoff.ts';
-import { chunkPlanQuery } from './step-plans.ts';
+import { chunkPlanQuery, readyChunks, type PlannedChunk } from './step-plans.ts';
 
 // The campaign's run as state transitions in PostgreSQL. Every function runs inside the caller's
 // transaction, holding the campaign row's lock, and writes the messages it implies to the outbox, so
@@ -126,33 +126,43 @@ async function startStep(
   settings: RunSettings,
 ): Promise<void> {
   const step = entry.step as Exclude<StepName, 'end'>;
-  const { rows } = await tx.query<{ chunk: number; wave: number }>(chunkPlanQuery(step), [campaign.id]);
+  const { rows } = await tx.query<{ chunk: number; wave: number; depends_on: number[] }>(
+    chunkPlanQuery(step),
+    [campaign.id],
+  );
+  // A chunk's prerequisites go in as text ('{1,2}'): unnest would flatten an array of arrays.
   await tx.query(
-    `INSERT INTO campaign_step_chunk (campaign_id, step, chunk, wave, status)
-     SELECT $1, $2, unnest($3::int[]), unnest($4::int[]), 'pending'
+    `INSERT INTO campaign_step_chunk (campaign_id, step, chunk, wave, depends_on, status)
+     SELECT $1, $2, unnest($3::int[]), unnest($4::int[]), unnest($5::text[])::int[], 'pending'
      ON CONFLICT (campaign_id, step, chunk) DO NOTHING`,
-    [campaign.id, step, rows.map((row) => row.chunk), rows.map((row) => row.wave)],
+    [
+      campaign.id,
+      step,
+      rows.map((row) => row.chunk),
+      rows.map((row) => row.wave),
+      rows.map((row) => `{${row.depends_on.join(',')}}`),
+    ],
   );
   await transitionStep(tx, campaign.id, step, 'started', { chunks: rows.length });
   await advanceStep(tx, campaign, step, settings);
 }
 
-/**
- * Dispatches the pending chunks of the lowest wave that is not done, or completes the step when every
- * chunk is. Chunks in flight or waiting for an automatic retry hold their wave.
- */
 /** What advancing a step did: completed it, dispatched its next chunks, or found it still waiting. */
 type StepAdvance = 'completed' | 'dispatched' | 'waiting';
 
+/**
+ * Dispatches the pending chunks whose prerequisite chunks are completed, or completes the step when every
+ * chunk is. A chunk in flight or waiting for an automatic retry holds back only the chunks that need it.
+ */
 async function advanceStep(
   tx: Tx,
   campaign: RunCampaign,
   step: StepName,
   settings: RunSettings,
 ): Promise<StepAdvance> {
-  const { rows } = await tx.query<{ chunk: number; wave: number; status: string; attempt: number }>(
-    `SELECT chunk, wave, status, attempt FROM campaign_step_chunk
-     WHERE campaign_id = $1 AND step = $2 AND status <> 'completed' ORDER BY wave, chunk`,
+  const { rows } = await tx.query<PlannedChunk>(
+    `SELECT chunk, wave, status, depends_on AS "dependsOn" FROM campaign_step_chunk
+     WHERE campaign_id = $1 AND step = $2 AND status <> 'completed'`,
     [campaign.id, step],
   );
   if (rows.length === 0) {
@@ -161,8 +171,7 @@ async function advanceStep(
     settings.observer.stepFinished(step, 'completed', seconds);
     return 'completed';
   }
-  const wave = rows[0]?.wave;
-  const pending = rows.filter((row) => row.wave === wave && row.status === 'pending');
+  const pending = readyChunks(rows);
   if (pending.length === 0) return 'waiting';
   const { rows: dispatched } = await tx.query<{ chunk: number; attempt: number }>(
     `UPDATE campaign_step_chunk SET status = 'dispatched', attempt = attempt + 1, dispatched_at = now(), last_error = NULL
@@ -235,7 +244,7 @@ export async function recordStepEvent(
   if (event.outcome === 'COMPLETED') {
     await settleChunk(tx, event, 'completed');
     if (campaign.status === 'creating') {
-      // Most chunks finish while others of their wave still run: the step's status is unchanged, so no
+      // Most chunks finish while others of their step still run: the step's status is unchanged, so no
       // other step can have become ready, and a failing campaign still has this step running.
       if ((await advanceStep(tx, campaign, step, settings)) === 'waiting') return { kind: 'recorded' };
       await routeReadySteps(tx, campaign, settings);

@@ -1,28 +1,91 @@
 import type { StepName } from '../flow/flow.ts';
 
-/**
- * Where each step's work lives: the entity table whose rows it syncs, and the chunk and wave of each row.
- * A step runs its chunks wave by wave (projects: parents before children); within a wave chunks run in
- * parallel over the worker's replicas. Table names are fixed here, never taken from input.
- */
-export const STEP_PLANS: Record<Exclude<StepName, 'end'>, { table: string; filter: string; wave: string }> = {
-  'project-creation': { table: 'campaign_project', filter: '', wave: 'level' },
-  'facility-creation': { table: 'campaign_facility', filter: '', wave: '0' },
-  'user-creation': { table: 'campaign_user', filter: '', wave: '0' },
-  'facility-mapping': { table: 'campaign_mapping', filter: `AND kind = 'facility'`, wave: '0' },
-  'user-mapping': { table: 'campaign_mapping', filter: `AND kind = 'staff'`, wave: '0' },
-  'product-mapping': { table: 'campaign_mapping', filter: `AND kind = 'resource'`, wave: '0' },
-};
-
-/** SQL giving (chunk, wave) of every chunk of the step that still has unfinished rows. */
-export function chunkPlanQuery(step: Exclude<StepName, 'end'>): string {
-  const plan = STEP_PLANS[step];
-  return `SELECT chunk, min(${plan.wave})::int AS wave FROM ${plan.table}
-          WHERE campaign_id = $1 AND NOT done ${plan.filter} GROUP BY chunk ORDER BY chunk`;
+interface StepPlan {
+  /** The entity table whose rows the step syncs. */
+  table: string;
+  /** Which of the table's rows are the step's (columns of the row `c`). */
+  filter: string;
+  /** A row's wave (column of `c`): chunks are dispatched in wave order. */
+  wave: string;
+  /** Rows that must wait for another row of the same table: its key column and the parent's key column. */
+  tree?: { key: string; parent: string };
 }
 
-/** Chunk numbers for rows ordered within their waves: a chunk never spans two waves. */
-export function assignChunks<T>(rows: T[], waveOf: (row: T) => number, chunkSize: number): Map<T, number> {
+/**
+ * Where each step's work lives: the entity table whose rows it syncs, the chunk and wave of each row, and
+ * which rows wait for others (projects for their parent project). A chunk is dispatched once the chunks
+ * holding its rows' parents are completed; chunks run in parallel over the worker's replicas. Table and
+ * column names are fixed here, never taken from input.
+ */
+export const STEP_PLANS: Record<Exclude<StepName, 'end'>, StepPlan> = {
+  'project-creation': {
+    table: 'campaign_project',
+    filter: '',
+    wave: 'c.level',
+    tree: { key: 'boundary_code', parent: 'parent_boundary_code' },
+  },
+  'facility-creation': { table: 'campaign_facility', filter: '', wave: '0' },
+  'user-creation': { table: 'campaign_user', filter: '', wave: '0' },
+  'facility-mapping': { table: 'campaign_mapping', filter: `AND c.kind = 'facility'`, wave: '0' },
+  'user-mapping': { table: 'campaign_mapping', filter: `AND c.kind = 'staff'`, wave: '0' },
+  'product-mapping': { table: 'campaign_mapping', filter: `AND c.kind = 'resource'`, wave: '0' },
+};
+
+/**
+ * SQL giving (chunk, wave, depends_on) of every chunk of the step that still has unfinished rows:
+ * depends_on lists the other chunks holding unfinished parents of its rows.
+ */
+export function chunkPlanQuery(step: Exclude<StepName, 'end'>): string {
+  const plan = STEP_PLANS[step];
+  const tree = plan.tree;
+  const dependsOn = tree
+    ? `coalesce(array_agg(DISTINCT p.chunk) FILTER (WHERE p.chunk IS NOT NULL AND p.chunk <> c.chunk), '{}')`
+    : `'{}'::int[]`;
+  const parents = tree
+    ? `LEFT JOIN ${plan.table} p ON p.campaign_id = c.campaign_id AND p.${tree.key} = c.${tree.parent} AND NOT p.done`
+    : '';
+  return `SELECT c.chunk, min(${plan.wave})::int AS wave, ${dependsOn} AS depends_on
+          FROM ${plan.table} c ${parents}
+          WHERE c.campaign_id = $1 AND NOT c.done ${plan.filter} GROUP BY c.chunk ORDER BY c.chunk`;
+}
+
+export interface PlannedChunk {
+  chunk: number;
+  wave: number;
+  status: string;
+  /** Chunks that must be completed before this one runs. */
+  dependsOn: readonly number[];
+}
+
+/**
+ * The pending chunks that may be dispatched now, in wave order: those whose prerequisites are completed.
+ * `unfinished` holds every chunk of the step not completed yet; a prerequisite absent from it is completed
+ * (or had nothing left to do when the step started).
+ */
+export function readyChunks(unfinished: readonly PlannedChunk[]): PlannedChunk[] {
+  const waiting = new Set(unfinished.map((chunk) => chunk.chunk));
+  return unfinished
+    .filter((chunk) => chunk.status === 'pending' && chunk.dependsOn.every((other) => !waiting.has(other)))
+    .sort((a, b) => a.wave - b.wave || a.chunk - b.chunk);
+}
+
+/** A row's place in a tree: its key, and its parent's key (null at the root). */
+export interface RowTree<T> {
+  key: (row: T) => string;
+  parent: (row: T) => string | null;
+}
+
+/**
+ * Chunk numbers for rows ordered within their waves: a chunk never spans two waves. With a tree, a wave's
+ * rows are ordered as their parents were (siblings together), so a chunk's rows have their parents in one
+ * or two chunks of the wave before and it can start as soon as those are done.
+ */
+export function assignChunks<T>(
+  rows: T[],
+  waveOf: (row: T) => number,
+  chunkSize: number,
+  tree?: RowTree<T>,
+): Map<T, number> {
   const byWave = new Map<number, T[]>();
   for (const row of rows) {
     const wave = waveOf(row);
@@ -31,11 +94,22 @@ export function assignChunks<T>(rows: T[], waveOf: (row: T) => number, chunkSize
     byWave.set(wave, list);
   }
   const chunks = new Map<T, number>();
+  const position = new Map<string, number>();
   let next = 0;
   for (const wave of [...byWave.keys()].sort((a, b) => a - b)) {
-    const list = byWave.get(wave) ?? [];
+    let list = byWave.get(wave) ?? [];
+    if (tree) {
+      const parentPosition = (row: T) => {
+        const parent = tree.parent(row);
+        return parent === null ? -1 : (position.get(parent) ?? -1);
+      };
+      // Array.prototype.sort is stable: siblings keep their order.
+      list = [...list].sort((a, b) => parentPosition(a) - parentPosition(b));
+    }
     for (let index = 0; index < list.length; index++) {
-      chunks.set(list[index] as T, next + Math.floor(index / chunkSize));
+      const row = list[index] as T;
+      chunks.set(row, next + Math.floor(index / chunkSize));
+      if (tree) position.set(tree.key(row), position.size);
     }
     next += Math.ceil(list.length / chunkSize);
   }

@@ -130,7 +130,7 @@ export async function insertBoundaries(
 
 /**
  * The campaign's boundaries and one project row per boundary, with targets summed up the tree; chunks
- * hold one level each so parents are created before their children.
+ * hold one level each, siblings together, so a chunk waits only for the chunks holding its parents.
  */
 export async function insertProjects(
   tx: DatabaseClient,
@@ -141,7 +141,10 @@ export async function insertProjects(
 ): Promise<void> {
   const parentOf = new Map(boundaries.map((boundary) => [boundary.code, boundary.parentCode]));
   const targets = sumTargetsUpTree(leafTargets, parentOf);
-  const chunks = assignChunks(boundaries, (boundary) => boundary.level, chunkSize);
+  const chunks = assignChunks(boundaries, (boundary) => boundary.level, chunkSize, {
+    key: (boundary) => boundary.code,
+    parent: (boundary) => boundary.parentCode,
+  });
   await insertBoundaries(tx, campaignId, boundaries);
   await inBatches(boundaries, async (batch) => {
     await tx.query(

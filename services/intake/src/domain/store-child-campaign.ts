@@ -56,6 +56,7 @@ async function insertChildProjects(
     projects.filter((project) => project.action !== 'none'),
     (project) => project.boundary.level,
     chunkSize,
+    { key: (project) => project.boundary.code, parent: (project) => project.boundary.parentCode },
   );
   await insertBoundaries(tx, campaignId, boundaries);
   await inBatches(projects, async (batch) => {

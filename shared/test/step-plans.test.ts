@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import { assignChunks, readyChunks, type PlannedChunk } from '../src/index.ts';
+
+interface Boundary {
+  code: string;
+  parent: string | null;
+  level: number;
+}
+
+/** A country, two provinces, each with districts; the sheet lists the districts interleaved. */
+const TREE: Boundary[] = [
+  { code: 'C', parent: null, level: 0 },
+  { code: 'P1', parent: 'C', level: 1 },
+  { code: 'P2', parent: 'C', level: 1 },
+  { code: 'D1a', parent: 'P1', level: 2 },
+  { code: 'D2a', parent: 'P2', level: 2 },
+  { code: 'D1b', parent: 'P1', level: 2 },
+  { code: 'D2b', parent: 'P2', level: 2 },
+];
+
+const chunkOf = (chunks: Map<Boundary, number>, code: string) =>
+  chunks.get(TREE.find((boundary) => boundary.code === code)!);
+
+describe('chunk assignment', () => {
+  it('never puts two levels in one chunk', () => {
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, 10);
+    expect(new Set(TREE.map((boundary) => `${boundary.level}:${chunks.get(boundary)}`)).size).toBe(3);
+    expect([...new Set(chunks.values())]).toEqual([0, 1, 2]);
+  });
+
+  it('keeps siblings together, in the order of their parents, when given the tree', () => {
+    const tree = {
+      key: (boundary: Boundary) => boundary.code,
+      parent: (boundary: Boundary) => boundary.parent,
+    };
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, 2, tree);
+    // P1 and P2 share chunk 1; P1's districts fill chunk 2, P2's chunk 3.
+    expect(chunkOf(chunks, 'D1a')).toBe(2);
+    expect(chunkOf(chunks, 'D1b')).toBe(2);
+    expect(chunkOf(chunks, 'D2a')).toBe(3);
+    expect(chunkOf(chunks, 'D2b')).toBe(3);
+  });
+
+  it('without the tree keeps the sheet order, mixing the provinces in each chunk', () => {
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, 2);
+    expect(chunkOf(chunks, 'D1a')).toBe(chunkOf(chunks, 'D2a'));
+  });
+});
+
+describe('ready chunks', () => {
+  const chunk = (index: number, status: string, dependsOn: number[] = [], wave = 0): PlannedChunk => ({
+    chunk: index,
+    wave,
+    status,
+    dependsOn,
+  });
+
+  it('runs a chunk once the chunks holding its parents are completed, whatever else of their wave runs', () => {
+    // Chunk 1 (a province chunk) is still running; chunk 2 needs only chunk 0, which is completed.
+    const unfinished = [
+      chunk(1, 'dispatched', [], 1),
+      chunk(2, 'pending', [0], 2),
+      chunk(3, 'pending', [1], 2),
+    ];
+    expect(readyChunks(unfinished).map((ready) => ready.chunk)).toEqual([2]);
+  });
+
+  it('holds a chunk whose prerequisite failed and waits for a retry', () => {
+    expect(readyChunks([chunk(4, 'failed'), chunk(5, 'pending', [4])])).toEqual([]);
+  });
+
+  it('dispatches in wave order and never again what is already dispatched', () => {
+    const unfinished = [chunk(7, 'pending', [], 2), chunk(6, 'dispatched'), chunk(3, 'pending', [], 1)];
+    expect(readyChunks(unfinished).map((ready) => ready.chunk)).toEqual([3, 7]);
+  });
+});
