@@ -17,6 +17,7 @@ import { Publisher } from '../kafka/publisher.ts';
 import type { AvroTopic } from '../kafka/topology.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { enableCrashReports, processName, takeCrashReports } from './crash-reports.ts';
+import { StartupClock } from './startup-clock.ts';
 import { serviceStarted } from './supervision.ts';
 import { createPipelineMetrics, type PipelineMetrics } from '../metrics/metrics.ts';
 
@@ -109,35 +110,43 @@ export async function startService(
   definition: ServiceDefinition,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
+  // Where a restart's time goes, in the 'service ready' line.
+  const startup = new StartupClock();
   const config = readServiceConfig(definition.defaultPort, env);
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   const metrics = createPipelineMetrics(definition.name);
-  await migrate(config.DATABASE_URL, logger);
+  const kafka = createKafka(
+    { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name },
+    logger,
+  );
+  const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
+  const publisher = new Publisher(kafka, codec, logger, {
+    duplicateDelivery: config.KAFKA_DUPLICATE_DELIVERY,
+  });
+  const admin: Admin = kafka.admin();
+  // The database and Kafka do not depend on each other: a restart waits for the slower, not for both.
+  await Promise.all([
+    migrate(config.DATABASE_URL, logger).then(() => startup.mark('database')),
+    (async () => {
+      if (config.KAFKA_CREATE_TOPICS) {
+        await ensureTopics(kafka, {
+          partitions: config.KAFKA_TOPIC_PARTITIONS,
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+        });
+      }
+      await codec.registerTopics(definition.topics);
+      await publisher.connect();
+      await admin.connect();
+      startup.mark('kafka');
+      logger.info({ topics: definition.topics.length }, 'connected to Kafka, schemas registered');
+    })(),
+  ]);
   const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger);
   const sessionLocks = startSessionLocks(config, logger);
   // The deployment's budgets of DIGIT calls, as slots among the session locks; none when each process
   // keeps its own limit.
   const callBudgets =
     config.DIGIT_BUDGET === 'deployment' ? deploymentCallBudgets(sessionLocks.locks, config) : undefined;
-  const kafka = createKafka(
-    { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? definition.name },
-    logger,
-  );
-  if (config.KAFKA_CREATE_TOPICS) {
-    await ensureTopics(kafka, {
-      partitions: config.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-    });
-  }
-  const codec = new AvroCodec(config.SCHEMA_REGISTRY_URL);
-  await codec.registerTopics(definition.topics);
-  const publisher = new Publisher(kafka, codec, logger, {
-    duplicateDelivery: config.KAFKA_DUPLICATE_DELIVERY,
-  });
-  await publisher.connect();
-  const admin: Admin = kafka.admin();
-  await admin.connect();
-  logger.info({ topics: definition.topics.length }, 'connected to Kafka, schemas registered');
   const http = createHttpServer({
     identity: { service: definition.name, pid: process.pid },
     logger,
@@ -165,6 +174,7 @@ export async function startService(
     onStop: (hook) => stopHooks.push(hook),
   };
   await definition.setup(context);
+  startup.mark('setup');
   const address = await http.listen({ port: config.PORT, host: config.HOST });
   const listening = http.server.address();
   const port = typeof listening === 'object' && listening ? listening.port : config.PORT;
@@ -194,8 +204,18 @@ export async function startService(
         maxCrashes: config.KAFKA_MAX_HANDLER_CRASHES,
       }),
   );
-  for (const consumer of consumers) await consumer.start();
-  logger.info({ url: address, port, consumers: consumerSpecs.map((spec) => spec.groupId) }, 'service ready');
+  // Each group's first join waits for a killed predecessor's session to lapse: the groups wait together.
+  await Promise.all(consumers.map((consumer) => consumer.start()));
+  startup.mark('consumers');
+  logger.info(
+    {
+      url: address,
+      port,
+      consumers: consumerSpecs.map((spec) => spec.groupId),
+      startupMs: startup.milestones(),
+    },
+    'service ready',
+  );
   // Node writes its compile cache (NODE_COMPILE_CACHE) only at exit, which a killed process never reaches.
   nodeModule.flushCompileCache?.();
 
