@@ -20,7 +20,10 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     clientId: settings.clientId,
     brokers: settings.brokers,
     connectionTimeout: 3000,
-    retry: { initialRetryTime: 300, retries: 8 },
+    // A broker back after a restart is found within a second: doubling from 300 ms up to 30 s (kafkajs'
+    // default) left clients waiting seconds for a broker that was already back. Still over 15 s of retries
+    // before a client gives up, enough for a leader to move.
+    retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 20 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>
