@@ -97,7 +97,14 @@ interface RunResult {
 export interface ChaosResult {
   options: ChaosOptions;
   baseline: RunResult;
-  chaos: RunResult & { kills: number; brokerRestarts: number; poisonSent: number; dlqDistinct: number };
+  chaos: RunResult & {
+    kills: number;
+    /** Seconds from each SIGKILL until the service was ready again, in order. */
+    downtimes: number[];
+    brokerRestarts: number;
+    poisonSent: number;
+    dlqDistinct: number;
+  };
   problems: string[];
 }
 
@@ -153,9 +160,14 @@ async function waitForCampaign(
     } catch {
       // the status service is being restarted
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Often: the time measured is the poll that saw the campaign created.
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return 'timed out';
+}
+
+function elapsed(since: number): string {
+  return ` · ${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
 async function entityCounts(infrastructure: TestInfrastructure): Promise<EntityCountsByKind> {
@@ -276,12 +288,14 @@ async function runCampaign(
   log(`${label}: campaign ${answer.data.CampaignDetails?.campaignNumber} accepted`);
   const chaos = during(id);
   let status: string;
+  let seconds: number;
   try {
-    status = await waitForCampaign(services, id, log, chaos.note);
+    status = await waitForCampaign(services, id, log, () => `${elapsed(started)}${chaos.note()}`);
+    // Before the chaos stops: waiting for the restarts still under way is not the campaign's time.
+    seconds = (Date.now() - started) / 1000;
   } finally {
     await chaos.stop();
   }
-  const seconds = (Date.now() - started) / 1000;
   const state = await digitCampaignState(infrastructure.digit.client);
   return {
     seconds,
@@ -312,6 +326,7 @@ async function startUntilUp(services: TestServices, name: ServiceName): Promise<
 function serviceKiller(services: TestServices, everyMs: number) {
   const restarting = new Set<ServiceName>();
   const restarts: Promise<unknown>[] = [];
+  const downtimes: number[] = [];
   let kills = 0;
   const timer = setInterval(() => {
     const candidates = SERVICES.map((service) => service.name).filter((name) => !restarting.has(name));
@@ -320,13 +335,18 @@ function serviceKiller(services: TestServices, everyMs: number) {
     if (!name || !victim) return;
     restarting.add(name);
     kills++;
+    const killedAt = performance.now();
     victim.child.kill('SIGKILL');
     restarts.push(
-      victim.exited.then(() => startUntilUp(services, name)).finally(() => restarting.delete(name)),
+      victim.exited
+        .then(() => startUntilUp(services, name))
+        .then(() => downtimes.push((performance.now() - killedAt) / 1000))
+        .finally(() => restarting.delete(name)),
     );
   }, everyMs);
   return {
     kills: () => kills,
+    downtimes: () => downtimes,
     stop: async () => {
       clearInterval(timer);
       await Promise.allSettled(restarts);
@@ -517,9 +537,12 @@ export async function runChaosBench(
             () => {
               broker = broker
                 .then(async () => {
-                  log('  chaos: SIGKILL broker, restarting it');
+                  const killedAt = performance.now();
                   await run.infrastructure.restartBroker();
                   brokerRestarts++;
+                  log(
+                    `  chaos: broker SIGKILLed, serving again after ${((performance.now() - killedAt) / 1000).toFixed(1)} s`,
+                  );
                 })
                 .catch((error: unknown) => log(`  chaos: the broker did not come back: ${String(error)}`));
             },
@@ -558,7 +581,14 @@ export async function runChaosBench(
     const result: ChaosResult = {
       options,
       baseline,
-      chaos: { ...chaos, kills: killer?.kills() ?? 0, brokerRestarts, poisonSent, dlqDistinct },
+      chaos: {
+        ...chaos,
+        kills: killer?.kills() ?? 0,
+        downtimes: killer?.downtimes() ?? [],
+        brokerRestarts,
+        poisonSent,
+        dlqDistinct,
+      },
       problems: [],
     };
     result.problems = problemsOf(result);
@@ -605,11 +635,19 @@ function problemsOf(result: ChaosResult): string[] {
   return problems;
 }
 
+/** Median and longest time a killed service took to be ready again. */
+function downtimeSummary(seconds: readonly number[]): string {
+  if (seconds.length === 0) return 'never';
+  const sorted = [...seconds].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return `median ${median.toFixed(1)} s, longest ${sorted.at(-1)!.toFixed(1)} s`;
+}
+
 export function formatChaosResult(result: ChaosResult): string {
   const { baseline, chaos } = result;
   const lines = [
     `chaos ${result.options.update ? 'update ' : ''}${result.options.size}: baseline ${baseline.seconds.toFixed(1)} s (${baseline.status}), chaos ${chaos.seconds.toFixed(1)} s (${chaos.status}), ratio ${(chaos.seconds / baseline.seconds).toFixed(2)}`,
-    `  service kills ${chaos.kills}, broker restarts ${chaos.brokerRestarts}, poison sent ${chaos.poisonSent}, distinct in DLQ ${chaos.dlqDistinct}, duplicate groups ${chaos.duplicateGroups}`,
+    `  service kills ${chaos.kills} (down ${downtimeSummary(chaos.downtimes)}), broker restarts ${chaos.brokerRestarts}, poison sent ${chaos.poisonSent}, distinct in DLQ ${chaos.dlqDistinct}, duplicate groups ${chaos.duplicateGroups}`,
     '  entity               baseline      chaos',
     ...ENTITY_KINDS.map(
       (kind) =>
