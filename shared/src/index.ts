@@ -14,6 +14,7 @@ export * from './kafka/client.ts';
 export * from './kafka/publisher.ts';
 export * from './kafka/consumer.ts';
 export * from './kafka/delivery-log.ts';
+export * from './kafka/group-membership.ts';
 export * from './lifecycle/crash-reports.ts';
 export * from './digit/envelope.ts';
 export * from './digit/client.ts';

@@ -56,9 +56,10 @@ describe('resilience of campaign creation', () => {
 
   it('completes with no duplicate when a worker is killed in the middle of a step', async () => {
     // Slow HRMS taking two calls at a time, so user creation (six chunks, all handed to the worker at
-    // once) is surely under way when the worker dies.
+    // once) is surely under way when the worker dies. Sessions as long as a deployment's: the restarted
+    // worker must not wait for its killed predecessor's to lapse.
     services = await startTestServices(infrastructure, {
-      env: { CHUNK_SIZE: '20', DIGIT_HRMS_CONCURRENCY: '2' },
+      env: { CHUNK_SIZE: '20', DIGIT_HRMS_CONCURRENCY: '2', KAFKA_SESSION_TIMEOUT_MS: '60000' },
     });
     const client = new CampaignClient(services.url('intake'), services.url('status'));
     await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 300, jitterMs: 50 } } });
@@ -79,7 +80,10 @@ describe('resilience of campaign creation', () => {
     const employeesWhenKilled = (await infrastructure.digit.client.counts()).employees;
     expect(employeesWhenKilled).toBeLessThan(120);
 
+    // Ready once its consumer group gave it partitions: the killed member was removed, not waited out.
+    const restartedAt = Date.now();
     await services.start('user-sync');
+    expect(Date.now() - restartedAt).toBeLessThan(30_000);
     const { campaign } = await client.waitForStatus(id, ['created', 'failed'], { timeoutMs: 180_000 });
     expect(campaign.status).toBe('created');
     await expectCampaignInDigit(infrastructure.digit, {

@@ -44,6 +44,12 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       /** Fatal crashes of processes handling one message before the message goes to campaign.dlq. */
       KAFKA_MAX_HANDLER_CRASHES: env.int({ fallback: 3, min: 1, max: 1000 }),
       /**
+       * What a process restarted in place shares with the one before it (default: the host name, in
+       * Kubernetes the pod's name): it removes the consumer-group members its predecessor left behind.
+       * Two live processes of one service must never share it.
+       */
+      KAFKA_INSTANCE_ID: env.string({ optional: true, pattern: /^[A-Za-z0-9._:/-]{1,200}$/ }),
+      /**
        * Where Node writes a report when the process dies of a fatal error, read by the next process
        * (default: a folder of the service under the system's temporary folder, an emptyDir in the chart).
        */

@@ -5,6 +5,7 @@ import { backoffDelay, sleep } from '../retry/backoff.ts';
 import { ConcurrencyLimiter } from '../retry/limiter.ts';
 import { UndecodableMessageError, type AvroCodec } from './avro.ts';
 import type { DeliveryKey, DeliveryLog } from './delivery-log.ts';
+import { removeGroupMember, type GroupMemberships } from './group-membership.ts';
 import { processName } from '../lifecycle/crash-reports.ts';
 import type { Publisher } from './publisher.ts';
 import { DlqHeader, Topic, type AvroTopic, type DlqReason } from './topology.ts';
@@ -92,6 +93,8 @@ export interface TopicConsumerOptions<T> {
   processName?: string;
   /** Fatal crashes of processes handling one message before it is dead-lettered; default 3. */
   maxCrashes?: number;
+  /** Where this instance's member id is kept, so that its next process removes the member at once. */
+  memberships?: GroupMemberships;
 }
 
 /**
@@ -167,6 +170,20 @@ export class TopicConsumer<T> {
   }
 
   async start(): Promise<void> {
+    const memberships = this.#options.memberships;
+    if (memberships) {
+      await this.#removePredecessor(memberships);
+      this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
+        memberships
+          .joined(this.#options.groupId, payload.memberId)
+          .catch((error: unknown) =>
+            this.#options.logger.warn(
+              { err: error, group: this.#options.groupId },
+              'group member id not kept',
+            ),
+          );
+      });
+    }
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
     await this.#consumer.run({
@@ -176,6 +193,21 @@ export class TopicConsumer<T> {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#eachBatch(payload),
     });
+  }
+
+  /**
+   * Removes the member a killed process of this instance left in the group, so the group gives its
+   * partitions out now rather than when its session lapses. Best effort: on failure the session lapses.
+   */
+  async #removePredecessor(memberships: GroupMemberships): Promise<void> {
+    const { groupId, kafka, logger } = this.#options;
+    try {
+      const previous = await memberships.previous(groupId);
+      if (previous && (await removeGroupMember(kafka, groupId, previous)))
+        logger.info({ group: groupId, member: previous }, 'removed the member the previous process left');
+    } catch (error) {
+      logger.warn({ err: error, group: groupId }, 'the previous member stays until its session lapses');
+    }
   }
 
   /** Stops taking messages, waits for the messages in flight to finish and commit, and leaves the group. */
