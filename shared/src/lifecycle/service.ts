@@ -13,6 +13,7 @@ import { AvroCodec } from '../kafka/avro.ts';
 import { createKafka, ensureTopics } from '../kafka/client.ts';
 import { TopicConsumer, type BatchHandler, type MessageHandler } from '../kafka/consumer.ts';
 import { postgresDeliveryLog, type DeliveryLog } from '../kafka/delivery-log.ts';
+import { postgresGroupMemberships } from '../kafka/group-membership.ts';
 import { Publisher } from '../kafka/publisher.ts';
 import type { AvroTopic } from '../kafka/topology.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -147,6 +148,7 @@ export async function startService(
   // keeps its own limit.
   const callBudgets =
     config.DIGIT_BUDGET === 'deployment' ? deploymentCallBudgets(sessionLocks.locks, config) : undefined;
+  let consumersJoined = false;
   const http = createHttpServer({
     identity: { service: definition.name, pid: process.pid },
     logger,
@@ -154,6 +156,12 @@ export async function startService(
     readiness: [
       { name: 'postgres', check: async () => void (await db.query('SELECT 1')) },
       { name: 'kafka', check: async () => void (await admin.describeCluster()) },
+      {
+        name: 'consumers',
+        check: async () => {
+          if (!consumersJoined) throw new Error('the consumer groups are not joined yet');
+        },
+      },
     ],
   });
   const consumerSpecs: ConsumerSpec<unknown>[] = [];
@@ -175,38 +183,53 @@ export async function startService(
   };
   await definition.setup(context);
   startup.mark('setup');
-  const address = await http.listen({ port: config.PORT, host: config.HOST });
+  const startConsumers = async () => {
+    const deliveryLog = await startDeliveryLog(
+      db,
+      config.CRASH_REPORT_DIR ??
+        path.join(os.tmpdir(), 'campaign-pipeline', definition.name, 'crash-reports'),
+      logger,
+    );
+    const memberships = postgresGroupMemberships(db, config.KAFKA_INSTANCE_ID ?? os.hostname());
+    const started = consumerSpecs.map(
+      (spec) =>
+        new TopicConsumer({
+          kafka,
+          codec,
+          publisher,
+          logger,
+          metrics,
+          groupId: spec.groupId,
+          topics: spec.topics,
+          handle: spec.handle,
+          ...(spec.handleBatch ? { handleBatch: spec.handleBatch } : {}),
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+          heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+          maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,
+          partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+          deliveryLog,
+          processName: processName(),
+          maxCrashes: config.KAFKA_MAX_HANDLER_CRASHES,
+          memberships,
+        }),
+    );
+    // The groups join together: a join may wait for a rebalance, or for a member that could not be removed.
+    await Promise.all(started.map((consumer) => consumer.start()));
+    consumersJoined = true;
+    startup.mark('consumers');
+    return started;
+  };
+  // Consuming does not need the HTTP server: a restarted worker takes its partitions back while the
+  // server compiles its routes.
+  const [address, consumers] = await Promise.all([
+    http.listen({ port: config.PORT, host: config.HOST }).then((url) => {
+      startup.mark('listening');
+      return url;
+    }),
+    startConsumers(),
+  ]);
   const listening = http.server.address();
   const port = typeof listening === 'object' && listening ? listening.port : config.PORT;
-  const deliveryLog = await startDeliveryLog(
-    db,
-    config.CRASH_REPORT_DIR ?? path.join(os.tmpdir(), 'campaign-pipeline', definition.name, 'crash-reports'),
-    logger,
-  );
-  const consumers = consumerSpecs.map(
-    (spec) =>
-      new TopicConsumer({
-        kafka,
-        codec,
-        publisher,
-        logger,
-        metrics,
-        groupId: spec.groupId,
-        topics: spec.topics,
-        handle: spec.handle,
-        ...(spec.handleBatch ? { handleBatch: spec.handleBatch } : {}),
-        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-        heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
-        maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,
-        partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
-        deliveryLog,
-        processName: processName(),
-        maxCrashes: config.KAFKA_MAX_HANDLER_CRASHES,
-      }),
-  );
-  // Each group's first join waits for a killed predecessor's session to lapse: the groups wait together.
-  await Promise.all(consumers.map((consumer) => consumer.start()));
-  startup.mark('consumers');
   logger.info(
     {
       url: address,
