@@ -31,16 +31,20 @@ export class AvroCodec {
     this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 3 } });
   }
 
+  /** Registers the topics' schemas side by side: a restarted service waits for the slowest, not the sum. */
   async registerTopics(topics: readonly AvroTopic[]): Promise<void> {
-    for (const topic of topics) {
-      if (this.#ids.has(topic)) continue;
-      const schema = await readSchemaFile(TOPIC_SCHEMA_FILES[topic]);
-      const { id } = await this.registry.register(
-        { type: SchemaType.AVRO, schema },
-        { subject: valueSubject(topic) },
-      );
-      this.#ids.set(topic, id);
-    }
+    await Promise.all(
+      topics
+        .filter((topic) => !this.#ids.has(topic))
+        .map(async (topic) => {
+          const schema = await readSchemaFile(TOPIC_SCHEMA_FILES[topic]);
+          const { id } = await this.registry.register(
+            { type: SchemaType.AVRO, schema },
+            { subject: valueSubject(topic) },
+          );
+          this.#ids.set(topic, id);
+        }),
+    );
   }
 
   schemaId(topic: AvroTopic): number {

@@ -125,19 +125,23 @@ export async function startService(
     duplicateDelivery: config.KAFKA_DUPLICATE_DELIVERY,
   });
   const admin: Admin = kafka.admin();
-  // The database and Kafka do not depend on each other: a restart waits for the slower, not for both.
+  // The database, the schema registry and Kafka do not depend on each other: a restart waits for the
+  // slowest, not for all in turn.
   await Promise.all([
     migrate(config.DATABASE_URL, logger).then(() => startup.mark('database')),
     (async () => {
-      if (config.KAFKA_CREATE_TOPICS) {
-        await ensureTopics(kafka, {
-          partitions: config.KAFKA_TOPIC_PARTITIONS,
-          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-        });
-      }
-      await codec.registerTopics(definition.topics);
-      await publisher.connect();
-      await admin.connect();
+      await Promise.all([
+        codec.registerTopics(definition.topics),
+        (async () => {
+          if (config.KAFKA_CREATE_TOPICS) {
+            await ensureTopics(kafka, {
+              partitions: config.KAFKA_TOPIC_PARTITIONS,
+              replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+            });
+          }
+          await Promise.all([publisher.connect(), admin.connect()]);
+        })(),
+      ]);
       startup.mark('kafka');
       logger.info({ topics: definition.topics.length }, 'connected to Kafka, schemas registered');
     })(),
