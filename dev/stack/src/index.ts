@@ -9,3 +9,4 @@ export * from './campaign-fixture.ts';
 export * from './gateway.ts';
 export * from './campaign-update-fixture.ts';
 export * from './campaign-state.ts';
+export * from './chart-values.ts';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isServiceStartedMessage } from '@campaign-pipeline/shared';
@@ -51,6 +52,11 @@ export interface ServiceProcess {
 
 export interface SpawnOptions {
   name: string;
+  /**
+   * One of several processes of the service ('status-2'): names its log file and crash reports, and is
+   * its KAFKA_INSTANCE_ID, since replicas on one host share the host name. Default: the service's name.
+   */
+  instance?: string;
   /** 0 lets the system choose a free port, which the service reports over IPC: no two services collide. */
   port: number;
   env: Record<string, string>;
@@ -99,7 +105,8 @@ export function serviceProcess(init: {
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   await mkdir(options.logDir, { recursive: true });
   const entry = path.join(REPOSITORY_ROOT, 'services', options.name, 'src', 'main.ts');
-  const logFile = path.join(options.logDir, `${options.name}.log`);
+  const instance = options.instance ?? options.name;
+  const logFile = path.join(options.logDir, `${instance}.log`);
   const log = openSync(logFile, 'a');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -108,7 +115,8 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
     HOST: '127.0.0.1',
   };
   // Beside the logs, so that stacks running side by side never read each other's crash reports.
-  env.CRASH_REPORT_DIR ??= path.join(options.logDir, '..', 'crash-reports', options.name);
+  env.CRASH_REPORT_DIR ??= path.join(options.logDir, '..', 'crash-reports', instance);
+  if (options.instance) env.KAFKA_INSTANCE_ID ??= `${os.hostname()}/${options.instance}`;
   // Node keeps the compiled (type-stripped) sources between runs: a service restarted after a crash is
   // back sooner, and spends less of the CPU the running ones need.
   env.NODE_COMPILE_CACHE ??= COMPILE_CACHE_DIR;

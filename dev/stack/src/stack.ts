@@ -2,7 +2,7 @@ import { env, readConfig } from '@campaign-pipeline/shared';
 import path from 'node:path';
 import { startInfrastructure, type Endpoint, type Infrastructure } from './infrastructure.ts';
 import { startGateway, type Gateway } from './gateway.ts';
-import { chartHeapLimits } from './heap-limits.ts';
+import { chartHeapLimits } from './chart-values.ts';
 import { onFreePort } from './ports.ts';
 import { REPOSITORY_ROOT, SERVICES } from './services.ts';
 import { superviseService, type SupervisedService, type SupervisionEvent } from './supervisor.ts';

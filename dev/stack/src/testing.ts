@@ -12,7 +12,7 @@ import {
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chartHeapLimits } from './heap-limits.ts';
+import { chartHeapLimits } from './chart-values.ts';
 import { onFreePort } from './ports.ts';
 import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
 import {
@@ -123,51 +123,81 @@ export async function startTestInfrastructure(
 }
 
 export interface TestServices {
+  /** The first process of each service. */
   processes: Map<ServiceName, ServiceProcess>;
+  /** Every process, by instance: the service's name for the first, 'status-2' and on for more replicas. */
+  instances: Map<string, { service: ServiceName; process: ServiceProcess }>;
   url(name: ServiceName): string;
+  /** Every replica's URL of a service. */
+  urls(name: ServiceName): string[];
   /** Starts (again) one service, e.g. after killing it. */
   start(name: ServiceName): Promise<ServiceProcess>;
+  /** Starts (again) one process, by its instance name. */
+  startInstance(instance: string): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the given services (all six by default), each on a port it chooses and reports, and waits until
  * each answers /ready as itself; fails at once, naming the service, when one dies while starting. A
- * service started again keeps its port, so URLs taken earlier stay valid.
+ * service started again keeps its port, so URLs taken earlier stay valid. `replicas` runs more processes
+ * of a service (e.g. `chartReplicas()`, as the chart deploys them).
  */
 export async function startTestServices(
   infrastructure: TestInfrastructure,
-  options: { names?: ServiceName[]; env?: Record<string, string> } = {},
+  options: {
+    names?: ServiceName[];
+    env?: Record<string, string>;
+    replicas?: Partial<Record<ServiceName, number>>;
+  } = {},
 ): Promise<TestServices> {
   const names = options.names ?? SERVICES.map((service) => service.name);
   const heapLimits = chartHeapLimits();
-  const processes = new Map<ServiceName, ServiceProcess>();
-  const start = async (name: ServiceName) => {
+  const instances = new Map<string, { service: ServiceName; process: ServiceProcess }>();
+  const plan = new Map<string, ServiceName>(
+    names.flatMap((name) =>
+      Array.from({ length: Math.max(1, options.replicas?.[name] ?? 1) }, (_, index) => [
+        index === 0 ? name : `${name}-${index + 1}`,
+        name,
+      ]),
+    ),
+  );
+  const startInstance = async (instance: string) => {
+    const name = plan.get(instance);
+    if (!name) throw new Error(`no service instance ${instance}`);
     const service = await spawnService({
       name,
-      port: processes.get(name)?.port ?? 0,
+      ...(instance === name ? {} : { instance }),
+      port: instances.get(instance)?.process.port ?? 0,
       env: { ...infrastructure.env, ...options.env },
       logDir: path.join(infrastructure.dir, 'logs'),
       heapLimitMb: heapLimits[name],
     });
-    processes.set(name, service);
+    instances.set(instance, { service: name, process: service });
     // Within a test hook's 60 s, so that a start that hangs fails naming the service and quoting its log.
     await waitUntilReady(service, 45_000);
     return service;
   };
   const stop = async () => {
-    await Promise.all([...processes.values()].map((service) => stopService(service, 20_000)));
+    await Promise.all([...instances.values()].map(({ process }) => stopService(process, 20_000)));
   };
   try {
-    await Promise.all(names.map(start));
+    await Promise.all([...plan.keys()].map(startInstance));
   } catch (error) {
     await stop();
     throw error;
   }
+  const first = (name: ServiceName) => instances.get(name)?.process;
   return {
-    processes,
-    url: (name) => processes.get(name)?.url ?? 'http://127.0.0.1:0',
-    start,
+    get processes() {
+      return new Map(names.flatMap((name) => (first(name) ? [[name, first(name)!] as const] : [])));
+    },
+    instances,
+    url: (name) => first(name)?.url ?? 'http://127.0.0.1:0',
+    urls: (name) =>
+      [...instances.values()].filter(({ service }) => service === name).map(({ process }) => process.url),
+    start: (name) => startInstance(name),
+    startInstance,
     stop,
   };
 }

@@ -4,6 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import {
   CampaignClient,
   campaignFixture,
+  chartReplicas,
   startTestInfrastructure,
   startTestServices,
   type TestInfrastructure,
@@ -18,7 +19,9 @@ const VARIANTS = ['PVAR-2026-01-01-000001', 'PVAR-2026-01-01-000002'];
 
 beforeAll(async () => {
   infrastructure = await startTestInfrastructure();
-  services = await startTestServices(infrastructure);
+  // As the chart deploys them: two intake and two status processes, started together on a new database.
+  services = await startTestServices(infrastructure, { replicas: chartReplicas() });
+  expect(services.urls('status')).toHaveLength(2);
   client = new CampaignClient(services.url('intake'), services.url('status'));
 });
 

@@ -4,6 +4,7 @@ import {
   Topic,
   env,
   readConfig,
+  retryOnDeadlock,
   type PipelineMetrics,
   type RunObserver,
   type RunSettings,
@@ -59,7 +60,8 @@ export const service: ServiceDefinition = {
     const boss = new PgBoss({ connectionString: context.config.DATABASE_URL, schema: 'pgboss', max: 4 });
     boss.on('error', (error) => context.logger.error({ err: error }, 'pg-boss failed'));
     await boss.start();
-    await boss.createQueue(CHUNK_RETRY_QUEUE);
+    // Replicas starting together on a new database can deadlock creating the queue (the chart runs two).
+    await retryOnDeadlock(() => boss.createQueue(CHUNK_RETRY_QUEUE));
     await boss.work<ChunkRetryJob>(CHUNK_RETRY_QUEUE, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
       for (const job of jobs) {
         await handleChunkRetry(job.data, { db: context.db, settings, logger: context.logger });

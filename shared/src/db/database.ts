@@ -2,6 +2,7 @@ import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logging/logger.ts';
+import { sleep } from '../retry/backoff.ts';
 
 export type Database = pg.Pool;
 export type DatabaseClient = pg.PoolClient;
@@ -65,4 +66,20 @@ export function jsonb(value: unknown): string {
   return JSON.stringify(value, (_key, field: unknown) =>
     typeof field === 'string' && field.includes('\0') ? field.replaceAll('\0', '') : field,
   );
+}
+
+/**
+ * Runs `work` again when PostgreSQL chose it as a deadlock's victim (40P01), a few times with a short
+ * random pause: the other transaction has gone through by then. For idempotent setup (creating what may
+ * exist), where processes starting together take the same locks in different orders.
+ */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '40P01' || attempt >= attempts) throw error;
+      await sleep(50 + Math.random() * 200 * attempt);
+    }
+  }
 }
