@@ -9,7 +9,6 @@ import {
 } from '@campaign-pipeline/shared';
 import {
   CampaignClient,
-  SERVICES,
   campaignFixture,
   childCampaignDetails,
   consolidatedSheets,
@@ -20,7 +19,6 @@ import {
   startTestServices,
   stateDifferences,
   type CampaignSheetRows,
-  type ServiceName,
   type SheetContext,
   type TestInfrastructure,
   type TestServices,
@@ -309,11 +307,11 @@ async function runCampaign(
   };
 }
 
-/** Starts a service again and again, as a supervisor does, until it is up (a start fails while the broker is down). */
-async function startUntilUp(services: TestServices, name: ServiceName): Promise<void> {
+/** Starts a process again and again, as a supervisor does, until it is up (a start fails while the broker is down). */
+async function startUntilUp(services: TestServices, instance: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await services.start(name);
+      await services.startInstance(instance);
       return;
     } catch (error) {
       if (attempt >= 20) throw error;
@@ -322,16 +320,16 @@ async function startUntilUp(services: TestServices, name: ServiceName): Promise<
   }
 }
 
-/** SIGKILLs a random service every interval and starts it again at once; kills nothing still starting. */
+/** SIGKILLs a random service process every interval and starts it again at once; kills nothing still starting. */
 function serviceKiller(services: TestServices, everyMs: number) {
-  const restarting = new Set<ServiceName>();
+  const restarting = new Set<string>();
   const restarts: Promise<unknown>[] = [];
   const downtimes: number[] = [];
   let kills = 0;
   const timer = setInterval(() => {
-    const candidates = SERVICES.map((service) => service.name).filter((name) => !restarting.has(name));
+    const candidates = [...services.instances.keys()].filter((instance) => !restarting.has(instance));
     const name = candidates[Math.floor(Math.random() * candidates.length)];
-    const victim = name ? services.processes.get(name) : undefined;
+    const victim = name ? services.instances.get(name)?.process : undefined;
     if (!name || !victim) return;
     restarting.add(name);
     kills++;
