@@ -1,6 +1,7 @@
 // CLI: `npm run kafka -- [--port 9092] [--registry-port 8081] [--host 127.0.0.1] [--data-dir DIR | --in-memory]`.
 // Environment: KAFKA_HOST, KAFKA_PORT, SCHEMA_REGISTRY_PORT, KAFKA_DATA_DIR, KAFKA_DEFAULT_PARTITIONS,
 // KAFKA_AUTO_CREATE_TOPICS (true/false), KAFKA_INITIAL_REBALANCE_DELAY_MS.
+import nodeModule from 'node:module';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevKafka } from './index.ts';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
     ),
     log: logLine,
   });
+  // Node writes its compile cache (NODE_COMPILE_CACHE) at exit, which a killed broker never reaches.
+  nodeModule.flushCompileCache?.();
   logLine({
     msg: 'ready',
     bootstrap: kafka.brokers.join(','),

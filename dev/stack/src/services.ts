@@ -20,7 +20,7 @@ export const SERVICE_NODE_FLAGS = [
 ];
 
 /** Beside the installed packages: per checkout, never committed, gone with `npm ci`. */
-const COMPILE_CACHE_DIR = path.join(
+export const COMPILE_CACHE_DIR = path.join(
   REPOSITORY_ROOT,
   'node_modules',
   '.cache',

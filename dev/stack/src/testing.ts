@@ -16,6 +16,7 @@ import { chartHeapLimits } from './chart-values.ts';
 import { onFreePort } from './ports.ts';
 import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
 import {
+  COMPILE_CACHE_DIR,
   SERVICES,
   spawnService,
   stopService,
@@ -48,7 +49,15 @@ export interface TestInfrastructureOptions {
 /** The dev broker as a child process on fixed ports after its first start, durable in `dataDir`. */
 async function startKillableBroker(dataDir: string): Promise<DevKafka & { restart(): Promise<void> }> {
   const start = (port: number, registryPort: number) =>
-    startBrokerProcess({ dataDir, port, registryPort, defaultPartitions: 3, initialRebalanceDelayMs: 50 });
+    startBrokerProcess({
+      dataDir,
+      port,
+      registryPort,
+      defaultPartitions: 3,
+      initialRebalanceDelayMs: 50,
+      // A restarted broker loads its code from the compile cache, as restarted services do.
+      env: { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR },
+    });
   let broker: BrokerProcess = await start(0, 0);
   const port = Number(broker.brokers[0]?.split(':').pop());
   const registryPort = Number(new URL(broker.registryUrl).port);
