@@ -19,6 +19,7 @@ import type { AvroTopic } from '../kafka/topology.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { enableCrashReports, processName, takeCrashReports } from './crash-reports.ts';
 import { StartupClock } from './startup-clock.ts';
+import { untilReachable } from './until-reachable.ts';
 import { serviceStarted } from './supervision.ts';
 import { createPipelineMetrics, type PipelineMetrics } from '../metrics/metrics.ts';
 
@@ -106,6 +107,9 @@ function startSessionLocks(config: ServiceConfig, logger: Logger) {
   };
 }
 
+/** How long a starting service waits for Kafka and the schema registry (a broker restarting) before it fails. */
+const KAFKA_START_WITHIN_MS = 60_000;
+
 /** Starts a service: config, logging, metrics, database and migrations, Kafka, schemas, HTTP, consumers. */
 export async function startService(
   definition: ServiceDefinition,
@@ -130,17 +134,22 @@ export async function startService(
   await Promise.all([
     migrate(config.DATABASE_URL, logger).then(() => startup.mark('database')),
     (async () => {
+      const reach = { withinMs: KAFKA_START_WITHIN_MS, logger };
       await Promise.all([
-        codec.registerTopics(definition.topics),
-        (async () => {
-          if (config.KAFKA_CREATE_TOPICS) {
-            await ensureTopics(kafka, {
-              partitions: config.KAFKA_TOPIC_PARTITIONS,
-              replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-            });
-          }
-          await Promise.all([publisher.connect(), admin.connect()]);
-        })(),
+        untilReachable('the schema registry', () => codec.registerTopics(definition.topics), reach),
+        untilReachable(
+          'Kafka',
+          async () => {
+            if (config.KAFKA_CREATE_TOPICS) {
+              await ensureTopics(kafka, {
+                partitions: config.KAFKA_TOPIC_PARTITIONS,
+                replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+              });
+            }
+            await Promise.all([publisher.connect(), admin.connect()]);
+          },
+          reach,
+        ),
       ]);
       startup.mark('kafka');
       logger.info({ topics: definition.topics.length }, 'connected to Kafka, schemas registered');
