@@ -225,6 +225,26 @@ export async function searchEmployeesByPhone(
   return answer.Employees ?? [];
 }
 
+/**
+ * The employees holding any of `codes` (the user names the pipeline gives them), in one call: HRMS'
+ * search takes a list of codes, where it takes one phone.
+ */
+export async function searchEmployeesByCodes(
+  digit: DigitClients,
+  requestInfo: RequestInfo,
+  tenantId: string,
+  codes: readonly string[],
+): Promise<DigitEmployee[]> {
+  if (codes.length === 0) return [];
+  const answer = await digit.hrms.post<{ Employees?: DigitEmployee[] }>(
+    '/health-hrms/employees/_search',
+    requestInfo,
+    {},
+    { tenantId, codes: codes.join(','), limit: codes.length, offset: 0 },
+  );
+  return answer.Employees ?? [];
+}
+
 /** The user-service uuid DIGIT maps staff by. */
 export function employeeUserUuid(employee: DigitEmployee): string | undefined {
   return employee.user?.userServiceUuid ?? employee.user?.uuid;

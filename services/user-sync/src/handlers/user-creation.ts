@@ -5,7 +5,9 @@ import {
   createOnce,
   employeeUserUuid,
   sealPassword,
+  searchEmployeesByCodes,
   searchEmployeesByPhone,
+  userNameOf,
   settleAll,
   waitForConsistency,
   type StepChunk,
@@ -56,15 +58,22 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
   );
   const adopted = new Set<string>();
   await settleAll(
-    attempted.map(async (row) => {
-      if (await adopt(chunk, row, 'keep')) adopted.add(row.phone);
+    inBatches(attempted).map(async (batch) => {
+      const own = await ownEmployees(chunk, batch);
+      await record(chunk, [...own]);
+      if (own.size > 0) chunk.count('adopted', own.size);
+      for (const phone of own.keys()) adopted.add(phone);
     }),
   );
   const pending = rows.filter((row) => !adopted.has(row.phone));
+  await settleAll(inBatches(pending).map((batch) => createBatch(chunk, batch, boundaryTypes, key)));
+}
+
+function inBatches(rows: readonly StoredUser[]): StoredUser[][] {
   const batches: StoredUser[][] = [];
-  for (let start = 0; start < pending.length; start += CREATE_BATCH)
-    batches.push(pending.slice(start, start + CREATE_BATCH));
-  await settleAll(batches.map((batch) => createBatch(chunk, batch, boundaryTypes, key)));
+  for (let start = 0; start < rows.length; start += CREATE_BATCH)
+    batches.push(rows.slice(start, start + CREATE_BATCH));
+  return batches;
 }
 
 async function createBatch(
@@ -107,10 +116,7 @@ async function createBatch(
           }),
         );
       },
-      search: async (rows) => {
-        const found = await Promise.all(rows.map(async (row) => [row.phone, await ownEmployee(chunk, row)]));
-        return new Map(found.filter((entry): entry is [string, string] => entry[1] !== undefined));
-      },
+      search: (rows) => ownEmployees(chunk, rows),
       onUnknown: (error, phones) =>
         chunk.logger.warn({ err: error, users: phones.length }, 'employee create outcome unknown, searching'),
     });
@@ -136,6 +142,29 @@ async function createBatch(
       await createBatch(chunk, [row], boundaryTypes, key);
     }
   }
+}
+
+/**
+ * The employees the pipeline created for the rows, by phone: found in one search by the codes it gives
+ * them (their user names), and ours only with the row's phone and name. A row not found here may still
+ * have an employee under another code; creating it again then answers "taken", and that row is looked
+ * up by phone.
+ */
+async function ownEmployees(chunk: StepChunk, rows: readonly StoredUser[]): Promise<Map<string, string>> {
+  const byCode = new Map(rows.map((row) => [userNameOf(row).toLowerCase(), row]));
+  const found = await searchEmployeesByCodes(chunk.digit, chunk.requestInfo, chunk.campaign.tenantId, [
+    ...byCode.keys(),
+  ]);
+  const own = new Map<string, string>();
+  for (const employee of found) {
+    const row = employee.code ? byCode.get(employee.code.toLowerCase()) : undefined;
+    const uuid = employeeUserUuid(employee);
+    if (!row || !uuid || employee.user?.mobileNumber !== row.phone) continue;
+    const name = employee.user?.name;
+    if (name !== undefined && name.trim().toLowerCase() !== row.name.trim().toLowerCase()) continue;
+    own.set(row.phone, uuid);
+  }
+  return own;
 }
 
 /**
