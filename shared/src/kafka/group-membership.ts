@@ -54,6 +54,8 @@ function clusterFactory(kafka: Kafka): ClusterFactory | undefined {
 export async function removeGroupMember(kafka: Kafka, groupId: string, memberId: string): Promise<boolean> {
   const createCluster = clusterFactory(kafka);
   if (!createCluster) return false;
+  // Asked first: a LeaveGroup for a member already gone is answered with an error kafkajs logs as one.
+  if (!(await isGroupMember(kafka, groupId, memberId))) return false;
   const cluster = createCluster({ metadataMaxAge: 300_000 });
   await cluster.connect();
   try {
@@ -65,5 +67,16 @@ export async function removeGroupMember(kafka: Kafka, groupId: string, memberId:
     throw error;
   } finally {
     await cluster.disconnect();
+  }
+}
+
+async function isGroupMember(kafka: Kafka, groupId: string, memberId: string): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    return groups.some((group) => group.members.some((member) => member.memberId === memberId));
+  } finally {
+    await admin.disconnect();
   }
 }
