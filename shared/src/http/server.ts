@@ -35,6 +35,9 @@ type ValidatorFactory = NonNullable<
   NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
 >;
 
+/** A compiled validator: Fastify reads a failed validation's reasons from its `errors`. */
+type Validator = ((data: unknown) => unknown) & { errors?: unknown };
+
 /**
  * Fastify's own validators (same Ajv, same options), each compiled on its route's first request instead
  * of while the server starts: compiling every route's schemas took a restarted service hundreds of
@@ -45,15 +48,13 @@ function lazyValidators(): ValidatorFactory {
   return ((externalSchemas, options) => {
     const compile = build(externalSchemas, options);
     return (route: AjvCompiler.RouteDefinition) => {
-      let validate: ((data: unknown) => unknown) & { errors?: unknown };
-      const lazy = (data: unknown) => {
+      let validate: Validator | undefined;
+      const lazy: Validator = (data) => {
         validate ??= compile(route);
         const result = validate(data);
-        // Fastify reads a failed validation's reasons from the function it was given.
         lazy.errors = validate.errors;
         return result;
       };
-      lazy.errors = undefined as unknown;
       return lazy;
     };
   }) as ValidatorFactory;
