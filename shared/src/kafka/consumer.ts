@@ -216,6 +216,14 @@ export class TopicConsumer<T> {
     await this.#lanesIdle();
     await this.#consumer.stop();
     await this.#consumer.disconnect();
+    await this.#options.memberships
+      ?.left(this.#options.groupId)
+      .catch((error: unknown) =>
+        this.#options.logger.warn(
+          { err: error, group: this.#options.groupId },
+          'group member id not forgotten',
+        ),
+      );
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {

@@ -11,6 +11,8 @@ import type { Queryable } from '../db/database.ts';
 export interface GroupMemberships {
   previous(groupId: string): Promise<string | null>;
   joined(groupId: string, memberId: string): Promise<void>;
+  /** The member left the group itself (a clean stop): the next process has nothing to remove. */
+  left(groupId: string): Promise<void>;
 }
 
 export function postgresGroupMemberships(db: Queryable, instanceId: string): GroupMemberships {
@@ -28,6 +30,12 @@ export function postgresGroupMemberships(db: Queryable, instanceId: string): Gro
          ON CONFLICT (group_id, instance_id) DO UPDATE SET member_id = EXCLUDED.member_id, joined_at = now()`,
         [groupId, instanceId, memberId],
       );
+    },
+    async left(groupId) {
+      await db.query(`DELETE FROM consumer_group_member WHERE group_id = $1 AND instance_id = $2`, [
+        groupId,
+        instanceId,
+      ]);
     },
   };
 }
