@@ -157,6 +157,7 @@ export async function runCampaignBench(
   });
   try {
     const services = await startTestServices(infrastructure, {
+      bundled: true,
       env: {
         CAMPAIGN_FLOW: options.flow,
         CHUNK_SIZE: String(options.chunkSize),

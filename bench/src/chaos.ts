@@ -113,6 +113,7 @@ async function startRun(size: ChaosOptions['size']) {
     digit: { seed: { size: CAMPAIGN_SIZES[size].seed } },
   });
   const services = await startTestServices(infrastructure, {
+    bundled: true,
     env: {
       CHUNK_SIZE: '100',
       LOG_LEVEL: 'warn',

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Lays out the runtime of the image in a folder: production dependencies only (from the lock file), and
-# the built output of shared, the six services and the migrations entry. Usage: install-production.sh
-# <built repository> <empty target folder>. The Dockerfile and the running-stack test (deploy/test) both run it.
+# the built output: the six services' bundle, and the migrations entry with the shared library it
+# imports. Usage: install-production.sh <built repository> <empty target folder>. The Dockerfile and the
+# running-stack test (deploy/test) both run it.
 set -eu
 source_root=$(CDPATH='' cd -- "$1" && pwd)
 target=$2
@@ -25,9 +26,11 @@ node -e '
 ' "$target/package.json"
 (cd "$target" && npm install --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
 
-for package in $packages; do
-  cp -R "$source_root/$package/dist" "$target/$package/dist"
-done
+cp -R "$source_root/shared/dist" "$target/shared/dist"
+cp -R "$source_root/deploy/dist" "$target/deploy/dist"
+# The services run from their bundle, which resolves the schemas and migrations below from this layout.
+mkdir -p "$target/dist"
+cp -R "$source_root/dist/services" "$target/dist/services"
 cp -R "$source_root/shared/schemas" "$source_root/shared/migrations" "$target/shared/"
 cp "$source_root/deploy/docker-entrypoint.sh" "$target/deploy/"
 chmod 755 "$target/deploy/docker-entrypoint.sh"

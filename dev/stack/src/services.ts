@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { isServiceStartedMessage } from '@campaign-pipeline/shared';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -27,6 +28,26 @@ export const COMPILE_CACHE_DIR = path.join(
   'campaign-pipeline',
   'compile',
 );
+
+/**
+ * The services bundled by deploy/scripts/bundle-services.ts, as the image runs them: `npm start` and the
+ * benches start them from here, so that a restarted process loads a few files instead of two thousand.
+ * The tests run the sources.
+ */
+export const BUNDLE_DIR = path.join(REPOSITORY_ROOT, 'dist', 'services');
+
+/** Bundles the six services into BUNDLE_DIR with the image build's own script (about 2 s). */
+export async function bundleServices(): Promise<void> {
+  const script = path.join(REPOSITORY_ROOT, 'deploy', 'scripts', 'bundle-services.ts');
+  try {
+    await promisify(execFile)(process.execPath, [script, BUNDLE_DIR], { cwd: REPOSITORY_ROOT });
+  } catch (error) {
+    const output = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`bundling the services failed: ${output.stderr || output.stdout || output.message}`, {
+      cause: error,
+    });
+  }
+}
 
 /** The pipeline's services and the port each listens on by default. */
 export const SERVICES = [
@@ -64,6 +85,8 @@ export interface SpawnOptions {
   logDir: string;
   /** V8 heap limit, as the chart sets it, unless NODE_OPTIONS in `env` already sets one. */
   heapLimitMb?: number;
+  /** From BUNDLE_DIR (see bundleServices) instead of the sources. */
+  bundled?: boolean;
 }
 
 /**
@@ -104,7 +127,9 @@ export function serviceProcess(init: {
  */
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   await mkdir(options.logDir, { recursive: true });
-  const entry = path.join(REPOSITORY_ROOT, 'services', options.name, 'src', 'main.ts');
+  const entry = options.bundled
+    ? path.join(BUNDLE_DIR, `${options.name}.js`)
+    : path.join(REPOSITORY_ROOT, 'services', options.name, 'src', 'main.ts');
   const instance = options.instance ?? options.name;
   const logFile = path.join(options.logDir, `${instance}.log`);
   const log = openSync(logFile, 'a');

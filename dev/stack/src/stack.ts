@@ -4,7 +4,7 @@ import { startInfrastructure, type Endpoint, type Infrastructure } from './infra
 import { startGateway, type Gateway } from './gateway.ts';
 import { chartHeapLimits } from './chart-values.ts';
 import { onFreePort } from './ports.ts';
-import { REPOSITORY_ROOT, SERVICES } from './services.ts';
+import { REPOSITORY_ROOT, SERVICES, bundleServices } from './services.ts';
 import { superviseService, type SupervisedService, type SupervisionEvent } from './supervisor.ts';
 
 /** Variables of the local stack itself (the services read their own, see the README). */
@@ -57,7 +57,8 @@ function servicePort(config: StackConfig, name: string): number {
 }
 
 /**
- * Infrastructure first, then the six services, each supervised (restarted with backoff when it dies);
+ * Infrastructure (and the services' bundle, beside it) first, then the six services from the bundle as
+ * the image runs them, each supervised (restarted with backoff when it dies);
  * resolves when every service answers /ready as itself, and fails at once, naming it, when one dies
  * during start-up. Port 0 lets a service choose a free port and report it.
  */
@@ -78,7 +79,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       inMemoryKafka: options.inMemoryKafka,
       log: options.log,
     });
-  const infrastructure = await (postgresPort === 0 ? onFreePort(start) : start(postgresPort));
+  const [infrastructure] = await Promise.all([
+    postgresPort === 0 ? onFreePort(start) : start(postgresPort),
+    bundleServices(),
+  ]);
   const logDir = path.join(config.STACK_DATA_DIR, 'logs');
   const heapLimits = chartHeapLimits();
   const services: SupervisedService[] = [];
@@ -98,6 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           env: { ...infrastructure.env, ...options.serviceEnv },
           logDir,
           heapLimitMb: heapLimits[name],
+          bundled: true,
           onEvent: (event) => options.onServiceEvent?.(event),
         }).then((service) => {
           services.push(service);

@@ -18,6 +18,7 @@ import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
 import {
   COMPILE_CACHE_DIR,
   SERVICES,
+  bundleServices,
   spawnService,
   stopService,
   waitUntilReady,
@@ -158,8 +159,11 @@ export async function startTestServices(
     names?: ServiceName[];
     env?: Record<string, string>;
     replicas?: Partial<Record<ServiceName, number>>;
+    /** Bundled first and run as the image runs them (the benches); the tests run the sources. */
+    bundled?: boolean;
   } = {},
 ): Promise<TestServices> {
+  if (options.bundled) await bundleServices();
   const names = options.names ?? SERVICES.map((service) => service.name);
   const heapLimits = chartHeapLimits();
   const instances = new Map<string, { service: ServiceName; process: ServiceProcess }>();
@@ -181,6 +185,7 @@ export async function startTestServices(
       env: { ...infrastructure.env, ...options.env },
       logDir: path.join(infrastructure.dir, 'logs'),
       heapLimitMb: heapLimits[name],
+      bundled: options.bundled ?? false,
     });
     instances.set(instance, { service: name, process: service });
     // Within a test hook's 60 s, so that a start that hangs fails naming the service and quoting its log.
