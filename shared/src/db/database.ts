@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { runner } from 'node-pg-migrate';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logging/logger.ts';
 import { sleep } from '../retry/backoff.ts';
@@ -19,13 +20,41 @@ export function createDatabase(url: string, poolSize: number, logger: Logger): D
 }
 
 /**
- * Applies pending migrations. node-pg-migrate holds an advisory lock, so services starting together
- * apply them once.
+ * Whether the database holds every migration in `dir` (a newer release's as well, which the runner also
+ * leaves alone), asked in one query: then a service
+ * starting (or restarting after a crash) has nothing to apply and need not load the migration runner.
  */
-export async function migrate(url: string, logger: Logger): Promise<string[]> {
+async function upToDate(url: string, dir: string): Promise<boolean> {
+  const files = await readdir(dir);
+  const expected = new Set(
+    files.filter((file) => file.endsWith('.sql')).map((file) => path.parse(file).name),
+  );
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const table = await client.query<{ exists: boolean }>(
+      "SELECT to_regclass('pgmigrations') IS NOT NULL AS exists",
+    );
+    if (!table.rows[0]?.exists) return false;
+    const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations');
+    const applied = new Set(rows.map((row) => row.name));
+    return [...expected].every((name) => applied.has(name));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Applies pending migrations. node-pg-migrate holds an advisory lock, so services starting together
+ * apply them once. The runner is loaded only when a migration is missing, so its checks (the order of
+ * those applied) still apply whenever there is anything to do.
+ */
+export async function migrate(url: string, logger: Logger, dir = MIGRATIONS_DIR): Promise<string[]> {
+  if (await upToDate(url, dir)) return [];
+  const { runner } = await import('node-pg-migrate');
   const applied = await runner({
     databaseUrl: url,
-    dir: MIGRATIONS_DIR,
+    dir,
     direction: 'up',
     migrationsTable: 'pgmigrations',
     // Replicas starting together wait for the one applying migrations instead of failing.
