@@ -59,17 +59,30 @@ export const service: ServiceDefinition = {
     };
     const boss = new PgBoss({ connectionString: context.config.DATABASE_URL, schema: 'pgboss', max: 4 });
     boss.on('error', (error) => context.logger.error({ err: error }, 'pg-boss failed'));
-    await boss.start();
-    // Replicas starting together on a new database can deadlock creating the queue (the chart runs two).
-    await retryOnDeadlock(() => boss.createQueue(CHUNK_RETRY_QUEUE));
-    await boss.work<ChunkRetryJob>(CHUNK_RETRY_QUEUE, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) {
-        await handleChunkRetry(job.data, { db: context.db, settings, logger: context.logger });
-      }
-    });
-
+    const startRetries = async () => {
+      await boss.start();
+      // Replicas starting together on a new database can deadlock creating the queue (the chart runs two).
+      await retryOnDeadlock(() => boss.createQueue(CHUNK_RETRY_QUEUE));
+      await boss.work<ChunkRetryJob>(CHUNK_RETRY_QUEUE, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        for (const job of jobs) {
+          await handleChunkRetry(job.data, { db: context.db, settings, logger: context.logger });
+        }
+      });
+    };
     const relay = new OutboxRelay(context.db, context.publisher, context.logger);
-    await relay.start();
+    const stallSweep = new StallSweep({
+      db: context.db,
+      metrics: context.metrics,
+      logger: context.logger,
+      stallAfterMs: own.STEP_STALL_AFTER_MS,
+    });
+    // Independent of each other: a restarted orchestrator waits for the slowest, not for all in turn.
+    await Promise.all([
+      startRetries(),
+      relay.start(),
+      refreshCampaignGauge(context.db, context.metrics),
+      stallSweep.run(),
+    ]);
 
     context.consume<StepEvent>({
       groupId: 'status',
@@ -99,19 +112,11 @@ export const service: ServiceDefinition = {
       () => void refreshCampaignGauge(context.db, context.metrics).catch(() => undefined),
       own.CAMPAIGN_GAUGE_INTERVAL_MS,
     );
-    await refreshCampaignGauge(context.db, context.metrics);
-    const stallSweep = new StallSweep({
-      db: context.db,
-      metrics: context.metrics,
-      logger: context.logger,
-      stallAfterMs: own.STEP_STALL_AFTER_MS,
-    });
     // Often enough that a stall shows within a third of the stall time.
     const stallCheck = setInterval(
       () => void stallSweep.run().catch(() => undefined),
       Math.min(own.CAMPAIGN_GAUGE_INTERVAL_MS, Math.ceil(own.STEP_STALL_AFTER_MS / 3)),
     );
-    await stallSweep.run();
 
     context.onStop(async () => {
       clearInterval(gauge);
