@@ -1,22 +1,39 @@
 import { sleep } from '../retry/backoff.ts';
 
+/** The two settings that bound how long a write may take to show in DIGIT's search. */
+export interface WriteVisibility {
+  /** How long a DIGIT call is waited for. */
+  DIGIT_TIMEOUT_MS: number;
+  /** How long DIGIT's search may lag behind a write (persister lag, a write applied after its timeout). */
+  DIGIT_SEARCH_CONSISTENCY_MS: number;
+}
+
 /**
- * DIGIT's search lags behind its create. Before searching for rows whose write may have happened
- * (attempted_at set), wait until the newest such write is older than the consistency window, so a
- * search that finds nothing really means nothing was created.
+ * How long after it was sent a write may still show up in a search. The process that sends a write waits
+ * for its answer until the timeout, and after an unknown outcome searches until the consistency window has
+ * passed; a chunk retried after that process died measures from when the write was sent (attempted_at), so
+ * it must wait as long in total, or it could search before a write applied late shows, and create it again.
+ */
+export function writeVisibleWithinMs(settings: WriteVisibility): number {
+  return settings.DIGIT_TIMEOUT_MS + settings.DIGIT_SEARCH_CONSISTENCY_MS;
+}
+
+/**
+ * Before searching for rows whose write may have happened (attempted_at set), waits until the newest such
+ * write can no longer show up later, so a search that finds nothing really means nothing was created.
  */
 export async function waitForConsistency(
   attemptedAt: readonly (Date | null)[],
-  windowMs: number,
+  settings: WriteVisibility,
 ): Promise<void> {
-  const wait = consistencyLeft(attemptedAt, windowMs);
+  const wait = consistencyLeft(attemptedAt, settings);
   if (wait > 0) await sleep(wait);
 }
 
-/** How much of DIGIT's consistency window is left after the newest of these writes (0 without any). */
-export function consistencyLeft(attemptedAt: readonly (Date | null)[], windowMs: number): number {
+/** How long the newest of these writes may still take to show in a search (0 without any). */
+export function consistencyLeft(attemptedAt: readonly (Date | null)[], settings: WriteVisibility): number {
   const newest = Math.max(0, ...attemptedAt.map((at) => at?.getTime() ?? 0));
-  return newest === 0 ? 0 : Math.max(0, newest + windowMs - Date.now());
+  return newest === 0 ? 0 : Math.max(0, newest + writeVisibleWithinMs(settings) - Date.now());
 }
 
 /**

@@ -42,7 +42,7 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
     (items) => findFacilities(chunk, items),
     consistencyLeft(
       attempted.map((row) => row.attemptedAt),
-      config.DIGIT_SEARCH_CONSISTENCY_MS,
+      config,
     ),
   );
   const earlier = new Map(before.map(([row, id]) => [row.nameKey, id]));

@@ -118,7 +118,7 @@ export function mappingStep(kind: MappingKind): StepHandler {
       searchPairs,
       consistencyLeft(
         rows.map((row) => row.attemptedAt),
-        config.DIGIT_SEARCH_CONSISTENCY_MS,
+        config,
       ),
     );
     await record(chunk, kind, adopted);

@@ -50,7 +50,7 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
         ),
       consistencyLeft(
         attempted.map((row) => row.attemptedAt),
-        config.DIGIT_SEARCH_CONSISTENCY_MS,
+        config,
       ),
     );
     const adopted = await recordProjectIds(

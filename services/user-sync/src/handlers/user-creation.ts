@@ -54,7 +54,7 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
   const attempted = rows.filter((row) => row.attemptedAt !== null);
   await waitForConsistency(
     attempted.map((row) => row.attemptedAt),
-    config.DIGIT_SEARCH_CONSISTENCY_MS,
+    config,
   );
   const adopted = new Set<string>();
   await settleAll(
