@@ -14,6 +14,14 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warns at every start that an idempotent producer with bounded retries may break exactly-once
+ * delivery. Ours are bounded on purpose: a send that cannot succeed fails, and the message that caused it
+ * is handled again; duplicates are the handlers' to absorb, not the producer's.
+ */
+const BOUNDED_IDEMPOTENT_RETRIES =
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return new Kafka({
@@ -29,6 +37,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
+        if (message === BOUNDED_IDEMPOTENT_RETRIES) return;
         kafkaLogger[LEVELS[level] ?? 'info'](extra, message);
       },
   });

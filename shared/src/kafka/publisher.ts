@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer, ProducerRecord } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer, type ProducerRecord } from 'kafkajs';
 import type { Logger } from '../logging/logger.ts';
 import type { AvroCodec } from './avro.ts';
 import type { AvroTopic } from './topology.ts';
@@ -48,7 +48,13 @@ export class Publisher {
   }
 
   static #newProducer(kafka: Kafka): Producer {
-    return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    return kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // kafkajs' default (Java's murmur2 placement), named so that kafkajs does not warn at every start.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async connect(): Promise<void> {
