@@ -1,8 +1,8 @@
 // Bundles the six services into one folder of ES modules: one entry file per service and the chunks they
-// share. Node then loads a service from a handful of files instead of about two thousand, which halves the
-// time a restarted process spends loading its code (measured in `dist/services` by the chaos bench's
-// kill-to-ready times). Usage: node deploy/scripts/bundle-services.ts [output folder]; by default
-// dist/services at the repository's root. The image build (build.sh) and the local stack both run it.
+// share. Node then loads a service from a handful of files instead of about two thousand, which roughly
+// halves the time a restarted process spends loading its code (`startupMs.load` in its 'service ready'
+// line). Usage: node deploy/scripts/bundle-services.ts [output folder]; by default dist/services at the
+// repository's root. The image build (build.sh) and the local stack both run it.
 import { build, type Plugin } from 'esbuild';
 import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
