@@ -28,11 +28,12 @@ export async function waitForServiceProcess(
   timeoutMs = 60_000,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  const entry = `services/${service}/src/main.ts`;
+  // From its sources (the tests' services) or from its bundle (`npm start`'s).
+  const entries = [`services/${service}/src/main.ts`, `dist/services/${service}.js`];
   while (Date.now() < deadline) {
     for (const pid of await allPids()) {
       const info = await processInfo(pid);
-      if (info && info.ppid === parentPid && info.command.includes(entry)) return pid;
+      if (info?.ppid === parentPid && entries.some((entry) => info.command.includes(entry))) return pid;
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
