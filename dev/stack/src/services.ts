@@ -13,10 +13,16 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url
  * kafkajs 2.2.4 arms a negative timer on every response under Node 24 (clamped to 1 ms by Node, harmless);
  * the warning it prints would hide real ones.
  */
-/** `--report-exclude-env`: a crash report (see CRASH_REPORT_DIR) must not hold the environment's secrets. */
+/**
+ * `--report-exclude-env`: a crash report (see CRASH_REPORT_DIR) must not hold the environment's secrets.
+ * DEP0169: libraries in the bundle (the schema registry client's HTTP layer, follow-redirects) call
+ * `url.parse()` on configured URLs; Node warns about that only for code outside node_modules, which
+ * bundled code is. As in the image's entrypoint.
+ */
 export const SERVICE_NODE_FLAGS = [
   '--conditions=development',
   '--disable-warning=TimeoutNegativeWarning',
+  '--disable-warning=DEP0169',
   '--report-exclude-env',
 ];
 
