@@ -9,6 +9,20 @@ export async function readSchemaFile(file: string): Promise<string> {
   return readFile(`${SCHEMAS_DIR}/${file}`, 'utf8');
 }
 
+type RegistryMiddleware = NonNullable<
+  NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]>['middlewares']
+>[number];
+
+/** Gives each registry call that has none a timeout (mappersmith, under the registry client, sets none). */
+function registryTimeout(timeoutMs: number): RegistryMiddleware {
+  return () => ({
+    async prepareRequest(next) {
+      const request = await next();
+      return request.timeout() ? request : request.enhance({ timeout: timeoutMs });
+    },
+  });
+}
+
 /** Why a message could not be decoded: it is not in the wire format, or its schema id is unknown. */
 export class UndecodableMessageError extends Error {
   readonly reason: 'undecodable' | 'unknown-schema';
@@ -27,8 +41,17 @@ export class AvroCodec {
   readonly registry: SchemaRegistry;
   readonly #ids = new Map<string, number>();
 
-  constructor(registryUrl: string) {
-    this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 3 } });
+  /**
+   * `timeoutMs` bounds each registry call: without it, a call that gets no answer (a registry that
+   * accepted the connection and hangs) would hold a service's start, or a partition's next message,
+   * forever. A call that times out is retried (3 times), then fails like an unreachable registry.
+   */
+  constructor(registryUrl: string, options: { timeoutMs?: number } = {}) {
+    this.registry = new SchemaRegistry({
+      host: registryUrl,
+      retry: { retries: 3 },
+      middlewares: [registryTimeout(options.timeoutMs ?? 10_000)],
+    });
   }
 
   /** Registers the topics' schemas side by side: a restarted service waits for the slowest, not the sum. */
