@@ -44,7 +44,8 @@ export class AvroCodec {
   /**
    * `timeoutMs` bounds each registry call: without it, a call that gets no answer (a registry that
    * accepted the connection and hangs) would hold a service's start, or a partition's next message,
-   * forever. A call that times out is retried (3 times), then fails like an unreachable registry.
+   * forever. A call that times out fails like an unreachable registry: a starting service tries again,
+   * and the message is read again later.
    */
   constructor(registryUrl: string, options: { timeoutMs?: number } = {}) {
     this.registry = new SchemaRegistry({
