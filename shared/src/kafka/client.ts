@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logging/logger.ts';
 import { ALL_TOPICS } from './topology.ts';
 
@@ -43,22 +43,19 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   });
 }
 
-/** Creates the pipeline's topics that do not exist yet; existing ones are left as they are. */
+/**
+ * Creates the pipeline's topics that do not exist yet; existing ones are left as they are. Through the
+ * service's own admin client, connected: a restart opens no connection of its own for it.
+ */
 export async function ensureTopics(
-  kafka: Kafka,
+  admin: Admin,
   options: { partitions: number; replicationFactor: number },
 ): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const topics: ITopicConfig[] = ALL_TOPICS.filter((topic) => !existing.has(topic)).map((topic) => ({
-      topic,
-      numPartitions: options.partitions,
-      replicationFactor: options.replicationFactor,
-    }));
-    if (topics.length > 0) await admin.createTopics({ topics, waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
+  const existing = new Set(await admin.listTopics());
+  const topics: ITopicConfig[] = ALL_TOPICS.filter((topic) => !existing.has(topic)).map((topic) => ({
+    topic,
+    numPartitions: options.partitions,
+    replicationFactor: options.replicationFactor,
+  }));
+  if (topics.length > 0) await admin.createTopics({ topics, waitForLeaders: true });
 }

@@ -140,13 +140,16 @@ export async function startService(
         untilReachable(
           'Kafka',
           async () => {
-            if (config.KAFKA_CREATE_TOPICS) {
-              await ensureTopics(kafka, {
-                partitions: config.KAFKA_TOPIC_PARTITIONS,
-                replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-              });
-            }
-            await Promise.all([publisher.connect(), admin.connect()]);
+            const topics = async () => {
+              await admin.connect();
+              if (config.KAFKA_CREATE_TOPICS) {
+                await ensureTopics(admin, {
+                  partitions: config.KAFKA_TOPIC_PARTITIONS,
+                  replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+                });
+              }
+            };
+            await Promise.all([topics(), publisher.connect()]);
           },
           reach,
         ),
