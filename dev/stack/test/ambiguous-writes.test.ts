@@ -2,18 +2,12 @@
 // gateway's 502/504 (applied-then-error), or the write lands after the caller gave up (late-apply). On
 // every write endpoint a campaign's creation uses, each kind ends in the exact expected state with no
 // entity created twice.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { CAMPAIGN_WRITE_PATHS } from '@campaign-pipeline/dev-digit';
 import { type FaultRule } from '@campaign-pipeline/dev-digit';
-import {
-  CampaignClient,
-  campaignFixture,
-  startTestInfrastructure,
-  startTestServices,
-  type TestInfrastructure,
-  type TestServices,
-} from '../src/index.ts';
+import { CampaignClient, campaignFixture } from '../src/index.ts';
 import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+import { campaignStack } from './support/stack.ts';
 
 const VARIANTS = ['PVAR-2026-01-01-000001'];
 const CLIENT_TIMEOUT_MS = 1500;
@@ -38,27 +32,14 @@ const WRITE_ENDPOINTS = {
   [service in keyof typeof CAMPAIGN_WRITE_PATHS]: (typeof CAMPAIGN_WRITE_PATHS)[service][number][];
 };
 
-let infrastructure: TestInfrastructure;
-let services: TestServices;
-
-beforeAll(async () => {
-  infrastructure = await startTestInfrastructure();
-  services = await startTestServices(infrastructure, {
-    env: {
-      CHUNK_SIZE: '10',
-      DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
-      DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
-    },
-  });
+const stack = campaignStack({
+  CHUNK_SIZE: '10',
+  DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
+  DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
 });
 
 afterEach(async () => {
-  await infrastructure.digit.client.reset();
-});
-
-afterAll(async () => {
-  await services?.stop();
-  await infrastructure?.stop();
+  await stack.infrastructure().digit.client.reset();
 });
 
 function faultsOnEveryWrite(kind: FaultRule['kind'], extra: Partial<FaultRule>) {
@@ -76,6 +57,8 @@ describe.each([
   ['late-apply', { holdMs: CLIENT_TIMEOUT_MS + 500 }],
 ] as const)('a campaign whose writes meet %s', (kind, extra) => {
   it('is created exactly once, with the expected state', async () => {
+    const infrastructure = stack.infrastructure();
+    const services = stack.services();
     const client = new CampaignClient(services.url('intake'), services.url('status'));
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,

@@ -1,16 +1,10 @@
 // A write whose sender dies while DIGIT still holds it: DIGIT applies it after the worker was killed and
 // restarted. The restarted worker must not search before that write can show (its sender would have
 // waited for the timeout, then the consistency window), or it finds nothing and creates it a second time.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  CampaignClient,
-  campaignFixture,
-  startTestInfrastructure,
-  startTestServices,
-  type TestInfrastructure,
-  type TestServices,
-} from '../src/index.ts';
+import { describe, expect, it } from '@jest/globals';
+import { CampaignClient, campaignFixture } from '../src/index.ts';
 import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+import { campaignStack } from './support/stack.ts';
 
 const VARIANTS = ['PVAR-2026-01-01-000001'];
 const CLIENT_TIMEOUT_MS = 4000;
@@ -18,23 +12,10 @@ const CONSISTENCY_MS = 1000;
 /** Applied after the caller's timeout, within the consistency window that follows it. */
 const APPLIED_AFTER_MS = CLIENT_TIMEOUT_MS + 800;
 
-let infrastructure: TestInfrastructure;
-let services: TestServices;
-
-beforeAll(async () => {
-  infrastructure = await startTestInfrastructure();
-  services = await startTestServices(infrastructure, {
-    env: {
-      CHUNK_SIZE: '10',
-      DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
-      DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
-    },
-  });
-});
-
-afterAll(async () => {
-  await services?.stop();
-  await infrastructure?.stop();
+const stack = campaignStack({
+  CHUNK_SIZE: '10',
+  DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
+  DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
 });
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -47,6 +28,8 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number): Prom
 
 describe('a facility create applied after the worker that sent it was killed', () => {
   it('is adopted by the restarted worker, not created again', async () => {
+    const infrastructure = stack.infrastructure();
+    const services = stack.services();
     const client = new CampaignClient(services.url('intake'), services.url('status'));
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
