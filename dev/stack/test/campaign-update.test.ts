@@ -712,16 +712,23 @@ describe('updating a campaign through child campaigns', () => {
     expect(phones).toContain('7200000001');
 
     // The handover is published: the child created and active, the parent inactive.
-    const changes = await statusChanges([parent.id, id], 2);
-    expect(changes).toContainEqual({ campaignId: id, status: 'created', isActive: true });
-    expect(changes).toContainEqual({ campaignId: parent.id, status: 'created', isActive: false });
+    const handover = [
+      { campaignId: id, status: 'created', isActive: true },
+      { campaignId: parent.id, status: 'created', isActive: false },
+    ];
+    const changes = await statusChanges([parent.id, id], handover);
+    for (const change of handover) expect(changes).toContainEqual(change);
   });
 });
 
 /** The campaign.status messages of the given campaigns, read from the start of the topic. */
+/**
+ * The status changes of these campaigns on the status topic, read until every expected one has been seen
+ * (the campaigns' changes may sit in different partitions, read in any order) or 20 s have passed.
+ */
 async function statusChanges(
   ids: string[],
-  atLeast: number,
+  expected: { campaignId: string; status: string; isActive: boolean }[],
 ): Promise<{ campaignId: string; status: string; isActive: boolean }[]> {
   const codec = new AvroCodec(infrastructure.kafka.registryUrl);
   const kafka = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING });
@@ -739,8 +746,16 @@ async function statusChanges(
     },
   });
   const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && !(seen.length >= atLeast && seen.some((change) => !change.isActive)))
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  const allSeen = () =>
+    expected.every((wanted) =>
+      seen.some(
+        (change) =>
+          change.campaignId === wanted.campaignId &&
+          change.status === wanted.status &&
+          change.isActive === wanted.isActive,
+      ),
+    );
+  while (Date.now() < deadline && !allSeen()) await new Promise((resolve) => setTimeout(resolve, 200));
   await consumer.disconnect();
   return seen;
 }
