@@ -23,6 +23,7 @@ export * from './digit/postgres-call-budget.ts';
 export * from './digit/reconcile.ts';
 export * from './digit/bulk.ts';
 export * from './digit/services.ts';
+export * from './digit/write-guard.ts';
 export * from './lifecycle/service.ts';
 export * from './lifecycle/supervision.ts';
 export * from './domain/messages.ts';

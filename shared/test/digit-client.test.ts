@@ -8,6 +8,7 @@ import {
   createLogger,
   createPipelineMetrics,
   isOutcomeUnknown,
+  withWriteGuard,
 } from '../src/index.ts';
 
 // A small DIGIT-like server whose next answers the test scripts.
@@ -233,5 +234,34 @@ describe('DIGIT client with a budget shared by the deployment', () => {
     await Promise.all(Array.from({ length: 8 }, () => budgeted.post('/x', requestInfo, {})));
     expect(received).toHaveLength(8);
     expect(highestInFlight).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('DIGIT client under a write guard', () => {
+  it('checks the guard once the write holds its slot, and sends nothing when it refuses', async () => {
+    const oneAtATime = client({ concurrency: 1 });
+    let cancelled = false;
+    const refusal = new Error('the campaign was cancelled');
+    const guard = async () => {
+      if (cancelled) throw refusal;
+    };
+    // The first write holds the only slot; the campaign is cancelled while the second waits for it.
+    script = [
+      (request, response) => {
+        cancelled = true;
+        ok({})(request, response);
+      },
+    ];
+    const first = withWriteGuard(guard, () =>
+      oneAtATime.write('/health-project/v1/_create', requestInfo, {}),
+    );
+    const second = withWriteGuard(guard, () =>
+      oneAtATime.write('/health-project/v1/_create', requestInfo, {}),
+    );
+    await expect(first).resolves.toBeDefined();
+    await expect(second).rejects.toBe(refusal);
+    expect(received).toHaveLength(1);
+    // Reads are not guarded, and the slot was given back.
+    await expect(withWriteGuard(guard, () => oneAtATime.post('/x', requestInfo, {}))).resolves.toBeDefined();
   });
 });

@@ -6,6 +6,7 @@ import type { PipelineMetrics } from '../metrics/metrics.ts';
 import { backoffDelay, sleep } from '../retry/backoff.ts';
 import { ConcurrencyLimiter } from '../retry/limiter.ts';
 import type { CallBudget, CallSlot } from './call-budget.ts';
+import { currentWriteGuard } from './write-guard.ts';
 import type { DigitErrorItem, RequestInfo } from './envelope.ts';
 
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
@@ -174,6 +175,8 @@ export class DigitClient {
   ): Promise<T> {
     const { retries, logger } = this.#options;
     const backoff = this.#options.backoff ?? { baseMs: 200, maxMs: 10_000 };
+    // Checked before each attempt is sent, once it holds its slot (see write-guard.ts).
+    const guard = kind === 'write' ? currentWriteGuard() : undefined;
     for (let attempt = 0; ; attempt++) {
       const waiting = process.hrtime.bigint();
       const outcome = await this.#limiter.run(async () => {
@@ -183,6 +186,7 @@ export class DigitClient {
           Number(process.hrtime.bigint() - waiting) / 1e9,
         );
         try {
+          await guard?.();
           return await this.#attempt(endpoint, kind, send, convert);
         } finally {
           if (slot) await this.#giveBack(slot, endpoint);

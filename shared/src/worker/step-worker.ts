@@ -4,6 +4,7 @@ import { DigitError } from '../digit/client.ts';
 import { OutcomeStillUnknownError } from '../digit/reconcile.ts';
 import type { RequestInfo } from '../digit/envelope.ts';
 import type { DigitClients } from '../digit/services.ts';
+import { withWriteGuard } from '../digit/write-guard.ts';
 import {
   emptyCounts,
   type StepCommand,
@@ -191,21 +192,24 @@ export async function runChunk(
   };
   logger.info('chunk started');
   try {
-    await handler({
-      command,
-      campaign,
-      entity: definition.entity,
-      db: parts.db,
-      digit: parts.digit,
-      config: parts.config,
-      logger,
-      requestInfo: requestInfoFor(campaign, parts.config.DIGIT_AUTH_TOKEN),
-      ensureStillCreating,
-      count: (action, rows = 1) => {
-        counts[action] += rows;
-        parts.metrics.rowsProcessed.inc({ entity: definition.entity, action }, rows);
-      },
-    });
+    // Also right before each DIGIT write is sent, after it waited for its call slot.
+    await withWriteGuard(ensureStillCreating, () =>
+      handler({
+        command,
+        campaign,
+        entity: definition.entity,
+        db: parts.db,
+        digit: parts.digit,
+        config: parts.config,
+        logger,
+        requestInfo: requestInfoFor(campaign, parts.config.DIGIT_AUTH_TOKEN),
+        ensureStillCreating,
+        count: (action, rows = 1) => {
+          counts[action] += rows;
+          parts.metrics.rowsProcessed.inc({ entity: definition.entity, action }, rows);
+        },
+      }),
+    );
     return finish('COMPLETED', null);
   } catch (error) {
     if (error instanceof CampaignNotCreatingError) return finish('SKIPPED', null);

@@ -1,0 +1,21 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * A check that runs right before each DIGIT write is sent, once the write holds its call slot: a write may
+ * wait for a slot (the process's limit, the deployment's budget) for longer than it takes to cancel a
+ * campaign, so a check made before that wait does not keep a cancelled campaign from being written to.
+ * Set for the work of a chunk (`withWriteGuard`), read by the DIGIT client.
+ */
+export type WriteGuard = () => Promise<void>;
+
+const guards = new AsyncLocalStorage<WriteGuard>();
+
+/** Runs `work` with `guard` checked before every DIGIT write it sends; a guard that throws stops the write. */
+export function withWriteGuard<T>(guard: WriteGuard, work: () => Promise<T>): Promise<T> {
+  return guards.run(guard, work);
+}
+
+/** The guard of the work running now, if any. */
+export function currentWriteGuard(): WriteGuard | undefined {
+  return guards.getStore();
+}
