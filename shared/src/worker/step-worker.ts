@@ -53,8 +53,6 @@ export interface StepChunk {
   config: ServiceConfig;
   logger: Logger;
   requestInfo: RequestInfo;
-  /** Call before every DIGIT write: throws when the campaign was cancelled or failed meanwhile. */
-  ensureStillCreating(): Promise<void>;
   /** Records rows processed, for the StepEvent and the metrics. */
   count(action: RowAction, rows?: number): void;
 }
@@ -192,7 +190,8 @@ export async function runChunk(
   };
   logger.info('chunk started');
   try {
-    // Also right before each DIGIT write is sent, after it waited for its call slot.
+    // Every DIGIT write of the chunk checks, right before it is sent (after waiting for its call slot),
+    // that the chunk lock is held and the campaign was not cancelled or failed meanwhile.
     await withWriteGuard(ensureStillCreating, () =>
       handler({
         command,
@@ -203,7 +202,6 @@ export async function runChunk(
         config: parts.config,
         logger,
         requestInfo: requestInfoFor(campaign, parts.config.DIGIT_AUTH_TOKEN),
-        ensureStillCreating,
         count: (action, rows = 1) => {
           counts[action] += rows;
           parts.metrics.rowsProcessed.inc({ entity: definition.entity, action }, rows);

@@ -58,7 +58,6 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
     batchSize: config.DIGIT_BULK_BATCH_SIZE,
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     send: async (batch) => {
-      await chunk.ensureStillCreating();
       // Stamped before every send, a resend included: a later attempt waits out the window after it.
       await db.query(
         'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = ANY($2::text[])',
@@ -111,7 +110,6 @@ async function createOne(chunk: StepChunk, row: StoredFacility): Promise<void> {
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     create: async ([item]) => {
       if (!item) return new Map();
-      await chunk.ensureStillCreating();
       await chunk.db.query(
         'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = $2',
         [campaign.id, item.nameKey],

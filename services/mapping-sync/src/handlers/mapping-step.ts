@@ -58,7 +58,6 @@ async function removeMappings(chunk: StepChunk, kind: MappingKind, rows: ChunkMa
     [...new Set(rows.flatMap((row) => (row.projectId ? [row.projectId] : [])))],
     [...new Set(rows.flatMap((row) => (row.mappedId ? [row.mappedId] : [])))],
   );
-  await chunk.ensureStillCreating();
   await deleteMappings(
     digit,
     requestInfo,
@@ -131,7 +130,6 @@ export function mappingStep(kind: MappingKind): StepHandler {
       batchSize: config.DIGIT_BULK_BATCH_SIZE,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       send: async (batch) => {
-        await chunk.ensureStillCreating();
         // Stamped before every send, a resend included: a later attempt waits out the window after it.
         await db.query(
           `UPDATE campaign_mapping SET attempted_at = now()
@@ -171,7 +169,6 @@ async function createPair(chunk: StepChunk, kind: MappingKind, row: MappingRow):
     key: () => pairKey(projectId, mappedId),
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     create: async () => {
-      await chunk.ensureStillCreating();
       await chunk.db.query(
         `UPDATE campaign_mapping SET attempted_at = now()
          WHERE campaign_id = $1 AND kind = $2 AND boundary_code = $3 AND entity_key = $4`,

@@ -36,7 +36,6 @@ export async function projectChanges(chunk: StepChunk): Promise<void> {
   );
   for (let start = 0; start < rows.length; start += UPDATE_BATCH) {
     const batch = rows.slice(start, start + UPDATE_BATCH);
-    await chunk.ensureStillCreating();
     const current = new Map(
       (
         await searchProjectsById(

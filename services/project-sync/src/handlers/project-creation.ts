@@ -98,7 +98,6 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
       key: (row) => row.boundaryCode,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       create: async (rows) => {
-        await chunk.ensureStillCreating();
         await db.query(
           `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
           [campaign.id, rows.map((row) => row.boundaryCode)],

@@ -90,7 +90,6 @@ async function createBatch(
       key: (row) => row.phone,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       create: async (rows) => {
-        await chunk.ensureStillCreating();
         const passwords = rows.map(() => generatePassword());
         // The sealed password is written with the attempt mark, before HRMS may hold it: a user adopted
         // after a lost answer still has the password it was created with.
