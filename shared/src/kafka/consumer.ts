@@ -5,7 +5,7 @@ import { backoffDelay, sleep } from '../retry/backoff.ts';
 import { ConcurrencyLimiter } from '../retry/limiter.ts';
 import { UndecodableMessageError, type AvroCodec } from './avro.ts';
 import type { DeliveryKey, DeliveryLog } from './delivery-log.ts';
-import { removeGroupMember, type GroupMemberships } from './group-membership.ts';
+import { removeGroupMember, type Predecessors } from './group-membership.ts';
 import { processName } from '../lifecycle/crash-reports.ts';
 import type { Publisher } from './publisher.ts';
 import { DlqHeader, Topic, type AvroTopic, type DlqReason } from './topology.ts';
@@ -94,7 +94,7 @@ export interface TopicConsumerOptions<T> {
   /** Fatal crashes of processes handling one message before it is dead-lettered; default 3. */
   maxCrashes?: number;
   /** Where this instance's member id is kept, so that its next process removes the member at once. */
-  memberships?: GroupMemberships;
+  predecessors?: Predecessors;
 }
 
 /**
@@ -170,9 +170,10 @@ export class TopicConsumer<T> {
   }
 
   async start(): Promise<void> {
-    const memberships = this.#options.memberships;
-    if (memberships) {
-      await this.#removePredecessor(memberships);
+    const predecessors = this.#options.predecessors;
+    if (predecessors) {
+      const { memberships } = predecessors;
+      await this.#removePredecessor(predecessors);
       this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
         memberships
           .joined(this.#options.groupId, payload.memberId)
@@ -199,11 +200,11 @@ export class TopicConsumer<T> {
    * Removes the member a killed process of this instance left in the group, so the group gives its
    * partitions out now rather than when its session lapses. Best effort: on failure the session lapses.
    */
-  async #removePredecessor(memberships: GroupMemberships): Promise<void> {
+  async #removePredecessor({ memberships, admin }: Predecessors): Promise<void> {
     const { groupId, kafka, logger } = this.#options;
     try {
       const previous = await memberships.previous(groupId);
-      if (previous && (await removeGroupMember(kafka, groupId, previous)))
+      if (previous && (await removeGroupMember(kafka, admin, groupId, previous)))
         logger.info({ group: groupId, member: previous }, 'removed the member the previous process left');
     } catch (error) {
       logger.warn({ err: error, group: groupId }, 'the previous member stays until its session lapses');
@@ -216,8 +217,8 @@ export class TopicConsumer<T> {
     await this.#lanesIdle();
     await this.#consumer.stop();
     await this.#consumer.disconnect();
-    await this.#options.memberships
-      ?.left(this.#options.groupId)
+    await this.#options.predecessors?.memberships
+      .left(this.#options.groupId)
       .catch((error: unknown) =>
         this.#options.logger.warn(
           { err: error, group: this.#options.groupId },

@@ -4,7 +4,7 @@
 // the place over at once; kafkajs does not offer it. So each instance records the member id it joined
 // with, and its next process asks the coordinator to remove that member before joining, as the member
 // itself would have on a clean stop.
-import type { Cluster, Kafka } from 'kafkajs';
+import type { Admin, Cluster, Kafka } from 'kafkajs';
 import type { Queryable } from '../db/database.ts';
 
 /** The member id an instance (a pod, a host) last joined each group with. */
@@ -13,6 +13,13 @@ export interface GroupMemberships {
   joined(groupId: string, memberId: string): Promise<void>;
   /** The member left the group itself (a clean stop): the next process has nothing to remove. */
   left(groupId: string): Promise<void>;
+}
+
+/** What a consumer needs to remove the member its instance's killed process left in the group. */
+export interface Predecessors {
+  memberships: GroupMemberships;
+  /** The service's admin client, connected: asks the group whether that member is still in it. */
+  admin: Admin;
 }
 
 export function postgresGroupMemberships(db: Queryable, instanceId: string): GroupMemberships {
@@ -59,11 +66,16 @@ function clusterFactory(kafka: Kafka): ClusterFactory | undefined {
  * removed it: false when the member was already gone (its session lapsed, the broker restarted) or when
  * this kafkajs cannot send the request, and the group then goes on as Kafka would without it.
  */
-export async function removeGroupMember(kafka: Kafka, groupId: string, memberId: string): Promise<boolean> {
+export async function removeGroupMember(
+  kafka: Kafka,
+  admin: Admin,
+  groupId: string,
+  memberId: string,
+): Promise<boolean> {
   const createCluster = clusterFactory(kafka);
   if (!createCluster) return false;
   // Asked first: a LeaveGroup for a member already gone is answered with an error kafkajs logs as one.
-  if (!(await isGroupMember(kafka, groupId, memberId))) return false;
+  if (!(await isGroupMember(admin, groupId, memberId))) return false;
   const cluster = createCluster({ metadataMaxAge: 300_000 });
   await cluster.connect();
   try {
@@ -78,13 +90,8 @@ export async function removeGroupMember(kafka: Kafka, groupId: string, memberId:
   }
 }
 
-async function isGroupMember(kafka: Kafka, groupId: string, memberId: string): Promise<boolean> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups([groupId]);
-    return groups.some((group) => group.members.some((member) => member.memberId === memberId));
-  } finally {
-    await admin.disconnect();
-  }
+/** Through the service's admin client, already connected. */
+async function isGroupMember(admin: Admin, groupId: string, memberId: string): Promise<boolean> {
+  const { groups } = await admin.describeGroups([groupId]);
+  return groups.some((group) => group.members.some((member) => member.memberId === memberId));
 }

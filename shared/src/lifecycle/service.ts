@@ -226,7 +226,7 @@ export async function startService(
           deliveryLog,
           processName: processName(),
           maxCrashes: config.KAFKA_MAX_HANDLER_CRASHES,
-          memberships,
+          predecessors: { memberships, admin },
         }),
     );
     // The groups join together: a join may wait for a rebalance, or for a member that could not be removed.
