@@ -48,6 +48,7 @@ import {
 } from './request-checks.ts';
 import { insertChildEntities, settledRows, type UpdatePlan } from './store-child-campaign.ts';
 import {
+  analyzeCampaignTables,
   insertEntities,
   insertFacilityRows,
   insertProjects,
@@ -378,6 +379,7 @@ export async function intakeCampaign(
       await insertProjects(client, campaignId, lookups.selection.boundaries, leafTargets, parts.chunkSize);
       await insertEntities(client, campaignId, lookups.productVariants, parts.chunkSize);
     }
+    await analyzeCampaignTables(client);
     const campaign = (await findCampaign(client, campaignId)) as CampaignRecord;
     await beginCampaignRun(client, campaign, parts.settings);
     await enqueueMessages(client, [statusMessage(campaign, 'creating', true)]);

@@ -168,6 +168,19 @@ export async function insertProjects(
   });
 }
 
+/**
+ * Refreshes the planner's statistics of the tables the workers query row by row. A campaign adds up to
+ * hundreds of thousands of rows in one transaction, long before autovacuum looks at them; planned with the
+ * empty tables' statistics, each batch's update by key hashes every row of the campaign (tens of ms at
+ * L, for each of thousands of batches) instead of looking its rows up by index. ANALYZE counts the rows
+ * this transaction inserted.
+ */
+export async function analyzeCampaignTables(tx: DatabaseClient): Promise<void> {
+  await tx.query(
+    'ANALYZE campaign_boundary, campaign_project, campaign_facility, campaign_user, campaign_mapping',
+  );
+}
+
 /** Leaf targets from the stored target rows, by the project type's column mapping. */
 export function leafTargetsOf(
   rows: Iterable<TargetRow>,
