@@ -76,15 +76,16 @@ export async function bulkCreateThenFind<Item, Entity>(
   let toSend = [...options.items];
   for (let round = 1; toSend.length > 0; round++) {
     const unknown = new Set<Item>();
-    for (const batch of bulkBatches(toSend, options.batchSize)) {
-      try {
-        await options.send(batch);
-      } catch (error) {
-        if (!isOutcomeUnknown(error)) throw error;
-        options.onUnknown?.(error, batch);
-        batch.forEach((item) => unknown.add(item));
-      }
-    }
+    // Side by side: the DIGIT client's budget for the service decides how many are in flight.
+    const batches = bulkBatches(toSend, options.batchSize);
+    const sent = await Promise.allSettled(batches.map((batch) => options.send(batch)));
+    sent.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') return;
+      if (!isOutcomeUnknown(outcome.reason)) throw outcome.reason;
+      const batch = batches[index] as Item[];
+      options.onUnknown?.(outcome.reason, batch);
+      batch.forEach((item) => unknown.add(item));
+    });
     const searched = await findWithin(toSend, options.key, options.search, options.consistencyMs);
     found.push(...searched.found);
     const resend = searched.missing.filter((item) => unknown.has(item));

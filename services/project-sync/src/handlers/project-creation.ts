@@ -9,6 +9,7 @@ import {
   searchCampaignProjects,
   consistencyLeft,
   findWithin,
+  settleAll,
   type StepChunk,
 } from '@campaign-pipeline/shared';
 import { projectPayload, type ProjectRow } from '../domain/project-payload.ts';
@@ -26,7 +27,7 @@ interface StoredProject extends ProjectRow {
  */
 export async function projectCreation(chunk: StepChunk): Promise<void> {
   await projectChanges(chunk);
-  const { db, campaign, command, digit, requestInfo, config } = chunk;
+  const { db, campaign, command, config } = chunk;
   const { rows } = await db.query<StoredProject>(
     `SELECT boundary_code AS "boundaryCode", boundary_type AS "boundaryType", parent_boundary_code AS "parentBoundaryCode",
             targets, attempted_at AS "attemptedAt"
@@ -91,42 +92,50 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
   const payload = (row: StoredProject) => payloadOf.get(row.boundaryCode)!;
   // A project array is one request: as many as the bulk batch size, within DIGIT's request limit.
   const batches = bulkBatches(pending, config.DIGIT_BULK_BATCH_SIZE, BULK_REQUEST_MAX_BYTES * 0.9, payload);
-  for (const batch of batches) {
-    const { created, adopted } = await createOnce({
-      what: 'projects',
-      items: batch,
-      key: (row) => row.boundaryCode,
-      consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
-      create: async (rows) => {
-        await db.query(
-          `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
-          [campaign.id, rows.map((row) => row.boundaryCode)],
-        );
-        const projects = await retryWhileNotPersisted(
-          () => createProjects(digit, requestInfo, rows.map(payload)),
-          (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
-          config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
-        );
-        return new Map(projects.map((project) => [project.address.boundary, project.id]));
-      },
-      search: (batch) =>
-        findCampaignProjects(
-          chunk,
-          batch.map((row) => row.boundaryCode),
-        ),
-      onUnknown: (error, boundaries) =>
-        chunk.logger.warn(
-          { err: error, projects: boundaries.length },
-          'project create outcome unknown, searching',
-        ),
-    });
-    await recordProjectIds(
-      chunk,
-      [...created, ...adopted].map(([row, id]) => [row.boundaryCode, id]),
-    );
-    if (created.length > 0) chunk.count('created', created.length);
-    if (adopted.length > 0) chunk.count('adopted', adopted.length);
-  }
+  // Side by side: the DIGIT client's budget for the project service decides how many are in flight.
+  await settleAll(batches.map((batch) => createBatch(chunk, batch, payload)));
+}
+
+async function createBatch(
+  chunk: StepChunk,
+  batch: StoredProject[],
+  payload: (row: StoredProject) => ReturnType<typeof projectPayload>,
+): Promise<void> {
+  const { db, campaign, digit, requestInfo, config } = chunk;
+  const { created, adopted } = await createOnce({
+    what: 'projects',
+    items: batch,
+    key: (row) => row.boundaryCode,
+    consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+    create: async (rows) => {
+      await db.query(
+        `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
+        [campaign.id, rows.map((row) => row.boundaryCode)],
+      );
+      const projects = await retryWhileNotPersisted(
+        () => createProjects(digit, requestInfo, rows.map(payload)),
+        (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
+        config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
+      );
+      return new Map(projects.map((project) => [project.address.boundary, project.id]));
+    },
+    search: (batch) =>
+      findCampaignProjects(
+        chunk,
+        batch.map((row) => row.boundaryCode),
+      ),
+    onUnknown: (error, boundaries) =>
+      chunk.logger.warn(
+        { err: error, projects: boundaries.length },
+        'project create outcome unknown, searching',
+      ),
+  });
+  await recordProjectIds(
+    chunk,
+    [...created, ...adopted].map(([row, id]) => [row.boundaryCode, id]),
+  );
+  if (created.length > 0) chunk.count('created', created.length);
+  if (adopted.length > 0) chunk.count('adopted', adopted.length);
 }
 
 /** The campaign's projects DIGIT holds at these boundaries, by boundary: same referenceID and type. */
