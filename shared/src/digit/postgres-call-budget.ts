@@ -5,7 +5,7 @@
 // when the session ends. A call still in flight on a process whose connection broke has lost its slot,
 // so the service may briefly have more calls than the limit until that call ends.
 import type { SessionLocks } from '../db/session-locks.ts';
-import { backoffDelay, sleep, type BackoffPolicy } from '../retry/backoff.ts';
+import { backoffDelay, type BackoffPolicy } from '../retry/backoff.ts';
 import type { CallBudget, CallSlot } from './call-budget.ts';
 
 export interface PostgresCallBudgetOptions {
@@ -15,8 +15,18 @@ export interface PostgresCallBudgetOptions {
 }
 
 /** Delays between looks for a free slot while all are held: short, jittered, bounded. */
-const POLL: BackoffPolicy = { baseMs: 5, maxMs: 100 };
+const POLL: BackoffPolicy = { baseMs: 2, maxMs: 20 };
 
+interface Waiter {
+  resolve: (slot: CallSlot) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The process's calls wait in line, and only the first looks for a free slot: one query at a time per
+ * service and process however many calls wait, and slots go to calls in the order they asked. A slot
+ * this process gives back is looked for at once; slots other processes give back, at the next look.
+ */
 export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBudgetOptions): CallBudget {
   const { service, slots } = options;
   if (!Number.isInteger(slots) || slots < 1) throw new Error(`${service}: slots must be >= 1, got ${slots}`);
@@ -28,14 +38,57 @@ export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBud
     next = (next + 1) % slots;
     return Array.from({ length: slots }, (_, index) => ((next + index) % slots) + 1);
   };
+  const waiting: Waiter[] = [];
+  let serving = false;
+  let wake: (() => void) | undefined;
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const slotOf = (release: () => Promise<void>): CallSlot => ({
+    release: async () => {
+      await release();
+      wake?.();
+    },
+  });
+
+  async function serve(): Promise<void> {
+    serving = true;
+    try {
+      for (let look = 1; waiting.length > 0;) {
+        let lock;
+        try {
+          lock = await locks.tryTake(space, order());
+        } catch (error) {
+          waiting.shift()?.reject(error);
+          continue;
+        }
+        if (lock) {
+          waiting.shift()?.resolve(slotOf(() => lock.release()));
+          look = 1;
+          continue;
+        }
+        await pause(Math.max(POLL.baseMs, backoffDelay(look++, POLL)));
+      }
+    } finally {
+      serving = false;
+    }
+  }
 
   return {
-    async take(): Promise<CallSlot> {
-      for (let look = 1; ; look++) {
-        const lock = await locks.tryTake(space, order());
-        if (lock) return lock;
-        await sleep(Math.max(POLL.baseMs, backoffDelay(look, POLL)));
-      }
+    take(): Promise<CallSlot> {
+      return new Promise<CallSlot>((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        if (!serving) void serve();
+      });
     },
   };
 }
