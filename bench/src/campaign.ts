@@ -31,6 +31,8 @@ export interface CampaignBenchOptions {
   chunkSize: number;
   /** Items per DIGIT bulk create and project array (DIGIT_BULK_BATCH_SIZE). */
   bulkBatchSize: number;
+  /** Employees per HRMS create (DIGIT_HRMS_BATCH_SIZE). */
+  hrmsBatchSize: number;
 }
 
 export const CAMPAIGN_SIZES = {
@@ -165,6 +167,7 @@ export async function runCampaignBench(
         CAMPAIGN_FLOW: options.flow,
         CHUNK_SIZE: String(options.chunkSize),
         DIGIT_BULK_BATCH_SIZE: String(options.bulkBatchSize),
+        DIGIT_HRMS_BATCH_SIZE: String(options.hrmsBatchSize),
         DIGIT_CONCURRENCY: String(options.concurrency),
         LOG_LEVEL: 'warn',
         DIGIT_SEARCH_CONSISTENCY_MS: '1000',
@@ -296,7 +299,7 @@ export function refusedForCapacity(result: CampaignBenchResult): number {
 export function formatCampaignResult(result: CampaignBenchResult): string {
   const { options } = result;
   const lines = [
-    `campaign ${options.size} (${options.flow} flow, ${options.latencyMs} ms per DIGIT call, ${options.concurrency} concurrent calls per service, chunks of ${options.chunkSize}, bulk batches of ${options.bulkBatchSize})`,
+    `campaign ${options.size} (${options.flow} flow, ${options.latencyMs} ms per DIGIT call, ${options.concurrency} concurrent calls per service, chunks of ${options.chunkSize}, bulk batches of ${options.bulkBatchSize}, HRMS batches of ${options.hrmsBatchSize})`,
     `  end to end ${result.seconds.toFixed(1)} s, lower bound ${result.lowerBoundSeconds.toFixed(1)} s, ratio ${(result.seconds / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
     `  pipeline overhead ${pipelineOverheadMs(result).toFixed(1)} ms per chunk ((end to end − bound) / ${result.chunks} chunks)`,
     '  step                 seconds   bound s   ratio      rows   rows/s   DIGIT calls   calls/row',

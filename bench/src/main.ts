@@ -7,7 +7,7 @@ import { formatChaosResult, runChaosBench } from './chaos.ts';
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
 // digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
 // (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n (default 500, the services'
-// default), --bulk-batch-size n (default 100, likewise), --json (the
+// default), --bulk-batch-size n (default 100, likewise), --hrms-batch-size n (default 25, likewise), --json (the
 // result as one JSON object per flow); of chaos:
 // --size (default M), --poison n (default 1000), --update (the measured campaign updates another),
 // --kill-every ms (default 2000; 0 kills no service), --broker-restarts n (default 2).
@@ -26,6 +26,7 @@ const { values, positionals } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     'chunk-size': { type: 'string', default: '500' },
     'bulk-batch-size': { type: 'string', default: '100' },
+    'hrms-batch-size': { type: 'string', default: '25' },
   },
 });
 const names = positionals.length > 0 ? positionals : ['campaign', 'kafka', 'digit', 'sheets'];
@@ -75,6 +76,7 @@ for (const name of names) {
           concurrency: Number(values.concurrency),
           chunkSize: Number(values['chunk-size']),
           bulkBatchSize: Number(values['bulk-batch-size']),
+          hrmsBatchSize: Number(values['hrms-batch-size']),
         },
         log,
       );

@@ -1,4 +1,5 @@
 import {
+  bulkBatches,
   DigitError,
   StepFailure,
   createEmployees,
@@ -13,8 +14,6 @@ import {
   type StepChunk,
 } from '@campaign-pipeline/shared';
 import { employeePayload, generatePassword, type UserEntity } from '../domain/employee-payload.ts';
-
-const CREATE_BATCH = 25;
 
 interface StoredUser extends UserEntity {
   attemptedAt: Date | null;
@@ -58,7 +57,7 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
   );
   const adopted = new Set<string>();
   await settleAll(
-    inBatches(attempted).map(async (batch) => {
+    inBatches(attempted, config.DIGIT_HRMS_BATCH_SIZE).map(async (batch) => {
       const own = await ownEmployees(chunk, batch);
       await record(chunk, [...own]);
       if (own.size > 0) chunk.count('adopted', own.size);
@@ -66,14 +65,16 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
     }),
   );
   const pending = rows.filter((row) => !adopted.has(row.phone));
-  await settleAll(inBatches(pending).map((batch) => createBatch(chunk, batch, boundaryTypes, key)));
+  await settleAll(
+    inBatches(pending, config.DIGIT_HRMS_BATCH_SIZE).map((batch) =>
+      createBatch(chunk, batch, boundaryTypes, key),
+    ),
+  );
 }
 
-function inBatches(rows: readonly StoredUser[]): StoredUser[][] {
-  const batches: StoredUser[][] = [];
-  for (let start = 0; start < rows.length; start += CREATE_BATCH)
-    batches.push(rows.slice(start, start + CREATE_BATCH));
-  return batches;
+/** Batches of at most `size` users, each within HRMS's 1 MiB request (see DIGIT_HRMS_BATCH_SIZE). */
+function inBatches(rows: readonly StoredUser[], size: number): StoredUser[][] {
+  return bulkBatches(rows, size);
 }
 
 async function createBatch(
