@@ -70,14 +70,18 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       /** How long DIGIT search may lag behind create: a row whose write may have happened is searched only after this. */
       DIGIT_SEARCH_CONSISTENCY_MS: env.int({ fallback: 5000, min: 0, max: 600_000 }),
       CHUNK_SIZE: env.int({ fallback: 500, min: 1, max: 100_000 }),
-      /** Items per call to DIGIT's bulk creates (each request also stays under their 1 MiB limit). */
-      DIGIT_BULK_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 2000 }),
+      /**
+       * Items per call to DIGIT's bulk creates and project arrays (each request also stays under their 1 MiB
+       * limit). A call costs DIGIT a fixed part plus a part per item: fewer, fuller calls spend less of its
+       * capacity; a chunk's rows (CHUNK_SIZE) bound a batch too.
+       */
+      DIGIT_BULK_BATCH_SIZE: env.int({ fallback: 500, min: 1, max: 2000 }),
       /**
        * Employees per HRMS create. HRMS refuses a whole batch when one phone exists, and the batch's others
        * are then created one by one: a small batch bounds that cost. HRMS pushes the request as one Kafka
        * message, so it also stays under 1 MiB.
        */
-      DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 25, min: 1, max: 500 }),
+      DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 500 }),
       CAMPAIGN_FLOW: env.oneOf(['parallel', 'linear'] as const, { fallback: 'parallel' }),
       /**
        * Facilities a facility template lists at most (intake): the tenant's DIGIT facilities are held in
