@@ -90,30 +90,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(services.map((service) => service.stop()));
     await infrastructure.stop();
   };
-  // The first service that fails to start fails the stack at once; one still starting then is stopped
-  // as soon as it is up.
-  let failed = false;
-  try {
-    await Promise.all(
-      SERVICES.map(({ name }) =>
-        superviseService({
-          name,
-          port: servicePort(config, name),
-          env: { ...infrastructure.env, ...options.serviceEnv },
-          logDir,
-          heapLimitMb: heapLimits[name],
-          bundled: true,
-          onEvent: (event) => options.onServiceEvent?.(event),
-        }).then((service) => {
-          services.push(service);
-          if (failed) void service.stop();
-        }),
-      ),
-    );
-  } catch (error) {
-    failed = true;
+  // The first service that fails to start fails the stack at once: the others still starting are
+  // abandoned, and every process is gone before the failure is reported.
+  const abandon = new AbortController();
+  let failure: { error: unknown } | undefined;
+  const starts = SERVICES.map(({ name }) =>
+    superviseService({
+      name,
+      port: servicePort(config, name),
+      env: { ...infrastructure.env, ...options.serviceEnv },
+      logDir,
+      heapLimitMb: heapLimits[name],
+      bundled: true,
+      onEvent: (event) => options.onServiceEvent?.(event),
+      abandon: abandon.signal,
+    }).then(
+      (service) => void services.push(service),
+      (error: unknown) => {
+        failure ??= { error };
+        abandon.abort();
+      },
+    ),
+  );
+  await Promise.all(starts);
+  if (failure) {
     await stop();
-    throw error;
+    throw failure.error;
   }
   services.sort((a, b) => serviceOrder(a.name) - serviceOrder(b.name));
   const gateway = await startGateway({

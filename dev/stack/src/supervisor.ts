@@ -22,6 +22,8 @@ export interface SupervisorOptions extends SpawnOptions {
   /** Up-time after which a service counts as healthy again and the backoff starts over. */
   stableAfterMs?: number;
   readyTimeoutMs?: number;
+  /** Abandons the first start: the process is stopped and the start rejects (another service failed). */
+  abandon?: AbortSignal;
 }
 
 export interface SupervisedService {
@@ -31,6 +33,22 @@ export interface SupervisedService {
   readonly up: boolean;
   readonly restarts: number;
   stop(): Promise<void>;
+}
+
+function readyUnlessAbandoned(
+  service: ServiceProcess,
+  timeoutMs: number,
+  options: SupervisorOptions,
+): Promise<void> {
+  const { abandon, name } = options;
+  return new Promise<void>((resolve, reject) => {
+    const abandoned = () => reject(new Error(`${name}: start abandoned`));
+    if (abandon?.aborted) return abandoned();
+    abandon?.addEventListener('abort', abandoned, { once: true });
+    waitUntilReady(service, timeoutMs)
+      .then(resolve, reject)
+      .finally(() => abandon?.removeEventListener('abort', abandoned));
+  });
 }
 
 /**
@@ -45,7 +63,7 @@ export async function superviseService(options: SupervisorOptions): Promise<Supe
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   let current = await spawnService(options);
   try {
-    await waitUntilReady(current, readyTimeoutMs);
+    await readyUnlessAbandoned(current, readyTimeoutMs, options);
   } catch (error) {
     await stopService(current, 5000);
     throw error;
