@@ -31,7 +31,9 @@ const VARIANTS = ['PVAR-2026-01-01-000001'];
 
 beforeAll(async () => {
   infrastructure = await startTestInfrastructure();
-  services = await startTestServices(infrastructure);
+  // Small HRMS batches: the cancel test needs users created over several rounds of calls, so that a
+  // cancel can land between two rounds.
+  services = await startTestServices(infrastructure, { env: { DIGIT_HRMS_BATCH_SIZE: '25' } });
   client = new CampaignClient(services.url('intake'), services.url('status'));
 });
 
