@@ -57,7 +57,7 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
   );
   const adopted = new Set<string>();
   await settleAll(
-    inBatches(attempted, config.DIGIT_HRMS_BATCH_SIZE).map(async (batch) => {
+    bulkBatches(attempted, config.DIGIT_HRMS_BATCH_SIZE).map(async (batch) => {
       const own = await ownEmployees(chunk, batch);
       await record(chunk, [...own]);
       if (own.size > 0) chunk.count('adopted', own.size);
@@ -66,15 +66,10 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
   );
   const pending = rows.filter((row) => !adopted.has(row.phone));
   await settleAll(
-    inBatches(pending, config.DIGIT_HRMS_BATCH_SIZE).map((batch) =>
+    bulkBatches(pending, config.DIGIT_HRMS_BATCH_SIZE).map((batch) =>
       createBatch(chunk, batch, boundaryTypes, key),
     ),
   );
-}
-
-/** Batches of at most `size` users, each within HRMS's 1 MiB request (see DIGIT_HRMS_BATCH_SIZE). */
-function inBatches(rows: readonly StoredUser[], size: number): StoredUser[][] {
-  return bulkBatches(rows, size);
 }
 
 async function createBatch(
