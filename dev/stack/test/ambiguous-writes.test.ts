@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { CAMPAIGN_WRITE_PATHS } from '@campaign-pipeline/dev-digit';
 import { type FaultRule } from '@campaign-pipeline/dev-digit';
-import { CampaignClient, campaignFixture } from '../src/index.ts';
+import { campaignFixture } from '../src/index.ts';
 import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
 import { campaignStack } from './support/stack.ts';
 
@@ -58,8 +58,7 @@ describe.each([
 ] as const)('a campaign whose writes meet %s', (kind, extra) => {
   it('is created exactly once, with the expected state', async () => {
     const infrastructure = stack.infrastructure();
-    const services = stack.services();
-    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    const client = stack.client();
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
       facilities: 12,

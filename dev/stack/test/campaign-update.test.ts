@@ -723,7 +723,6 @@ describe('updating a campaign through child campaigns', () => {
   });
 });
 
-/** The campaign.status messages of the given campaigns, read from the start of the topic. */
 /**
  * The status changes of these campaigns on the status topic, read until every expected one has been seen
  * (the campaigns' changes may sit in different partitions, read in any order) or 20 s have passed.

@@ -2,7 +2,7 @@
 // restarted. The restarted worker must not search before that write can show (its sender would have
 // waited for the timeout, then the consistency window), or it finds nothing and creates it a second time.
 import { describe, expect, it } from '@jest/globals';
-import { CampaignClient, campaignFixture } from '../src/index.ts';
+import { campaignFixture } from '../src/index.ts';
 import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
 import { campaignStack } from './support/stack.ts';
 
@@ -30,7 +30,7 @@ describe('a facility create applied after the worker that sent it was killed', (
   it('is adopted by the restarted worker, not created again', async () => {
     const infrastructure = stack.infrastructure();
     const services = stack.services();
-    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    const client = stack.client();
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
       facilities: 12,

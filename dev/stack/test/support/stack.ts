@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import {
+  CampaignClient,
   startTestInfrastructure,
   startTestServices,
   type TestInfrastructure,
@@ -8,11 +9,13 @@ import {
 
 /**
  * The infrastructure and the six services for a test file, started before its tests with the services'
- * `env` and stopped after them. Read them inside tests (hooks have run by then).
+ * `env` and stopped after them, with a client of its campaign API. Read them inside tests (hooks have run
+ * by then).
  */
 export function campaignStack(env: Record<string, string>): {
   infrastructure(): TestInfrastructure;
   services(): TestServices;
+  client(): CampaignClient;
 } {
   let infrastructure: TestInfrastructure | undefined;
   let services: TestServices | undefined;
@@ -28,5 +31,9 @@ export function campaignStack(env: Record<string, string>): {
     if (part === undefined) throw new Error('the stack is read before it started');
     return part;
   };
-  return { infrastructure: () => started(infrastructure), services: () => started(services) };
+  return {
+    infrastructure: () => started(infrastructure),
+    services: () => started(services),
+    client: () => new CampaignClient(started(services).url('intake'), started(services).url('status')),
+  };
 }
