@@ -76,22 +76,28 @@ export const service: ServiceDefinition = {
       logger: context.logger,
       stallAfterMs: own.STEP_STALL_AFTER_MS,
     });
-    // Independent of each other: a restarted orchestrator waits for the slowest, not for all in turn.
-    await Promise.all([
-      startRetries(),
-      relay.start(),
-      refreshCampaignGauge(context.db, context.metrics),
-      stallSweep.run(),
-    ]);
+    // A restarted orchestrator dispatches again as soon as it has joined its group: the retry queue, the
+    // gauge and the stall sweep start meanwhile, and a step event waits only for the retry queue.
+    const retriesStarted = startRetries();
+    context.whileConsumersJoin(
+      Promise.all([
+        retriesStarted,
+        relay.start(),
+        refreshCampaignGauge(context.db, context.metrics),
+        stallSweep.run(),
+      ]),
+    );
 
     context.consume<StepEvent>({
       groupId: 'status',
       topics: [Topic.stepEvents],
       handle: async ({ value }) => {
+        await retriesStarted;
         await handleStepEvent(value, { db: context.db, boss, settings, logger: context.logger });
         relay.wake();
       },
       handleBatch: async (messages) => {
+        await retriesStarted;
         await handleStepEvents(
           messages.map(({ value }) => value),
           { db: context.db, boss, settings, logger: context.logger },

@@ -171,9 +171,11 @@ export class TopicConsumer<T> {
 
   async start(): Promise<void> {
     const predecessors = this.#options.predecessors;
+    // Removing the killed process's member needs only the admin client: it goes on while this consumer
+    // connects, and is over before the consumer joins.
+    const predecessorRemoved = predecessors ? this.#removePredecessor(predecessors) : Promise.resolve();
     if (predecessors) {
       const { memberships } = predecessors;
-      await this.#removePredecessor(predecessors);
       this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
         memberships
           .joined(this.#options.groupId, payload.memberId)
@@ -187,6 +189,7 @@ export class TopicConsumer<T> {
     }
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
+    await predecessorRemoved;
     await this.#consumer.run({
       autoCommit: false,
       // Lanes bound the handling; batches only queue, so every partition's batch is taken at once.

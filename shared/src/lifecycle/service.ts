@@ -49,6 +49,11 @@ export interface ServiceContext {
   consume<T>(spec: ConsumerSpec<T>): void;
   /** Work to run on shutdown after the consumers stopped (timers, pools of the service's own). */
   onStop(hook: () => Promise<void> | void): void;
+  /**
+   * Starting work the consumers need not wait for: it runs while they join, the service is ready only
+   * once it is done, and its failure fails the start.
+   */
+  whileConsumersJoin(work: Promise<unknown>): void;
 }
 
 export interface ServiceDefinition {
@@ -165,6 +170,7 @@ export async function startService(
   const callBudgets =
     config.DIGIT_BUDGET === 'deployment' ? deploymentCallBudgets(sessionLocks.locks, config) : undefined;
   let consumersJoined = false;
+  let startingWorkDone = false;
   const http = createHttpServer({
     identity: { service: definition.name, pid: process.pid },
     logger,
@@ -176,12 +182,14 @@ export async function startService(
         name: 'consumers',
         check: async () => {
           if (!consumersJoined) throw new Error('the consumer groups are not joined yet');
+          if (!startingWorkDone) throw new Error('the service is still starting');
         },
       },
     ],
   });
   const consumerSpecs: ConsumerSpec<unknown>[] = [];
   const stopHooks: (() => Promise<void> | void)[] = [];
+  const alongsideConsumers: Promise<unknown>[] = [];
   const context: ServiceContext = {
     name: definition.name,
     config,
@@ -196,6 +204,11 @@ export async function startService(
     http,
     consume: (spec) => consumerSpecs.push(spec as ConsumerSpec<unknown>),
     onStop: (hook) => stopHooks.push(hook),
+    whileConsumersJoin: (work) => {
+      // Rejections are reported when the start awaits it, not as unhandled meanwhile.
+      work.catch(() => undefined);
+      alongsideConsumers.push(work);
+    },
   };
   await definition.setup(context);
   startup.mark('setup');
@@ -243,6 +256,7 @@ export async function startService(
       return url;
     }),
     startConsumers(),
+    Promise.all(alongsideConsumers).then(() => (startingWorkDone = true)),
   ]);
   const listening = http.server.address();
   const port = typeof listening === 'object' && listening ? listening.port : config.PORT;
