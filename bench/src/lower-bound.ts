@@ -67,7 +67,7 @@ function phaseMs(phase: CallDemand[], model: ServiceModel): number {
 
 /**
  * The bound: each step alone takes at least the sum of its phases with its service to itself, and starts
- * when the steps it needs have finished; and each service finishes no earlier than the earliest start of a
+ * when the steps it needs have finished (and the one it follows has started); and each service finishes no earlier than the earliest start of a
  * step using it plus all the work of its steps spread over its concurrency. The larger of the two holds.
  */
 export function lowerBound(
@@ -79,7 +79,9 @@ export function lowerBound(
   const finish = new Map<StepName, number>();
   const steps: LowerBound['steps'] = [];
   for (const entry of FLOWS[flow]) {
-    const startMs = Math.max(0, ...entry.needs.map((need) => finish.get(need) ?? 0));
+    // A step that follows another starts no earlier than it (its chunks then wait for that step's).
+    const followedStart = steps.find((step) => step.step === entry.follows)?.startMs ?? 0;
+    const startMs = Math.max(followedStart, ...entry.needs.map((need) => finish.get(need) ?? 0));
     const demand = entry.step === 'end' ? undefined : demandOf.get(entry.step);
     const ms = demand
       ? demand.phases.reduce((total, phase) => total + phaseMs(phase, models[demand.service]), 0)

@@ -31,13 +31,31 @@ describe('process flow', () => {
     ]);
   });
 
-  it('starts a mapping only when what it maps exists', () => {
+  it('starts a mapping once its entities are created and project creation has started', () => {
     const state = statuses([
-      ['project-creation', 'completed'],
+      ['project-creation', 'started'],
       ['facility-creation', 'completed'],
       ['user-creation', 'started'],
     ]);
+    // Each chunk then waits for the project chunks holding its boundaries (see the step plans).
     expect(names(PARALLEL_FLOW, state)).toEqual(['facility-mapping', 'product-mapping']);
+    expect(names(PARALLEL_FLOW, statuses([['project-creation', 'pending']]))).not.toContain(
+      'product-mapping',
+    );
+  });
+
+  it('ends only once project creation is done, even when the mappings had nothing left', () => {
+    const state = statuses([
+      ['project-creation', 'started'],
+      ['facility-creation', 'completed'],
+      ['user-creation', 'completed'],
+      ['facility-mapping', 'completed'],
+      ['user-mapping', 'completed'],
+      ['product-mapping', 'completed'],
+    ]);
+    expect(names(PARALLEL_FLOW, state)).toEqual([]);
+    state.set('project-creation', 'completed');
+    expect(names(PARALLEL_FLOW, state)).toEqual(['end']);
   });
 
   it('runs one step at a time in the linear flow', () => {
@@ -66,10 +84,12 @@ describe('process flow', () => {
       { step: 'project-creation', worker: 'project-sync', needs: ['end'] },
       { step: 'end', worker: 'status', needs: ['project-creation'] },
       { step: 'user-creation', worker: 'user-sync', needs: ['nothing' as StepName] },
+      { step: 'user-mapping', worker: 'mapping-sync', needs: [], follows: 'nowhere' as StepName },
     ];
     const problems = validateFlow(broken);
     expect(problems).toContain('step facility-creation is missing');
     expect(problems).toContain('step user-creation needs unknown step nothing');
+    expect(problems).toContain('step user-mapping follows unknown step nowhere');
     expect(problems.some((problem) => problem.startsWith('cycle: '))).toBe(true);
   });
 });

@@ -48,11 +48,18 @@ describe('chunk assignment', () => {
 });
 
 describe('ready chunks', () => {
-  const chunk = (index: number, status: string, dependsOn: number[] = [], wave = 0): PlannedChunk => ({
+  const chunk = (
+    index: number,
+    status: string,
+    dependsOn: number[] = [],
+    wave = 0,
+    waitsFor: number[] = [],
+  ): PlannedChunk => ({
     chunk: index,
     wave,
     status,
     dependsOn,
+    waitsFor,
   });
 
   it('runs a chunk once the chunks holding its parents are completed, whatever else of their wave runs', () => {
@@ -63,6 +70,13 @@ describe('ready chunks', () => {
       chunk(3, 'pending', [1], 2),
     ];
     expect(readyChunks(unfinished).map((ready) => ready.chunk)).toEqual([2]);
+  });
+
+  it('runs a chunk once the chunks of the followed step holding what it maps are completed', () => {
+    // Mapping chunks 0 and 1 wait for project chunks 4 and 5; only project chunk 5 is still unfinished.
+    const unfinished = [chunk(0, 'pending', [], 0, [4]), chunk(1, 'pending', [], 0, [4, 5])];
+    expect(readyChunks(unfinished, new Set([5])).map((ready) => ready.chunk)).toEqual([0]);
+    expect(readyChunks(unfinished, new Set()).map((ready) => ready.chunk)).toEqual([0, 1]);
   });
 
   it('holds a chunk whose prerequisite failed and waits for a retry', () => {

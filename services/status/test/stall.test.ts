@@ -8,8 +8,8 @@ describe('stalled steps', () => {
   it('reports a started step silent for the stall time, naming the worker it waits for', () => {
     const stalls = findStalls(
       [
-        { campaignId: 'c1', step: 'user-mapping', lastActivityAt: ago(301_000) },
-        { campaignId: 'c1', step: 'user-creation', lastActivityAt: ago(10_000) },
+        { campaignId: 'c1', flow: 'parallel', step: 'user-mapping', lastActivityAt: ago(301_000) },
+        { campaignId: 'c1', flow: 'parallel', step: 'user-creation', lastActivityAt: ago(10_000) },
       ],
       now,
       300_000,
@@ -28,11 +28,22 @@ describe('stalled steps', () => {
   it('does not report a step that changed within the stall time', () => {
     expect(
       findStalls(
-        [{ campaignId: 'c1', step: 'facility-creation', lastActivityAt: ago(299_999) }],
+        [{ campaignId: 'c1', flow: 'parallel', step: 'facility-creation', lastActivityAt: ago(299_999) }],
         now,
         300_000,
       ),
     ).toEqual([]);
+  });
+
+  it('does not report a step waiting for the chunks of the step it follows while those move', () => {
+    const activity = [
+      { campaignId: 'c1', flow: 'parallel', step: 'product-mapping', lastActivityAt: ago(400_000) },
+      { campaignId: 'c1', flow: 'parallel', step: 'project-creation', lastActivityAt: ago(5_000) },
+    ];
+    expect(findStalls(activity, now, 300_000)).toEqual([]);
+    // In the linear flow a mapping follows nothing: its own silence counts.
+    const linear = activity.map((entry) => ({ ...entry, flow: 'linear' }));
+    expect(findStalls(linear, now, 300_000).map((stall) => stall.step)).toEqual(['product-mapping']);
   });
 
   it('knows the worker of every step, whatever the flow', () => {

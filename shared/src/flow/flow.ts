@@ -19,7 +19,14 @@ export type WorkerName = (typeof WORKERS)[number];
 export interface FlowStep {
   step: StepName;
   worker: WorkerName;
+  /** Steps that must be done before this one starts. */
   needs: StepName[];
+  /**
+   * A step this one overlaps: it starts once that step has started, and each of its chunks waits only for
+   * the chunks of that step holding what its rows map (a mapping waits for its boundary's project, not
+   * for every project), so one slow chunk there holds back only the chunks that need it.
+   */
+  follows?: StepName;
 }
 
 export type Flow = readonly FlowStep[];
@@ -29,10 +36,20 @@ export const PARALLEL_FLOW: Flow = [
   { step: 'project-creation', worker: 'project-sync', needs: [] },
   { step: 'facility-creation', worker: 'facility-sync', needs: [] },
   { step: 'user-creation', worker: 'user-sync', needs: [] },
-  { step: 'facility-mapping', worker: 'mapping-sync', needs: ['project-creation', 'facility-creation'] },
-  { step: 'user-mapping', worker: 'mapping-sync', needs: ['project-creation', 'user-creation'] },
-  { step: 'product-mapping', worker: 'mapping-sync', needs: ['project-creation'] },
-  { step: 'end', worker: 'status', needs: ['facility-mapping', 'user-mapping', 'product-mapping'] },
+  {
+    step: 'facility-mapping',
+    worker: 'mapping-sync',
+    needs: ['facility-creation'],
+    follows: 'project-creation',
+  },
+  { step: 'user-mapping', worker: 'mapping-sync', needs: ['user-creation'], follows: 'project-creation' },
+  { step: 'product-mapping', worker: 'mapping-sync', needs: [], follows: 'project-creation' },
+  // Project creation too: a step only followed may still run when its followers have nothing left.
+  {
+    step: 'end',
+    worker: 'status',
+    needs: ['project-creation', 'facility-mapping', 'user-mapping', 'product-mapping'],
+  },
 ];
 
 /** The spec's process flow configuration: one step after the other. */
@@ -83,6 +100,8 @@ export function validateFlow(flow: Flow): string[] {
     for (const need of entry.needs) {
       if (!names.has(need)) problems.push(`step ${entry.step} needs unknown step ${need}`);
     }
+    if (entry.follows !== undefined && !names.has(entry.follows))
+      problems.push(`step ${entry.step} follows unknown step ${entry.follows}`);
   }
   const visiting = new Set<StepName>();
   const done = new Set<StepName>();
@@ -94,7 +113,7 @@ export function validateFlow(flow: Flow): string[] {
       return;
     }
     visiting.add(step);
-    for (const need of byName.get(step)?.needs ?? []) visit(need, [...path, step]);
+    for (const need of prerequisites(byName.get(step))) visit(need, [...path, step]);
     visiting.delete(step);
     done.add(step);
   };
@@ -102,15 +121,28 @@ export function validateFlow(flow: Flow): string[] {
   return problems;
 }
 
-const DONE: ReadonlySet<StepStatus> = new Set(['completed', 'skipped']);
+/** The steps a step waits for in some way: those it needs and the one it follows. */
+function prerequisites(entry: FlowStep | undefined): StepName[] {
+  if (!entry) return [];
+  return entry.follows === undefined ? entry.needs : [...entry.needs, entry.follows];
+}
 
-/** Steps that can start now: pending, with every step they need done. */
+const DONE: ReadonlySet<StepStatus> = new Set(['completed', 'skipped']);
+const STARTED_OR_DONE: ReadonlySet<StepStatus> = new Set(['started', ...DONE]);
+
+/** Steps that can start now: pending, with every step they need done and the one they follow started. */
 export function readySteps(flow: Flow, statuses: ReadonlyMap<StepName, StepStatus>): FlowStep[] {
   return flow.filter(
     (entry) =>
       (statuses.get(entry.step) ?? 'pending') === 'pending' &&
-      entry.needs.every((need) => DONE.has(statuses.get(need) ?? 'pending')),
+      entry.needs.every((need) => DONE.has(statuses.get(need) ?? 'pending')) &&
+      (entry.follows === undefined || STARTED_OR_DONE.has(statuses.get(entry.follows) ?? 'pending')),
   );
+}
+
+/** The steps of the flow that follow `step` (see FlowStep.follows). */
+export function followersOf(flow: Flow, step: StepName): StepName[] {
+  return flow.filter((entry) => entry.follows === step).map((entry) => entry.step);
 }
 
 export function isFlowComplete(flow: Flow, statuses: ReadonlyMap<StepName, StepStatus>): boolean {

@@ -5,6 +5,7 @@ import type { CampaignStatusChange, StepCommand, StepEvent } from '../domain/mes
 import {
   FLOWS,
   STEP_TOPICS,
+  followersOf,
   readySteps,
   type Flow,
   type FlowName,
@@ -126,14 +127,16 @@ async function startStep(
   settings: RunSettings,
 ): Promise<void> {
   const step = entry.step as Exclude<StepName, 'end'>;
-  const { rows } = await tx.query<{ chunk: number; wave: number; depends_on: number[] }>(
+  const { rows } = await tx.query<{ chunk: number; wave: number; depends_on: number[]; waits_for: number[] }>(
     chunkPlanQuery(step),
     [campaign.id],
   );
+  // The followed step's chunks count only while this flow has the step follow it.
+  const follows = entry.follows !== undefined;
   // A chunk's prerequisites go in as text ('{1,2}'): unnest would flatten an array of arrays.
   await tx.query(
-    `INSERT INTO campaign_step_chunk (campaign_id, step, chunk, wave, depends_on, status)
-     SELECT $1, $2, unnest($3::int[]), unnest($4::int[]), unnest($5::text[])::int[], 'pending'
+    `INSERT INTO campaign_step_chunk (campaign_id, step, chunk, wave, depends_on, waits_for, status)
+     SELECT $1, $2, unnest($3::int[]), unnest($4::int[]), unnest($5::text[])::int[], unnest($6::text[])::int[], 'pending'
      ON CONFLICT (campaign_id, step, chunk) DO NOTHING`,
     [
       campaign.id,
@@ -141,6 +144,7 @@ async function startStep(
       rows.map((row) => row.chunk),
       rows.map((row) => row.wave),
       rows.map((row) => `{${row.depends_on.join(',')}}`),
+      rows.map((row) => `{${follows ? row.waits_for.join(',') : ''}}`),
     ],
   );
   await transitionStep(tx, campaign.id, step, 'started', { chunks: rows.length });
@@ -161,7 +165,7 @@ async function advanceStep(
   settings: RunSettings,
 ): Promise<StepAdvance> {
   const { rows } = await tx.query<PlannedChunk>(
-    `SELECT chunk, wave, status, depends_on AS "dependsOn" FROM campaign_step_chunk
+    `SELECT chunk, wave, status, depends_on AS "dependsOn", waits_for AS "waitsFor" FROM campaign_step_chunk
      WHERE campaign_id = $1 AND step = $2 AND status <> 'completed'`,
     [campaign.id, step],
   );
@@ -171,7 +175,11 @@ async function advanceStep(
     settings.observer.stepFinished(step, 'completed', seconds);
     return 'completed';
   }
-  const pending = readyChunks(rows);
+  const followed = flowOf(campaign).find((entry) => entry.step === step)?.follows;
+  const pending = readyChunks(
+    rows,
+    followed === undefined ? undefined : await unfinishedChunks(tx, campaign.id, followed),
+  );
   if (pending.length === 0) return 'waiting';
   const { rows: dispatched } = await tx.query<{ chunk: number; attempt: number }>(
     `UPDATE campaign_step_chunk SET status = 'dispatched', attempt = attempt + 1, dispatched_at = now(), last_error = NULL
@@ -196,6 +204,35 @@ async function advanceStep(
   await enqueueMessages(tx, messages);
   settings.observer.commandsDispatched(step, messages.length);
   return 'dispatched';
+}
+
+async function unfinishedChunks(tx: Tx, campaignId: string, step: StepName): Promise<Set<number>> {
+  const { rows } = await tx.query<{ chunk: number }>(
+    `SELECT chunk FROM campaign_step_chunk WHERE campaign_id = $1 AND step = $2 AND status <> 'completed'`,
+    [campaignId, step],
+  );
+  return new Set(rows.map((row) => row.chunk));
+}
+
+/**
+ * A chunk of `step` completed: the started steps that follow it dispatch the chunks that waited for it.
+ * Answers whether one of them completed (it had nothing left), which may make other steps ready.
+ */
+async function advanceFollowers(
+  tx: Tx,
+  campaign: RunCampaign,
+  step: StepName,
+  settings: RunSettings,
+): Promise<boolean> {
+  const followers = followersOf(flowOf(campaign), step);
+  if (followers.length === 0) return false;
+  const statuses = await stepStatuses(tx, campaign.id);
+  let completed = false;
+  for (const follower of followers) {
+    if (statuses.get(follower) !== 'started') continue;
+    if ((await advanceStep(tx, campaign, follower, settings)) === 'completed') completed = true;
+  }
+  return completed;
 }
 
 async function chunkTotal(tx: Tx, campaignId: string, step: string): Promise<number> {
@@ -244,9 +281,11 @@ export async function recordStepEvent(
   if (event.outcome === 'COMPLETED') {
     await settleChunk(tx, event, 'completed');
     if (campaign.status === 'creating') {
-      // Most chunks finish while others of their step still run: the step's status is unchanged, so no
-      // other step can have become ready, and a failing campaign still has this step running.
-      if ((await advanceStep(tx, campaign, step, settings)) === 'waiting') return { kind: 'recorded' };
+      const advanced = await advanceStep(tx, campaign, step, settings);
+      const followerCompleted = await advanceFollowers(tx, campaign, step, settings);
+      // Most chunks finish while others of their step still run: no step's status changed, so no other
+      // step can have become ready, and a failing campaign still has this step running.
+      if (advanced === 'waiting' && !followerCompleted) return { kind: 'recorded' };
       await routeReadySteps(tx, campaign, settings);
       if (await settleFailure(tx, campaign, settings)) return { kind: 'campaign-failed' };
     }

@@ -9,7 +9,14 @@ interface StepPlan {
   wave: string;
   /** Rows that must wait for another row of the same table: its key column and the parent's key column. */
   tree?: { key: string; parent: string };
+  /**
+   * Rows that wait for a row of the step this one follows (FlowStep.follows): that step's table, its key
+   * column, and the column of this table naming the row waited for.
+   */
+  follows?: { table: string; key: string; on: string };
 }
+
+const PROJECT_OF_MAPPING = { table: 'campaign_project', key: 'boundary_code', on: 'boundary_code' };
 
 /**
  * Where each step's work lives: the entity table whose rows it syncs, the chunk and wave of each row, and
@@ -26,26 +33,48 @@ export const STEP_PLANS: Record<Exclude<StepName, 'end'>, StepPlan> = {
   },
   'facility-creation': { table: 'campaign_facility', filter: '', wave: '0' },
   'user-creation': { table: 'campaign_user', filter: '', wave: '0' },
-  'facility-mapping': { table: 'campaign_mapping', filter: `AND c.kind = 'facility'`, wave: '0' },
-  'user-mapping': { table: 'campaign_mapping', filter: `AND c.kind = 'staff'`, wave: '0' },
-  'product-mapping': { table: 'campaign_mapping', filter: `AND c.kind = 'resource'`, wave: '0' },
+  'facility-mapping': {
+    table: 'campaign_mapping',
+    filter: `AND c.kind = 'facility'`,
+    wave: '0',
+    follows: PROJECT_OF_MAPPING,
+  },
+  'user-mapping': {
+    table: 'campaign_mapping',
+    filter: `AND c.kind = 'staff'`,
+    wave: '0',
+    follows: PROJECT_OF_MAPPING,
+  },
+  'product-mapping': {
+    table: 'campaign_mapping',
+    filter: `AND c.kind = 'resource'`,
+    wave: '0',
+    follows: PROJECT_OF_MAPPING,
+  },
 };
 
 /**
- * SQL giving (chunk, wave, depends_on) of every chunk of the step that still has unfinished rows:
- * depends_on lists the other chunks holding unfinished parents of its rows.
+ * SQL giving (chunk, wave, depends_on, waits_for) of every chunk of the step that still has unfinished
+ * rows: depends_on lists the other chunks holding unfinished parents of its rows, waits_for the chunks of
+ * the followed step holding the unfinished rows its rows wait for.
  */
 export function chunkPlanQuery(step: Exclude<StepName, 'end'>): string {
   const plan = STEP_PLANS[step];
-  const tree = plan.tree;
+  const { tree, follows } = plan;
   const dependsOn = tree
     ? `coalesce(array_agg(DISTINCT p.chunk) FILTER (WHERE p.chunk IS NOT NULL AND p.chunk <> c.chunk), '{}')`
     : `'{}'::int[]`;
   const parents = tree
     ? `LEFT JOIN ${plan.table} p ON p.campaign_id = c.campaign_id AND p.${tree.key} = c.${tree.parent} AND NOT p.done`
     : '';
-  return `SELECT c.chunk, min(${plan.wave})::int AS wave, ${dependsOn} AS depends_on
-          FROM ${plan.table} c ${parents}
+  const waitsFor = follows
+    ? `coalesce(array_agg(DISTINCT f.chunk) FILTER (WHERE f.chunk IS NOT NULL), '{}')`
+    : `'{}'::int[]`;
+  const followed = follows
+    ? `LEFT JOIN ${follows.table} f ON f.campaign_id = c.campaign_id AND f.${follows.key} = c.${follows.on} AND NOT f.done`
+    : '';
+  return `SELECT c.chunk, min(${plan.wave})::int AS wave, ${dependsOn} AS depends_on, ${waitsFor} AS waits_for
+          FROM ${plan.table} c ${parents} ${followed}
           WHERE c.campaign_id = $1 AND NOT c.done ${plan.filter} GROUP BY c.chunk ORDER BY c.chunk`;
 }
 
@@ -53,19 +82,30 @@ export interface PlannedChunk {
   chunk: number;
   wave: number;
   status: string;
-  /** Chunks that must be completed before this one runs. */
+  /** Chunks of the same step that must be completed before this one runs. */
   dependsOn: readonly number[];
+  /** Chunks of the followed step that must be completed before this one runs. */
+  waitsFor: readonly number[];
 }
 
 /**
  * The pending chunks that may be dispatched now, in wave order: those whose prerequisites are completed.
- * `unfinished` holds every chunk of the step not completed yet; a prerequisite absent from it is completed
- * (or had nothing left to do when the step started).
+ * `unfinished` holds every chunk of the step not completed yet, `followedUnfinished` every chunk of the
+ * step it follows not completed yet; a prerequisite absent from them is completed (or had nothing left to
+ * do when the step started).
  */
-export function readyChunks(unfinished: readonly PlannedChunk[]): PlannedChunk[] {
+export function readyChunks(
+  unfinished: readonly PlannedChunk[],
+  followedUnfinished: ReadonlySet<number> = new Set(),
+): PlannedChunk[] {
   const waiting = new Set(unfinished.map((chunk) => chunk.chunk));
   return unfinished
-    .filter((chunk) => chunk.status === 'pending' && chunk.dependsOn.every((other) => !waiting.has(other)))
+    .filter(
+      (chunk) =>
+        chunk.status === 'pending' &&
+        chunk.dependsOn.every((other) => !waiting.has(other)) &&
+        chunk.waitsFor.every((other) => !followedUnfinished.has(other)),
+    )
     .sort((a, b) => a.wave - b.wave || a.chunk - b.chunk);
 }
 

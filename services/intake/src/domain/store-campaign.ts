@@ -226,7 +226,8 @@ export async function insertEntities(
  * Mappings: every active facility and user mapped to the active project of each of its boundaries, and
  * every active project to each product variant. For a child, mappings the parent holds and the child
  * still wants are carried over, new ones are created and the parent's others are deleted; without a
- * parent every mapping is created.
+ * parent every mapping is created. Chunks follow the order of the project chunks, so that a mapping
+ * chunk waits for few project chunks (mapping steps follow project creation chunk by chunk).
  */
 export async function insertMappings(
   tx: DatabaseClient,
@@ -259,10 +260,12 @@ export async function insertMappings(
          ON h.kind = w.kind AND h.boundary_code = w.boundary_code AND h.entity_key = w.entity_key
      )
      INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, mapping_id, is_active, action, done, chunk)
-     SELECT $1, kind, boundary_code, entity_key, mapping_id, is_active, action, action = 'none',
-       CASE WHEN action = 'none' THEN 0
-            ELSE (row_number() OVER (PARTITION BY kind, action = 'none' ORDER BY boundary_code, entity_key) - 1) / $4 END
-     FROM diff`,
+     SELECT $1, d.kind, d.boundary_code, d.entity_key, d.mapping_id, d.is_active, d.action, d.action = 'none',
+       CASE WHEN d.action = 'none' THEN 0
+            ELSE (row_number() OVER (PARTITION BY d.kind, d.action = 'none'
+                                     ORDER BY p.chunk, d.boundary_code, d.entity_key) - 1) / $4 END
+     FROM diff d
+     LEFT JOIN campaign_project p ON p.campaign_id = $1 AND p.boundary_code = d.boundary_code`,
     [campaignId, parentId, productVariants, chunkSize],
   );
 }

@@ -6,18 +6,19 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 
 /** Started steps of creating campaigns (all, or one) with the time each last changed. */
 export async function startedStepActivity(db: Queryable, campaignId?: string): Promise<StepActivity[]> {
-  const { rows } = await db.query<{ campaign_id: string; step: string; last_activity: Date }>(
-    `SELECT s.campaign_id, s.step,
+  const { rows } = await db.query<{ campaign_id: string; flow: string; step: string; last_activity: Date }>(
+    `SELECT s.campaign_id, ca.flow, s.step,
             greatest(s.updated_at, max(c.dispatched_at), max(c.finished_at)) AS last_activity
      FROM campaign_step s
      JOIN campaign ca ON ca.id = s.campaign_id AND ca.status = 'creating'
      LEFT JOIN campaign_step_chunk c ON c.campaign_id = s.campaign_id AND c.step = s.step
      WHERE s.status = 'started' AND ($1::uuid IS NULL OR s.campaign_id = $1)
-     GROUP BY s.campaign_id, s.step, s.updated_at`,
+     GROUP BY s.campaign_id, ca.flow, s.step, s.updated_at`,
     [campaignId ?? null],
   );
   return rows.map((row) => ({
     campaignId: row.campaign_id,
+    flow: row.flow,
     step: row.step,
     lastActivityAt: row.last_activity,
   }));

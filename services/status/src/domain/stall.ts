@@ -1,8 +1,16 @@
-import { PARALLEL_FLOW, type StepName, type WorkerName } from '@campaign-pipeline/shared';
+import {
+  FLOWS,
+  PARALLEL_FLOW,
+  type FlowName,
+  type StepName,
+  type WorkerName,
+} from '@campaign-pipeline/shared';
 
 /** When a started step last changed: the step row itself, or any of its chunks dispatched or finished. */
 export interface StepActivity {
   campaignId: string;
+  /** The campaign's flow, which says which step a step follows. */
+  flow: string;
   step: string;
   lastActivityAt: Date;
 }
@@ -26,18 +34,24 @@ export function workerOfStep(step: string): WorkerName | undefined {
  * no chunk dispatched or answered. Callers pass only started steps of creating campaigns.
  */
 export function findStalls(activity: readonly StepActivity[], now: Date, stallAfterMs: number): StepStall[] {
+  const activityOf = new Map(activity.map((entry) => [`${entry.campaignId}:${entry.step}`, entry]));
   return activity.flatMap((entry) => {
-    const silentForMs = now.getTime() - entry.lastActivityAt.getTime();
+    const since = lastActivity(entry, activityOf);
+    const silentForMs = now.getTime() - since.getTime();
     const waitingOn = workerOfStep(entry.step);
     if (silentForMs < stallAfterMs || !waitingOn) return [];
-    return [
-      {
-        campaignId: entry.campaignId,
-        step: entry.step,
-        waitingOn,
-        since: entry.lastActivityAt,
-        silentForMs,
-      },
-    ];
+    return [{ campaignId: entry.campaignId, step: entry.step, waitingOn, since, silentForMs }];
   });
+}
+
+/**
+ * A step that follows another still started waits for that step's chunks: while they move, it is not
+ * stalled, however long its own chunks wait.
+ */
+function lastActivity(entry: StepActivity, activityOf: ReadonlyMap<string, StepActivity>): Date {
+  const followed = FLOWS[entry.flow as FlowName]?.find((step) => step.step === entry.step)?.follows;
+  const followedActivity = followed ? activityOf.get(`${entry.campaignId}:${followed}`) : undefined;
+  return followedActivity && followedActivity.lastActivityAt > entry.lastActivityAt
+    ? followedActivity.lastActivityAt
+    : entry.lastActivityAt;
 }

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  beginCampaignRun,
+  createLogger,
+  emptyCounts,
+  migrate,
+  recordStepEvent,
+  silentObserver,
+  type RunCampaign,
+  type RunSettings,
+  type StepName,
+} from '@campaign-pipeline/shared';
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/index.ts';
+
+// The orchestrator against a real database, driven by step events as the workers send them: a mapping
+// chunk is dispatched as soon as the project chunk holding its boundary is completed, while project
+// creation still runs, and the campaign ends only when both are done.
+describe('a mapping step following project creation', () => {
+  let dir: string;
+  let postgres: EmbeddedDatabase;
+  let client: pg.Client;
+  const settings: RunSettings = {
+    maxAttempts: 3,
+    backoff: { baseMs: 10, maxMs: 100 },
+    observer: silentObserver,
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'step-follows-'));
+    await chmod(dir, 0o755);
+    postgres = await onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'pg'), port }));
+    await migrate(postgres.url, createLogger('step-follows-test', 'silent'));
+    client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+  });
+
+  afterAll(async () => {
+    await client?.end();
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A campaign of a country (project chunk 0) and two provinces (chunks 1 and 2), one product each. */
+  async function storeCampaign(): Promise<RunCampaign & { status: string }> {
+    const campaign = {
+      id: randomUUID(),
+      tenantId: 'mz',
+      campaignNumber: `CMP-${randomUUID()}`,
+      parentId: null,
+      flow: 'parallel',
+      status: 'creating',
+    };
+    await client.query(
+      `INSERT INTO campaign (id, tenant_id, campaign_number, campaign_name, project_type, hierarchy_type, status,
+         action, flow, start_date, end_date, requested_by, created_by, last_modified_by, created_time, last_modified_time)
+       VALUES ($1, 'mz', $2, 'Follows', 'LLIN-mz', 'ADMIN', 'creating', 'create', 'parallel', 0, 1, '{}', 'u', 'u', 0, 0)`,
+      [campaign.id, campaign.campaignNumber],
+    );
+    const boundaries = [
+      { code: 'MZ', parent: null, level: 0, chunk: 0 },
+      { code: 'MZ_P1', parent: 'MZ', level: 1, chunk: 1 },
+      { code: 'MZ_P2', parent: 'MZ', level: 1, chunk: 2 },
+    ];
+    for (const boundary of boundaries) {
+      await client.query(
+        `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
+         VALUES ($1, $2, 'Province', $3, $4, '[]', $5)`,
+        [campaign.id, boundary.code, boundary.parent, boundary.level, boundary.chunk],
+      );
+      await client.query(
+        `INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, chunk)
+         VALUES ($1, 'resource', $2, 'PVAR-1', $3)`,
+        [campaign.id, boundary.code, boundary.chunk],
+      );
+    }
+    return campaign;
+  }
+
+  async function chunkStatuses(campaignId: string, step: StepName): Promise<string[]> {
+    const { rows } = await client.query<{ status: string }>(
+      `SELECT status FROM campaign_step_chunk WHERE campaign_id = $1 AND step = $2 ORDER BY chunk`,
+      [campaignId, step],
+    );
+    return rows.map((row) => row.status);
+  }
+
+  async function stepStatus(campaignId: string, step: StepName): Promise<string | undefined> {
+    const { rows } = await client.query<{ status: string }>(
+      `SELECT status FROM campaign_step WHERE campaign_id = $1 AND step = $2`,
+      [campaignId, step],
+    );
+    return rows[0]?.status;
+  }
+
+  /** What a worker does when a chunk is done: its rows are done, and it reports the chunk completed. */
+  async function complete(campaign: RunCampaign & { status: string }, step: StepName, chunk: number) {
+    const table = step === 'project-creation' ? 'campaign_project' : 'campaign_mapping';
+    await client.query(`UPDATE ${table} SET done = true WHERE campaign_id = $1 AND chunk = $2`, [
+      campaign.id,
+      chunk,
+    ]);
+    await client.query('BEGIN');
+    await recordStepEvent(
+      client,
+      campaign,
+      {
+        eventId: randomUUID(),
+        commandId: `${campaign.id}:${step}:${chunk}:1`,
+        campaignId: campaign.id,
+        step,
+        attempt: 1,
+        chunk: { index: chunk, count: 3 },
+        outcome: 'COMPLETED',
+        error: null,
+        counts: emptyCounts(),
+        at: Date.now(),
+      },
+      settings,
+    );
+    await client.query('COMMIT');
+  }
+
+  it('dispatches each mapping chunk once the project chunk holding its boundary is completed', async () => {
+    const campaign = await storeCampaign();
+    await client.query('BEGIN');
+    await beginCampaignRun(client, campaign, settings);
+    await client.query('COMMIT');
+
+    // The country's project is created first; product mapping has started, every chunk waiting.
+    expect(await chunkStatuses(campaign.id, 'project-creation')).toEqual([
+      'dispatched',
+      'pending',
+      'pending',
+    ]);
+    expect(await stepStatus(campaign.id, 'product-mapping')).toBe('started');
+    expect(await chunkStatuses(campaign.id, 'product-mapping')).toEqual(['pending', 'pending', 'pending']);
+
+    await complete(campaign, 'project-creation', 0);
+    expect(await chunkStatuses(campaign.id, 'project-creation')).toEqual([
+      'completed',
+      'dispatched',
+      'dispatched',
+    ]);
+    expect(await chunkStatuses(campaign.id, 'product-mapping')).toEqual(['dispatched', 'pending', 'pending']);
+
+    // One province's projects are done, the other's are still being created: only its mapping goes.
+    await complete(campaign, 'project-creation', 1);
+    expect(await chunkStatuses(campaign.id, 'product-mapping')).toEqual([
+      'dispatched',
+      'dispatched',
+      'pending',
+    ]);
+    await complete(campaign, 'product-mapping', 0);
+    await complete(campaign, 'product-mapping', 1);
+    expect(await stepStatus(campaign.id, 'project-creation')).toBe('started');
+    expect(await stepStatus(campaign.id, 'product-mapping')).toBe('started');
+
+    await complete(campaign, 'project-creation', 2);
+    expect(await stepStatus(campaign.id, 'project-creation')).toBe('completed');
+    expect(await chunkStatuses(campaign.id, 'product-mapping')).toEqual([
+      'completed',
+      'completed',
+      'dispatched',
+    ]);
+    const { rows: before } = await client.query<{ status: string }>(
+      'SELECT status FROM campaign WHERE id = $1',
+      [campaign.id],
+    );
+    expect(before[0]?.status).toBe('creating');
+
+    await complete(campaign, 'product-mapping', 2);
+    const { rows: after } = await client.query<{ status: string }>(
+      'SELECT status FROM campaign WHERE id = $1',
+      [campaign.id],
+    );
+    expect(after[0]?.status).toBe('created');
+  });
+
+  it('ends only once project creation is done, when the mappings had nothing to do', async () => {
+    const campaign = await storeCampaign();
+    await client.query('DELETE FROM campaign_mapping WHERE campaign_id = $1', [campaign.id]);
+    await client.query('BEGIN');
+    await beginCampaignRun(client, campaign, settings);
+    await client.query('COMMIT');
+    expect(await stepStatus(campaign.id, 'product-mapping')).toBe('completed');
+    expect(await stepStatus(campaign.id, 'end')).toBe('pending');
+
+    for (const chunk of [0, 1, 2]) await complete(campaign, 'project-creation', chunk);
+    expect(await stepStatus(campaign.id, 'end')).toBe('completed');
+  });
+});
