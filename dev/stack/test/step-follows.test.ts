@@ -97,6 +97,13 @@ describe('a mapping step following project creation', () => {
     return rows[0]?.status;
   }
 
+  async function campaignStatus(campaignId: string): Promise<string | undefined> {
+    const { rows } = await client.query<{ status: string }>('SELECT status FROM campaign WHERE id = $1', [
+      campaignId,
+    ]);
+    return rows[0]?.status;
+  }
+
   /** What a worker does when a chunk is done: its rows are done, and it reports the chunk completed. */
   async function complete(campaign: RunCampaign & { status: string }, step: StepName, chunk: number) {
     const table = step === 'project-creation' ? 'campaign_project' : 'campaign_mapping';
@@ -167,18 +174,10 @@ describe('a mapping step following project creation', () => {
       'completed',
       'dispatched',
     ]);
-    const { rows: before } = await client.query<{ status: string }>(
-      'SELECT status FROM campaign WHERE id = $1',
-      [campaign.id],
-    );
-    expect(before[0]?.status).toBe('creating');
+    expect(await campaignStatus(campaign.id)).toBe('creating');
 
     await complete(campaign, 'product-mapping', 2);
-    const { rows: after } = await client.query<{ status: string }>(
-      'SELECT status FROM campaign WHERE id = $1',
-      [campaign.id],
-    );
-    expect(after[0]?.status).toBe('created');
+    expect(await campaignStatus(campaign.id)).toBe('created');
   });
 
   it('ends only once project creation is done, when the mappings had nothing to do', async () => {
