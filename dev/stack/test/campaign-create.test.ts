@@ -70,6 +70,19 @@ describe('campaign creation', () => {
       contents,
       productVariants: VARIANTS,
     });
+    // A new campaign's mappings cannot exist before it creates them: each mapping chunk searches once,
+    // after its bulk create, to learn what DIGIT saved, and not before.
+    const calls = await infrastructure.digit.client.calls();
+    const mappingSearches = {
+      'facility-mapping': 'POST /health-project/facility/v1/_search',
+      'user-mapping': 'POST /health-project/staff/v1/_search',
+      'product-mapping': 'POST /health-project/resource/v1/_search',
+    };
+    for (const [step, route] of Object.entries(mappingSearches)) {
+      const chunks = steps.find((entry) => entry.step === step)?.chunks.total;
+      expect(chunks).toBeGreaterThan(0);
+      expect(calls.project.byRoute[route]).toBe(chunks);
+    }
   });
 
   it('creates a campaign sent on campaign.requests the same way, once even when the request is redelivered', async () => {

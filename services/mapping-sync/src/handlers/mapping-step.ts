@@ -74,7 +74,7 @@ async function removeMappings(chunk: StepChunk, kind: MappingKind, rows: ChunkMa
 
 /**
  * Maps one chunk: removes the mappings an update dropped, resolves the project and entity ids, searches
- * DIGIT for the chunk's pairs, adopts the mappings that exist and creates the rest through DIGIT's bulk
+ * DIGIT for the chunk's pairs that may exist, adopts those found and creates the rest through DIGIT's bulk
  * create, learning by search what it saved. "Exists" is only ever concluded from a search: a create
  * whose answer is lost, or that DIGIT refuses as a duplicate, is searched for by its pair and adopted when
  * found (the project is the campaign's, so the pair is ours).
@@ -109,19 +109,27 @@ export function mappingStep(kind: MappingKind): StepHandler {
           [...new Set(pending.map((row) => row.mappedId as string))],
         ),
       );
-    // Searched at once (a pair may exist already) and again until the window after the newest attempt
-    // has passed: what an earlier attempt created is adopted as soon as DIGIT shows it.
-    const { found: adopted, missing: toCreate } = await findWithin(
-      rows,
-      pairOf,
-      searchPairs,
-      consistencyLeft(
-        rows.map((row) => row.attemptedAt),
-        config,
-      ),
-    );
+    // A pair may exist already when an earlier attempt may have sent it (attempted_at is stamped before
+    // every send) or, in a child campaign, on the parent's projects; a new campaign's other pairs cannot,
+    // as their projects are its own. Those are searched at once and again until the window after the
+    // newest attempt has passed: what an earlier attempt created is adopted as soon as DIGIT shows it.
+    const mayExist = campaign.parentId ? rows : rows.filter((row) => row.attemptedAt !== null);
+    const { found: adopted, missing: notFound } =
+      mayExist.length === 0
+        ? { found: [], missing: [] }
+        : await findWithin(
+            mayExist,
+            pairOf,
+            searchPairs,
+            consistencyLeft(
+              mayExist.map((row) => row.attemptedAt),
+              config,
+            ),
+          );
     await record(chunk, kind, adopted);
     chunk.count('adopted', adopted.length);
+    const searched = new Set(mayExist);
+    const toCreate = [...notFound, ...rows.filter((row) => !searched.has(row))];
     if (toCreate.length === 0) return;
 
     const { found, missing } = await bulkCreateThenFind({
