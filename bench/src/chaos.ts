@@ -83,6 +83,8 @@ type EntityCountsByKind = Record<(typeof ENTITY_KINDS)[number], number>;
 
 interface RunResult {
   seconds: number;
+  /** Seconds until the create was answered (intake), within `seconds`. */
+  acceptedSeconds: number;
   status: string;
   counts: EntityCountsByKind;
   duplicateGroups: number;
@@ -283,6 +285,7 @@ async function runCampaign(
   const started = Date.now();
   const answer = await client.create(campaign.details);
   if (answer.status !== 200) throw new Error(`${label}: create answered ${answer.status}`);
+  const acceptedSeconds = (Date.now() - started) / 1000;
   const id = answer.data.CampaignDetails?.id as string;
   log(`${label}: campaign ${answer.data.CampaignDetails?.campaignNumber} accepted`);
   const chaos = during(id);
@@ -298,6 +301,7 @@ async function runCampaign(
   const state = await digitCampaignState(infrastructure.digit.client);
   return {
     seconds,
+    acceptedSeconds,
     status,
     counts: await entityCounts(infrastructure),
     duplicateGroups: (await infrastructure.digit.client.duplicates()).total,
@@ -528,8 +532,9 @@ export async function runChaosBench(
         const poison = sendPoison(run.infrastructure, options.poison, poisonPlaces).then(
           (sent) => (poisonSent = sent),
         );
-        // The broker dies at even intervals over the baseline's duration, each time once it is back
-        // from the time before.
+        // The broker dies at even intervals over the time the baseline took from acceptance (the timers
+        // start now, once this campaign is accepted), each time once it is back from the time before.
+        const afterAcceptanceMs = (baseline.seconds - baseline.acceptedSeconds) * 1000;
         let broker: Promise<void> = Promise.resolve();
         const brokerKills = Array.from({ length: options.brokerRestarts }, (_, index) =>
           setTimeout(
@@ -545,7 +550,7 @@ export async function runChaosBench(
                 })
                 .catch((error: unknown) => log(`  chaos: the broker did not come back: ${String(error)}`));
             },
-            ((index + 1) * baseline.seconds * 1000) / (options.brokerRestarts + 1),
+            ((index + 1) * afterAcceptanceMs) / (options.brokerRestarts + 1),
           ),
         );
         return {
