@@ -140,6 +140,11 @@ export function readySteps(flow: Flow, statuses: ReadonlyMap<StepName, StepStatu
   );
 }
 
+/** The step `step` follows in the flow (see FlowStep.follows), if any. */
+export function followedStep(flow: Flow, step: StepName): StepName | undefined {
+  return flow.find((entry) => entry.step === step)?.follows;
+}
+
 /** The steps of the flow that follow `step` (see FlowStep.follows). */
 export function followersOf(flow: Flow, step: StepName): StepName[] {
   return flow.filter((entry) => entry.follows === step).map((entry) => entry.step);

@@ -5,6 +5,7 @@ import type { CampaignStatusChange, StepCommand, StepEvent } from '../domain/mes
 import {
   FLOWS,
   STEP_TOPICS,
+  followedStep,
   followersOf,
   readySteps,
   type Flow,
@@ -53,7 +54,7 @@ export interface RunSettings {
   observer: RunObserver;
 }
 
-export function flowOf(campaign: RunCampaign): Flow {
+export function flowOf(campaign: Pick<RunCampaign, 'flow'>): Flow {
   return FLOWS[campaign.flow as FlowName] ?? FLOWS.parallel;
 }
 
@@ -128,11 +129,9 @@ async function startStep(
 ): Promise<void> {
   const step = entry.step as Exclude<StepName, 'end'>;
   const { rows } = await tx.query<{ chunk: number; wave: number; depends_on: number[]; waits_for: number[] }>(
-    chunkPlanQuery(step),
+    chunkPlanQuery(step, entry.follows !== undefined),
     [campaign.id],
   );
-  // The followed step's chunks count only while this flow has the step follow it.
-  const follows = entry.follows !== undefined;
   // A chunk's prerequisites go in as text ('{1,2}'): unnest would flatten an array of arrays.
   await tx.query(
     `INSERT INTO campaign_step_chunk (campaign_id, step, chunk, wave, depends_on, waits_for, status)
@@ -144,7 +143,7 @@ async function startStep(
       rows.map((row) => row.chunk),
       rows.map((row) => row.wave),
       rows.map((row) => `{${row.depends_on.join(',')}}`),
-      rows.map((row) => `{${follows ? row.waits_for.join(',') : ''}}`),
+      rows.map((row) => `{${row.waits_for.join(',')}}`),
     ],
   );
   await transitionStep(tx, campaign.id, step, 'started', { chunks: rows.length });
@@ -163,6 +162,7 @@ async function advanceStep(
   campaign: RunCampaign,
   step: StepName,
   settings: RunSettings,
+  followedUnfinished?: ReadonlySet<number>,
 ): Promise<StepAdvance> {
   const { rows } = await tx.query<PlannedChunk>(
     `SELECT chunk, wave, status, depends_on AS "dependsOn", waits_for AS "waitsFor" FROM campaign_step_chunk
@@ -175,10 +175,12 @@ async function advanceStep(
     settings.observer.stepFinished(step, 'completed', seconds);
     return 'completed';
   }
-  const followed = flowOf(campaign).find((entry) => entry.step === step)?.follows;
+  const followed = followedStep(flowOf(campaign), step);
   const pending = readyChunks(
     rows,
-    followed === undefined ? undefined : await unfinishedChunks(tx, campaign.id, followed),
+    followed === undefined
+      ? undefined
+      : (followedUnfinished ?? (await unfinishedChunks(tx, campaign.id, followed))),
   );
   if (pending.length === 0) return 'waiting';
   const { rows: dispatched } = await tx.query<{ chunk: number; attempt: number }>(
@@ -227,10 +229,12 @@ async function advanceFollowers(
   const followers = followersOf(flowOf(campaign), step);
   if (followers.length === 0) return false;
   const statuses = await stepStatuses(tx, campaign.id);
+  // Read once for all of them: what of `step` is still unfinished.
+  const unfinished = await unfinishedChunks(tx, campaign.id, step);
   let completed = false;
   for (const follower of followers) {
     if (statuses.get(follower) !== 'started') continue;
-    if ((await advanceStep(tx, campaign, follower, settings)) === 'completed') completed = true;
+    if ((await advanceStep(tx, campaign, follower, settings, unfinished)) === 'completed') completed = true;
   }
   return completed;
 }

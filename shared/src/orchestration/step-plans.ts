@@ -55,12 +55,14 @@ export const STEP_PLANS: Record<Exclude<StepName, 'end'>, StepPlan> = {
 
 /**
  * SQL giving (chunk, wave, depends_on, waits_for) of every chunk of the step that still has unfinished
- * rows: depends_on lists the other chunks holding unfinished parents of its rows, waits_for the chunks of
- * the followed step holding the unfinished rows its rows wait for.
+ * rows: depends_on lists the other chunks holding unfinished parents of its rows, waits_for (when the
+ * campaign's flow has the step follow another) the chunks of the followed step holding the unfinished rows
+ * its rows wait for.
  */
-export function chunkPlanQuery(step: Exclude<StepName, 'end'>): string {
+export function chunkPlanQuery(step: Exclude<StepName, 'end'>, followsAStep: boolean): string {
   const plan = STEP_PLANS[step];
-  const { tree, follows } = plan;
+  const tree = plan.tree;
+  const follows = followsAStep ? plan.follows : undefined;
   const dependsOn = tree
     ? `coalesce(array_agg(DISTINCT p.chunk) FILTER (WHERE p.chunk IS NOT NULL AND p.chunk <> c.chunk), '{}')`
     : `'{}'::int[]`;

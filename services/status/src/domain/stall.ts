@@ -1,7 +1,7 @@
 import {
-  FLOWS,
   PARALLEL_FLOW,
-  type FlowName,
+  flowOf,
+  followedStep,
   type StepName,
   type WorkerName,
 } from '@campaign-pipeline/shared';
@@ -49,7 +49,7 @@ export function findStalls(activity: readonly StepActivity[], now: Date, stallAf
  * stalled, however long its own chunks wait.
  */
 function lastActivity(entry: StepActivity, activityOf: ReadonlyMap<string, StepActivity>): Date {
-  const followed = FLOWS[entry.flow as FlowName]?.find((step) => step.step === entry.step)?.follows;
+  const followed = followedStep(flowOf(entry), entry.step as StepName);
   const followedActivity = followed ? activityOf.get(`${entry.campaignId}:${followed}`) : undefined;
   return followedActivity && followedActivity.lastActivityAt > entry.lastActivityAt
     ? followedActivity.lastActivityAt
