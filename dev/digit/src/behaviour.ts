@@ -112,6 +112,12 @@ export interface ServiceBehaviour {
   faults: FaultRule[];
   /** A created entity becomes visible to search (and to reference checks) only after this delay. */
   visibilityDelayMs: number;
+  /**
+   * The most items a search answers in one page, whatever limit it was asked for; null = the limit
+   * asked. DIGIT's project service silently caps its project search at `project.search.max.limit` (200
+   * as shipped), below the 1,000 its URL parameters accept, and says how many there are in TotalCount.
+   */
+  searchPageMax: number | null;
 }
 
 export type Behaviour = Record<ServiceName, ServiceBehaviour>;
@@ -121,6 +127,7 @@ export interface ServiceBehaviourPatch {
   capacity?: number | null;
   faults?: FaultRule[];
   visibilityDelayMs?: number;
+  searchPageMax?: number | null;
 }
 export type BehaviourPatch = Partial<Record<ServiceName | '*', ServiceBehaviourPatch>>;
 
@@ -130,8 +137,12 @@ export function defaultServiceBehaviour(): ServiceBehaviour {
     capacity: null,
     faults: [],
     visibilityDelayMs: 0,
+    searchPageMax: null,
   };
 }
+
+/** The project service's project search pages hold at most this many (its `project.search.max.limit`). */
+export const PROJECT_SEARCH_PAGE_MAX = 200;
 
 /**
  * The simulated latency of one call to a service carrying `items` list items; `jitterDraw` in 0..1 picks
@@ -149,6 +160,7 @@ export function callLatencyMs(
 export function defaultBehaviour(): Behaviour {
   const behaviour = {} as Behaviour;
   for (const name of SERVICE_NAMES) behaviour[name] = defaultServiceBehaviour();
+  behaviour.project.searchPageMax = PROJECT_SEARCH_PAGE_MAX;
   return behaviour;
 }
 
@@ -172,6 +184,7 @@ function patchService(target: ServiceBehaviour, patch: ServiceBehaviourPatch): v
   if (patch.capacity !== undefined) target.capacity = patch.capacity;
   if (patch.faults) target.faults = patch.faults.map((rule) => ({ ...rule }));
   if (patch.visibilityDelayMs !== undefined) target.visibilityDelayMs = patch.visibilityDelayMs;
+  if (patch.searchPageMax !== undefined) target.searchPageMax = patch.searchPageMax;
 }
 
 /** Validates a patch received over HTTP; returns a reason when it is unusable. */
@@ -180,7 +193,7 @@ export function behaviourPatchProblem(patch: unknown): string | null {
   for (const [name, value] of Object.entries(patch)) {
     if (name !== '*' && !isServiceName(name)) return `unknown service ${name}`;
     if (!isRecord(value)) return `${name} must be an object`;
-    const { latency, capacity, faults, visibilityDelayMs } = value;
+    const { latency, capacity, faults, visibilityDelayMs, searchPageMax } = value;
     if (latency !== undefined) {
       if (!isRecord(latency)) return `${name}.latency must be an object`;
       for (const key of ['fixedMs', 'jitterMs', 'perItemMs']) {
@@ -192,6 +205,13 @@ export function behaviourPatchProblem(patch: unknown): string | null {
     }
     if (visibilityDelayMs !== undefined && !isNonNegative(visibilityDelayMs)) {
       return `${name}.visibilityDelayMs must be a number >= 0`;
+    }
+    if (
+      searchPageMax !== undefined &&
+      searchPageMax !== null &&
+      !(Number.isInteger(searchPageMax) && Number(searchPageMax) >= 1)
+    ) {
+      return `${name}.searchPageMax must be null or an integer >= 1`;
     }
     if (faults !== undefined) {
       if (!Array.isArray(faults)) return `${name}.faults must be a list`;

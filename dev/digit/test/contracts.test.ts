@@ -285,6 +285,39 @@ describe('project service', () => {
     expect(page.data.Project.map((p: { id: string }) => p.id)).toEqual([child.id]);
   });
 
+  it('answers a project search a page of at most 200 projects whatever its limit, with TotalCount of all', async () => {
+    const localities = sim.hierarchy.codesByType.get('LOCALITY') ?? [];
+    const created = await http.post(
+      '/health-project/v1/_create',
+      envelope({
+        Projects: [...localities, ...localities, ...localities].map((code) =>
+          projectPayload(code, 'LOCALITY'),
+        ),
+      }),
+    );
+    expect(created.data.Project).toHaveLength(300);
+    expect((await sim.client.behaviour()).project.searchPageMax).toBe(200);
+    const search = (offset: number, limit: number) =>
+      http.post(
+        `/health-project/v1/_search?tenantId=${TENANT}&offset=${offset}&limit=${limit}`,
+        envelope({ Projects: [{ tenantId: TENANT, referenceID: 'CMP-2026-11-21-000001' }] }),
+      );
+
+    const first = await search(0, 1000);
+    expect(first.data.Project).toHaveLength(200);
+    expect(first.data.TotalCount).toBe(300);
+    const second = await search(200, 1000);
+    expect(second.data.Project).toHaveLength(100);
+    const ids = new Set([...first.data.Project, ...second.data.Project].map((p: { id: string }) => p.id));
+    expect(ids.size).toBe(300);
+
+    const tooMany = await search(0, 1001);
+    expect(tooMany.status).toBe(400);
+
+    await sim.client.setBehaviour({ project: { searchPageMax: null } });
+    expect((await search(0, 1000)).data.Project).toHaveLength(300);
+  });
+
   it('creates many projects in one call', async () => {
     const leaves = sim.hierarchy.codesByType.get('LOCALITY')?.slice(0, 5) ?? [];
     const res = await http.post(

@@ -87,3 +87,37 @@ describe.each([
     });
   });
 });
+
+describe('a campaign whose project creates are lost while DIGIT pages its project search short', () => {
+  it('adopts every project of each lost create, reading every page of the search', async () => {
+    const infrastructure = stack.infrastructure();
+    const client = stack.client();
+    const fixture = await campaignFixture({
+      digitUrl: infrastructure.digit.url,
+      facilities: 12,
+      users: 20,
+      seed: 32,
+      productVariants: VARIANTS,
+    });
+    // Pages of one project against creates of up to 10 (the chunk), as DIGIT's 200 against the default
+    // chunk of 500; the first 6 creates (every level down to whole chunks of localities) are lost.
+    await infrastructure.digit.client.setBehaviour({
+      project: {
+        searchPageMax: 1,
+        faults: [{ kind: 'lost-answer', path: '/health-project/v1/_create', count: 6 }],
+      },
+    });
+    const created = (await client.create(fixture.details)).data.CampaignDetails;
+    const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed'], {
+      timeoutMs: 120_000,
+    });
+    expect(campaign.status).toBe('created');
+    expect((await infrastructure.digit.client.calls()).project.faults['lost-answer']).toBe(6);
+    await expectCampaignInDigit(infrastructure.digit, {
+      campaignNumber: created?.campaignNumber as string,
+      rootCode: 'MZ',
+      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
+      productVariants: VARIANTS,
+    });
+  });
+});

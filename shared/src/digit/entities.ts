@@ -74,13 +74,13 @@ function searchProjects(
   options: { includeDeleted?: boolean } = {},
 ): Promise<DigitProject[]> {
   return allPages(async (offset) => {
-    const answer = await digit.project.post<{ Project?: DigitProject[] }>(
+    const answer = await digit.project.post<{ Project?: DigitProject[]; TotalCount?: number }>(
       '/health-project/v1/_search',
       requestInfo,
       { Projects: criteria },
       { tenantId, limit: SEARCH_PAGE, offset, ...options },
     );
-    return answer.Project ?? [];
+    return { items: answer.Project ?? [], total: answer.TotalCount };
   });
 }
 
@@ -158,13 +158,13 @@ export async function searchFacilitiesByReference(
     const clientReferenceId = references.slice(start, start + SEARCH_PAGE);
     found.push(
       ...(await allPages(async (offset) => {
-        const answer = await digit.facility.post<{ Facilities?: DigitFacility[] }>(
+        const answer = await digit.facility.post<{ Facilities?: DigitFacility[]; TotalCount?: number }>(
           '/facility/v1/_search',
           requestInfo,
           { Facility: { clientReferenceId } },
           { tenantId, limit: SEARCH_PAGE, offset },
         );
-        return answer.Facilities ?? [];
+        return { items: answer.Facilities ?? [], total: answer.TotalCount };
       })),
     );
   }
@@ -299,13 +299,15 @@ export async function searchMappings(
 ): Promise<DigitMapping[]> {
   const spec = MAPPING_KINDS[kind];
   return allPages(async (offset) => {
-    const answer = await digit.project.post<Record<string, DigitMapping[] | undefined>>(
+    const answer = await digit.project.post<Record<string, DigitMapping[] | number | undefined>>(
       `${spec.path}/_search`,
       requestInfo,
       { [spec.entity]: { projectId: projectIds, [spec.searchField]: mappedIds } },
       { tenantId, limit: SEARCH_PAGE, offset },
     );
-    return answer[spec.list] ?? [];
+    const items = answer[spec.list];
+    const total = answer.TotalCount;
+    return { items: Array.isArray(items) ? items : [], total: typeof total === 'number' ? total : undefined };
   });
 }
 
@@ -348,11 +350,21 @@ export async function deleteMappings(
   await digit.project.write(`${spec.path}/bulk/_delete`, requestInfo, { [spec.list]: mappings });
 }
 
-async function allPages<T>(page: (offset: number) => Promise<T[]>): Promise<T[]> {
+/**
+ * Every page of a search asked for SEARCH_PAGE items at a time. A short page need not be the last: DIGIT's
+ * project search silently caps a page (`project.search.max.limit`, 200 as shipped) below the limit it
+ * accepts. So the offset moves by what came back, and paging goes on until TotalCount is reached, or,
+ * for an answer without one, until a page shorter than asked.
+ */
+export async function allPages<T>(
+  page: (offset: number) => Promise<{ items: T[]; total?: number | undefined }>,
+): Promise<T[]> {
   const all: T[] = [];
-  for (let offset = 0; ; offset += SEARCH_PAGE) {
-    const items = await page(offset);
+  for (let offset = 0; ;) {
+    const { items, total } = await page(offset);
     all.push(...items);
-    if (items.length < SEARCH_PAGE) return all;
+    offset += items.length;
+    const last = total === undefined ? items.length < SEARCH_PAGE : offset >= total;
+    if (items.length === 0 || last) return all;
   }
 }

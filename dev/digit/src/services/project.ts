@@ -248,7 +248,10 @@ function searchProjects(state: SimulatorState, digit: DigitRequest, query: Query
     throw badRequest('SEARCH_PROJECT.OFFSET', 'offset is mandatory for Project Search');
   const tenantId = query.tenantId;
   if (!tenantId) throw badRequest('SEARCH_PROJECT.TENANT_ID', 'tenantId is mandatory for Project Search');
-  const page = readPage(query, 10_000, true);
+  // The controller accepts a limit up to 1,000; the query then silently takes at most the service's page.
+  const asked = readPage(query, 1000, true);
+  const pageMax = state.behaviour.project.searchPageMax;
+  const page = { ...asked, limit: pageMax === null ? asked.limit : Math.min(asked.limit, pageMax) };
   const criteria = projectsOf(digit.body);
   for (const c of criteria) {
     if (!text(c.tenantId)) throw badRequest('TENANT_ID', 'Tenant ID is mandatory');
