@@ -13,6 +13,7 @@ import {
   type ServiceDefinition,
   type StepCommand,
 } from '@campaign-pipeline/shared';
+import axios from 'axios';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -386,5 +387,60 @@ describe('configuration errors', () => {
     expect(stderr.trim().split('\n')).toEqual([
       'intake: invalid configuration: KAFKA_BROKERS: expected a comma-separated list of host:port, got ""',
     ]);
+  });
+});
+
+describe('a consumer kafkajs will not restart', () => {
+  it('makes its service not ready and says so, for the service to stop and be started again', async () => {
+    await startPair('stopped-receiver', Topic.stepUser, { handle: async () => undefined });
+    const receiver = running[running.length - 1]!;
+    expect((await fetch(`${receiver.url}/ready`)).status).toBe(200);
+    // Every member's next heartbeats are refused for good (not authorised): kafkajs treats that as fatal.
+    await axios.post(`${infrastructure.kafka.controlUrl}/faults`, {
+      api: 'Heartbeat',
+      count: 50,
+      errorCode: 30,
+    });
+    let stopped: Error | undefined;
+    void receiver.consumerStopped.then((error) => (stopped = error));
+    const error = await eventually(() => stopped);
+    await axios.delete(`${infrastructure.kafka.controlUrl}/faults`);
+    expect(error.message).toMatch(/authori[sz]/i);
+    const ready = await fetch(`${receiver.url}/ready`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { checks: { name: string; ok: boolean; error?: string }[] };
+    expect(body.checks.find((check) => check.name === 'consumers')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/a consumer stopped for good/),
+    });
+  });
+
+  it('stops its service process, which exits non-zero for its supervisor to start it again', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/slow-consumer.ts', import.meta.url));
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, fixture], {
+      cwd: REPOSITORY_ROOT,
+      env: {
+        ...process.env,
+        ...infrastructure.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SHUTDOWN_TIMEOUT_MS: '10000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines: string[] = [];
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await eventually(() => (lines.some((line) => line.includes('service ready')) ? true : undefined), 30_000);
+
+    await axios.post(`${infrastructure.kafka.controlUrl}/faults`, {
+      api: 'Heartbeat',
+      count: 50,
+      errorCode: 30,
+    });
+    const code = await exited;
+    await axios.delete(`${infrastructure.kafka.controlUrl}/faults`);
+    expect(code).toBe(1);
+    expect(lines.some((line) => line.includes('a consumer stopped for good'))).toBe(true);
   });
 });

@@ -95,6 +95,11 @@ export interface TopicConsumerOptions<T> {
   maxCrashes?: number;
   /** Where this instance's member id is kept, so that its next process removes the member at once. */
   predecessors?: Predecessors;
+  /**
+   * Called once if kafkajs stops this consumer for good: it restarts a consumer only after a crash it
+   * deems retriable, and after any other the process would go on without consuming its topics.
+   */
+  onStopped?: (error: Error) => void;
 }
 
 /**
@@ -145,6 +150,7 @@ export class TopicConsumer<T> {
   readonly #handling: ConcurrencyLimiter;
   readonly #idle = new Set<() => void>();
   #heartbeat: () => Promise<void> = async () => undefined;
+  #stoppedForGood = false;
 
   constructor(options: TopicConsumerOptions<T>) {
     this.#options = options;
@@ -155,6 +161,15 @@ export class TopicConsumer<T> {
       heartbeatInterval: options.heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs,
       allowAutoTopicCreation: false,
+    });
+    this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.#stopping.signal.aborted || this.#stoppedForGood) return;
+      this.#stoppedForGood = true;
+      options.logger.error(
+        { err: payload.error, group: options.groupId },
+        'the consumer crashed and kafkajs will not restart it',
+      );
+      options.onStopped?.(payload.error);
     });
     // Partitions taken away by a rebalance: their queued messages now belong to another member.
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {

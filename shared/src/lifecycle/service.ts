@@ -69,6 +69,12 @@ export interface RunningService {
   url: string;
   /** The port it listens on: the configured one, or the one the system chose for PORT=0. */
   port: number;
+  /**
+   * Settles if one of its consumers stopped for good (kafkajs does not restart a consumer after a crash it
+   * deems not retriable): the process then consumes nothing of that topic, so it should stop and exit for
+   * its supervisor to start it again.
+   */
+  consumerStopped: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -171,6 +177,9 @@ export async function startService(
     config.DIGIT_BUDGET === 'deployment' ? deploymentCallBudgets(sessionLocks.locks, config) : undefined;
   let consumersJoined = false;
   let startingWorkDone = false;
+  let stoppedConsumer: Error | undefined;
+  let consumerStoppedForGood: (error: Error) => void = () => undefined;
+  const consumerStopped = new Promise<Error>((resolve) => (consumerStoppedForGood = resolve));
   const http = createHttpServer({
     identity: { service: definition.name, pid: process.pid },
     logger,
@@ -181,6 +190,7 @@ export async function startService(
       {
         name: 'consumers',
         check: async () => {
+          if (stoppedConsumer) throw new Error(`a consumer stopped for good: ${stoppedConsumer.message}`);
           if (!consumersJoined) throw new Error('the consumer groups are not joined yet');
           if (!startingWorkDone) throw new Error('the service is still starting');
         },
@@ -240,6 +250,10 @@ export async function startService(
           processName: processName(),
           maxCrashes: config.KAFKA_MAX_HANDLER_CRASHES,
           predecessors: { memberships, admin },
+          onStopped: (error) => {
+            stoppedConsumer ??= error;
+            consumerStoppedForGood(error);
+          },
         }),
     );
     // The groups join together: a join may wait for a rebalance, or for a member that could not be removed.
@@ -287,7 +301,7 @@ export async function startService(
     })();
     return stopping;
   };
-  return { context, url: address, port, stop };
+  return { context, url: address, port, consumerStopped, stop };
 }
 
 /**
@@ -308,7 +322,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   }
   const { logger } = service.context;
   const bound = service.context.config.SHUTDOWN_TIMEOUT_MS;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     logger.info({ signal, boundMs: bound }, 'shutdown requested');
     const timer = setTimeout(() => {
       logger.error({ boundMs: bound }, 'shutdown did not finish in time, exiting');
@@ -316,13 +330,20 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     }, bound);
     timer.unref();
     service.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
+  void service.consumerStopped.then((error) => {
+    logger.error(
+      { err: error },
+      'a consumer stopped for good: stopping, for the supervisor to start it again',
+    );
+    shutdown('consumer stopped', 1);
+  });
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   // Started by a supervisor over IPC (the local stack): tell it where we listen, and stop when it goes
