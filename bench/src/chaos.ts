@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { cp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {
   AvroCodec,
   STEP_COMMAND_TOPICS,
@@ -596,6 +599,12 @@ export async function runChaosBench(
       problems: [],
     };
     result.problems = problemsOf(result);
+    if (result.problems.length > 0) {
+      // The run's folder goes with its infrastructure: the services' logs are what explains a failure.
+      const kept = path.join(os.tmpdir(), `campaign-pipeline-chaos-logs-${Date.now()}`);
+      await cp(path.join(run.infrastructure.dir, 'logs'), kept, { recursive: true });
+      log(`  the chaos run's service logs are kept in ${kept}`);
+    }
     return result;
   } finally {
     await run.services.stop();
