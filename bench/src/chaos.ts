@@ -328,33 +328,59 @@ async function startUntilUp(services: TestServices, instance: string): Promise<v
   }
 }
 
-/** SIGKILLs a random service process every interval and starts it again at once; kills nothing still starting. */
-function serviceKiller(services: TestServices, everyMs: number) {
+/**
+ * Starts every service process that exits again at once, as Kubernetes or the local stack's supervisor
+ * does: one the bench killed, and one that stopped of its own accord (a service whose consumer kafkajs
+ * will not restart exits with code 1). With `killEveryMs` it also SIGKILLs a random process at that
+ * interval, never one still starting.
+ */
+function serviceSupervisor(services: TestServices, killEveryMs: number, log: (line: string) => void) {
   const restarting = new Set<string>();
   const restarts: Promise<unknown>[] = [];
   const downtimes: number[] = [];
+  const killedAt = new Map<string, number>();
   let kills = 0;
-  const timer = setInterval(() => {
-    const candidates = [...services.instances.keys()].filter((instance) => !restarting.has(instance));
-    const name = candidates[Math.floor(Math.random() * candidates.length)];
-    const victim = name ? services.instances.get(name)?.process : undefined;
-    if (!name || !victim) return;
-    restarting.add(name);
-    kills++;
-    const killedAt = performance.now();
-    victim.child.kill('SIGKILL');
-    restarts.push(
-      victim.exited
-        .then(() => startUntilUp(services, name))
-        .then(() => downtimes.push((performance.now() - killedAt) / 1000))
-        .finally(() => restarting.delete(name)),
-    );
-  }, everyMs);
+  let stopping = false;
+  const supervise = (name: string) => {
+    const current = services.instances.get(name)?.process;
+    if (!current) return;
+    void current.exited.then((code) => {
+      if (stopping) return;
+      const killed = killedAt.get(name);
+      killedAt.delete(name);
+      if (killed === undefined) log(`  chaos: ${name} exited by itself (${String(code)}), started again`);
+      restarting.add(name);
+      restarts.push(
+        startUntilUp(services, name)
+          .then(() => {
+            if (killed !== undefined) downtimes.push((performance.now() - killed) / 1000);
+            supervise(name);
+          })
+          .finally(() => restarting.delete(name)),
+      );
+    });
+  };
+  for (const name of services.instances.keys()) supervise(name);
+  const timer =
+    killEveryMs > 0
+      ? setInterval(() => {
+          const candidates = [...services.instances.keys()].filter((instance) => !restarting.has(instance));
+          const name = candidates[Math.floor(Math.random() * candidates.length)];
+          const victim = name ? services.instances.get(name)?.process : undefined;
+          if (!name || !victim) return;
+          restarting.add(name);
+          kills++;
+          killedAt.set(name, performance.now());
+          victim.child.kill('SIGKILL');
+        }, killEveryMs)
+      : undefined;
   return {
     kills: () => kills,
     downtimes: () => downtimes,
     stop: async () => {
       clearInterval(timer);
+      await Promise.allSettled(restarts);
+      stopping = true;
       await Promise.allSettled(restarts);
     },
   };
@@ -522,7 +548,7 @@ export async function runChaosBench(
   let brokerRestarts = 0;
   let poisonSent = 0;
   const poisonPlaces = new Map<number, PoisonPlace>();
-  let killer: ReturnType<typeof serviceKiller> | undefined;
+  let supervisor: ReturnType<typeof serviceSupervisor> | undefined;
   try {
     const campaign = await prepareCampaign(run, options, log);
     const chaos = await runCampaign(
@@ -531,7 +557,7 @@ export async function runChaosBench(
       campaign,
       log,
       () => {
-        killer = options.killEveryMs > 0 ? serviceKiller(run.services, options.killEveryMs) : undefined;
+        supervisor = serviceSupervisor(run.services, options.killEveryMs, log);
         const poison = sendPoison(run.infrastructure, options.poison, poisonPlaces).then(
           (sent) => (poisonSent = sent),
         );
@@ -557,11 +583,11 @@ export async function runChaosBench(
           ),
         );
         return {
-          note: () => ` · kills ${killer?.kills() ?? 0}, broker restarts ${brokerRestarts}`,
+          note: () => ` · kills ${supervisor?.kills() ?? 0}, broker restarts ${brokerRestarts}`,
           stop: async () => {
             brokerKills.forEach(clearTimeout);
             await broker;
-            await killer?.stop();
+            await supervisor?.stop();
             await poison;
           },
         };
@@ -590,8 +616,8 @@ export async function runChaosBench(
       baseline,
       chaos: {
         ...chaos,
-        kills: killer?.kills() ?? 0,
-        downtimes: killer?.downtimes() ?? [],
+        kills: supervisor?.kills() ?? 0,
+        downtimes: supervisor?.downtimes() ?? [],
         brokerRestarts,
         poisonSent,
         dlqDistinct,
