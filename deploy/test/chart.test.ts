@@ -172,6 +172,18 @@ describe('helm chart', () => {
     }
   });
 
+  it("sets each service's V8 heap limit and young generation in NODE_OPTIONS, a service's own over the default", async () => {
+    const nodeOptions = (rendered: Rendered, name: string) =>
+      container(find(rendered.manifests, 'Deployment', `${PREFIX}-${name}`)).env?.find(
+        (variable) => variable.name === 'NODE_OPTIONS',
+      )?.value;
+    expect(nodeOptions(defaults, 'project-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=16');
+    expect(nodeOptions(defaults, 'intake')).toBe('--max-old-space-size=320 --max-semi-space-size=16');
+    const tuned = await renderChart({ set: ['services.status.semiSpaceMb=32'] });
+    expect(nodeOptions(tuned, 'status')).toBe('--max-old-space-size=384 --max-semi-space-size=32');
+    expect(nodeOptions(tuned, 'user-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=16');
+  });
+
   it('autoscales each worker with an HPA, or with a KEDA ScaledObject on consumer lag instead', () => {
     expect(kinds(defaults.manifests, 'HorizontalPodAutoscaler')).toEqual(named(WORKERS));
     expect(kinds(defaults.manifests, 'ScaledObject')).toEqual([]);
@@ -257,6 +269,7 @@ describe('helm chart', () => {
     ['a missing database Secret name', 'database.urlSecret.name=', 'name'],
     ['an unknown DIGIT service host', 'digit.hosts.billing=http://billing:8080', 'billing'],
     ['an unknown DIGIT call budget', 'digit.budget=cluster', 'budget'],
+    ['a young generation of no size', 'serviceDefaults.semiSpaceMb=0', 'semiSpaceMb'],
   ])('rejects %s through values.schema.json', async (_label, value, mentioned) => {
     const rendered = await renderChart({ set: [value] });
     expect(rendered.code).not.toBe(0);

@@ -5,9 +5,23 @@ import { REPOSITORY_ROOT, SERVICES, type ServiceName } from './services.ts';
 
 const CHART_VALUES = path.join(REPOSITORY_ROOT, 'deploy', 'helm', 'campaign-pipeline', 'values.yaml');
 
+interface ServiceValues {
+  heapLimitMb?: number;
+  semiSpaceMb?: number;
+  replicas?: number;
+}
+
 interface ChartValues {
-  serviceDefaults?: { heapLimitMb?: number; replicas?: number };
-  services?: Partial<Record<ServiceName, { heapLimitMb?: number; replicas?: number } | null>>;
+  serviceDefaults?: ServiceValues;
+  services?: Partial<Record<ServiceName, ServiceValues | null>>;
+}
+
+/** V8's memory settings of a service process, as the chart puts them in NODE_OPTIONS. */
+export interface HeapSettings {
+  /** --max-old-space-size */
+  heapLimitMb: number;
+  /** --max-semi-space-size */
+  semiSpaceMb: number;
 }
 
 function chartValues(valuesFile: string): ChartValues {
@@ -15,16 +29,22 @@ function chartValues(valuesFile: string): ChartValues {
 }
 
 /**
- * Each service's heap limit as the Helm chart sets it (a service's own value, else the default), so a
- * memory fault behaves the same on a laptop as in the cluster.
+ * Each service's V8 memory settings as the Helm chart sets them (a service's own values, else the
+ * defaults), so memory behaves the same on a laptop as in the cluster.
  */
-export function chartHeapLimits(valuesFile = CHART_VALUES): Record<ServiceName, number> {
+export function chartHeapSettings(valuesFile = CHART_VALUES): Record<ServiceName, HeapSettings> {
   const values = chartValues(valuesFile);
-  const fallback = values.serviceDefaults?.heapLimitMb;
-  if (!fallback) throw new Error(`${valuesFile} has no serviceDefaults.heapLimitMb`);
+  const setting = (name: ServiceName, key: keyof HeapSettings): number => {
+    const value = values.services?.[name]?.[key] ?? values.serviceDefaults?.[key];
+    if (!value) throw new Error(`${valuesFile} has no serviceDefaults.${key}`);
+    return value;
+  };
   return Object.fromEntries(
-    SERVICES.map(({ name }) => [name, values.services?.[name]?.heapLimitMb ?? fallback]),
-  ) as Record<ServiceName, number>;
+    SERVICES.map(({ name }) => [
+      name,
+      { heapLimitMb: setting(name, 'heapLimitMb'), semiSpaceMb: setting(name, 'semiSpaceMb') },
+    ]),
+  ) as Record<ServiceName, HeapSettings>;
 }
 
 /** How many processes of each service the chart runs (its own `replicas`, else the default, else 1). */

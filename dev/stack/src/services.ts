@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { isServiceStartedMessage } from '@campaign-pipeline/shared';
+import type { HeapSettings } from './chart-values.ts';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -102,8 +103,8 @@ export interface SpawnOptions {
   env: Record<string, string>;
   /** Folder for the service's JSON log file; logs go to `<logDir>/<name>.log`. */
   logDir: string;
-  /** V8 heap limit, as the chart sets it, unless NODE_OPTIONS in `env` already sets one. */
-  heapLimitMb?: number;
+  /** V8's memory settings, as the chart sets them, each unless NODE_OPTIONS in `env` already sets it. */
+  heap?: HeapSettings;
   /** From BUNDLE_DIR (see bundleServices) instead of the sources. */
   bundled?: boolean;
 }
@@ -139,6 +140,20 @@ export function serviceProcess(init: {
   };
 }
 
+/** NODE_OPTIONS with the chart's V8 memory flags added, each unless the options already set it. */
+export function withHeapSettings(nodeOptions: string, heap: HeapSettings): string {
+  const flags = [
+    ['--max-old-space-size', heap.heapLimitMb],
+    ['--max-semi-space-size', heap.semiSpaceMb],
+  ] as const;
+  return [
+    nodeOptions,
+    ...flags.filter(([flag]) => !nodeOptions.includes(flag)).map(([flag, mb]) => `${flag}=${mb}`),
+  ]
+    .join(' ')
+    .trim();
+}
+
 /**
  * Starts a service through its real entry point in its own process group. It writes its log straight
  * to its file, and has an IPC channel so it reports its port and stops itself when this process goes
@@ -164,9 +179,7 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
   // Node keeps the compiled (type-stripped) sources between runs: a service restarted after a crash is
   // back sooner, and spends less of the CPU the running ones need.
   env.NODE_COMPILE_CACHE ??= COMPILE_CACHE_DIR;
-  if (options.heapLimitMb && !/--max-old-space-size/.test(env.NODE_OPTIONS ?? '')) {
-    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --max-old-space-size=${options.heapLimitMb}`.trim();
-  }
+  if (options.heap) env.NODE_OPTIONS = withHeapSettings(env.NODE_OPTIONS ?? '', options.heap);
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], {
     cwd: REPOSITORY_ROOT,
     env,

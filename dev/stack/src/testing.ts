@@ -12,7 +12,7 @@ import {
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chartHeapLimits } from './chart-values.ts';
+import { chartHeapSettings } from './chart-values.ts';
 import { onFreePort } from './ports.ts';
 import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
 import {
@@ -165,7 +165,7 @@ export async function startTestServices(
 ): Promise<TestServices> {
   if (options.bundled) await bundleServices();
   const names = options.names ?? SERVICES.map((service) => service.name);
-  const heapLimits = chartHeapLimits();
+  const heapSettings = chartHeapSettings();
   const instances = new Map<string, { service: ServiceName; process: ServiceProcess }>();
   const plan = new Map<string, ServiceName>(
     names.flatMap((name) =>
@@ -184,7 +184,7 @@ export async function startTestServices(
       port: instances.get(instance)?.process.port ?? 0,
       env: { ...infrastructure.env, ...options.env },
       logDir: path.join(infrastructure.dir, 'logs'),
-      heapLimitMb: heapLimits[name],
+      heap: heapSettings[name],
       bundled: options.bundled ?? false,
     });
     instances.set(instance, { service: name, process: service });
