@@ -4,7 +4,7 @@
 // entity created twice.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { CAMPAIGN_WRITE_PATHS } from '@campaign-pipeline/dev-digit';
-import { type FaultRule } from '@campaign-pipeline/dev-digit';
+import { type BehaviourPatch, type CallReport, type FaultRule } from '@campaign-pipeline/dev-digit';
 import { campaignFixture } from '../src/index.ts';
 import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
 import { campaignStack } from './support/stack.ts';
@@ -51,73 +51,64 @@ function faultsOnEveryWrite(kind: FaultRule['kind'], extra: Partial<FaultRule>) 
   };
 }
 
+/**
+ * Creates a small campaign (`seed` picks its sheets) with DIGIT behaving as `behaviour` says, expects it
+ * created; `check` then looks at DIGIT's calls, and DIGIT must hold exactly what the sheets ask for.
+ */
+async function createUnder(
+  seed: number,
+  behaviour: BehaviourPatch,
+  check: (calls: CallReport) => void,
+): Promise<void> {
+  const infrastructure = stack.infrastructure();
+  const client = stack.client();
+  const fixture = await campaignFixture({
+    digitUrl: infrastructure.digit.url,
+    facilities: 12,
+    users: 20,
+    seed,
+    productVariants: VARIANTS,
+  });
+  await infrastructure.digit.client.setBehaviour(behaviour);
+  const created = (await client.create(fixture.details)).data.CampaignDetails;
+  const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed'], {
+    timeoutMs: 120_000,
+  });
+  expect(campaign.status).toBe('created');
+  check(await infrastructure.digit.client.calls());
+  await expectCampaignInDigit(infrastructure.digit, {
+    campaignNumber: created?.campaignNumber as string,
+    rootCode: 'MZ',
+    contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
+    productVariants: VARIANTS,
+  });
+}
+
 describe.each([
   ['lost-answer', {}],
   ['applied-then-error', { status: 504 }],
   ['late-apply', { holdMs: CLIENT_TIMEOUT_MS + 500 }],
 ] as const)('a campaign whose writes meet %s', (kind, extra) => {
   it('is created exactly once, with the expected state', async () => {
-    const infrastructure = stack.infrastructure();
-    const client = stack.client();
-    const fixture = await campaignFixture({
-      digitUrl: infrastructure.digit.url,
-      facilities: 12,
-      users: 20,
-      seed: 31,
-      productVariants: VARIANTS,
-    });
-    await infrastructure.digit.client.setBehaviour(faultsOnEveryWrite(kind, extra));
-    const created = (await client.create(fixture.details)).data.CampaignDetails;
-    const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed'], {
-      timeoutMs: 120_000,
-    });
-    expect(campaign.status).toBe('created');
-
-    // Every write endpoint met the fault, twice.
-    const calls = await infrastructure.digit.client.calls();
-    expect(calls.project.faults[kind]).toBe(2 * WRITE_ENDPOINTS.project.length);
-    expect(calls.facility.faults[kind]).toBe(2);
-    expect(calls.hrms.faults[kind]).toBe(2);
-
-    await expectCampaignInDigit(infrastructure.digit, {
-      campaignNumber: created?.campaignNumber as string,
-      rootCode: 'MZ',
-      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
-      productVariants: VARIANTS,
+    await createUnder(31, faultsOnEveryWrite(kind, extra), (calls) => {
+      // Every write endpoint met the fault, twice.
+      expect(calls.project.faults[kind]).toBe(2 * WRITE_ENDPOINTS.project.length);
+      expect(calls.facility.faults[kind]).toBe(2);
+      expect(calls.hrms.faults[kind]).toBe(2);
     });
   });
 });
 
 describe('a campaign whose project creates are lost while DIGIT pages its project search short', () => {
   it('adopts every project of each lost create, reading every page of the search', async () => {
-    const infrastructure = stack.infrastructure();
-    const client = stack.client();
-    const fixture = await campaignFixture({
-      digitUrl: infrastructure.digit.url,
-      facilities: 12,
-      users: 20,
-      seed: 32,
-      productVariants: VARIANTS,
-    });
     // Pages of one project against creates of up to 10 (the chunk), as DIGIT's 200 against the default
     // chunk of 500; the first 6 creates (every level down to whole chunks of localities) are lost.
-    await infrastructure.digit.client.setBehaviour({
+    const behaviour = {
       project: {
         searchPageMax: 1,
-        faults: [{ kind: 'lost-answer', path: '/health-project/v1/_create', count: 6 }],
+        faults: [{ kind: 'lost-answer' as const, path: '/health-project/v1/_create', count: 6 }],
       },
-    });
-    const created = (await client.create(fixture.details)).data.CampaignDetails;
-    const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed'], {
-      timeoutMs: 120_000,
-    });
-    expect(campaign.status).toBe('created');
-    expect((await infrastructure.digit.client.calls()).project.faults['lost-answer']).toBe(6);
-    await expectCampaignInDigit(infrastructure.digit, {
-      campaignNumber: created?.campaignNumber as string,
-      rootCode: 'MZ',
-      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
-      productVariants: VARIANTS,
-    });
+    };
+    await createUnder(32, behaviour, (calls) => expect(calls.project.faults['lost-answer']).toBe(6));
   });
 });

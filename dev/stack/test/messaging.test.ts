@@ -322,25 +322,31 @@ describe('a send that fails after the broker wrote it', () => {
   });
 });
 
+/** The slow-consumer fixture as a service process of its own, once it is ready; its log lines as they come. */
+async function startSlowConsumer(env: Record<string, string> = {}) {
+  const fixture = fileURLToPath(new URL('./fixtures/slow-consumer.ts', import.meta.url));
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, fixture], {
+    cwd: REPOSITORY_ROOT,
+    env: {
+      ...process.env,
+      ...infrastructure.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await eventually(() => (lines.some((line) => line.includes('service ready')) ? true : undefined), 30_000);
+  return { child, lines, exited };
+}
+
 describe('graceful shutdown', () => {
   it('finishes and commits the message in flight on SIGTERM, then exits within the bound', async () => {
-    const fixture = fileURLToPath(new URL('./fixtures/slow-consumer.ts', import.meta.url));
-    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, fixture], {
-      cwd: REPOSITORY_ROOT,
-      env: {
-        ...process.env,
-        ...infrastructure.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        SLOW_HANDLER_MS: '3000',
-        SHUTDOWN_TIMEOUT_MS: '10000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const lines: string[] = [];
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await eventually(() => (lines.some((line) => line.includes('service ready')) ? true : undefined), 30_000);
+    const { child, lines, exited } = await startSlowConsumer({ SLOW_HANDLER_MS: '3000' });
 
     const sender = await startService(
       { name: 'sender-2', defaultPort: 0, topics: [Topic.stepUser], setup: async () => undefined },
@@ -416,22 +422,7 @@ describe('a consumer kafkajs will not restart', () => {
   });
 
   it('stops its service process, which exits non-zero for its supervisor to start it again', async () => {
-    const fixture = fileURLToPath(new URL('./fixtures/slow-consumer.ts', import.meta.url));
-    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, fixture], {
-      cwd: REPOSITORY_ROOT,
-      env: {
-        ...process.env,
-        ...infrastructure.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        SHUTDOWN_TIMEOUT_MS: '10000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const lines: string[] = [];
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await eventually(() => (lines.some((line) => line.includes('service ready')) ? true : undefined), 30_000);
+    const { lines, exited } = await startSlowConsumer();
 
     await axios.post(`${infrastructure.kafka.controlUrl}/faults`, {
       api: 'Heartbeat',
