@@ -40,6 +40,30 @@ const MAX_QUEUED = 500;
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/** Runs of a consumer kafkajs gave up on that are run again before the consumer stops for good. */
+const MAX_RUNS_GIVEN_UP = 5;
+
+/** kafkajs errors that mean the broker could not be reached or answered no coordinator. */
+const BROKER_UNREACHABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSRequestTimeoutError',
+]);
+
+/** Whether an error, or any error it was caused by, says the broker was out of reach. */
+export function isBrokerUnreachable(error: unknown): boolean {
+  let cause = error as { name?: unknown; code?: unknown; cause?: unknown } | null | undefined;
+  // kafkajs wraps errors a few levels deep; the bound keeps a cycle of causes from looping.
+  for (let depth = 0; cause && depth < 10; depth++, cause = cause.cause as typeof cause) {
+    if (typeof cause.name === 'string' && BROKER_UNREACHABLE.has(cause.name)) return true;
+    if (typeof cause.code === 'string' && NETWORK_CODES.has(cause.code)) return true;
+  }
+  return false;
+}
+
 /**
  * A failure of the pipeline's own infrastructure (the broker, PostgreSQL), not of the message: it ends
  * when the broker or database is back, so it never counts towards dead-lettering the message.
@@ -151,6 +175,8 @@ export class TopicConsumer<T> {
   readonly #idle = new Set<() => void>();
   #heartbeat: () => Promise<void> = async () => undefined;
   #stoppedForGood = false;
+  /** Runs of the consumer kafkajs gave up on since the group was last joined. */
+  #runsGivenUp = 0;
 
   constructor(options: TopicConsumerOptions<T>) {
     this.#options = options;
@@ -163,16 +189,11 @@ export class TopicConsumer<T> {
       allowAutoTopicCreation: false,
     });
     this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.#stopping.signal.aborted || this.#stoppedForGood) return;
-      this.#stoppedForGood = true;
-      options.logger.error(
-        { err: payload.error, group: options.groupId },
-        'the consumer crashed and kafkajs will not restart it',
-      );
-      options.onStopped?.(payload.error);
+      if (!payload.restart) this.#givenUp(payload.error);
     });
     // Partitions taken away by a rebalance: their queued messages now belong to another member.
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.#runsGivenUp = 0;
       const assigned = payload.memberAssignment;
       for (const lane of this.#lanes.values()) {
         if (assigned[lane.topic]?.includes(lane.partition)) continue;
@@ -205,13 +226,48 @@ export class TopicConsumer<T> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
     await predecessorRemoved;
-    await this.#consumer.run({
+    await this.#run();
+  }
+
+  #run(): Promise<void> {
+    return this.#consumer.run({
       autoCommit: false,
       // Lanes bound the handling; batches only queue, so every partition's batch is taken at once.
       partitionsConsumedConcurrently: Math.max(this.#options.partitionsConsumedConcurrently ?? 1, 64),
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#eachBatch(payload),
     });
+  }
+
+  /**
+   * kafkajs gave up on the consumer after a crash it deems not retriable, and disconnected it. One that
+   * lost the broker (a rejoin cut short by the broker going down again, say) is run again here, after a
+   * backoff, a few times until the group is joined again; any other, or one that keeps failing, stops the
+   * consumer for good (`onStopped`).
+   */
+  #givenUp(error: Error): void {
+    const { logger, groupId } = this.#options;
+    if (this.#stopping.signal.aborted || this.#stoppedForGood) return;
+    this.#runsGivenUp++;
+    if (isBrokerUnreachable(error) && this.#runsGivenUp <= MAX_RUNS_GIVEN_UP) {
+      logger.warn(
+        { err: error, group: groupId, attempt: this.#runsGivenUp },
+        'kafkajs gave up on the consumer after losing the broker; running it again',
+      );
+      const delay = backoffDelay(this.#runsGivenUp, { baseMs: 500, maxMs: 5000 });
+      void sleep(delay, this.#stopping.signal)
+        .then(async () => {
+          await this.#consumer.connect();
+          await this.#run();
+        })
+        .catch((runError: unknown) => {
+          if (!this.#stopping.signal.aborted) this.#givenUp(runError as Error);
+        });
+      return;
+    }
+    this.#stoppedForGood = true;
+    logger.error({ err: error, group: groupId }, 'the consumer crashed and kafkajs will not restart it');
+    this.#options.onStopped?.(error);
   }
 
   /**
