@@ -372,11 +372,14 @@ function serviceSupervisor(services: TestServices, killEveryMs: number, log: (li
           kills++;
           killedAt.set(name, performance.now());
           victim.child.kill('SIGKILL');
+          // Until it has exited, for stop() to wait for its restart too.
+          restarts.push(victim.exited);
         }, killEveryMs)
       : undefined;
   return {
     kills: () => kills,
     downtimes: () => downtimes,
+    // The restarts under way, and those of processes killed but not yet exited, which their exits add.
     stop: async () => {
       clearInterval(timer);
       await Promise.allSettled(restarts);
