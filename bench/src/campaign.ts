@@ -15,6 +15,7 @@ import {
   type ServiceModel,
   type StepDemand,
 } from './lower-bound.ts';
+import { UTILIZATION_STRETCH_S, utilization, utilizationTimeline } from './utilization.ts';
 
 // One campaign end to end against the simulator with a fixed latency per DIGIT service and a capacity of
 // exactly the concurrency the services are configured with, which all of them together must keep to:
@@ -69,10 +70,22 @@ export interface CampaignBenchResult {
     calls: number;
     callsPerRow: number;
   }[];
-  services: { service: DigitServiceName; calls: number; minimalCalls: number }[];
+  services: {
+    service: DigitServiceName;
+    calls: number;
+    minimalCalls: number;
+    /** Share of the service's concurrency our calls kept busy from acceptance to creation. */
+    utilization: number;
+    /** The same, for each stretch of `UTILIZATION_STRETCH_S` seconds from the request on. */
+    utilizationOverTime: number[];
+  }[];
   /** Calls each simulated DIGIT service refused with 503 for being at capacity. */
   refusedForCapacity: Record<ServiceName, number>;
   peakMemoryMb: Record<string, number>;
+  /** CPU seconds each process used from acceptance to creation (the simulator runs in the bench's). */
+  cpuSeconds: Record<string, number>;
+  /** Share of the machine's CPU time in use from acceptance to creation, every process counted. */
+  machineCpuBusy: number;
 }
 
 /**
@@ -138,6 +151,41 @@ export function campaignDemands(shape: {
   ];
 }
 
+/** Chunks a worker handles at once for a DIGIT concurrency, in the ratio of the services' defaults (12 to 8). */
+const chunksInHand = (concurrency: number) => Math.ceil(concurrency * 1.5);
+
+/** CPU seconds a process has used (user and system), from /proc. */
+async function cpuSecondsOf(pid: number | undefined): Promise<number> {
+  if (!pid) return 0;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Linux's USER_HZ, which /proc reports CPU times in. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The machine's CPU time so far, busy and in all, summed over its cores (/proc/stat). */
+async function machineCpu(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  // idle and iowait are the 4th and 5th.
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+}
+
+/** CPU seconds used so far by each service process, and by this one as `simulator`. */
+async function processCpu(
+  processes: ReadonlyMap<string, { child: { pid?: number | undefined } }>,
+): Promise<Record<string, number>> {
+  const used: Record<string, number> = {};
+  for (const [name, process] of processes) used[name] = await cpuSecondsOf(process.child.pid);
+  const own = globalThis.process.cpuUsage();
+  used.simulator = (own.user + own.system) / 1e6;
+  return used;
+}
+
 async function peakRssMb(pid: number | undefined): Promise<number> {
   if (!pid) return 0;
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
@@ -173,9 +221,10 @@ export async function runCampaignBench(
         DIGIT_CONCURRENCY: String(options.concurrency),
         LOG_LEVEL: 'warn',
         DIGIT_SEARCH_CONSISTENCY_MS: '1000',
-        // The services' own defaults, not the tests' small topics: as many chunks in hand as DIGIT calls.
-        KAFKA_TOPIC_PARTITIONS: '12',
-        KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: String(options.concurrency),
+        // Not the tests' small topics: as the services' defaults, half as many chunks again in hand as
+        // DIGIT calls, so that a call slot given back never waits for the pipeline to bring a chunk.
+        KAFKA_TOPIC_PARTITIONS: String(Math.max(12, chunksInHand(options.concurrency))),
+        KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: String(chunksInHand(options.concurrency)),
       },
     });
     try {
@@ -194,6 +243,8 @@ export async function runCampaignBench(
         throw new Error(`create answered ${answer.status}: ${JSON.stringify(answer.data.Errors)}`);
       const id = answer.data.CampaignDetails?.id as string;
       const intakeSeconds = (Date.now() - started) / 1000;
+      const cpuAtAcceptance = await machineCpu();
+      const processCpuAtAcceptance = await processCpu(services.processes);
       let last = '';
       const done = await client.waitForStatus(id, ['created', 'failed'], {
         timeoutMs: 3_600_000,
@@ -205,6 +256,8 @@ export async function runCampaignBench(
         },
       });
       const seconds = (Date.now() - started) / 1000;
+      const cpuAtCreation = await machineCpu();
+      const processCpuAtCreation = await processCpu(services.processes);
       if (done.campaign.status !== 'created') throw new Error(`campaign ended ${done.campaign.status}`);
       const calls = await infrastructure.digit.client.calls();
       const callsByStep = new Map<string, number>();
@@ -232,6 +285,12 @@ export async function runCampaignBench(
       const peakMemoryMb: Record<string, number> = {};
       for (const [name, process] of services.processes)
         peakMemoryMb[name] = await peakRssMb(process.child.pid);
+      const cpuSeconds = Object.fromEntries(
+        Object.entries(processCpuAtCreation).map(([name, used]) => [
+          name,
+          used - (processCpuAtAcceptance[name] ?? 0),
+        ]),
+      );
       const hierarchy = await fetchHierarchy(infrastructure.digit.url, 'mz', 'ADMIN');
       const projectsPerLevel: number[] = [];
       for (const { depth } of hierarchy.byCode.values())
@@ -269,11 +328,16 @@ export async function runCampaignBench(
           service: service.service,
           calls: calls[service.service].total,
           minimalCalls: service.calls,
+          ...utilization(calls[service.service], options.concurrency, intakeSeconds, seconds),
         })),
         refusedForCapacity: Object.fromEntries(
           SERVICE_NAMES.map((service) => [service, calls[service].rejected]),
         ) as Record<ServiceName, number>,
         peakMemoryMb,
+        cpuSeconds,
+        machineCpuBusy:
+          (cpuAtCreation.busy - cpuAtAcceptance.busy) /
+          Math.max(cpuAtCreation.total - cpuAtAcceptance.total, 1),
       };
     } finally {
       await services.stop();
@@ -315,13 +379,22 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
       (step) =>
         `  ${step.step.padEnd(18)} ${step.seconds.toFixed(1).padStart(9)} ${step.boundSeconds.toFixed(2).padStart(9)} ${(step.seconds / Math.max(step.boundSeconds, 0.001)).toFixed(1).padStart(7)} ${String(step.rows).padStart(9)} ${step.rowsPerSecond.toFixed(0).padStart(8)} ${String(step.calls).padStart(13)} ${step.callsPerRow.toFixed(2).padStart(11)}`,
     ),
-    '  DIGIT service   calls made   minimal calls   ratio',
+    '  DIGIT service   calls made   minimal calls   ratio   busy (accepted to created)',
     ...result.services.map(
       (service) =>
-        `  ${service.service.padEnd(15)} ${String(service.calls).padStart(10)} ${String(service.minimalCalls).padStart(15)} ${(service.calls / Math.max(service.minimalCalls, 1)).toFixed(1).padStart(7)}`,
+        `  ${service.service.padEnd(15)} ${String(service.calls).padStart(10)} ${String(service.minimalCalls).padStart(15)} ${(service.calls / Math.max(service.minimalCalls, 1)).toFixed(1).padStart(7)} ${`${(service.utilization * 100).toFixed(0)} %`.padStart(8)}`,
+    ),
+    `  busy over time, ${UTILIZATION_STRETCH_S} s a character from the request ('.' idle, 1–9 tenths, '#' full):`,
+    ...result.services.map(
+      (service) => `    ${service.service.padEnd(9)} ${utilizationTimeline(service.utilizationOverTime)}`,
     ),
     `  calls refused for capacity (must be 0): ${Object.entries(result.refusedForCapacity)
       .map(([service, refused]) => `${service} ${refused}`)
+      .join(', ')}`,
+    `  machine CPU busy from acceptance to creation: ${(result.machineCpuBusy * 100).toFixed(0)} %; CPU seconds: ${Object.entries(
+      result.cpuSeconds,
+    )
+      .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
       .join(', ')}`,
     `  peak memory (MB): ${Object.entries(result.peakMemoryMb)
       .map(([name, mb]) => `${name} ${mb}`)

@@ -126,6 +126,19 @@ describe('latency and capacity', () => {
     expect((await sim.client.calls()).idgen.maxConcurrency).toBe(5);
   });
 
+  it('counts the call time it served, in total and second by second', async () => {
+    await sim.client.setBehaviour({ idgen: { latency: { fixedMs: 1_200, jitterMs: 0 } } });
+    await until(300);
+    await Promise.all(Array.from({ length: 3 }, () => http.post(IDGEN, idRequest)));
+    const calls = (await sim.client.calls()).idgen;
+    // Three calls of 1.2 s each, begun 0.3 s after the reset: 3.6 s in all, over seconds 0, 1 and 2.
+    expect(calls.busyMs).toBeGreaterThanOrEqual(3_600);
+    expect(calls.busyMs).toBeLessThan(4_200);
+    expect(calls.busyMsBySecond.reduce((total, ms) => total + ms, 0)).toBeCloseTo(calls.busyMs, -1);
+    expect(calls.busyMsBySecond.length).toBe(2);
+    expect(calls.busyMsBySecond[0]).toBeGreaterThan(1_800);
+  });
+
   it('answers 503 at once to calls beyond capacity', async () => {
     await sim.client.setBehaviour({ idgen: { latency: { fixedMs: 1_000 }, capacity: 2 } });
     const results = await Promise.all(Array.from({ length: 10 }, () => http.post(IDGEN, idRequest)));

@@ -1,5 +1,7 @@
 // Call counters per simulated service: calls by method and path, answers by status, calls in flight and
-// the most ever in flight at once (arrivals, including those turned away for want of capacity).
+// the most ever in flight at once (arrivals, including those turned away for want of capacity), and how
+// busy the service was: the call time it served, in total and second by second, which tells a client's
+// idle gaps from DIGIT's own limit.
 import { SERVICE_NAMES, type FaultKind, type ServiceName } from '../behaviour.ts';
 
 export interface ServiceCalls {
@@ -14,16 +16,36 @@ export interface ServiceCalls {
   rejected: number;
   /** Injected faults by kind: calls struck, or for `drop-items` the items struck. */
   faults: Partial<Record<FaultKind, number>>;
+  /** Milliseconds of calls in flight, summed over the calls (two calls for one second: 2000). */
+  busyMs: number;
+  /** The same, for each second since the counts were reset. */
+  busyMsBySecond: number[];
 }
 
 export type CallReport = Record<ServiceName, ServiceCalls>;
 
 function emptyCalls(): ServiceCalls {
-  return { total: 0, byRoute: {}, byStatus: {}, inFlight: 0, maxConcurrency: 0, rejected: 0, faults: {} };
+  return {
+    total: 0,
+    byRoute: {},
+    byStatus: {},
+    inFlight: 0,
+    maxConcurrency: 0,
+    rejected: 0,
+    faults: {},
+    busyMs: 0,
+    busyMsBySecond: [],
+  };
 }
+
+/** Seconds of history kept second by second: an hour, so that a hostile run cannot grow it without end. */
+const MAX_SECONDS = 3600;
 
 export class CallCounters {
   private calls = new Map<ServiceName, ServiceCalls>();
+  private since = performance.now();
+  /** When each service's calls in flight last changed. */
+  private changedAt = new Map<ServiceName, number>();
 
   constructor() {
     this.reset();
@@ -32,6 +54,7 @@ export class CallCounters {
   /** Counts an arrival; returns the calls now in flight for the service. */
   begin(service: ServiceName, route: string): number {
     const calls = this.of(service);
+    this.accrue(service, calls);
     calls.total++;
     calls.byRoute[route] = (calls.byRoute[route] ?? 0) + 1;
     calls.inFlight++;
@@ -41,6 +64,7 @@ export class CallCounters {
 
   end(service: ServiceName, outcome: string): void {
     const calls = this.of(service);
+    this.accrue(service, calls);
     calls.inFlight = Math.max(0, calls.inFlight - 1);
     calls.byStatus[outcome] = (calls.byStatus[outcome] ?? 0) + 1;
   }
@@ -62,20 +86,42 @@ export class CallCounters {
       next.set(name, { ...emptyCalls(), inFlight, maxConcurrency: inFlight });
     }
     this.calls = next;
+    this.since = performance.now();
+    this.changedAt.clear();
   }
 
   report(): CallReport {
     const report = {} as CallReport;
     for (const name of SERVICE_NAMES) {
       const calls = this.of(name);
+      this.accrue(name, calls);
       report[name] = {
         ...calls,
         byRoute: { ...calls.byRoute },
         byStatus: { ...calls.byStatus },
         faults: { ...calls.faults },
+        busyMs: Math.round(calls.busyMs),
+        busyMsBySecond: calls.busyMsBySecond.map(Math.round),
       };
     }
     return report;
+  }
+
+  /** Adds the call time since the last change of the calls in flight, split over the seconds it spans. */
+  private accrue(service: ServiceName, calls: ServiceCalls): void {
+    const now = performance.now();
+    let from = this.changedAt.get(service) ?? this.since;
+    this.changedAt.set(service, now);
+    if (calls.inFlight === 0) return;
+    calls.busyMs += calls.inFlight * (now - from);
+    // Second by second by index, so that rounding can never keep `from` at a second's boundary.
+    for (let second = Math.floor((from - this.since) / 1000); from < now && second < MAX_SECONDS; second++) {
+      const to = Math.min(now, this.since + (second + 1) * 1000);
+      if (to <= from) continue;
+      while (calls.busyMsBySecond.length <= second) calls.busyMsBySecond.push(0);
+      calls.busyMsBySecond[second] = (calls.busyMsBySecond[second] ?? 0) + calls.inFlight * (to - from);
+      from = to;
+    }
   }
 
   private of(service: ServiceName): ServiceCalls {
