@@ -78,6 +78,8 @@ export interface CampaignBenchResult {
     utilization: number;
     /** The same, for each stretch of `UTILIZATION_STRETCH_S` seconds from the request on. */
     utilizationOverTime: number[];
+    /** Share of the calls' time beyond the simulator's latency model: its own work on this machine. */
+    beyondModel: number;
   }[];
   /** Calls each simulated DIGIT service refused with 503 for being at capacity. */
   refusedForCapacity: Record<ServiceName, number>;
@@ -329,6 +331,7 @@ export async function runCampaignBench(
           calls: calls[service.service].total,
           minimalCalls: service.calls,
           ...utilization(calls[service.service], options.concurrency, intakeSeconds, seconds),
+          beyondModel: 1 - calls[service.service].latencyMs / Math.max(calls[service.service].busyMs, 1),
         })),
         refusedForCapacity: Object.fromEntries(
           SERVICE_NAMES.map((service) => [service, calls[service].rejected]),
@@ -379,10 +382,10 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
       (step) =>
         `  ${step.step.padEnd(18)} ${step.seconds.toFixed(1).padStart(9)} ${step.boundSeconds.toFixed(2).padStart(9)} ${(step.seconds / Math.max(step.boundSeconds, 0.001)).toFixed(1).padStart(7)} ${String(step.rows).padStart(9)} ${step.rowsPerSecond.toFixed(0).padStart(8)} ${String(step.calls).padStart(13)} ${step.callsPerRow.toFixed(2).padStart(11)}`,
     ),
-    '  DIGIT service   calls made   minimal calls   ratio   busy (accepted to created)',
+    "  DIGIT service   calls made   minimal calls   ratio   busy (accepted to created)   of the calls' time, beyond the latency model",
     ...result.services.map(
       (service) =>
-        `  ${service.service.padEnd(15)} ${String(service.calls).padStart(10)} ${String(service.minimalCalls).padStart(15)} ${(service.calls / Math.max(service.minimalCalls, 1)).toFixed(1).padStart(7)} ${`${(service.utilization * 100).toFixed(0)} %`.padStart(8)}`,
+        `  ${service.service.padEnd(15)} ${String(service.calls).padStart(10)} ${String(service.minimalCalls).padStart(15)} ${(service.calls / Math.max(service.minimalCalls, 1)).toFixed(1).padStart(7)} ${`${(service.utilization * 100).toFixed(0)} %`.padStart(8)} ${`${(service.beyondModel * 100).toFixed(0)} %`.padStart(47)}`,
     ),
     `  busy over time, ${UTILIZATION_STRETCH_S} s a character from the request ('.' idle, 1–9 tenths, '#' full):`,
     ...result.services.map(

@@ -137,6 +137,8 @@ describe('latency and capacity', () => {
     expect(calls.busyMsBySecond.reduce((total, ms) => total + ms, 0)).toBeCloseTo(calls.busyMs, -1);
     expect(calls.busyMsBySecond.length).toBe(2);
     expect(calls.busyMsBySecond[0]).toBeGreaterThan(1_800);
+    // The latency the model gave them: 1,200 ms and 1 ms for the one id request each carries.
+    expect(calls.latencyMs).toBe(3 * 1_201);
   });
 
   it('answers 503 at once to calls beyond capacity', async () => {

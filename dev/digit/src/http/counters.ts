@@ -20,6 +20,11 @@ export interface ServiceCalls {
   busyMs: number;
   /** The same, for each second since the counts were reset. */
   busyMsBySecond: number[];
+  /**
+   * Milliseconds of latency the model gave the calls, summed: `busyMs` beyond it is the simulator's own
+   * work (parsing, storing, answering) and its event loop's delays on a busy machine.
+   */
+  latencyMs: number;
 }
 
 export type CallReport = Record<ServiceName, ServiceCalls>;
@@ -35,6 +40,7 @@ function emptyCalls(): ServiceCalls {
     faults: {},
     busyMs: 0,
     busyMsBySecond: [],
+    latencyMs: 0,
   };
 }
 
@@ -69,6 +75,11 @@ export class CallCounters {
     calls.byStatus[outcome] = (calls.byStatus[outcome] ?? 0) + 1;
   }
 
+  /** Counts the latency the model gave a call. */
+  latency(service: ServiceName, ms: number): void {
+    this.of(service).latencyMs += ms;
+  }
+
   rejected(service: ServiceName): void {
     this.of(service).rejected++;
   }
@@ -101,6 +112,7 @@ export class CallCounters {
         byStatus: { ...calls.byStatus },
         faults: { ...calls.faults },
         busyMs: Math.round(calls.busyMs),
+        latencyMs: Math.round(calls.latencyMs),
         busyMsBySecond: calls.busyMsBySecond.map(Math.round),
       };
     }

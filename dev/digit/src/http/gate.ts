@@ -97,6 +97,7 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
     const items = itemCount(path, request.body);
     const behaviour = context.behaviour()[service];
     const delay = callLatencyMs(behaviour, items, context.random.next());
+    context.counters.latency(service, delay);
     if (delay > 0) await sleep(delay);
     const fault = beforeApply.get(request);
     if (!fault) {

@@ -18,16 +18,26 @@ export interface DigitRequest {
   requestInfo: Json;
   /** uuid of the calling user, for audit details. */
   userUuid: string | null;
+  /** The body's size in bytes as received. */
+  bytes: number;
 }
 
-/** Every DIGIT JSON endpoint requires RequestInfo. */
-export function readRequest(body: unknown): DigitRequest {
+/**
+ * Every DIGIT JSON endpoint requires RequestInfo. `contentLength` is the request's header; without one
+ * (a chunked body) the size is measured from the parsed body.
+ */
+export function readRequest(body: unknown, contentLength?: string): DigitRequest {
   if (!isRecord(body)) throw badRequest('INVALID_REQUEST', 'Request body must be a JSON object');
   const requestInfo = body.RequestInfo;
   if (!isRecord(requestInfo)) throw badRequest('REQUEST_INFO', 'Request info is mandatory');
   const userInfo = requestInfo.userInfo;
   const userUuid = isRecord(userInfo) ? (text(userInfo.uuid) ?? null) : null;
-  return { body, requestInfo, userUuid };
+  const declared = Number(contentLength);
+  const bytes =
+    contentLength !== undefined && Number.isSafeInteger(declared) && declared >= 0
+      ? declared
+      : Buffer.byteLength(JSON.stringify(body));
+  return { body, requestInfo, userUuid, bytes };
 }
 
 /** Creating or changing data needs a user to audit it with. */

@@ -9,7 +9,7 @@ export type DigitHandler = (request: DigitRequest, query: Query) => Json;
 
 export function digitPost(app: FastifyInstance, path: string, handler: DigitHandler, status = 200): void {
   app.post(path, async (request, reply) => {
-    const digit = readRequest(request.body);
+    const digit = readRequest(request.body, request.headers['content-length']);
     const body = handler(digit, queryOf(request.query));
     return reply.code(status).send({ ResponseInfo: responseInfo(digit.requestInfo), ...body });
   });
@@ -33,7 +33,7 @@ export function digitAccept(
   handler: (request: DigitRequest, accepted: AcceptedBulk) => void,
 ): void {
   app.post(path, async (request, reply) => {
-    const digit = readRequest(request.body);
+    const digit = readRequest(request.body, request.headers['content-length']);
     handler(digit, { path, droppedByFault: itemsDroppedByFault(request) });
     return reply.code(202).send(acceptedInfo(digit.requestInfo, path));
   });

@@ -14,7 +14,7 @@ export function registerBoundaryService(app: FastifyInstance, state: SimulatorSt
   const cache = new Map<string, string>();
 
   app.post('/boundary-service/boundary-relationships/_search', async (request, reply) => {
-    const digit = readRequest(request.body);
+    const digit = readRequest(request.body, request.headers['content-length']);
     const query = queryOf(request.query);
     if (!query.tenantId)
       throw badRequest('NotNull.boundaryRelationshipSearchCriteria.tenantId', 'tenantId is mandatory');

@@ -108,7 +108,7 @@ function createProjects(state: SimulatorState, digit: DigitRequest): Project[] {
   const tenantId = validateProjects(state, input);
   const now = Date.now();
   validateParents(state, input, now);
-  requireOneKafkaMessage(digit.body);
+  requireOneKafkaMessage(digit);
   const audit: AuditDetails = {
     createdBy: user,
     lastModifiedBy: user,
