@@ -7,7 +7,7 @@ import { SheetErrorCode } from './errors.ts';
 import { limitText } from './limits.ts';
 import type { SheetLimits } from './limits.ts';
 import { UnreadableWorkbookError } from './workbook-error.ts';
-import { XmlGuard } from './xml-guard.ts';
+import { XmlGuard, detachedText } from './xml-guard.ts';
 
 interface XmlHandlers {
   open?: (tag: SaxesTagPlain) => void;
@@ -147,7 +147,7 @@ export async function parseSharedStrings(part: XmlPart): Promise<SharedString[]>
           inPhonetic = false;
           break;
         case 'r':
-          runs.push({ text });
+          runs.push({ text: detachedText(text) });
           text = '';
           break;
         case 'si':
@@ -157,7 +157,7 @@ export async function parseSharedStrings(part: XmlPart): Promise<SharedString[]>
               `holds more strings than the limit of ${limitText(limits, 'maxSharedStrings', 'strings')}`,
             );
           }
-          strings.push(runs.length > 0 ? { richText: runs } : text);
+          strings.push(runs.length > 0 ? { richText: runs } : detachedText(text));
           break;
       }
     },

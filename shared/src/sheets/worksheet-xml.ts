@@ -10,7 +10,7 @@ import { EXCEL_MAX_COLUMN, EXCEL_MAX_ROW, limitText } from './limits.ts';
 import type { RawRow } from './workbook-input.ts';
 import { UnreadableWorkbookError, columnLetters } from './workbook-error.ts';
 import type { XmlPart } from './workbook-xml.ts';
-import { XmlGuard } from './xml-guard.ts';
+import { XmlGuard, detachedText } from './xml-guard.ts';
 
 /** Column number of a cell reference such as "AB12" (1-based); undefined when it has no letters. */
 export function columnNumber(reference: string): number | undefined {
@@ -44,18 +44,18 @@ function cellValue(cell: CellState, sharedStrings: readonly unknown[]): unknown 
   if (text === undefined) {
     return cell.formula === undefined
       ? undefined
-      : ({ formula: cell.formula, result: undefined } satisfies FormulaWithoutValue);
+      : ({ formula: detachedText(cell.formula), result: undefined } satisfies FormulaWithoutValue);
   }
   switch (type) {
     case 's':
       return sharedStrings[Number.parseInt(text, 10)];
     case 'inlineStr':
     case 'str':
-      return text;
+      return detachedText(text);
     case 'b':
       return Number.parseInt(text, 10) !== 0;
     case 'e':
-      return { error: text };
+      return { error: detachedText(text) };
     default:
       return Number.parseFloat(text);
   }

@@ -34,7 +34,7 @@ import {
   type SheetError,
   type SheetLimits,
   type SheetReadSummary,
-  type TargetRow,
+  type ProjectTarget,
   type UserInfo,
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
@@ -54,7 +54,7 @@ import {
   insertProjects,
   insertTargetRows,
   insertUserRows,
-  leafTargetsOf,
+  addLeafTargets,
 } from './store-campaign.ts';
 
 export interface IntakeParts {
@@ -361,9 +361,8 @@ export async function intakeCampaign(
         ...(omitted > 0 ? { omittedErrorCount: omitted } : {}),
       });
     }
-    const targets: TargetRow[] =
-      summaries.find((entry) => entry.type === 'boundaryWithTarget')?.targetRows ?? [];
-    const leafTargets = leafTargetsOf(targets, lookups.projectType);
+    const leafTargets =
+      summaries.find((entry) => entry.type === 'boundaryWithTarget')?.leafTargets ?? new Map();
     let plan: UpdatePlan | undefined;
     if (child) {
       plan = await insertChildEntities(
@@ -403,7 +402,8 @@ export async function intakeCampaign(
 interface SheetSummary {
   type: SheetFile['type'];
   summary: SheetReadSummary;
-  targetRows?: TargetRow[];
+  /** The target sheet's targets by lowest-level boundary. */
+  leafTargets?: Map<string, ProjectTarget[]>;
 }
 
 /** A drafted campaign being launched: it keeps its id and number. */
@@ -488,16 +488,17 @@ async function readSheets(
       });
       results.push({ type: sheet.type, summary });
     } else {
-      // Leaf targets are kept for the sums up the tree: one small record per lowest-level boundary.
-      const targetRows: TargetRow[] = [];
+      // Leaf targets are kept for the sums up the tree, as read: one small list per lowest-level
+      // boundary, not the sheet's rows beside them.
+      const leafTargets = new Map<string, ProjectTarget[]>();
       const summary = await readTargetSheet(sheet.bytes, context, {
         limits,
         onRows: async (rows) => {
-          targetRows.push(...rows);
+          addLeafTargets(leafTargets, rows, lookups.projectType);
           await insertTargetRows(tx, campaignId, rows);
         },
       });
-      results.push({ type: sheet.type, summary, targetRows });
+      results.push({ type: sheet.type, summary, leafTargets });
     }
   }
   return results;

@@ -181,14 +181,14 @@ export async function analyzeCampaignTables(tx: DatabaseClient): Promise<void> {
   );
 }
 
-/** Leaf targets from the stored target rows, by the project type's column mapping. */
-export function leafTargetsOf(
+/** Adds the targets of target sheet rows (lowest-level boundaries), by the project type's column mapping. */
+export function addLeafTargets(
+  leafTargets: Map<string, ProjectTarget[]>,
   rows: Iterable<TargetRow>,
   projectType: ProjectType,
-): Map<string, ProjectTarget[]> {
-  const result = new Map<string, ProjectTarget[]>();
-  for (const row of rows) result.set(row.boundaryCode, projectTargets(row.values, projectType.targetColumns));
-  return result;
+): void {
+  for (const row of rows)
+    leafTargets.set(row.boundaryCode, projectTargets(row.values, projectType.targetColumns));
 }
 
 /**
