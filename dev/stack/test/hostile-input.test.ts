@@ -220,14 +220,15 @@ describe('a message whose handling kills the consumer', () => {
   });
 
   it('goes to campaign.dlq as "crashed the consumer" after killing intake three times, and the next campaign completes', async () => {
-    // Intake again, with a heap too small for the message's (legitimate) shared-strings table.
+    // Intake again, with a heap too small for the message's (legitimate) shared-strings table: a million
+    // strings of 32 characters take some 50 MB once read.
     await services.processes.get('intake')?.child.kill('SIGTERM');
     await services.processes.get('intake')?.exited;
     // A short session: the group drops each dead intake in seconds instead of waiting 30 s for it.
     const smallIntake = await startTestServices(infrastructure, {
       names: ['intake'],
       env: {
-        NODE_OPTIONS: '--max-old-space-size=96',
+        NODE_OPTIONS: '--max-old-space-size=64',
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         KAFKA_HEARTBEAT_INTERVAL_MS: '500',
       },
