@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fetchHierarchy, SERVICE_NAMES, type ServiceName } from '@campaign-pipeline/dev-digit';
 import { SEARCH_PAGE, type FlowName, type StepName } from '@campaign-pipeline/shared';
 import {
@@ -84,7 +85,10 @@ export interface CampaignBenchResult {
   /** Calls each simulated DIGIT service refused with 503 for being at capacity. */
   refusedForCapacity: Record<ServiceName, number>;
   peakMemoryMb: Record<string, number>;
-  /** CPU seconds each process used from acceptance to creation (the simulator runs in the bench's). */
+  /**
+   * CPU seconds each process used from acceptance to creation: the services, the simulator (the bench's
+   * own process) and PostgreSQL.
+   */
   cpuSeconds: Record<string, number>;
   /** Share of the machine's CPU time in use from acceptance to creation, every process counted. */
   machineCpuBusy: number;
@@ -177,15 +181,35 @@ async function machineCpu(): Promise<{ busy: number; total: number }> {
   return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
 }
 
-/** CPU seconds used so far by each service process, and by this one as `simulator`. */
+/**
+ * CPU seconds used so far by each service process, by this one as `simulator`, and by PostgreSQL (its
+ * postmaster, whose pid heads `postmaster.pid`, and the backends and workers it started).
+ */
 async function processCpu(
   processes: ReadonlyMap<string, { child: { pid?: number | undefined } }>,
+  postgresDataDir: string,
 ): Promise<Record<string, number>> {
   const used: Record<string, number> = {};
   for (const [name, process] of processes) used[name] = await cpuSecondsOf(process.child.pid);
   const own = globalThis.process.cpuUsage();
   used.simulator = (own.user + own.system) / 1e6;
+  used.postgres = await postgresCpuSeconds(postgresDataDir);
   return used;
+}
+
+async function postgresCpuSeconds(dataDir: string): Promise<number> {
+  const head = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const postmaster = Number(head.split('\n')[0]);
+  if (!Number.isInteger(postmaster) || postmaster <= 0) return 0;
+  let seconds = await cpuSecondsOf(postmaster);
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // The parent's pid is the second field after the command's closing parenthesis.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === postmaster) seconds += await cpuSecondsOf(Number(entry));
+  }
+  return seconds;
 }
 
 async function peakRssMb(pid: number | undefined): Promise<number> {
@@ -246,7 +270,8 @@ export async function runCampaignBench(
       const id = answer.data.CampaignDetails?.id as string;
       const intakeSeconds = (Date.now() - started) / 1000;
       const cpuAtAcceptance = await machineCpu();
-      const processCpuAtAcceptance = await processCpu(services.processes);
+      const postgresData = path.join(infrastructure.dir, 'postgres', 'pgdata');
+      const processCpuAtAcceptance = await processCpu(services.processes, postgresData);
       let last = '';
       const done = await client.waitForStatus(id, ['created', 'failed'], {
         timeoutMs: 3_600_000,
@@ -259,7 +284,7 @@ export async function runCampaignBench(
       });
       const seconds = (Date.now() - started) / 1000;
       const cpuAtCreation = await machineCpu();
-      const processCpuAtCreation = await processCpu(services.processes);
+      const processCpuAtCreation = await processCpu(services.processes, postgresData);
       if (done.campaign.status !== 'created') throw new Error(`campaign ended ${done.campaign.status}`);
       const calls = await infrastructure.digit.client.calls();
       const callsByStep = new Map<string, number>();
