@@ -157,9 +157,6 @@ export function campaignDemands(shape: {
   ];
 }
 
-/** Chunks a worker handles at once for a DIGIT concurrency, in the ratio of the services' defaults (12 to 8). */
-const chunksInHand = (concurrency: number) => Math.ceil(concurrency * 1.5);
-
 /** CPU seconds a process has used (user and system), from /proc. */
 async function cpuSecondsOf(pid: number | undefined): Promise<number> {
   if (!pid) return 0;
@@ -247,10 +244,9 @@ export async function runCampaignBench(
         DIGIT_CONCURRENCY: String(options.concurrency),
         LOG_LEVEL: 'warn',
         DIGIT_SEARCH_CONSISTENCY_MS: '1000',
-        // Not the tests' small topics: as the services' defaults, half as many chunks again in hand as
-        // DIGIT calls, so that a call slot given back never waits for the pipeline to bring a chunk.
-        KAFKA_TOPIC_PARTITIONS: String(Math.max(12, chunksInHand(options.concurrency))),
-        KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: String(chunksInHand(options.concurrency)),
+        // The services' own defaults, not the tests' small topics: as many chunks in hand as DIGIT calls.
+        KAFKA_TOPIC_PARTITIONS: '12',
+        KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: String(options.concurrency),
       },
     });
     try {

@@ -39,12 +39,8 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       KAFKA_SESSION_TIMEOUT_MS: env.int({ fallback: 30_000, min: 1000, max: 600_000 }),
       KAFKA_HEARTBEAT_INTERVAL_MS: env.int({ fallback: 3000, min: 100, max: 60_000 }),
       KAFKA_MAX_WAIT_MS: env.int({ fallback: 1000, min: 10, max: 30_000 }),
-      /**
-       * Messages a consumer handles at once: a worker runs that many chunks side by side. More than the
-       * DIGIT calls a worker may make at once (DIGIT_CONCURRENCY, 8), so that a call slot given back is
-       * taken at once by a chunk already in hand rather than wait for the pipeline to bring the next one.
-       */
-      KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: env.int({ fallback: 12, min: 1, max: 64 }),
+      /** Partitions a consumer handles at once: a worker runs that many chunks side by side. */
+      KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: env.int({ fallback: 8, min: 1, max: 64 }),
       /** Fatal crashes of processes handling one message before the message goes to campaign.dlq. */
       KAFKA_MAX_HANDLER_CRASHES: env.int({ fallback: 3, min: 1, max: 1000 }),
       /**
