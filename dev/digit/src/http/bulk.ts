@@ -13,13 +13,15 @@ import type { AcceptedBulk } from './routes.ts';
  * override in health-services/{project,facility}/src/main/resources/application.properties; services that
  * need more raise it, e.g. plan-service to 3 MB). A failed push becomes EVENT_BUS_FAILURE
  * (CustomKafkaTemplate in Digit-Core's tracer library), answered 400. The simulator takes the request's
- * size as received, which is close to what the service serialises (and costs no second serialisation).
+ * size as received, which is close to what the service serialises; only a chunked body, whose size no
+ * header declares, is serialised again to measure it.
  */
 export const BULK_REQUEST_MAX_BYTES = 1_048_576;
 
 /** Refuses a request too large for the one Kafka message the service pushes it as. */
 export function requireOneKafkaMessage(digit: DigitRequest): void {
-  if (digit.bytes > BULK_REQUEST_MAX_BYTES) {
+  const bytes = digit.contentLength ?? Buffer.byteLength(JSON.stringify(digit.body));
+  if (bytes > BULK_REQUEST_MAX_BYTES) {
     throw badRequest('EVENT_BUS_FAILURE', 'Failed to push event onto the event bus');
   }
 }

@@ -18,14 +18,11 @@ export interface DigitRequest {
   requestInfo: Json;
   /** uuid of the calling user, for audit details. */
   userUuid: string | null;
-  /** The body's size in bytes as received. */
-  bytes: number;
+  /** The body's size in bytes as its Content-Length header declared it; undefined for a chunked body. */
+  contentLength: number | undefined;
 }
 
-/**
- * Every DIGIT JSON endpoint requires RequestInfo. `contentLength` is the request's header; without one
- * (a chunked body) the size is measured from the parsed body.
- */
+/** Every DIGIT JSON endpoint requires RequestInfo. `contentLength` is the request's header, if any. */
 export function readRequest(body: unknown, contentLength?: string): DigitRequest {
   if (!isRecord(body)) throw badRequest('INVALID_REQUEST', 'Request body must be a JSON object');
   const requestInfo = body.RequestInfo;
@@ -33,11 +30,13 @@ export function readRequest(body: unknown, contentLength?: string): DigitRequest
   const userInfo = requestInfo.userInfo;
   const userUuid = isRecord(userInfo) ? (text(userInfo.uuid) ?? null) : null;
   const declared = Number(contentLength);
-  const bytes =
-    contentLength !== undefined && Number.isSafeInteger(declared) && declared >= 0
-      ? declared
-      : Buffer.byteLength(JSON.stringify(body));
-  return { body, requestInfo, userUuid, bytes };
+  return {
+    body,
+    requestInfo,
+    userUuid,
+    contentLength:
+      contentLength !== undefined && Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined,
+  };
 }
 
 /** Creating or changing data needs a user to audit it with. */
