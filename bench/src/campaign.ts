@@ -1,4 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fetchHierarchy, SERVICE_NAMES, type ServiceName } from '@campaign-pipeline/dev-digit';
 import { SEARCH_PAGE, type FlowName, type StepName } from '@campaign-pipeline/shared';
@@ -16,6 +15,7 @@ import {
   type ServiceModel,
   type StepDemand,
 } from './lower-bound.ts';
+import { machineCpu, peakRssMb, processCpu } from './process-usage.ts';
 import { UTILIZATION_STRETCH_S, utilization, utilizationTimeline } from './utilization.ts';
 
 // One campaign end to end against the simulator with a fixed latency per DIGIT service and a capacity of
@@ -155,65 +155,6 @@ export function campaignDemands(shape: {
       phases: savedLater(shape.pairs.resource, ITEMS_PER_REQUEST.mapping),
     },
   ];
-}
-
-/** CPU seconds a process has used (user and system), from /proc. */
-async function cpuSecondsOf(pid: number | undefined): Promise<number> {
-  if (!pid) return 0;
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND;
-}
-
-/** Linux's USER_HZ, which /proc reports CPU times in. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** The machine's CPU time so far, busy and in all, summed over its cores (/proc/stat). */
-async function machineCpu(): Promise<{ busy: number; total: number }> {
-  const line = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n')[0] ?? '';
-  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = ticks.reduce((sum, value) => sum + value, 0);
-  // idle and iowait are the 4th and 5th.
-  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
-}
-
-/**
- * CPU seconds used so far by each service process, by this one as `simulator`, and by PostgreSQL (its
- * postmaster, whose pid heads `postmaster.pid`, and the backends and workers it started).
- */
-async function processCpu(
-  processes: ReadonlyMap<string, { child: { pid?: number | undefined } }>,
-  postgresDataDir: string,
-): Promise<Record<string, number>> {
-  const used: Record<string, number> = {};
-  for (const [name, process] of processes) used[name] = await cpuSecondsOf(process.child.pid);
-  const own = globalThis.process.cpuUsage();
-  used.simulator = (own.user + own.system) / 1e6;
-  used.postgres = await postgresCpuSeconds(postgresDataDir);
-  return used;
-}
-
-async function postgresCpuSeconds(dataDir: string): Promise<number> {
-  const head = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
-  const postmaster = Number(head.split('\n')[0]);
-  if (!Number.isInteger(postmaster) || postmaster <= 0) return 0;
-  let seconds = await cpuSecondsOf(postmaster);
-  for (const entry of await readdir('/proc').catch(() => [])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // The parent's pid is the second field after the command's closing parenthesis.
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (parent === postmaster) seconds += await cpuSecondsOf(Number(entry));
-  }
-  return seconds;
-}
-
-async function peakRssMb(pid: number | undefined): Promise<number> {
-  if (!pid) return 0;
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
 }
 
 export async function runCampaignBench(
