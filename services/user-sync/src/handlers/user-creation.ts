@@ -122,20 +122,24 @@ async function createBatch(
     if (created.length > 0) chunk.count('created', created.length);
     if (adopted.length > 0) chunk.count('adopted', adopted.length);
   } catch (error) {
-    // HRMS rejects a whole batch when one phone exists: adopt the existing ones, create the others one by one.
+    // HRMS refuses a whole batch when one phone or user name is taken, without saying which: the halves
+    // go again until each taken row stands alone, and that row is adopted when the employee is its own.
     if (!(error instanceof DigitError && TAKEN.has(error.code))) throw error;
-    if (batch.length === 1) {
-      // HRMS holds the phone but its search does not show it yet: try again later rather than guess.
-      throw new StepFailure(
-        'USER_EXISTS_NOT_SEARCHABLE',
-        `phone ${batch[0]?.phone} exists in HRMS but is not found by search yet`,
-        true,
+    if (batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
+      await settleAll(
+        [batch.slice(0, half), batch.slice(half)].map((part) => createBatch(chunk, part, boundaryTypes, key)),
       );
+      return;
     }
-    for (const row of batch) {
-      if (await adopt(chunk, row, 'forget')) continue;
-      await createBatch(chunk, [row], boundaryTypes, key);
-    }
+    const [row] = batch as [StoredUser];
+    if (await adopt(chunk, row, 'forget')) return;
+    // HRMS holds the phone but its search does not show it yet: try again later rather than guess.
+    throw new StepFailure(
+      'USER_EXISTS_NOT_SEARCHABLE',
+      `phone ${row.phone} exists in HRMS but is not found by search yet`,
+      true,
+    );
   }
 }
 
