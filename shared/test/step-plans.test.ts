@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { assignChunks, readyChunks, type PlannedChunk } from '../src/index.ts';
+import { assignChunks, readyChunks, rowsPerChunk, type PlannedChunk } from '../src/index.ts';
+
+/** Chunks of exactly `rows` rows, however many the step has. */
+const fixed = (rows: number) => ({ maxRows: rows, minRows: rows, spreadOver: 1 });
 
 interface Boundary {
   code: string;
@@ -23,7 +26,7 @@ const chunkOf = (chunks: Map<Boundary, number>, code: string) =>
 
 describe('chunk assignment', () => {
   it('never puts two levels in one chunk', () => {
-    const chunks = assignChunks(TREE, (boundary) => boundary.level, 10);
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, fixed(10));
     expect(new Set(TREE.map((boundary) => `${boundary.level}:${chunks.get(boundary)}`)).size).toBe(3);
     expect([...new Set(chunks.values())]).toEqual([0, 1, 2]);
   });
@@ -33,7 +36,7 @@ describe('chunk assignment', () => {
       key: (boundary: Boundary) => boundary.code,
       parent: (boundary: Boundary) => boundary.parent,
     };
-    const chunks = assignChunks(TREE, (boundary) => boundary.level, 2, tree);
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, fixed(2), tree);
     // P1 and P2 share chunk 1; P1's districts fill chunk 2, P2's chunk 3.
     expect(chunkOf(chunks, 'D1a')).toBe(2);
     expect(chunkOf(chunks, 'D1b')).toBe(2);
@@ -42,7 +45,39 @@ describe('chunk assignment', () => {
   });
 
   it('without the tree keeps the sheet order, mixing the provinces in each chunk', () => {
-    const chunks = assignChunks(TREE, (boundary) => boundary.level, 2);
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, fixed(2));
+    expect(chunkOf(chunks, 'D1a')).toBe(chunkOf(chunks, 'D2a'));
+  });
+});
+
+describe('rows per chunk', () => {
+  const sizing = { maxRows: 2000, minRows: 500, spreadOver: 8 };
+
+  it('fills chunks up to the maximum when the step has rows for every concurrent call', () => {
+    expect(rowsPerChunk(101_111, sizing)).toBe(2000);
+    expect(rowsPerChunk(16_000, sizing)).toBe(2000);
+  });
+
+  it('cuts a smaller step into one chunk per concurrent call', () => {
+    expect(rowsPerChunk(12_000, sizing)).toBe(1500);
+    expect(rowsPerChunk(6001, sizing)).toBe(751);
+  });
+
+  it('never cuts chunks below the minimum, nor above the maximum when that is smaller', () => {
+    expect(rowsPerChunk(2000, sizing)).toBe(500);
+    expect(rowsPerChunk(30, sizing)).toBe(500);
+    expect(rowsPerChunk(2000, { ...sizing, maxRows: 10 })).toBe(10);
+    expect(rowsPerChunk(0, sizing)).toBe(500);
+  });
+
+  it('spreads the tree level by level, each level by its own rows', () => {
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, {
+      maxRows: 10,
+      minRows: 1,
+      spreadOver: 2,
+    });
+    // One country; two provinces in two chunks; four districts in two chunks of two.
+    expect([...new Set(TREE.map((boundary) => chunks.get(boundary)))].sort()).toEqual([0, 1, 2, 3, 4]);
     expect(chunkOf(chunks, 'D1a')).toBe(chunkOf(chunks, 'D2a'));
   });
 });

@@ -42,7 +42,12 @@ export const service: ServiceDefinition = {
             context.metrics.stepCommands.inc({ step, outcome: 'started' }, count),
         },
       },
-      chunkSize: config.CHUNK_SIZE,
+      chunks: {
+        maxRows: config.CHUNK_SIZE,
+        minRows: config.CHUNK_MIN_ROWS,
+        // One chunk at least for each of a DIGIT service's concurrent calls.
+        spreadOver: config.DIGIT_CONCURRENCY,
+      },
       flow: config.CAMPAIGN_FLOW,
       sheetLimits: config.sheetLimits,
       templateMaxFacilities: config.TEMPLATE_MAX_FACILITIES,

@@ -118,6 +118,35 @@ export interface RowTree<T> {
 }
 
 /**
+ * How a step's rows are cut into chunks. A chunk carries at most `maxRows` (its DIGIT calls then go out
+ * as full as the requests allow: fewer calls), yet a step has `spreadOver` chunks when it has the rows, so
+ * that DIGIT's concurrent calls all have work; and no chunk is cut below `minRows`, where the pipeline's
+ * cost per chunk would outweigh its calls.
+ */
+export interface ChunkSizing {
+  maxRows: number;
+  minRows: number;
+  spreadOver: number;
+}
+
+/** Rows per chunk of a step (or of one of its waves) of `rows` rows. */
+export function rowsPerChunk(rows: number, sizing: ChunkSizing): number {
+  const spread = Math.ceil(rows / Math.max(1, sizing.spreadOver));
+  return Math.max(1, Math.min(sizing.maxRows, Math.max(sizing.minRows, spread)));
+}
+
+/**
+ * rowsPerChunk in SQL, for chunk numbers given by a window: `rows` is the SQL expression of the step's
+ * row count, `sizing` the placeholders of maxRows, minRows and spreadOver.
+ */
+export function rowsPerChunkSql(
+  rows: string,
+  sizing: { maxRows: string; minRows: string; spreadOver: string },
+): string {
+  return `greatest(1, least(${sizing.maxRows}::int, greatest(${sizing.minRows}::int, ceil(${rows}::numeric / greatest(1, ${sizing.spreadOver}::int))::int)))`;
+}
+
+/**
  * Chunk numbers for rows ordered within their waves: a chunk never spans two waves. With a tree, a wave's
  * rows are ordered as their parents were (siblings together), so a chunk's rows have their parents in one
  * or two chunks of the wave before and it can start as soon as those are done.
@@ -125,7 +154,7 @@ export interface RowTree<T> {
 export function assignChunks<T>(
   rows: T[],
   waveOf: (row: T) => number,
-  chunkSize: number,
+  sizing: ChunkSizing,
   tree?: RowTree<T>,
 ): Map<T, number> {
   const byWave = new Map<number, T[]>();
@@ -148,12 +177,13 @@ export function assignChunks<T>(
       // Array.prototype.sort is stable: siblings keep their order.
       list = [...list].sort((a, b) => parentPosition(a) - parentPosition(b));
     }
+    const size = rowsPerChunk(list.length, sizing);
     for (let index = 0; index < list.length; index++) {
       const row = list[index] as T;
-      chunks.set(row, next + Math.floor(index / chunkSize));
+      chunks.set(row, next + Math.floor(index / size));
       if (tree) position.set(tree.key(row), position.size);
     }
-    next += Math.ceil(list.length / chunkSize);
+    next += Math.ceil(list.length / size);
   }
   return chunks;
 }

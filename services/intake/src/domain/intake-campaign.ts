@@ -22,6 +22,7 @@ import {
   uploadFile,
   writeProcessedSheet,
   type CampaignRecord,
+  type ChunkSizing,
   type Database,
   type DatabaseClient,
   type DigitClients,
@@ -62,7 +63,8 @@ export interface IntakeParts {
   digit: DigitClients;
   logger: Logger;
   settings: RunSettings;
-  chunkSize: number;
+  /** How each step's rows are cut into chunks. */
+  chunks: ChunkSizing;
   flow: string;
   /** What an uploaded workbook may hold; reading stops at the first limit crossed. */
   sheetLimits: SheetLimits;
@@ -372,11 +374,11 @@ export async function intakeCampaign(
         lookups.selection.boundaries,
         leafTargets,
         lookups.productVariants,
-        parts.chunkSize,
+        parts.chunks,
       );
     } else {
-      await insertProjects(client, campaignId, lookups.selection.boundaries, leafTargets, parts.chunkSize);
-      await insertEntities(client, campaignId, lookups.productVariants, parts.chunkSize);
+      await insertProjects(client, campaignId, lookups.selection.boundaries, leafTargets, parts.chunks);
+      await insertEntities(client, campaignId, lookups.productVariants, parts.chunks);
     }
     await analyzeCampaignTables(client);
     const campaign = (await findCampaign(client, campaignId)) as CampaignRecord;

@@ -1,6 +1,8 @@
 import {
   jsonb,
   assignChunks,
+  rowsPerChunkSql,
+  type ChunkSizing,
   sumTargetsUpTree,
   projectTargets,
   type DatabaseClient,
@@ -137,11 +139,11 @@ export async function insertProjects(
   campaignId: string,
   boundaries: SelectedBoundary[],
   leafTargets: Map<string, ProjectTarget[]>,
-  chunkSize: number,
+  sizing: ChunkSizing,
 ): Promise<void> {
   const parentOf = new Map(boundaries.map((boundary) => [boundary.code, boundary.parentCode]));
   const targets = sumTargetsUpTree(leafTargets, parentOf);
-  const chunks = assignChunks(boundaries, (boundary) => boundary.level, chunkSize, {
+  const chunks = assignChunks(boundaries, (boundary) => boundary.level, sizing, {
     key: (boundary) => boundary.code,
     parent: (boundary) => boundary.parentCode,
   });
@@ -191,6 +193,10 @@ export function addLeafTargets(
     leafTargets.set(row.boundaryCode, projectTargets(row.values, projectType.targetColumns));
 }
 
+/** Rows per chunk of a statement whose parameters $2, $3, $4 are the chunk sizing. */
+const ROWS_PER_CHUNK = (rows: string) =>
+  rowsPerChunkSql(rows, { maxRows: '$2', minRows: '$3', spreadOver: '$4' });
+
 /**
  * Entity rows of the facilities, users and mappings, derived in SQL from the stored sheet rows: only
  * Active rows become entities; a row naming an existing DIGIT id needs no create.
@@ -199,27 +205,27 @@ export async function insertEntities(
   tx: DatabaseClient,
   campaignId: string,
   productVariants: string[],
-  chunkSize: number,
+  sizing: ChunkSizing,
 ): Promise<void> {
   await tx.query(
     `INSERT INTO campaign_facility (campaign_id, name_key, name, facility_type, facility_status, capacity,
        boundary_codes, facility_id, action, done, chunk)
      SELECT campaign_id, lower(trim(name)), trim(name), facility_type, facility_status, capacity, boundary_codes,
        facility_id, CASE WHEN facility_id IS NULL THEN 'create' ELSE 'none' END, facility_id IS NOT NULL,
-       (row_number() OVER (ORDER BY row_number) - 1) / $2
+       (row_number() OVER (ORDER BY row_number) - 1) / ${ROWS_PER_CHUNK('count(*) OVER ()')}
      FROM campaign_facility_row WHERE campaign_id = $1 AND usage = 'Active'`,
-    [campaignId, chunkSize],
+    [campaignId, sizing.maxRows, sizing.minRows, sizing.spreadOver],
   );
   await tx.query(
     `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
        user_service_uuid, action, done, chunk)
      SELECT campaign_id, phone, name, roles, employment_type, user_name, boundary_codes, user_service_uuid,
        CASE WHEN user_service_uuid IS NULL THEN 'create' ELSE 'none' END, user_service_uuid IS NOT NULL,
-       (row_number() OVER (ORDER BY row_number) - 1) / $2
+       (row_number() OVER (ORDER BY row_number) - 1) / ${ROWS_PER_CHUNK('count(*) OVER ()')}
      FROM campaign_user_row WHERE campaign_id = $1 AND usage = 'Active'`,
-    [campaignId, chunkSize],
+    [campaignId, sizing.maxRows, sizing.minRows, sizing.spreadOver],
   );
-  await insertMappings(tx, campaignId, null, productVariants, chunkSize);
+  await insertMappings(tx, campaignId, null, productVariants, sizing);
 }
 
 /**
@@ -234,7 +240,7 @@ export async function insertMappings(
   campaignId: string,
   parentId: string | null,
   productVariants: string[],
-  chunkSize: number,
+  sizing: ChunkSizing,
 ): Promise<void> {
   await tx.query(
     `WITH active_project AS (
@@ -263,9 +269,10 @@ export async function insertMappings(
      SELECT $1, d.kind, d.boundary_code, d.entity_key, d.mapping_id, d.is_active, d.action, d.action = 'none',
        CASE WHEN d.action = 'none' THEN 0
             ELSE (row_number() OVER (PARTITION BY d.kind, d.action = 'none'
-                                     ORDER BY p.chunk, d.boundary_code, d.entity_key) - 1) / $4 END
+                                     ORDER BY p.chunk, d.boundary_code, d.entity_key) - 1)
+                 / ${rowsPerChunkSql("count(*) OVER (PARTITION BY d.kind, d.action = 'none')", { maxRows: '$4', minRows: '$5', spreadOver: '$6' })} END
      FROM diff d
      LEFT JOIN campaign_project p ON p.campaign_id = $1 AND p.boundary_code = d.boundary_code`,
-    [campaignId, parentId, productVariants, chunkSize],
+    [campaignId, parentId, productVariants, sizing.maxRows, sizing.minRows, sizing.spreadOver],
   );
 }

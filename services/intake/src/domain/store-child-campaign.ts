@@ -1,6 +1,8 @@
 import {
   jsonb,
   assignChunks,
+  rowsPerChunk,
+  type ChunkSizing,
   sumTargetsUpTree,
   type DatabaseClient,
   type ProjectTarget,
@@ -36,7 +38,7 @@ async function insertChildProjects(
   parentId: string,
   boundaries: SelectedBoundary[],
   leafTargets: Map<string, ProjectTarget[]>,
-  chunkSize: number,
+  sizing: ChunkSizing,
 ): Promise<Record<string, number>> {
   const { rows: parentRows } = await tx.query<ParentProject>(
     `SELECT boundary_code AS "boundaryCode", project_id AS "projectId", targets, is_active AS "isActive"
@@ -55,7 +57,7 @@ async function insertChildProjects(
   const chunks = assignChunks(
     projects.filter((project) => project.action !== 'none'),
     (project) => project.boundary.level,
-    chunkSize,
+    sizing,
     { key: (project) => project.boundary.code, parent: (project) => project.boundary.parentCode },
   );
   await insertBoundaries(tx, campaignId, boundaries);
@@ -91,10 +93,11 @@ async function insertChildProjects(
 }
 
 /** Chunk numbers for the rows that need a create, in order; rows needing nothing go in chunk 0, done. */
-function createChunks<T extends { action: string }>(rows: readonly T[], chunkSize: number): Map<T, number> {
+function createChunks<T extends { action: string }>(rows: readonly T[], sizing: ChunkSizing): Map<T, number> {
+  const size = rowsPerChunk(rows.filter((row) => row.action === 'create').length, sizing);
   const chunks = new Map<T, number>();
   let index = 0;
-  for (const row of rows) chunks.set(row, row.action === 'create' ? Math.floor(index++ / chunkSize) : 0);
+  for (const row of rows) chunks.set(row, row.action === 'create' ? Math.floor(index++ / size) : 0);
   return chunks;
 }
 
@@ -112,7 +115,7 @@ async function insertChildFacilities(
   tx: DatabaseClient,
   campaignId: string,
   parentId: string,
-  chunkSize: number,
+  sizing: ChunkSizing,
 ): Promise<Record<string, number>> {
   const { rows: sheet } = await tx.query<SheetFacility>(
     `SELECT lower(trim(name)) AS key, facility_id AS "digitId", usage = 'Active' AS active,
@@ -128,7 +131,7 @@ async function insertChildFacilities(
     [parentId],
   );
   const facilities = diffEntities(sheet, parent);
-  const chunks = createChunks(facilities, chunkSize);
+  const chunks = createChunks(facilities, sizing);
   const fields = (facility: ChildEntity<SheetFacility, ParentFacility>): FacilityFields =>
     (facility.sheetRow ?? facility.parentRow) as FacilityFields;
   await inBatches(facilities, async (batch) => {
@@ -176,7 +179,7 @@ async function insertChildUsers(
   tx: DatabaseClient,
   campaignId: string,
   parentId: string,
-  chunkSize: number,
+  sizing: ChunkSizing,
 ): Promise<Record<string, number>> {
   const { rows: sheet } = await tx.query<SheetUser>(
     `SELECT phone AS key, user_service_uuid AS "digitId", usage = 'Active' AS active, boundary_codes AS "boundaryCodes",
@@ -191,7 +194,7 @@ async function insertChildUsers(
     [parentId],
   );
   const users = diffEntities(sheet, parent);
-  const chunks = createChunks(users, chunkSize);
+  const chunks = createChunks(users, sizing);
   await inBatches(users, async (batch) => {
     await tx.query(
       `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
@@ -255,11 +258,11 @@ export async function insertChildEntities(
   boundaries: SelectedBoundary[],
   leafTargets: Map<string, ProjectTarget[]>,
   productVariants: string[],
-  chunkSize: number,
+  sizing: ChunkSizing,
 ): Promise<UpdatePlan> {
-  const project = await insertChildProjects(tx, campaignId, parentId, boundaries, leafTargets, chunkSize);
-  const facility = await insertChildFacilities(tx, campaignId, parentId, chunkSize);
-  const user = await insertChildUsers(tx, campaignId, parentId, chunkSize);
-  await insertMappings(tx, campaignId, parentId, productVariants, chunkSize);
+  const project = await insertChildProjects(tx, campaignId, parentId, boundaries, leafTargets, sizing);
+  const facility = await insertChildFacilities(tx, campaignId, parentId, sizing);
+  const user = await insertChildUsers(tx, campaignId, parentId, sizing);
+  await insertMappings(tx, campaignId, parentId, productVariants, sizing);
   return { project, facility, user };
 }

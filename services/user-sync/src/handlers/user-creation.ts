@@ -1,4 +1,5 @@
 import {
+  BULK_REQUEST_MAX_BYTES,
   bulkBatches,
   DigitError,
   StepFailure,
@@ -66,9 +67,10 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
   );
   const pending = rows.filter((row) => !adopted.has(row.phone));
   await settleAll(
-    bulkBatches(pending, config.DIGIT_HRMS_BATCH_SIZE).map((batch) =>
-      createBatch(chunk, batch, boundaryTypes, key),
-    ),
+    // Each request stays within the 1 MiB HRMS's Kafka message allows, sized by what is sent.
+    bulkBatches(pending, config.DIGIT_HRMS_BATCH_SIZE, BULK_REQUEST_MAX_BYTES * 0.9, (row) =>
+      employeePayload(campaign, row, boundaryTypes),
+    ).map((batch) => createBatch(chunk, batch, boundaryTypes, key)),
   );
 }
 
