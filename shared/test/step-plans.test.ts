@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { assignChunks, readyChunks, rowsPerChunk, type PlannedChunk } from '../src/index.ts';
+import { assignChunks, readyChunks, rowsPerChunk, treeChunks, type PlannedChunk } from '../src/index.ts';
 
 /** Chunks of exactly `rows` rows, however many the step has. */
 const fixed = (rows: number) => ({ maxRows: rows, minRows: rows, spreadOver: 1 });
@@ -79,6 +79,52 @@ describe('rows per chunk', () => {
     // One country; two provinces in two chunks; four districts in two chunks of two.
     expect([...new Set(TREE.map((boundary) => chunks.get(boundary)))].sort()).toEqual([0, 1, 2, 3, 4]);
     expect(chunkOf(chunks, 'D1a')).toBe(chunkOf(chunks, 'D2a'));
+  });
+});
+
+describe('chunks of a tree listed depth first', () => {
+  /** A tree of `width` children a boundary down to `depth` levels, listed depth first. */
+  const depthFirst = (width: number[], depth: number): Boundary[] => {
+    const rows: Boundary[] = [];
+    const visit = (code: string, parent: string | null, level: number) => {
+      rows.push({ code, parent, level });
+      if (level === depth) return;
+      const children = width[(code.length + level) % width.length] as number;
+      for (let child = 0; child < children; child++) visit(`${code}.${child}`, code, level + 1);
+    };
+    visit('C', null, 0);
+    return rows;
+  };
+  const tree = {
+    key: (boundary: Boundary) => boundary.code,
+    parent: (boundary: Boundary) => boundary.parent,
+  };
+
+  it('numbers every row as assignChunks does with the tree', () => {
+    for (const [width, depth, sizing] of [
+      [[3, 1, 4], 4, { maxRows: 5, minRows: 2, spreadOver: 3 }],
+      [[2, 5], 5, { maxRows: 7, minRows: 1, spreadOver: 8 }],
+      [[6], 3, { maxRows: 2000, minRows: 500, spreadOver: 8 }],
+    ] as const) {
+      const rows = depthFirst([...width], depth);
+      const expected = assignChunks(rows, (row) => row.level, sizing, tree);
+      expect(
+        treeChunks(
+          rows.map((row) => row.level),
+          sizing,
+        ),
+      ).toEqual(rows.map((row) => expected.get(row)));
+    }
+  });
+
+  it("keeps each province's districts together in the example tree listed depth first", () => {
+    const listed = [TREE[0], TREE[1], TREE[3], TREE[5], TREE[2], TREE[4], TREE[6]] as Boundary[];
+    expect(
+      treeChunks(
+        listed.map((row) => row.level),
+        { maxRows: 2, minRows: 2, spreadOver: 1 },
+      ),
+    ).toEqual([0, 1, 2, 2, 1, 3, 3]);
   });
 });
 

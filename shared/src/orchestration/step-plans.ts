@@ -187,3 +187,30 @@ export function assignChunks<T>(
   }
   return chunks;
 }
+
+/**
+ * Chunk numbers for rows listed in depth-first order of their tree (each row after its parent, a
+ * subtree's rows together), `levels` giving each row's depth. Within a level that order already keeps
+ * siblings together in their parents' order, so this numbers the rows as assignChunks does with the tree,
+ * from two counters per level instead of maps of the rows: a level's rows fill its chunks in order, and
+ * levels never share a chunk.
+ */
+export function treeChunks(levels: readonly number[], sizing: ChunkSizing): number[] {
+  const rowsAt = new Map<number, number>();
+  for (const level of levels) rowsAt.set(level, (rowsAt.get(level) ?? 0) + 1);
+  const first = new Map<number, { chunk: number; size: number }>();
+  let next = 0;
+  for (const level of [...rowsAt.keys()].sort((a, b) => a - b)) {
+    const rows = rowsAt.get(level) as number;
+    const size = rowsPerChunk(rows, sizing);
+    first.set(level, { chunk: next, size });
+    next += Math.ceil(rows / size);
+  }
+  const placed = new Map<number, number>();
+  return levels.map((level) => {
+    const index = placed.get(level) ?? 0;
+    placed.set(level, index + 1);
+    const { chunk, size } = first.get(level) as { chunk: number; size: number };
+    return chunk + Math.floor(index / size);
+  });
+}

@@ -363,8 +363,6 @@ export async function intakeCampaign(
         ...(omitted > 0 ? { omittedErrorCount: omitted } : {}),
       });
     }
-    const leafTargets =
-      summaries.find((entry) => entry.type === 'boundaryWithTarget')?.leafTargets ?? new Map();
     let plan: UpdatePlan | undefined;
     if (child) {
       plan = await insertChildEntities(
@@ -372,12 +370,18 @@ export async function intakeCampaign(
         campaignId,
         child.parent.id,
         lookups.selection.boundaries,
-        leafTargets,
+        summaries.find((entry) => entry.type === 'boundaryWithTarget')?.leafTargets ?? new Map(),
         lookups.productVariants,
         parts.chunks,
       );
     } else {
-      await insertProjects(client, campaignId, lookups.selection.boundaries, leafTargets, parts.chunks);
+      await insertProjects(
+        client,
+        campaignId,
+        lookups.selection.boundaries,
+        lookups.projectType.targetColumns,
+        parts.chunks,
+      );
       await insertEntities(client, campaignId, lookups.productVariants, parts.chunks);
     }
     await analyzeCampaignTables(client);
@@ -490,17 +494,17 @@ async function readSheets(
       });
       results.push({ type: sheet.type, summary });
     } else {
-      // Leaf targets are kept for the sums up the tree, as read: one small list per lowest-level
-      // boundary, not the sheet's rows beside them.
-      const leafTargets = new Map<string, ProjectTarget[]>();
+      // An update diffs its projects against the parent's in memory, so it keeps the leaf targets as
+      // read (one small list per lowest-level boundary); a new campaign sums them in PostgreSQL.
+      const leafTargets = update ? new Map<string, ProjectTarget[]>() : undefined;
       const summary = await readTargetSheet(sheet.bytes, context, {
         limits,
         onRows: async (rows) => {
-          addLeafTargets(leafTargets, rows, lookups.projectType);
+          if (leafTargets) addLeafTargets(leafTargets, rows, lookups.projectType);
           await insertTargetRows(tx, campaignId, rows);
         },
       });
-      results.push({ type: sheet.type, summary, leafTargets });
+      results.push({ type: sheet.type, summary, ...(leafTargets ? { leafTargets } : {}) });
     }
   }
   return results;

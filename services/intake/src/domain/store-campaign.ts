@@ -1,14 +1,14 @@
 import {
   jsonb,
-  assignChunks,
   rowsPerChunkSql,
+  treeChunks,
   type ChunkSizing,
-  sumTargetsUpTree,
   projectTargets,
   type DatabaseClient,
   type FacilityRow,
   type ProjectTarget,
   type ProjectType,
+  type TargetColumnDefinition,
   type TargetRow,
   type UserRow,
 } from '@campaign-pipeline/shared';
@@ -98,7 +98,7 @@ export async function insertTargetRows(
 
 const INSERT_BATCH = 5000;
 
-export async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<void>): Promise<void> {
+export async function inBatches<T>(items: readonly T[], write: (batch: T[]) => Promise<void>): Promise<void> {
   for (let start = 0; start < items.length; start += INSERT_BATCH)
     await write(items.slice(start, start + INSERT_BATCH));
 }
@@ -107,7 +107,7 @@ export async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<vo
 export async function insertBoundaries(
   tx: DatabaseClient,
   campaignId: string,
-  boundaries: SelectedBoundary[],
+  boundaries: readonly SelectedBoundary[],
 ): Promise<void> {
   await inBatches(boundaries, async (batch) => {
     await tx.query(
@@ -133,41 +133,75 @@ export async function insertBoundaries(
 /**
  * The campaign's boundaries and one project row per boundary, with targets summed up the tree; chunks
  * hold one level each, siblings together, so a chunk waits only for the chunks holding its parents.
+ * `boundaries` are in depth-first order (as selectBoundaries lists them). The targets are summed in
+ * PostgreSQL from the stored target rows, so that a campaign of 100,000 boundaries holds no map of them
+ * in memory: each lowest-level boundary's target columns are added by beneficiary type (as projectTargets
+ * does), then each level's sums are added into its parents', from the deepest level up (as
+ * sumTargetsUpTree does), the beneficiary types in the order of the project type's columns.
  */
 export async function insertProjects(
   tx: DatabaseClient,
   campaignId: string,
-  boundaries: SelectedBoundary[],
-  leafTargets: Map<string, ProjectTarget[]>,
+  boundaries: readonly SelectedBoundary[],
+  targetColumns: readonly TargetColumnDefinition[],
   sizing: ChunkSizing,
 ): Promise<void> {
-  const parentOf = new Map(boundaries.map((boundary) => [boundary.code, boundary.parentCode]));
-  const targets = sumTargetsUpTree(leafTargets, parentOf);
-  const chunks = assignChunks(boundaries, (boundary) => boundary.level, sizing, {
-    key: (boundary) => boundary.code,
-    parent: (boundary) => boundary.parentCode,
-  });
   await insertBoundaries(tx, campaignId, boundaries);
-  await inBatches(boundaries, async (batch) => {
+  // The sums join the rows this transaction just inserted: planned without their statistics, a join
+  // could scan every row of the campaign for each boundary.
+  await tx.query('ANALYZE campaign_boundary, campaign_target_row');
+  // The sums group hundreds of thousands of rows at L, and so do the entity rows' chunk numbers after
+  // them: sorted in memory rather than on disk for the rest of the transaction.
+  await tx.query("SET LOCAL work_mem = '32MB'");
+  await tx.query(
+    `CREATE TEMPORARY TABLE boundary_target (code text, level int, beneficiary_type text, position bigint, target numeric)
+     ON COMMIT DROP`,
+  );
+  await tx.query(
+    `INSERT INTO boundary_target
+     SELECT r.boundary_code, b.level, c.beneficiary_type, min(c.position), sum((r.target_values ->> c.key)::numeric)
+     FROM campaign_target_row r
+     JOIN campaign_boundary b ON b.campaign_id = r.campaign_id AND b.code = r.boundary_code
+     JOIN unnest($2::text[], $3::text[]) WITH ORDINALITY AS c(key, beneficiary_type, position)
+       ON r.target_values ? c.key
+     WHERE r.campaign_id = $1
+     GROUP BY r.boundary_code, b.level, c.beneficiary_type`,
+    [
+      campaignId,
+      targetColumns.map((column) => column.key),
+      targetColumns.map((column) => column.beneficiaryType),
+    ],
+  );
+  const deepest = boundaries.reduce((deepest, boundary) => Math.max(deepest, boundary.level), 0);
+  for (let level = deepest; level > 0; level--) {
     await tx.query(
-      `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
-       SELECT $1, r.code, r.boundary_type, r.parent_code, r.level, r.targets, r.chunk
-       FROM jsonb_to_recordset($2::jsonb) AS r(code text, boundary_type text, parent_code text, level int, targets jsonb, chunk int)`,
-      [
-        campaignId,
-        jsonb(
-          batch.map((boundary) => ({
-            code: boundary.code,
-            boundary_type: boundary.boundaryType,
-            parent_code: boundary.parentCode,
-            level: boundary.level,
-            targets: targets.get(boundary.code) ?? [],
-            chunk: chunks.get(boundary),
-          })),
-        ),
-      ],
+      `INSERT INTO boundary_target
+       SELECT b.parent_code, $2::int - 1, t.beneficiary_type, min(t.position), sum(t.target)
+       FROM boundary_target t JOIN campaign_boundary b ON b.campaign_id = $1 AND b.code = t.code
+       WHERE t.level = $2
+       GROUP BY b.parent_code, t.beneficiary_type`,
+      [campaignId, level],
     );
-  });
+  }
+  await tx.query(
+    `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
+     SELECT $1, b.code, b.boundary_type, b.parent_code, b.level, coalesce(t.targets, '[]'::jsonb), c.chunk
+     FROM unnest($2::text[], $3::int[]) AS c(code, chunk)
+     JOIN campaign_boundary b ON b.campaign_id = $1 AND b.code = c.code
+     LEFT JOIN (
+       SELECT code, jsonb_agg(jsonb_build_object('beneficiaryType', beneficiary_type, 'targetNo', target)
+                              ORDER BY position) AS targets
+       FROM boundary_target GROUP BY code
+     ) t ON t.code = c.code`,
+    [
+      campaignId,
+      boundaries.map((boundary) => boundary.code),
+      treeChunks(
+        boundaries.map((boundary) => boundary.level),
+        sizing,
+      ),
+    ],
+  );
 }
 
 /**
