@@ -1,6 +1,11 @@
 import path from 'node:path';
-import { fetchHierarchy, SERVICE_NAMES, type ServiceName } from '@campaign-pipeline/dev-digit';
-import { SEARCH_PAGE, type FlowName, type StepName } from '@campaign-pipeline/shared';
+import {
+  fetchHierarchy,
+  SERVICE_NAMES,
+  type CallReport,
+  type ServiceName,
+} from '@campaign-pipeline/dev-digit';
+import { BULK_REQUEST_MAX_BYTES, SEARCH_PAGE, type FlowName, type StepName } from '@campaign-pipeline/shared';
 import {
   CampaignClient,
   campaignFixture,
@@ -60,6 +65,8 @@ export interface CampaignBenchResult {
   /** Until the create was answered: the sheets read, validated and stored, before any DIGIT write. */
   intakeSeconds: number;
   lowerBoundSeconds: number;
+  /** Items one 1 MiB request carries at most, by kind, as the run sent them: the minimal calls' batches. */
+  requestCapacity: RequestCapacity;
   /** Chunks run, over every step: what the pipeline's own time is spread over. */
   chunks: number;
   steps: {
@@ -94,29 +101,76 @@ export interface CampaignBenchResult {
   machineCpuBusy: number;
 }
 
+/** Items of each kind one request carries at most: what fits in DIGIT's 1 MiB per request. */
+export interface RequestCapacity {
+  project: number;
+  facility: number;
+  employee: number;
+  mapping: { facility: number; staff: number; resource: number };
+}
+
+/** The create each kind of item goes out through, as the simulator counts its calls. */
+const CREATE_ROUTE = {
+  project: 'POST /health-project/v1/_create',
+  facility: 'POST /facility/v1/bulk/_create',
+  employee: 'POST /health-hrms/employees/_create',
+  facilityMapping: 'POST /health-project/facility/v1/bulk/_create',
+  staffMapping: 'POST /health-project/staff/v1/bulk/_create',
+  resourceMapping: 'POST /health-project/resource/v1/bulk/_create',
+} as const;
+
 /**
- * Items one request can carry within DIGIT's 1 MiB per request (a tenth kept for the envelope), from
- * the approximate JSON size of one item: a project with its targets and address ~700 bytes, a facility
- * ~300, an employee with roles and jurisdiction ~900, a mapping ~250.
+ * Approximate JSON sizes of one item, for a kind the run created none of: a project with its targets and
+ * address ~700 bytes, a facility ~300, an employee with roles and jurisdiction ~900, a mapping ~250.
  */
-const ITEMS_PER_REQUEST = {
-  project: Math.floor(943_718 / 700),
-  facility: Math.floor(943_718 / 300),
-  employee: Math.floor(943_718 / 900),
-  mapping: Math.floor(943_718 / 250),
+const ESTIMATED_ITEM_BYTES = {
+  project: 700,
+  facility: 300,
+  employee: 900,
+  facilityMapping: 250,
+  staffMapping: 250,
+  resourceMapping: 250,
 };
+
+/**
+ * Items one request can carry within DIGIT's 1 MiB, from the size of an item as the run's creates sent it
+ * (their request bytes over their items, the envelope spread over them), or the estimate when the run
+ * created none of that kind.
+ */
+export function requestCapacity(calls: CallReport, maxBytes: number): RequestCapacity {
+  const fits = (kind: keyof typeof CREATE_ROUTE) => {
+    const counted = Object.values(calls)
+      .map((service) => service.carried[CREATE_ROUTE[kind]])
+      .find((route) => route !== undefined && route.items > 0);
+    const itemBytes = counted ? counted.bytes / counted.items : ESTIMATED_ITEM_BYTES[kind];
+    return Math.max(1, Math.floor(maxBytes / itemBytes));
+  };
+  return {
+    project: fits('project'),
+    facility: fits('facility'),
+    employee: fits('employee'),
+    mapping: {
+      facility: fits('facilityMapping'),
+      staff: fits('staffMapping'),
+      resource: fits('resourceMapping'),
+    },
+  };
+}
 
 /**
  * The fewest calls the campaign needs: creates at the request limit (projects level by level), and for
  * the creates DIGIT answers without ids and saves later (facilities, mappings) one search per page to
  * learn what it saved.
  */
-export function campaignDemands(shape: {
-  projectsPerLevel: number[];
-  facilities: number;
-  users: number;
-  pairs: { facility: number; staff: number; resource: number };
-}): StepDemand[] {
+export function campaignDemands(
+  shape: {
+    projectsPerLevel: number[];
+    facilities: number;
+    users: number;
+    pairs: { facility: number; staff: number; resource: number };
+  },
+  capacity: RequestCapacity,
+): StepDemand[] {
   const savedLater = (items: number, batch: number) => [
     [{ what: 'bulk create', items, batch }],
     [{ what: 'search', items, batch: SEARCH_PAGE, perItem: false }],
@@ -125,34 +179,32 @@ export function campaignDemands(shape: {
     {
       step: 'project-creation',
       service: 'project',
-      phases: shape.projectsPerLevel.map((items) => [
-        { what: 'create', items, batch: ITEMS_PER_REQUEST.project },
-      ]),
+      phases: shape.projectsPerLevel.map((items) => [{ what: 'create', items, batch: capacity.project }]),
     },
     {
       step: 'facility-creation',
       service: 'facility',
-      phases: savedLater(shape.facilities, ITEMS_PER_REQUEST.facility),
+      phases: savedLater(shape.facilities, capacity.facility),
     },
     {
       step: 'user-creation',
       service: 'hrms',
-      phases: [[{ what: 'create', items: shape.users, batch: ITEMS_PER_REQUEST.employee }]],
+      phases: [[{ what: 'create', items: shape.users, batch: capacity.employee }]],
     },
     {
       step: 'facility-mapping',
       service: 'project',
-      phases: savedLater(shape.pairs.facility, ITEMS_PER_REQUEST.mapping),
+      phases: savedLater(shape.pairs.facility, capacity.mapping.facility),
     },
     {
       step: 'user-mapping',
       service: 'project',
-      phases: savedLater(shape.pairs.staff, ITEMS_PER_REQUEST.mapping),
+      phases: savedLater(shape.pairs.staff, capacity.mapping.staff),
     },
     {
       step: 'product-mapping',
       service: 'project',
-      phases: savedLater(shape.pairs.resource, ITEMS_PER_REQUEST.mapping),
+      phases: savedLater(shape.pairs.resource, capacity.mapping.resource),
     },
   ];
 }
@@ -260,16 +312,20 @@ export async function runCampaignBench(
       for (const { depth } of hierarchy.byCode.values())
         projectsPerLevel[depth] = (projectsPerLevel[depth] ?? 0) + 1;
       const rowsOf = (name: string) => steps.find((step) => step.step === name)?.rows ?? 0;
-      const demands = campaignDemands({
-        projectsPerLevel,
-        facilities: rowsOf('facility-creation'),
-        users: rowsOf('user-creation'),
-        pairs: {
-          facility: rowsOf('facility-mapping'),
-          staff: rowsOf('user-mapping'),
-          resource: rowsOf('product-mapping'),
+      const capacity = requestCapacity(calls, BULK_REQUEST_MAX_BYTES);
+      const demands = campaignDemands(
+        {
+          projectsPerLevel,
+          facilities: rowsOf('facility-creation'),
+          users: rowsOf('user-creation'),
+          pairs: {
+            facility: rowsOf('facility-mapping'),
+            staff: rowsOf('user-mapping'),
+            resource: rowsOf('product-mapping'),
+          },
         },
-      });
+        capacity,
+      );
       const behaviour = await infrastructure.digit.client.behaviour();
       const model = (service: DigitServiceName): ServiceModel => ({
         fixedMs: behaviour[service].latency.fixedMs,
@@ -286,6 +342,7 @@ export async function runCampaignBench(
         seconds,
         intakeSeconds,
         lowerBoundSeconds: bound.ms / 1000,
+        requestCapacity: capacity,
         chunks: done.steps.reduce((total, step) => total + step.chunks.total, 0),
         steps: steps.map((step) => ({ ...step, boundSeconds: stepBound(bound, step.step) })),
         services: bound.services.map((service) => ({
@@ -344,6 +401,7 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
       (step) =>
         `  ${step.step.padEnd(18)} ${step.seconds.toFixed(1).padStart(9)} ${step.boundSeconds.toFixed(2).padStart(9)} ${(step.seconds / Math.max(step.boundSeconds, 0.001)).toFixed(1).padStart(7)} ${String(step.rows).padStart(9)} ${step.rowsPerSecond.toFixed(0).padStart(8)} ${String(step.calls).padStart(13)} ${step.callsPerRow.toFixed(2).padStart(11)}`,
     ),
+    `  items per 1 MiB request, as sent (the minimal calls' batches): projects ${result.requestCapacity.project}, facilities ${result.requestCapacity.facility}, employees ${result.requestCapacity.employee}, mappings ${result.requestCapacity.mapping.facility} / ${result.requestCapacity.mapping.staff} / ${result.requestCapacity.mapping.resource} (facility / staff / resource)`,
     "  DIGIT service   calls made   minimal calls   ratio   busy (accepted to created)   of the calls' time, beyond the latency model",
     ...result.services.map(
       (service) =>

@@ -139,6 +139,12 @@ describe('latency and capacity', () => {
     expect(calls.busyMsBySecond[0]).toBeGreaterThan(1_800);
     // The latency the model gave them: 1,200 ms and 1 ms for the one id request each carries.
     expect(calls.latencyMs).toBe(3 * 1_201);
+    // What they carried: one item each, in the bytes their requests declared.
+    expect(calls.carried[`POST ${IDGEN}`]).toEqual({
+      calls: 3,
+      items: 3,
+      bytes: 3 * Buffer.byteLength(JSON.stringify(idRequest)),
+    });
   });
 
   it('answers 503 at once to calls beyond capacity', async () => {

@@ -25,6 +25,11 @@ export interface ServiceCalls {
    * work (parsing, storing, answering) and its event loop's delays on a busy machine.
    */
   latencyMs: number;
+  /**
+   * `METHOD /path` → what the calls carrying a list (creates) carried: calls, items, and request bytes as
+   * declared by Content-Length. How large an item is as sent tells how many fit in one request.
+   */
+  carried: Record<string, { calls: number; items: number; bytes: number }>;
 }
 
 export type CallReport = Record<ServiceName, ServiceCalls>;
@@ -41,6 +46,7 @@ function emptyCalls(): ServiceCalls {
     busyMs: 0,
     busyMsBySecond: [],
     latencyMs: 0,
+    carried: {},
   };
 }
 
@@ -80,6 +86,15 @@ export class CallCounters {
     this.of(service).latencyMs += ms;
   }
 
+  /** Counts what a call carrying `items` items in `bytes` bytes of request carried. */
+  carry(service: ServiceName, route: string, items: number, bytes: number): void {
+    const { carried } = this.of(service);
+    const counted = (carried[route] ??= { calls: 0, items: 0, bytes: 0 });
+    counted.calls++;
+    counted.items += items;
+    counted.bytes += bytes;
+  }
+
   rejected(service: ServiceName): void {
     this.of(service).rejected++;
   }
@@ -111,6 +126,9 @@ export class CallCounters {
         byRoute: { ...calls.byRoute },
         byStatus: { ...calls.byStatus },
         faults: { ...calls.faults },
+        carried: Object.fromEntries(
+          Object.entries(calls.carried).map(([route, carried]) => [route, { ...carried }]),
+        ),
         busyMs: Math.round(calls.busyMs),
         latencyMs: Math.round(calls.latencyMs),
         busyMsBySecond: calls.busyMsBySecond.map(Math.round),

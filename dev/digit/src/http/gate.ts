@@ -95,6 +95,9 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
     const service = serviceOf(path);
     if (!service) return;
     const items = itemCount(path, request.body);
+    const bytes = Number(request.headers['content-length']);
+    if (items > 0 && Number.isSafeInteger(bytes))
+      context.counters.carry(service, `${request.method} ${path}`, items, bytes);
     const behaviour = context.behaviour()[service];
     const delay = callLatencyMs(behaviour, items, context.random.next());
     context.counters.latency(service, delay);
