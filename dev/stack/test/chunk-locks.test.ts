@@ -79,6 +79,36 @@ describe('chunk locks', () => {
     await locks.close();
   });
 
+  it('sends its connection one query at a time, releases and takes alike', async () => {
+    // The pool's connection, watched: how many of its queries ever ran at once.
+    let running = 0;
+    let mostAtOnce = 0;
+    const watched = {
+      connect: async () => {
+        const client = await first.connect();
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        const counted = (...args: unknown[]) => {
+          running++;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          return query(...args).finally(() => running--);
+        };
+        return Object.assign(client, { query: counted });
+      },
+    } as unknown as Database;
+    const locks = new SessionLocks(watched);
+    const held = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => takeChunkLock(locks, chunk('product-mapping', index))),
+    );
+    await Promise.all([
+      ...held.map((lock) => lock.release()),
+      ...Array.from({ length: 10 }, (_, index) =>
+        takeChunkLock(locks, chunk('product-mapping', 10 + index)).then((lock) => lock.release()),
+      ),
+    ]);
+    expect(mostAtOnce).toBe(1);
+    await locks.close();
+  });
+
   it('reports a lock as no longer held once its connection is gone, and another process takes it', async () => {
     const locks = new SessionLocks(first);
     const lock = await takeChunkLock(locks, chunk('facility-mapping', 3));

@@ -31,8 +31,11 @@ const KEEPALIVES =
 export class SessionLocks {
   readonly #db: Database;
   #session: Session | undefined;
-  /** Takes run one after another: two at once could both pick a key neither holds yet. */
-  #taking: Promise<unknown> = Promise.resolve();
+  /**
+   * The session's queries, takes and releases alike, run one after another: two takes at once could both
+   * pick a key neither holds yet, and a connection runs one query at a time.
+   */
+  #turn: Promise<unknown> = Promise.resolve();
 
   /** `db` is a pool of its own: one of its connections is held for as long as the locks are used. */
   constructor(db: Database) {
@@ -44,7 +47,7 @@ export class SessionLocks {
    * this process holds; none when every one is held. A connection found broken is replaced once.
    */
   tryTake(space: string, keys: readonly number[]): Promise<SessionLock | undefined> {
-    const taking = this.#taking.then(async () => {
+    return this.#inTurn(async () => {
       for (let attempt = 1; ; attempt++) {
         const session = await this.#connect();
         try {
@@ -55,14 +58,18 @@ export class SessionLocks {
         }
       }
     });
-    this.#taking = taking.catch(() => undefined);
-    return taking;
   }
 
-  /** Ends the connection once the takes under way are done: PostgreSQL frees whatever locks it holds. */
+  /** Ends the connection once the queries under way are done: PostgreSQL frees whatever locks it holds. */
   async close(): Promise<void> {
-    await this.#taking;
+    await this.#turn;
     if (this.#session) this.#drop(this.#session);
+  }
+
+  #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.#turn.then(work);
+    this.#turn = turn.catch(() => undefined);
+    return turn;
   }
 
   async #tryTake(session: Session, space: string, keys: readonly number[]): Promise<SessionLock | undefined> {
@@ -92,14 +99,17 @@ export class SessionLocks {
       release: async () => {
         if (released || session.lost) return;
         released = true;
-        try {
-          await session.client.query('SELECT pg_advisory_unlock(hashtext($1), $2)', [space, key]);
-          // Forgotten only once unlocked: a take meanwhile must not lock it a second time.
-          session.held.get(space)?.delete(key);
-        } catch {
-          // Whether it is still held is unknown: ending the connection frees it for sure.
-          this.#drop(session);
-        }
+        await this.#inTurn(async () => {
+          if (session.lost) return;
+          try {
+            await session.client.query('SELECT pg_advisory_unlock(hashtext($1), $2)', [space, key]);
+            // Forgotten only once unlocked: a take meanwhile must not lock it a second time.
+            session.held.get(space)?.delete(key);
+          } catch {
+            // Whether it is still held is unknown: ending the connection frees it for sure.
+            this.#drop(session);
+          }
+        });
       },
     };
   }
