@@ -31,7 +31,9 @@ import type { CampaignInput } from '../domain/request-checks.ts';
 const BASE = '/project-factory/v1/project-type';
 
 const actionIs = (action: string) => ({
-  properties: { CampaignDetails: { properties: { action: { const: action } }, required: ['action'] } },
+  properties: {
+    CampaignDetails: { type: 'object', properties: { action: { const: action } }, required: ['action'] },
+  },
 });
 
 /** A create request is a draft when its action says so; anything else must be a complete campaign. */
