@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { AddressInfo } from 'node:net';
 import {
   DigitClient,
@@ -101,6 +103,27 @@ describe('DIGIT client', () => {
     expect(answer.Project[0]?.id).toBe('P-1');
     expect(received[0]?.url).toBe('/health-project/v1/_search?tenantId=mz&limit=10&offset=0');
     expect(received[0]?.body).toEqual({ RequestInfo: requestInfo, Projects: [{ tenantId: 'mz' }] });
+  });
+
+  it('keeps no answer alive once its caller lets it go, although the socket that carried it stays open', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const collectGarbage = vm.runInNewContext('gc') as () => void;
+    script = [ok({ Project: Array.from({ length: 1000 }, (_, index) => ({ id: `P-${index}` })) })];
+    const digit = client();
+    // The caller reads the answer and lets it go; only a weak reference to it is kept here.
+    const readAndDrop = async () => {
+      const answer = await digit.post<{ Project: { id: string }[] }>(
+        '/health-project/v1/_search',
+        requestInfo,
+        {},
+      );
+      expect(answer.Project).toHaveLength(1000);
+      return new WeakRef(answer.Project);
+    };
+    const kept = await readAndDrop();
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(kept.deref()).toBeUndefined();
   });
 
   it('retries transient failures (503, 502, connection reset) and then succeeds', async () => {

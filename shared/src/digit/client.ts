@@ -220,18 +220,24 @@ export class DigitClient {
     const started = process.hrtime.bigint();
     try {
       const response = await send();
+      // axios keeps the last request on its keep-alive socket, and through it this response, until the
+      // socket carries another call: an idle socket would hold a large answer (a boundary tree of 100,000
+      // nodes) for as long. The answer is taken off the response, so it lives only as long as its caller
+      // keeps it.
+      const data = response.data;
+      response.data = undefined;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.digitRequestDuration.observe(
         { digit_service: this.service, endpoint, status: String(response.status) },
         seconds,
       );
-      if (response.status >= 200 && response.status < 300) return { ok: true, value: convert(response.data) };
+      if (response.status >= 200 && response.status < 300) return { ok: true, value: convert(data) };
       metrics.digitRequestErrors.inc({
         digit_service: this.service,
         endpoint,
         reason: String(response.status),
       });
-      return { ok: false, error: this.#httpError(endpoint, kind, response.status, response.data) };
+      return { ok: false, error: this.#httpError(endpoint, kind, response.status, data) };
     } catch (error) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const code = (error as AxiosError).code ?? 'NETWORK_ERROR';
