@@ -20,6 +20,8 @@ interface StoredUser extends UserEntity {
   attemptedAt: Date | null;
 }
 
+const SIZING_PASSWORD = 'x'.repeat(generatePassword().length);
+
 /** HRMS's answers that a phone or user name is taken: by our own earlier write, or by someone else. */
 const TAKEN = new Set(['ERR_HRMS_USER_EXIST_MOB', 'ERR_HRMS_USER_EXIST_USERNAME']);
 
@@ -67,9 +69,10 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
   );
   const pending = rows.filter((row) => !adopted.has(row.phone));
   await settleAll(
-    // Each request stays within the 1 MiB HRMS's Kafka message allows, sized by what is sent.
+    // Each request stays within the 1 MiB HRMS's Kafka message allows, sized by what is sent (a password
+    // of the same length stands in for the one each create draws).
     bulkBatches(pending, config.DIGIT_HRMS_BATCH_SIZE, BULK_REQUEST_MAX_BYTES * 0.9, (row) =>
-      employeePayload(campaign, row, boundaryTypes),
+      employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD),
     ).map((batch) => createBatch(chunk, batch, boundaryTypes, key)),
   );
 }
@@ -135,7 +138,7 @@ async function createBatch(
       return;
     }
     const [row] = batch as [StoredUser];
-    if (await adopt(chunk, row, 'forget')) return;
+    if (await adopt(chunk, row)) return;
     // HRMS holds the phone but its search does not show it yet: try again later rather than guess.
     throw new StepFailure(
       'USER_EXISTS_NOT_SEARCHABLE',
@@ -195,15 +198,13 @@ async function ownEmployee(chunk: StepChunk, row: StoredUser): Promise<string | 
  * Adopts the employee HRMS holds for the row's phone, if any and if it is the same person. One HRMS
  * refused as taken was not created with the password just kept, so that password is forgotten.
  */
-async function adopt(chunk: StepChunk, row: StoredUser, password: 'keep' | 'forget'): Promise<boolean> {
+async function adopt(chunk: StepChunk, row: StoredUser): Promise<boolean> {
   const uuid = await ownEmployee(chunk, row);
   if (!uuid) return false;
-  if (password === 'forget') {
-    await chunk.db.query(
-      'UPDATE campaign_user SET password_ciphertext = NULL WHERE campaign_id = $1 AND phone = $2',
-      [chunk.campaign.id, row.phone],
-    );
-  }
+  await chunk.db.query(
+    'UPDATE campaign_user SET password_ciphertext = NULL WHERE campaign_id = $1 AND phone = $2',
+    [chunk.campaign.id, row.phone],
+  );
   await record(chunk, [[row.phone, uuid]]);
   chunk.count('adopted');
   return true;
