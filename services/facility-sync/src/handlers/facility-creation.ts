@@ -60,8 +60,8 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
     send: async (batch) => {
       // Stamped before every send, a resend included: a later attempt waits out the window after it.
       await db.query(
-        'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = ANY($2::text[])',
-        [campaign.id, batch.map((row) => row.nameKey)],
+        'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND chunk = $2 AND name_key = ANY($3::text[])',
+        [campaign.id, command.chunk.index, batch.map((row) => row.nameKey)],
       );
       await bulkCreateFacilities(
         chunk.digit,
@@ -136,8 +136,13 @@ async function record(
   if (done.length === 0) return;
   await chunk.db.query(
     `UPDATE campaign_facility f SET facility_id = v.facility_id, done = true
-     FROM unnest($2::text[], $3::text[]) AS v(name_key, facility_id)
-     WHERE f.campaign_id = $1 AND f.name_key = v.name_key`,
-    [chunk.campaign.id, done.map((row) => row.nameKey), done.map((row) => idOf.get(row.nameKey) as string)],
+     FROM unnest($3::text[], $4::text[]) AS v(name_key, facility_id)
+     WHERE f.campaign_id = $1 AND f.chunk = $2 AND f.name_key = v.name_key`,
+    [
+      chunk.campaign.id,
+      chunk.command.chunk.index,
+      done.map((row) => row.nameKey),
+      done.map((row) => idOf.get(row.nameKey) as string),
+    ],
   );
 }

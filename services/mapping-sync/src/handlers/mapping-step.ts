@@ -141,8 +141,15 @@ export function mappingStep(kind: MappingKind): StepHandler {
         // Stamped before every send, a resend included: a later attempt waits out the window after it.
         await db.query(
           `UPDATE campaign_mapping SET attempted_at = now()
-           WHERE campaign_id = $1 AND kind = $2 AND (boundary_code, entity_key) IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
-          [campaign.id, kind, batch.map((row) => row.boundaryCode), batch.map((row) => row.entityKey)],
+           WHERE campaign_id = $1 AND kind = $2 AND chunk = $3
+             AND (boundary_code, entity_key) IN (SELECT * FROM unnest($4::text[], $5::text[]))`,
+          [
+            campaign.id,
+            kind,
+            chunk.command.chunk.index,
+            batch.map((row) => row.boundaryCode),
+            batch.map((row) => row.entityKey),
+          ],
         );
         await bulkCreateMappings(
           digit,
@@ -213,15 +220,22 @@ async function createPair(chunk: StepChunk, kind: MappingKind, row: MappingRow):
   if (adopted.length > 0) chunk.count('adopted');
 }
 
+/**
+ * Marks the chunk's mappings done with their DIGIT ids. The chunk is named so that PostgreSQL reads the
+ * chunk's rows by its index: joined by pair alone it scanned every mapping of the campaign's kind (100,000
+ * at L, 190 ms a chunk).
+ */
 async function record(chunk: StepChunk, kind: MappingKind, mapped: [MappingRow, string][]): Promise<void> {
   if (mapped.length === 0) return;
   await chunk.db.query(
     `UPDATE campaign_mapping m SET mapping_id = v.mapping_id, done = true
-     FROM unnest($3::text[], $4::text[], $5::text[]) AS v(boundary_code, entity_key, mapping_id)
-     WHERE m.campaign_id = $1 AND m.kind = $2 AND m.boundary_code = v.boundary_code AND m.entity_key = v.entity_key`,
+     FROM unnest($4::text[], $5::text[], $6::text[]) AS v(boundary_code, entity_key, mapping_id)
+     WHERE m.campaign_id = $1 AND m.kind = $2 AND m.chunk = $3
+       AND m.boundary_code = v.boundary_code AND m.entity_key = v.entity_key`,
     [
       chunk.campaign.id,
       kind,
+      chunk.command.chunk.index,
       mapped.map(([row]) => row.boundaryCode),
       mapped.map(([row]) => row.entityKey),
       mapped.map(([, id]) => id),

@@ -215,8 +215,13 @@ async function record(chunk: StepChunk, users: readonly [phone: string, uuid: st
   if (users.length === 0) return;
   await chunk.db.query(
     `UPDATE campaign_user u SET user_service_uuid = v.uuid, done = true
-     FROM unnest($2::text[], $3::text[]) AS v(phone, uuid)
-     WHERE u.campaign_id = $1 AND u.phone = v.phone`,
-    [chunk.campaign.id, users.map(([phone]) => phone), users.map(([, uuid]) => uuid)],
+     FROM unnest($3::text[], $4::text[]) AS v(phone, uuid)
+     WHERE u.campaign_id = $1 AND u.chunk = $2 AND u.phone = v.phone`,
+    [
+      chunk.campaign.id,
+      chunk.command.chunk.index,
+      users.map(([phone]) => phone),
+      users.map(([, uuid]) => uuid),
+    ],
   );
 }
