@@ -107,14 +107,39 @@ describe('chunks of a tree listed depth first', () => {
       [[6], 3, { maxRows: 2000, minRows: 500, spreadOver: 8 }],
     ] as const) {
       const rows = depthFirst([...width], depth);
-      const expected = assignChunks(rows, (row) => row.level, sizing, tree);
-      expect(
-        treeChunks(
-          rows.map((row) => row.level),
-          sizing,
-        ),
-      ).toEqual(rows.map((row) => expected.get(row)));
+      for (const shareSmallLevels of [false, true]) {
+        const expected = assignChunks(rows, (row) => row.level, sizing, tree, shareSmallLevels);
+        expect(
+          treeChunks(
+            rows.map((row) => row.level),
+            sizing,
+            shareSmallLevels,
+          ),
+        ).toEqual(rows.map((row) => expected.get(row)));
+      }
     }
+  });
+
+  it('lets the small top levels share one chunk, as long as they hold no more than minRows together', () => {
+    // Levels of 1, 3, 9, 27 and 81 rows.
+    const rows = depthFirst([3], 4);
+    const levels = rows.map((row) => row.level);
+    const chunks = treeChunks(levels, { maxRows: 40, minRows: 15, spreadOver: 2 }, true);
+    const chunksOfLevel = (level: number) =>
+      [...new Set(chunks.filter((_, index) => levels[index] === level))].sort((a, b) => a - b);
+    // 1 + 3 + 9 rows share chunk 0; 27 more would pass 15, so level 3 is cut on its own (2 chunks of at
+    // least 15), and level 4 into chunks of at most 40.
+    expect([0, 1, 2].map(chunksOfLevel)).toEqual([[0], [0], [0]]);
+    expect(chunksOfLevel(3)).toEqual([1, 2]);
+    expect(chunksOfLevel(4)).toEqual([3, 4, 5]);
+    // A maximum below the minimum bounds the sharing too: a level cut into several chunks shares none.
+    const capped = treeChunks(levels, { maxRows: 3, minRows: 500, spreadOver: 1 }, true);
+    const cappedOfLevel = (level: number) =>
+      [...new Set(capped.filter((_, index) => levels[index] === level))].sort((a, b) => a - b);
+    expect([0, 1, 2].map(cappedOfLevel)).toEqual([[0], [1], [2, 3, 4]]);
+    // Without sharing, every level has chunks of its own.
+    const apart = treeChunks(levels, { maxRows: 40, minRows: 15, spreadOver: 2 });
+    expect(new Set(apart.filter((_, index) => levels[index]! <= 2)).size).toBe(3);
   });
 
   it("keeps each province's districts together in the example tree listed depth first", () => {

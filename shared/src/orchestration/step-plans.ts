@@ -146,16 +146,55 @@ export function rowsPerChunkSql(
   return `greatest(1, least(${sizing.maxRows}::int, greatest(${sizing.minRows}::int, ceil(${rows}::numeric / greatest(1, ${sizing.spreadOver}::int))::int)))`;
 }
 
+/** Where a wave's chunks start and how many of its rows each takes. */
+interface WaveChunks {
+  first: number;
+  size: number;
+}
+
 /**
- * Chunk numbers for rows ordered within their waves: a chunk never spans two waves. With a tree, a wave's
- * rows are ordered as their parents were (siblings together), so a chunk's rows have their parents in one
- * or two chunks of the wave before and it can start as soon as those are done.
+ * The chunks of each wave, numbered in wave order. A wave's rows are cut by rowsPerChunk, and a chunk never
+ * spans two waves, except that with `shareSmallWaves` consecutive waves that together hold no more than
+ * `minRows` rows (nor `maxRows`) share one chunk: the top levels of a boundary tree (a country, its provinces, their
+ * districts) are then created one after the other by one run instead of a dispatch each, where each
+ * dispatch would cost a round through Kafka and the status service for a handful of rows.
+ */
+function waveChunks(
+  rowsPerWave: ReadonlyMap<number, number>,
+  sizing: ChunkSizing,
+  shareSmallWaves: boolean,
+): Map<number, WaveChunks> {
+  // A chunk this small is one chunk whatever the sizing: at most minRows, and at most maxRows.
+  const small = Math.min(sizing.minRows, sizing.maxRows);
+  const chunks = new Map<number, WaveChunks>();
+  let next = 0;
+  let shared: { chunk: number; rows: number } | undefined;
+  for (const wave of [...rowsPerWave.keys()].sort((a, b) => a - b)) {
+    const rows = rowsPerWave.get(wave) as number;
+    if (shareSmallWaves && shared && shared.rows + rows <= small) {
+      shared.rows += rows;
+      chunks.set(wave, { first: shared.chunk, size: Math.max(1, rows) });
+      continue;
+    }
+    const size = rowsPerChunk(rows, sizing);
+    chunks.set(wave, { first: next, size });
+    shared = rows <= small ? { chunk: next, rows } : undefined;
+    next += Math.ceil(rows / size);
+  }
+  return chunks;
+}
+
+/**
+ * Chunk numbers for rows ordered within their waves (see waveChunks). With a tree, a wave's rows are
+ * ordered as their parents were (siblings together), so a chunk's rows have their parents in one or two
+ * chunks of the wave before and it can start as soon as those are done.
  */
 export function assignChunks<T>(
   rows: T[],
   waveOf: (row: T) => number,
   sizing: ChunkSizing,
   tree?: RowTree<T>,
+  shareSmallWaves = false,
 ): Map<T, number> {
   const byWave = new Map<number, T[]>();
   for (const row of rows) {
@@ -164,9 +203,13 @@ export function assignChunks<T>(
     list.push(row);
     byWave.set(wave, list);
   }
+  const numbering = waveChunks(
+    new Map([...byWave].map(([wave, list]) => [wave, list.length])),
+    sizing,
+    shareSmallWaves,
+  );
   const chunks = new Map<T, number>();
   const position = new Map<string, number>();
-  let next = 0;
   for (const wave of [...byWave.keys()].sort((a, b) => a - b)) {
     let list = byWave.get(wave) ?? [];
     if (tree) {
@@ -177,13 +220,12 @@ export function assignChunks<T>(
       // Array.prototype.sort is stable: siblings keep their order.
       list = [...list].sort((a, b) => parentPosition(a) - parentPosition(b));
     }
-    const size = rowsPerChunk(list.length, sizing);
+    const { first, size } = numbering.get(wave) as WaveChunks;
     for (let index = 0; index < list.length; index++) {
       const row = list[index] as T;
-      chunks.set(row, next + Math.floor(index / size));
+      chunks.set(row, first + Math.floor(index / size));
       if (tree) position.set(tree.key(row), position.size);
     }
-    next += Math.ceil(list.length / size);
   }
   return chunks;
 }
@@ -192,25 +234,21 @@ export function assignChunks<T>(
  * Chunk numbers for rows listed in depth-first order of their tree (each row after its parent, a
  * subtree's rows together), `levels` giving each row's depth. Within a level that order already keeps
  * siblings together in their parents' order, so this numbers the rows as assignChunks does with the tree,
- * from two counters per level instead of maps of the rows: a level's rows fill its chunks in order, and
- * levels never share a chunk.
+ * from two counters per level instead of maps of the rows: a level's rows fill its chunks in order.
  */
-export function treeChunks(levels: readonly number[], sizing: ChunkSizing): number[] {
+export function treeChunks(
+  levels: readonly number[],
+  sizing: ChunkSizing,
+  shareSmallLevels = false,
+): number[] {
   const rowsAt = new Map<number, number>();
   for (const level of levels) rowsAt.set(level, (rowsAt.get(level) ?? 0) + 1);
-  const first = new Map<number, { chunk: number; size: number }>();
-  let next = 0;
-  for (const level of [...rowsAt.keys()].sort((a, b) => a - b)) {
-    const rows = rowsAt.get(level) as number;
-    const size = rowsPerChunk(rows, sizing);
-    first.set(level, { chunk: next, size });
-    next += Math.ceil(rows / size);
-  }
+  const numbering = waveChunks(rowsAt, sizing, shareSmallLevels);
   const placed = new Map<number, number>();
   return levels.map((level) => {
     const index = placed.get(level) ?? 0;
     placed.set(level, index + 1);
-    const { chunk, size } = first.get(level) as { chunk: number; size: number };
-    return chunk + Math.floor(index / size);
+    const { first, size } = numbering.get(level) as WaveChunks;
+    return first + Math.floor(index / size);
   });
 }

@@ -132,7 +132,8 @@ export async function insertBoundaries(
 
 /**
  * The campaign's boundaries and one project row per boundary, with targets summed up the tree; chunks
- * hold one level each, siblings together, so a chunk waits only for the chunks holding its parents.
+ * hold one level each (the small top levels one together), siblings together, so a chunk waits only for
+ * the chunks holding its parents.
  * `boundaries` are in depth-first order (as selectBoundaries lists them). The targets are summed in
  * PostgreSQL from the stored target rows, so that a campaign of 100,000 boundaries holds no map of them
  * in memory: each lowest-level boundary's target columns are added by beneficiary type (as projectTargets
@@ -196,9 +197,11 @@ export async function insertProjects(
     [
       campaignId,
       boundaries.map((boundary) => boundary.code),
+      // The tree's small top levels share a chunk: project creation creates them level by level.
       treeChunks(
         boundaries.map((boundary) => boundary.level),
         sizing,
+        true,
       ),
     ],
   );

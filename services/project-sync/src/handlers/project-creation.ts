@@ -16,26 +16,39 @@ import { projectPayload, type ProjectRow } from '../domain/project-payload.ts';
 import { projectChanges } from './project-changes.ts';
 
 interface StoredProject extends ProjectRow {
+  level: number;
   attemptedAt: Date | null;
 }
 
 /**
- * Creates the projects of one chunk (all of one tree level), parents first by construction, and applies
- * an update's changes to existing ones. Rows whose create may already have happened (an earlier attempt,
- * or an answer lost just now) are searched for by their natural key (boundary, referenceID, project type)
- * and adopted; only the projects not found are created again.
+ * Creates the projects of one chunk and applies an update's changes to existing ones. A chunk holds one
+ * level of the boundary tree, or several small top levels: those are created level by level, each once
+ * its parents are. Rows whose create may already have happened (an earlier attempt, or an answer lost just
+ * now) are searched for by their natural key (boundary, referenceID, project type) and adopted; only the
+ * projects not found are created again.
  */
 export async function projectCreation(chunk: StepChunk): Promise<void> {
   await projectChanges(chunk);
-  const { db, campaign, command, config } = chunk;
+  const { db, campaign, command } = chunk;
   const { rows } = await db.query<StoredProject>(
     `SELECT boundary_code AS "boundaryCode", boundary_type AS "boundaryType", parent_boundary_code AS "parentBoundaryCode",
-            targets, attempted_at AS "attemptedAt"
-     FROM campaign_project WHERE campaign_id = $1 AND chunk = $2 AND NOT done AND action = 'create' ORDER BY boundary_code`,
+            level, targets, attempted_at AS "attemptedAt"
+     FROM campaign_project WHERE campaign_id = $1 AND chunk = $2 AND NOT done AND action = 'create'
+     ORDER BY level, boundary_code`,
     [campaign.id, command.chunk.index],
   );
-  if (rows.length === 0) return;
+  for (let start = 0; start < rows.length;) {
+    const level = (rows[start] as StoredProject).level;
+    let end = start;
+    while (end < rows.length && (rows[end] as StoredProject).level === level) end++;
+    await createLevel(chunk, rows.slice(start, end));
+    start = end;
+  }
+}
 
+/** Creates the chunk's projects of one level, whose parents all exist. */
+async function createLevel(chunk: StepChunk, rows: StoredProject[]): Promise<void> {
+  const { db, campaign, config } = chunk;
   let pending = rows;
   const attempted = rows.filter((row) => row.attemptedAt !== null);
   if (attempted.length > 0) {
