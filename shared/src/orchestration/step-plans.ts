@@ -155,9 +155,9 @@ interface WaveChunks {
 /**
  * The chunks of each wave, numbered in wave order. A wave's rows are cut by rowsPerChunk, and a chunk never
  * spans two waves, except that with `shareSmallWaves` consecutive waves that together hold no more than
- * `minRows` rows (nor `maxRows`) share one chunk: the top levels of a boundary tree (a country, its provinces, their
- * districts) are then created one after the other by one run instead of a dispatch each, where each
- * dispatch would cost a round through Kafka and the status service for a handful of rows.
+ * `minRows` rows (nor `maxRows`) share one chunk: the top levels of a boundary tree (a country, its
+ * provinces, their districts) are then created one after the other by one run instead of a dispatch each,
+ * where each dispatch would cost a round through Kafka and the status service for a handful of rows.
  */
 function waveChunks(
   rowsPerWave: ReadonlyMap<number, number>,
