@@ -107,16 +107,13 @@ describe('chunks of a tree listed depth first', () => {
       [[6], 3, { maxRows: 2000, minRows: 500, spreadOver: 8 }],
     ] as const) {
       const rows = depthFirst([...width], depth);
-      for (const shareSmallLevels of [false, true]) {
-        const expected = assignChunks(rows, (row) => row.level, sizing, tree, shareSmallLevels);
-        expect(
-          treeChunks(
-            rows.map((row) => row.level),
-            sizing,
-            shareSmallLevels,
-          ),
-        ).toEqual(rows.map((row) => expected.get(row)));
-      }
+      const expected = assignChunks(rows, (row) => row.level, sizing, tree);
+      expect(
+        treeChunks(
+          rows.map((row) => row.level),
+          sizing,
+        ),
+      ).toEqual(rows.map((row) => expected.get(row)));
     }
   });
 

@@ -185,16 +185,16 @@ function waveChunks(
 }
 
 /**
- * Chunk numbers for rows ordered within their waves (see waveChunks). With a tree, a wave's rows are
- * ordered as their parents were (siblings together), so a chunk's rows have their parents in one or two
- * chunks of the wave before and it can start as soon as those are done.
+ * Chunk numbers for rows ordered within their waves, a chunk never spanning two (see waveChunks): child
+ * campaigns use it, whose changes run before their creates, so their levels never share a chunk. With a
+ * tree, a wave's rows are ordered as their parents were (siblings together), so a chunk's rows have their
+ * parents in one or two chunks of the wave before and it can start as soon as those are done.
  */
 export function assignChunks<T>(
   rows: T[],
   waveOf: (row: T) => number,
   sizing: ChunkSizing,
   tree?: RowTree<T>,
-  shareSmallWaves = false,
 ): Map<T, number> {
   const byWave = new Map<number, T[]>();
   for (const row of rows) {
@@ -206,7 +206,7 @@ export function assignChunks<T>(
   const numbering = waveChunks(
     new Map([...byWave].map(([wave, list]) => [wave, list.length])),
     sizing,
-    shareSmallWaves,
+    false,
   );
   const chunks = new Map<T, number>();
   const position = new Map<string, number>();
@@ -234,7 +234,8 @@ export function assignChunks<T>(
  * Chunk numbers for rows listed in depth-first order of their tree (each row after its parent, a
  * subtree's rows together), `levels` giving each row's depth. Within a level that order already keeps
  * siblings together in their parents' order, so this numbers the rows as assignChunks does with the tree,
- * from two counters per level instead of maps of the rows: a level's rows fill its chunks in order.
+ * from two counters per level instead of maps of the rows: a level's rows fill its chunks in order. With
+ * `shareSmallLevels` (new campaigns), the small top levels share one chunk (see waveChunks).
  */
 export function treeChunks(
   levels: readonly number[],
