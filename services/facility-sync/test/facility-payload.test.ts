@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CampaignRecord, DigitFacility } from '@campaign-pipeline/shared';
-import { facilityPayload, facilityReference, isSameFacility } from '../src/domain/facility-payload.ts';
+import {
+  facilityPayload,
+  facilityReference,
+  type CampaignRecord,
+  type DigitFacility,
+} from '@campaign-pipeline/shared';
+import { isSameFacility } from '../src/domain/facility-match.ts';
 
 const row = {
   nameKey: 'central warehouse',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CampaignRecord } from '@campaign-pipeline/shared';
-import { existingPairs, mappingPayload, pairKey } from '../src/domain/mapping-plan.ts';
+import { mappingPayload, type CampaignRecord } from '@campaign-pipeline/shared';
+import { existingPairs, pairKey } from '../src/domain/mapping-plan.ts';
 
 const campaign = { tenantId: 'mz', startDate: 1000, endDate: 2000 } as CampaignRecord;
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CampaignRecord } from '@campaign-pipeline/shared';
-import { projectPayload } from '../src/domain/project-payload.ts';
+import { projectPayload, type CampaignRecord } from '@campaign-pipeline/shared';
 
 const campaign = {
   id: 'c-1',

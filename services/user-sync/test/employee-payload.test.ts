@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { userNameOf, type CampaignRecord } from '@campaign-pipeline/shared';
-import { employeePayload, generatePassword } from '../src/domain/employee-payload.ts';
+import { employeePayload, userNameOf, type CampaignRecord } from '@campaign-pipeline/shared';
+import { generatePassword } from '../src/domain/passwords.ts';
 
 const campaign = { tenantId: 'mz', hierarchyType: 'ADMIN' } as CampaignRecord;
 const row = {
@@ -31,7 +31,7 @@ describe('employee payload', () => {
       ['MZ_P01_D01', 'DISTRICT'],
       ['MZ_P01_D01_A01', 'ADMINISTRATIVE_POST'],
     ]);
-    const payload = employeePayload(campaign, row, types);
+    const payload = employeePayload(campaign, row, types, generatePassword());
     expect(payload).toMatchObject({
       tenantId: 'mz',
       code: 'HCM7123456789',
@@ -56,6 +56,8 @@ describe('employee payload', () => {
         },
       ],
     });
-    expect(payload.user.password).not.toBe(employeePayload(campaign, row, types).user.password);
+    expect(payload.user.password).not.toBe(
+      employeePayload(campaign, row, types, generatePassword()).user.password,
+    );
   });
 });

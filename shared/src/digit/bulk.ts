@@ -7,6 +7,9 @@ import { findWithin } from './reconcile.ts';
  */
 export const BULK_REQUEST_MAX_BYTES = 1024 * 1024;
 
+/** What a batch's items may take of a request: the envelope and DIGIT's enrichment need the rest. */
+export const BULK_BATCH_MAX_BYTES = BULK_REQUEST_MAX_BYTES * 0.9;
+
 /**
  * Splits items into batches of at most `maxItems` whose JSON stays within `maxBytes`; `sent` names what
  * of an item goes into the request, when not the item itself.
@@ -14,7 +17,7 @@ export const BULK_REQUEST_MAX_BYTES = 1024 * 1024;
 export function bulkBatches<T>(
   items: readonly T[],
   maxItems: number,
-  maxBytes: number = BULK_REQUEST_MAX_BYTES * 0.9,
+  maxBytes: number = BULK_BATCH_MAX_BYTES,
   sent: (item: T) => unknown = (item) => item,
 ): T[][] {
   const batches: T[][] = [];
@@ -39,6 +42,8 @@ export interface BulkCreateOptions<Item, Entity> {
   /** The item's natural key: what a search finds it by. */
   key: (item: Item) => string;
   batchSize: number;
+  /** What the request carries of an item: batches are cut by its bytes too. */
+  payload: (item: Item) => unknown;
   /** Sends one batch to the bulk endpoint (DIGIT answers 202 and saves it later). */
   send: (batch: Item[]) => Promise<void>;
   /** Searches DIGIT for the items by natural key; answers the entities found, by key. */
@@ -77,7 +82,7 @@ export async function bulkCreateThenFind<Item, Entity>(
   for (let round = 1; toSend.length > 0; round++) {
     const unknown = new Set<Item>();
     // Side by side: the DIGIT client's budget for the service decides how many are in flight.
-    const batches = bulkBatches(toSend, options.batchSize);
+    const batches = bulkBatches(toSend, options.batchSize, BULK_BATCH_MAX_BYTES, options.payload);
     const sent = await Promise.allSettled(batches.map((batch) => options.send(batch)));
     sent.forEach((outcome, index) => {
       if (outcome.status === 'fulfilled') return;

@@ -7,14 +7,12 @@ import {
   settleAll,
   consistencyLeft,
   findWithin,
-  type StepChunk,
-} from '@campaign-pipeline/shared';
-import {
   facilityPayload,
   facilityReference,
-  isSameFacility,
   type FacilityEntity,
-} from '../domain/facility-payload.ts';
+  type StepChunk,
+} from '@campaign-pipeline/shared';
+import { isSameFacility } from '../domain/facility-match.ts';
 
 interface StoredFacility extends FacilityEntity {
   attemptedAt: Date | null;
@@ -52,22 +50,20 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
   const pending = rows.filter((row) => !earlier.has(row.nameKey));
   if (pending.length === 0) return;
 
+  const payload = (row: StoredFacility) => facilityPayload(campaign, row);
   const { found, missing } = await bulkCreateThenFind({
     items: pending,
     key: (row) => row.nameKey,
     batchSize: config.DIGIT_BULK_BATCH_SIZE,
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+    payload,
     send: async (batch) => {
       // Stamped before every send, a resend included: a later attempt waits out the window after it.
       await db.query(
         'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND chunk = $2 AND name_key = ANY($3::text[])',
         [campaign.id, command.chunk.index, batch.map((row) => row.nameKey)],
       );
-      await bulkCreateFacilities(
-        chunk.digit,
-        chunk.requestInfo,
-        batch.map((row) => facilityPayload(campaign, row)),
-      );
+      await bulkCreateFacilities(chunk.digit, chunk.requestInfo, batch.map(payload));
     },
     search: (batch) => findFacilities(chunk, batch),
     onUnknown: (error, batch) =>

@@ -1,4 +1,4 @@
-import type { CampaignRecord, DigitMapping, MappingKind } from '@campaign-pipeline/shared';
+import type { DigitMapping, MappingKind } from '@campaign-pipeline/shared';
 import { mappedId } from '@campaign-pipeline/shared';
 
 export interface MappingRow {
@@ -7,25 +7,6 @@ export interface MappingRow {
   projectId: string | null;
   mappedId: string | null;
   attemptedAt: Date | null;
-}
-
-/** The DIGIT payload of one mapping. */
-export function mappingPayload(
-  kind: MappingKind,
-  campaign: CampaignRecord,
-  projectId: string,
-  mapped: string,
-): Record<string, unknown> {
-  const base = { tenantId: campaign.tenantId, projectId };
-  if (kind === 'facility') return { ...base, facilityId: mapped };
-  if (kind === 'staff')
-    return { ...base, userId: mapped, startDate: campaign.startDate, endDate: campaign.endDate };
-  return {
-    ...base,
-    resource: { productVariantId: mapped, type: 'DRUG', isBaseUnitVariant: false },
-    startDate: campaign.startDate,
-    endDate: campaign.endDate,
-  };
 }
 
 export function pairKey(projectId: string, mapped: string): string {

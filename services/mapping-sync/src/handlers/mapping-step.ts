@@ -11,11 +11,12 @@ import {
   settleAll,
   consistencyLeft,
   findWithin,
+  mappingPayload,
   type MappingKind,
   type StepChunk,
   type StepHandler,
 } from '@campaign-pipeline/shared';
-import { existingPairs, mappingPayload, pairKey, type MappingRow } from '../domain/mapping-plan.ts';
+import { existingPairs, pairKey, type MappingRow } from '../domain/mapping-plan.ts';
 
 /** How the mapped side's DIGIT id is found for each kind (fixed SQL, never from input). */
 const MAPPED_ID: Record<MappingKind, string> = {
@@ -132,11 +133,14 @@ export function mappingStep(kind: MappingKind): StepHandler {
     const toCreate = [...notFound, ...rows.filter((row) => !searched.has(row))];
     if (toCreate.length === 0) return;
 
+    const payload = (row: MappingRow) =>
+      mappingPayload(kind, campaign, row.projectId as string, row.mappedId as string);
     const { found, missing } = await bulkCreateThenFind({
       items: toCreate,
       key: pairOf,
       batchSize: config.DIGIT_BULK_BATCH_SIZE,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
+      payload,
       send: async (batch) => {
         // Stamped before every send, a resend included: a later attempt waits out the window after it.
         await db.query(
@@ -151,12 +155,7 @@ export function mappingStep(kind: MappingKind): StepHandler {
             batch.map((row) => row.entityKey),
           ],
         );
-        await bulkCreateMappings(
-          digit,
-          requestInfo,
-          kind,
-          batch.map((row) => mappingPayload(kind, campaign, row.projectId as string, row.mappedId as string)),
-        );
+        await bulkCreateMappings(digit, requestInfo, kind, batch.map(payload));
       },
       search: searchPairs,
       onUnknown: (error, batch) =>

@@ -5,7 +5,7 @@ import {
   type ProjectTargetPayload,
   type StepChunk,
 } from '@campaign-pipeline/shared';
-import { changedProject } from '../domain/project-payload.ts';
+import { changedProject } from '../domain/project-change.ts';
 
 const UPDATE_BATCH = 100;
 

@@ -1,5 +1,5 @@
 import {
-  BULK_REQUEST_MAX_BYTES,
+  BULK_BATCH_MAX_BYTES,
   DigitError,
   bulkBatches,
   StepFailure,
@@ -10,9 +10,10 @@ import {
   consistencyLeft,
   findWithin,
   settleAll,
+  projectPayload,
+  type ProjectRow,
   type StepChunk,
 } from '@campaign-pipeline/shared';
-import { projectPayload, type ProjectRow } from '../domain/project-payload.ts';
 import { projectChanges } from './project-changes.ts';
 
 interface StoredProject extends ProjectRow {
@@ -104,7 +105,7 @@ async function createLevel(chunk: StepChunk, rows: StoredProject[]): Promise<voi
   );
   const payload = (row: StoredProject) => payloadOf.get(row.boundaryCode)!;
   // A project array is one request: as many as the bulk batch size, within DIGIT's request limit.
-  const batches = bulkBatches(pending, config.DIGIT_BULK_BATCH_SIZE, BULK_REQUEST_MAX_BYTES * 0.9, payload);
+  const batches = bulkBatches(pending, config.DIGIT_BULK_BATCH_SIZE, BULK_BATCH_MAX_BYTES, payload);
   // Side by side: the DIGIT client's budget for the project service decides how many are in flight.
   await settleAll(batches.map((batch) => createBatch(chunk, batch, payload)));
 }

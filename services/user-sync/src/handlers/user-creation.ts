@@ -1,5 +1,5 @@
 import {
-  BULK_REQUEST_MAX_BYTES,
+  BULK_BATCH_MAX_BYTES,
   bulkBatches,
   DigitError,
   StepFailure,
@@ -12,15 +12,18 @@ import {
   userNameOf,
   settleAll,
   waitForConsistency,
+  employeePayload,
+  EMPLOYEE_PASSWORD_LENGTH,
   type StepChunk,
+  type UserEntity,
 } from '@campaign-pipeline/shared';
-import { employeePayload, generatePassword, type UserEntity } from '../domain/employee-payload.ts';
+import { generatePassword } from '../domain/passwords.ts';
 
 interface StoredUser extends UserEntity {
   attemptedAt: Date | null;
 }
 
-const SIZING_PASSWORD = 'x'.repeat(generatePassword().length);
+const SIZING_PASSWORD = 'x'.repeat(EMPLOYEE_PASSWORD_LENGTH);
 
 /** HRMS's answers that a phone or user name is taken: by our own earlier write, or by someone else. */
 const TAKEN = new Set(['ERR_HRMS_USER_EXIST_MOB', 'ERR_HRMS_USER_EXIST_USERNAME']);
@@ -71,7 +74,7 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
   await settleAll(
     // Each request stays within the 1 MiB HRMS's Kafka message allows, sized by what is sent (a password
     // of the same length stands in for the one each create draws).
-    bulkBatches(pending, config.DIGIT_HRMS_BATCH_SIZE, BULK_REQUEST_MAX_BYTES * 0.9, (row) =>
+    bulkBatches(pending, config.DIGIT_HRMS_BATCH_SIZE, BULK_BATCH_MAX_BYTES, (row) =>
       employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD),
     ).map((batch) => createBatch(chunk, batch, boundaryTypes, key)),
   );
@@ -91,7 +94,7 @@ async function createBatch(
       key: (row) => row.phone,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       create: async (rows) => {
-        const passwords = rows.map(() => generatePassword());
+        const created = rows.map((row) => ({ row, password: generatePassword() }));
         // The sealed password is written with the attempt mark, before HRMS may hold it: a user adopted
         // after a lost answer still has the password it was created with.
         await db.query(
@@ -100,14 +103,14 @@ async function createBatch(
            WHERE campaign_user.campaign_id = $1 AND campaign_user.phone = kept.phone`,
           [
             campaign.id,
-            rows.map((row) => row.phone),
-            passwords.map((password) => (key ? sealPassword(key, password) : null)),
+            created.map(({ row }) => row.phone),
+            created.map(({ password }) => (key ? sealPassword(key, password) : null)),
           ],
         );
         const employees = await createEmployees(
           digit,
           requestInfo,
-          rows.map((row, index) => employeePayload(campaign, row, boundaryTypes, passwords[index])),
+          created.map(({ row, password }) => employeePayload(campaign, row, boundaryTypes, password)),
         );
         return new Map(
           employees.flatMap((employee) => {
