@@ -20,7 +20,14 @@ let services: TestServices;
 beforeAll(async () => {
   infrastructure = await startTestInfrastructure();
   services = await startTestServices(infrastructure, {
-    env: { CHUNK_SIZE: '20', STEP_STALL_AFTER_MS: '3000', CAMPAIGN_GAUGE_INTERVAL_MS: '1000' },
+    // Users go to HRMS five at a time, at most eight calls at once: creating them takes three rounds of
+    // calls, so the worker is killed with most of them still to do.
+    env: {
+      CHUNK_SIZE: '20',
+      DIGIT_HRMS_BATCH_SIZE: '5',
+      STEP_STALL_AFTER_MS: '3000',
+      CAMPAIGN_GAUGE_INTERVAL_MS: '1000',
+    },
   });
 });
 
@@ -47,7 +54,7 @@ async function progressUntil(
 describe('a stalled step', () => {
   it('is reported with the worker that has not answered, and clears when the worker is back', async () => {
     const client = new CampaignClient(services.url('intake'), services.url('status'));
-    await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 150, jitterMs: 50 } } });
+    await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 500, jitterMs: 50 } } });
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
       facilities: 5,
