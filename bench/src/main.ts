@@ -6,8 +6,8 @@ import { formatChaosResult, runChaosBench } from './chaos.ts';
 
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
 // digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
-// (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n (default 2000, the services'
-// default), --bulk-batch-size n (default 2000, likewise), --hrms-batch-size n (default 100, likewise), --json (the
+// (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n (default 10000, the services'
+// default), --bulk-batch-size n (default 10000, likewise), --hrms-batch-size n (default 100, likewise), --json (the
 // result as one JSON object per flow); of chaos:
 // --size (default M), --poison n (default 1000), --update (the measured campaign updates another),
 // --kill-every ms (default 2000; 0 kills no service), --broker-restarts n (default 2).
@@ -24,8 +24,8 @@ const { values, positionals } = parseArgs({
     flow: { type: 'string', default: 'both' },
     latency: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '8' },
-    'chunk-size': { type: 'string', default: '2000' },
-    'bulk-batch-size': { type: 'string', default: '2000' },
+    'chunk-size': { type: 'string', default: '10000' },
+    'bulk-batch-size': { type: 'string', default: '10000' },
     'hrms-batch-size': { type: 'string', default: '100' },
   },
 });

@@ -1,8 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { assignChunks, readyChunks, rowsPerChunk, treeChunks, type PlannedChunk } from '../src/index.ts';
-
-/** Chunks of exactly `rows` rows, however many the step has. */
-const fixed = (rows: number) => ({ maxRows: rows, minRows: rows, spreadOver: 1 });
+import {
+  assignChunks,
+  chunkRows,
+  readyChunks,
+  requestRows,
+  treeChunks,
+  type PlannedChunk,
+  type StepLoad,
+} from '../src/index.ts';
 
 interface Boundary {
   code: string;
@@ -26,7 +31,7 @@ const chunkOf = (chunks: Map<Boundary, number>, code: string) =>
 
 describe('chunk assignment', () => {
   it('never puts two levels in one chunk', () => {
-    const chunks = assignChunks(TREE, (boundary) => boundary.level, fixed(10));
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, 10);
     expect(new Set(TREE.map((boundary) => `${boundary.level}:${chunks.get(boundary)}`)).size).toBe(3);
     expect([...new Set(chunks.values())]).toEqual([0, 1, 2]);
   });
@@ -36,7 +41,7 @@ describe('chunk assignment', () => {
       key: (boundary: Boundary) => boundary.code,
       parent: (boundary: Boundary) => boundary.parent,
     };
-    const chunks = assignChunks(TREE, (boundary) => boundary.level, fixed(2), tree);
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, 2, tree);
     // P1 and P2 share chunk 1; P1's districts fill chunk 2, P2's chunk 3.
     expect(chunkOf(chunks, 'D1a')).toBe(2);
     expect(chunkOf(chunks, 'D1b')).toBe(2);
@@ -45,40 +50,64 @@ describe('chunk assignment', () => {
   });
 
   it('without the tree keeps the sheet order, mixing the provinces in each chunk', () => {
-    const chunks = assignChunks(TREE, (boundary) => boundary.level, fixed(2));
+    const chunks = assignChunks(TREE, (boundary) => boundary.level, 2);
     expect(chunkOf(chunks, 'D1a')).toBe(chunkOf(chunks, 'D2a'));
   });
 });
 
+describe('rows per request', () => {
+  it('fits as many of the largest item as the bytes allow, counting a comma each', () => {
+    expect(requestRows(99, 1000)).toBe(10);
+    expect(requestRows(100, 1000)).toBe(9);
+  });
+
+  it('carries one item at least, even one larger than a request', () => {
+    expect(requestRows(5000, 1000)).toBe(1);
+  });
+});
+
 describe('rows per chunk', () => {
-  const sizing = { maxRows: 2000, minRows: 500, spreadOver: 8 };
+  const limits = { maxRows: 20_000, minRows: 500, concurrency: 8 };
+  /** The target scale's steps: 101,111 projects, 15,000 facilities, 30,000 users and their mappings. */
+  const large: StepLoad[] = [
+    { step: 'project-creation', rows: 101_111, requestRows: 1512 },
+    { step: 'facility-creation', rows: 15_000, requestRows: 3836, searchPage: 1000 },
+    { step: 'user-creation', rows: 30_000, requestRows: 2344 },
+    { step: 'facility-mapping', rows: 17_984, requestRows: 9058, searchPage: 1000 },
+    { step: 'user-mapping', rows: 30_000, requestRows: 5645, searchPage: 1000 },
+    { step: 'product-mapping', rows: 101_111, requestRows: 4365, searchPage: 1000 },
+  ];
 
-  it('fills chunks up to the maximum when the step has rows for every concurrent call', () => {
-    expect(rowsPerChunk(101_111, sizing)).toBe(2000);
-    expect(rowsPerChunk(16_000, sizing)).toBe(2000);
-  });
-
-  it('cuts a smaller step into one chunk per concurrent call', () => {
-    expect(rowsPerChunk(12_000, sizing)).toBe(1500);
-    expect(rowsPerChunk(6001, sizing)).toBe(751);
-  });
-
-  it('never cuts chunks below the minimum, nor above the maximum when that is smaller', () => {
-    expect(rowsPerChunk(2000, sizing)).toBe(500);
-    expect(rowsPerChunk(30, sizing)).toBe(500);
-    expect(rowsPerChunk(2000, { ...sizing, maxRows: 10 })).toBe(10);
-    expect(rowsPerChunk(0, sizing)).toBe(500);
-  });
-
-  it('spreads the tree level by level, each level by its own rows', () => {
-    const chunks = assignChunks(TREE, (boundary) => boundary.level, {
-      maxRows: 10,
-      minRows: 1,
-      spreadOver: 2,
+  it('gives a large campaign one request a chunk, in whole search pages where the step searches after', () => {
+    expect(Object.fromEntries(chunkRows(large, limits))).toEqual({
+      'project-creation': 1512,
+      'facility-creation': 3000,
+      'user-creation': 2344,
+      'facility-mapping': 7000,
+      'user-mapping': 5000,
+      'product-mapping': 4000,
     });
-    // One country; two provinces in two chunks; four districts in two chunks of two.
-    expect([...new Set(TREE.map((boundary) => chunks.get(boundary)))].sort()).toEqual([0, 1, 2, 3, 4]);
-    expect(chunkOf(chunks, 'D1a')).toBe(chunkOf(chunks, 'D2a'));
+  });
+
+  it("keeps a chunk within a quarter of each concurrent call's share of the busiest service", () => {
+    // The project service carries 250,206 rows: 8 calls × 4 chunks, 7,819 rows a chunk at most.
+    expect(chunkRows(large, limits).get('facility-mapping')).toBe(7000);
+    const quieter = large.map((load) => ({ ...load, rows: Math.ceil(load.rows / 10) }));
+    // 25,022 rows at the project service: 782 rows a chunk, whole pages where the step searches after.
+    expect(Object.fromEntries(chunkRows(quieter, limits))).toMatchObject({
+      'project-creation': 782,
+      'user-creation': 782,
+      'product-mapping': 782,
+    });
+  });
+
+  it('never cuts below the minimum unless a request carries fewer, nor above the maximum', () => {
+    const small = large.map((load) => ({ ...load, rows: 40 }));
+    expect(new Set(chunkRows(small, limits).values())).toEqual(new Set([500]));
+    expect(
+      chunkRows([{ step: 'user-creation', rows: 40, requestRows: 25 }], limits).get('user-creation'),
+    ).toBe(25);
+    expect(chunkRows(large, { ...limits, maxRows: 1200 }).get('product-mapping')).toBe(1000);
   });
 });
 
@@ -102,9 +131,9 @@ describe('chunks of a tree listed depth first', () => {
 
   it('numbers every row as assignChunks does with the tree', () => {
     for (const [width, depth, sizing] of [
-      [[3, 1, 4], 4, { maxRows: 5, minRows: 2, spreadOver: 3 }],
-      [[2, 5], 5, { maxRows: 7, minRows: 1, spreadOver: 8 }],
-      [[6], 3, { maxRows: 2000, minRows: 500, spreadOver: 8 }],
+      [[3, 1, 4], 4, 5],
+      [[2, 5], 5, 7],
+      [[6], 3, 2000],
     ] as const) {
       const rows = depthFirst([...width], depth);
       const expected = assignChunks(rows, (row) => row.level, sizing, tree);
@@ -117,25 +146,25 @@ describe('chunks of a tree listed depth first', () => {
     }
   });
 
-  it('lets the small top levels share one chunk, as long as they hold no more than minRows together', () => {
+  it('lets the small top levels share one chunk, as long as they hold no more than a chunk together', () => {
     // Levels of 1, 3, 9, 27 and 81 rows.
     const rows = depthFirst([3], 4);
     const levels = rows.map((row) => row.level);
-    const chunks = treeChunks(levels, { maxRows: 40, minRows: 15, spreadOver: 2 }, true);
+    const chunks = treeChunks(levels, 15, true);
     const chunksOfLevel = (level: number) =>
       [...new Set(chunks.filter((_, index) => levels[index] === level))].sort((a, b) => a - b);
-    // 1 + 3 + 9 rows share chunk 0; 27 more would pass 15, so level 3 is cut on its own (2 chunks of at
-    // least 15), and level 4 into chunks of at most 40.
+    // 1 + 3 + 9 rows share chunk 0; 27 more would pass 15, so level 3 is cut on its own (2 chunks of 15
+    // and 12), and level 4 into chunks of 15.
     expect([0, 1, 2].map(chunksOfLevel)).toEqual([[0], [0], [0]]);
     expect(chunksOfLevel(3)).toEqual([1, 2]);
-    expect(chunksOfLevel(4)).toEqual([3, 4, 5]);
-    // A maximum below the minimum bounds the sharing too: a level cut into several chunks shares none.
-    const capped = treeChunks(levels, { maxRows: 3, minRows: 500, spreadOver: 1 }, true);
+    expect(chunksOfLevel(4)).toEqual([3, 4, 5, 6, 7, 8]);
+    // Small chunks bound the sharing too: a level cut into several chunks shares none.
+    const capped = treeChunks(levels, 3, true);
     const cappedOfLevel = (level: number) =>
       [...new Set(capped.filter((_, index) => levels[index] === level))].sort((a, b) => a - b);
     expect([0, 1, 2].map(cappedOfLevel)).toEqual([[0], [1], [2, 3, 4]]);
     // Without sharing, every level has chunks of its own.
-    const apart = treeChunks(levels, { maxRows: 40, minRows: 15, spreadOver: 2 });
+    const apart = treeChunks(levels, 15);
     expect(new Set(apart.filter((_, index) => levels[index]! <= 2)).size).toBe(3);
   });
 
@@ -144,7 +173,7 @@ describe('chunks of a tree listed depth first', () => {
     expect(
       treeChunks(
         listed.map((row) => row.level),
-        { maxRows: 2, minRows: 2, spreadOver: 1 },
+        2,
       ),
     ).toEqual([0, 1, 2, 2, 1, 3, 3]);
   });

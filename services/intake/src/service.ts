@@ -45,8 +45,7 @@ export const service: ServiceDefinition = {
       chunks: {
         maxRows: config.CHUNK_SIZE,
         minRows: config.CHUNK_MIN_ROWS,
-        // One chunk at least for each of a DIGIT service's concurrent calls.
-        spreadOver: config.DIGIT_CONCURRENCY,
+        concurrency: config.DIGIT_CONCURRENCY,
       },
       flow: config.CAMPAIGN_FLOW,
       sheetLimits: config.sheetLimits,

@@ -70,24 +70,26 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       /** How long DIGIT search may lag behind create: a row whose write may have happened is searched only after this. */
       DIGIT_SEARCH_CONSISTENCY_MS: env.int({ fallback: 5000, min: 0, max: 600_000 }),
       /**
-       * Rows a chunk carries at most: its DIGIT calls go out as full as the batch sizes and DIGIT's 1 MiB
-       * requests allow. A step with fewer rows than DIGIT_CONCURRENCY such chunks is cut finer, down to
-       * CHUNK_MIN_ROWS a chunk, so that every concurrent call has work.
+       * Rows a chunk carries at most: what a worker holds at once. Within it a chunk carries what one DIGIT
+       * request of its step carries (DIGIT's 1 MiB), at most a quarter of each concurrent call's share of
+       * the campaign's busiest DIGIT service, and at least CHUNK_MIN_ROWS (see chunkRows).
        */
-      CHUNK_SIZE: env.int({ fallback: 2000, min: 1, max: 100_000 }),
+      CHUNK_SIZE: env.int({ fallback: 10_000, min: 1, max: 100_000 }),
       CHUNK_MIN_ROWS: env.int({ fallback: 500, min: 1, max: 100_000 }),
       /**
-       * Items per call to DIGIT's bulk creates and project arrays (each request also stays under their 1 MiB
-       * limit). A call costs DIGIT a fixed part plus a part per item: fewer, fuller calls spend less of its
-       * capacity; a chunk's rows (CHUNK_SIZE) bound a batch too.
+       * Items per call to DIGIT's bulk creates and project arrays, at most; each request also stays under
+       * their 1 MiB limit, which is what bounds it at the default. A call costs DIGIT a fixed part plus a
+       * part per item: fewer, fuller calls spend less of its capacity.
        */
-      DIGIT_BULK_BATCH_SIZE: env.int({ fallback: 2000, min: 1, max: 5000 }),
+      DIGIT_BULK_BATCH_SIZE: env.int({ fallback: 10_000, min: 1, max: 100_000 }),
       /**
        * Employees per HRMS create (each request also stays under the 1 MiB of the Kafka message HRMS
-       * pushes it as). HRMS refuses a whole batch when one phone exists, without saying which; the batch
-       * is then sent again in halves, so a taken phone costs about two creates per halving.
+       * pushes it as). HRMS creates each employee's user in turn before it answers, so a batch must be
+       * answered within DIGIT_TIMEOUT_MS: raise it where HRMS answers larger batches in time. HRMS refuses
+       * a whole batch when one phone exists, without saying which; the batch is then sent again in
+       * halves, so a taken phone costs about two creates per halving.
        */
-      DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 2000 }),
+      DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 5000 }),
       CAMPAIGN_FLOW: env.oneOf(['parallel', 'linear'] as const, { fallback: 'parallel' }),
       /**
        * Facilities a facility template lists at most (intake): the tenant's DIGIT facilities are held in

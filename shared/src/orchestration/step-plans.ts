@@ -1,6 +1,9 @@
+import type { DigitServiceName } from '../config/service-config.ts';
 import type { StepName } from '../flow/flow.ts';
 
 interface StepPlan {
+  /** The DIGIT service the step's calls go to. */
+  service: DigitServiceName;
   /** The entity table whose rows the step syncs. */
   table: string;
   /** Which of the table's rows are the step's (columns of the row `c`). */
@@ -26,26 +29,30 @@ const PROJECT_OF_MAPPING = { table: 'campaign_project', key: 'boundary_code', on
  */
 export const STEP_PLANS: Record<Exclude<StepName, 'end'>, StepPlan> = {
   'project-creation': {
+    service: 'project',
     table: 'campaign_project',
     filter: '',
     wave: 'c.level',
     tree: { key: 'boundary_code', parent: 'parent_boundary_code' },
   },
-  'facility-creation': { table: 'campaign_facility', filter: '', wave: '0' },
-  'user-creation': { table: 'campaign_user', filter: '', wave: '0' },
+  'facility-creation': { service: 'facility', table: 'campaign_facility', filter: '', wave: '0' },
+  'user-creation': { service: 'hrms', table: 'campaign_user', filter: '', wave: '0' },
   'facility-mapping': {
+    service: 'project',
     table: 'campaign_mapping',
     filter: `AND c.kind = 'facility'`,
     wave: '0',
     follows: PROJECT_OF_MAPPING,
   },
   'user-mapping': {
+    service: 'project',
     table: 'campaign_mapping',
     filter: `AND c.kind = 'staff'`,
     wave: '0',
     follows: PROJECT_OF_MAPPING,
   },
   'product-mapping': {
+    service: 'project',
     table: 'campaign_mapping',
     filter: `AND c.kind = 'resource'`,
     wave: '0',
@@ -118,32 +125,63 @@ export interface RowTree<T> {
 }
 
 /**
- * How a step's rows are cut into chunks. A chunk carries at most `maxRows` (its DIGIT calls then go out
- * as full as the requests allow: fewer calls), yet a step has `spreadOver` chunks when it has the rows, so
- * that DIGIT's concurrent calls all have work; and no chunk is cut below `minRows`, where the pipeline's
- * cost per chunk would outweigh its calls.
+ * Items of one kind that one DIGIT request carries: as many of the kind's largest item as fit in
+ * `maxBytes`, each counted with its separating comma, as bulkBatches counts them. (The configured batch
+ * sizes cut a chunk's requests smaller where a DIGIT service takes fewer items at once.)
  */
-export interface ChunkSizing {
-  maxRows: number;
-  minRows: number;
-  spreadOver: number;
+export function requestRows(largestItemBytes: number, maxBytes: number): number {
+  return Math.max(1, Math.floor(maxBytes / (largestItemBytes + 1)));
 }
 
-/** Rows per chunk of a step (or of one of its waves) of `rows` rows. */
-export function rowsPerChunk(rows: number, sizing: ChunkSizing): number {
-  const spread = Math.ceil(rows / Math.max(1, sizing.spreadOver));
-  return Math.max(1, Math.min(sizing.maxRows, Math.max(sizing.minRows, spread)));
+/** A step's share of a campaign's work, as chunk sizing sees it. */
+export interface StepLoad {
+  step: Exclude<StepName, 'end'>;
+  rows: number;
+  /** Rows one DIGIT request of the step carries (requestRows). */
+  requestRows: number;
+  /**
+   * Items one search answers, for steps that learn by search what DIGIT saved (bulk creates answer
+   * without ids): their chunks hold whole pages, so that their searches go out full too.
+   */
+  searchPage?: number;
 }
+
+export interface ChunkLimits {
+  /** Rows a chunk carries at most (CHUNK_SIZE): what a worker holds at once. */
+  maxRows: number;
+  /** Rows a chunk carries at least (CHUNK_MIN_ROWS): below, the cost per chunk outweighs its calls. */
+  minRows: number;
+  /** Calls DIGIT takes at once per service (DIGIT_CONCURRENCY). */
+  concurrency: number;
+}
+
+/** Chunks each concurrent call of the busiest DIGIT service gets at least (see chunkRows). */
+const CHUNKS_PER_CALL_SLOT = 4;
 
 /**
- * rowsPerChunk in SQL, for chunk numbers given by a window: `rows` is the SQL expression of the step's
- * row count, `sizing` the placeholders of maxRows, minRows and spreadOver.
+ * Rows per chunk of each step. A chunk carries what one DIGIT request of its step carries, so that each
+ * chunk is one create (and whole search pages): the fewest calls. The campaign lasts about as long as its
+ * busiest DIGIT service is busy; a chunk is never more than a quarter of what each of that service's
+ * concurrent calls carries over the campaign, so that its last chunks add little after the rest, and
+ * never less than `minRows` (unless one request carries fewer). A small campaign has small chunks at every service; a large one has
+ * request-sized chunks everywhere, even at a service with little work, whose calls are then fewer rather
+ * than quicker: they finish long before the busiest service does.
  */
-export function rowsPerChunkSql(
-  rows: string,
-  sizing: { maxRows: string; minRows: string; spreadOver: string },
-): string {
-  return `greatest(1, least(${sizing.maxRows}::int, greatest(${sizing.minRows}::int, ceil(${rows}::numeric / greatest(1, ${sizing.spreadOver}::int))::int)))`;
+export function chunkRows(steps: readonly StepLoad[], limits: ChunkLimits): Map<StepLoad['step'], number> {
+  const perService = new Map<DigitServiceName, number>();
+  for (const { step, rows } of steps) {
+    const service = STEP_PLANS[step].service;
+    perService.set(service, (perService.get(service) ?? 0) + rows);
+  }
+  const busiest = Math.max(0, ...perService.values());
+  const share = Math.ceil(busiest / (Math.max(1, limits.concurrency) * CHUNKS_PER_CALL_SLOT));
+  return new Map(
+    steps.map((load) => {
+      const rows = Math.max(1, Math.min(limits.maxRows, load.requestRows, Math.max(limits.minRows, share)));
+      const page = load.searchPage;
+      return [load.step, page !== undefined && rows >= page ? rows - (rows % page) : rows];
+    }),
+  );
 }
 
 /** Where a wave's chunks start and how many of its rows each takes. */
@@ -153,32 +191,30 @@ interface WaveChunks {
 }
 
 /**
- * The chunks of each wave, numbered in wave order. A wave's rows are cut by rowsPerChunk, and a chunk never
- * spans two waves, except that with `shareSmallWaves` consecutive waves that together hold no more than
- * `minRows` rows (nor `maxRows`) share one chunk: the top levels of a boundary tree (a country, its
+ * The chunks of each wave, numbered in wave order. A wave's rows are cut into chunks of `rowsPerChunk`,
+ * and a chunk never spans two waves, except that with `shareSmallWaves` consecutive waves that together
+ * hold no more than `rowsPerChunk` rows share one chunk: the top levels of a boundary tree (a country, its
  * provinces, their districts) are then created one after the other by one run instead of a dispatch each,
  * where each dispatch would cost a round through Kafka and the status service for a handful of rows.
  */
 function waveChunks(
   rowsPerWave: ReadonlyMap<number, number>,
-  sizing: ChunkSizing,
+  rowsPerChunk: number,
   shareSmallWaves: boolean,
 ): Map<number, WaveChunks> {
-  // A chunk this small is one chunk whatever the sizing: at most minRows, and at most maxRows.
-  const small = Math.min(sizing.minRows, sizing.maxRows);
+  const size = Math.max(1, rowsPerChunk);
   const chunks = new Map<number, WaveChunks>();
   let next = 0;
   let shared: { chunk: number; rows: number } | undefined;
   for (const wave of [...rowsPerWave.keys()].sort((a, b) => a - b)) {
     const rows = rowsPerWave.get(wave) as number;
-    if (shareSmallWaves && shared && shared.rows + rows <= small) {
+    if (shareSmallWaves && shared && shared.rows + rows <= size) {
       shared.rows += rows;
       chunks.set(wave, { first: shared.chunk, size: Math.max(1, rows) });
       continue;
     }
-    const size = rowsPerChunk(rows, sizing);
     chunks.set(wave, { first: next, size });
-    shared = rows <= small ? { chunk: next, rows } : undefined;
+    shared = rows <= size ? { chunk: next, rows } : undefined;
     next += Math.ceil(rows / size);
   }
   return chunks;
@@ -193,7 +229,7 @@ function waveChunks(
 export function assignChunks<T>(
   rows: T[],
   waveOf: (row: T) => number,
-  sizing: ChunkSizing,
+  rowsPerChunk: number,
   tree?: RowTree<T>,
 ): Map<T, number> {
   const byWave = new Map<number, T[]>();
@@ -205,7 +241,7 @@ export function assignChunks<T>(
   }
   const numbering = waveChunks(
     new Map([...byWave].map(([wave, list]) => [wave, list.length])),
-    sizing,
+    rowsPerChunk,
     false,
   );
   const chunks = new Map<T, number>();
@@ -239,12 +275,12 @@ export function assignChunks<T>(
  */
 export function treeChunks(
   levels: readonly number[],
-  sizing: ChunkSizing,
+  rowsPerChunk: number,
   shareSmallLevels = false,
 ): number[] {
   const rowsAt = new Map<number, number>();
   for (const level of levels) rowsAt.set(level, (rowsAt.get(level) ?? 0) + 1);
-  const numbering = waveChunks(rowsAt, sizing, shareSmallLevels);
+  const numbering = waveChunks(rowsAt, rowsPerChunk, shareSmallLevels);
   const placed = new Map<number, number>();
   return levels.map((level) => {
     const index = placed.get(level) ?? 0;

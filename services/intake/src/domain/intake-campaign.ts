@@ -22,7 +22,7 @@ import {
   uploadFile,
   writeProcessedSheet,
   type CampaignRecord,
-  type ChunkSizing,
+  type ChunkLimits,
   type Database,
   type DatabaseClient,
   type DigitClients,
@@ -40,6 +40,7 @@ import {
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
 import { selectBoundaries, type BoundarySelection } from './boundaries.ts';
+import { planChunkRows, rowsOf } from './chunk-plan.ts';
 import {
   checkRequestFields,
   problem,
@@ -64,7 +65,7 @@ export interface IntakeParts {
   logger: Logger;
   settings: RunSettings;
   /** How each step's rows are cut into chunks. */
-  chunks: ChunkSizing;
+  chunks: ChunkLimits;
   flow: string;
   /** What an uploaded workbook may hold; reading stops at the first limit crossed. */
   sheetLimits: SheetLimits;
@@ -363,6 +364,14 @@ export async function intakeCampaign(
         ...(omitted > 0 ? { omittedErrorCount: omitted } : {}),
       });
     }
+    const chunkRows = await planChunkRows(
+      client,
+      (await findCampaign(client, campaignId)) as CampaignRecord,
+      lookups.selection.boundaries,
+      lookups.projectType.targetColumns,
+      lookups.productVariants,
+      parts.chunks,
+    );
     let plan: UpdatePlan | undefined;
     if (child) {
       plan = await insertChildEntities(
@@ -372,7 +381,7 @@ export async function intakeCampaign(
         lookups.selection.boundaries,
         summaries.find((entry) => entry.type === 'boundaryWithTarget')?.leafTargets ?? new Map(),
         lookups.productVariants,
-        parts.chunks,
+        chunkRows,
       );
     } else {
       await insertProjects(
@@ -380,9 +389,9 @@ export async function intakeCampaign(
         campaignId,
         lookups.selection.boundaries,
         lookups.projectType.targetColumns,
-        parts.chunks,
+        rowsOf(chunkRows, 'project-creation'),
       );
-      await insertEntities(client, campaignId, lookups.productVariants, parts.chunks);
+      await insertEntities(client, campaignId, lookups.productVariants, chunkRows);
     }
     await analyzeCampaignTables(client);
     const campaign = (await findCampaign(client, campaignId)) as CampaignRecord;

@@ -1,8 +1,6 @@
 import {
   jsonb,
-  rowsPerChunkSql,
   treeChunks,
-  type ChunkSizing,
   projectTargets,
   type DatabaseClient,
   type FacilityRow,
@@ -13,6 +11,7 @@ import {
   type UserRow,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
+import { rowsOf, type ChunkRows } from './chunk-plan.ts';
 
 // Writes a validated campaign's rows and entity rows. Everything runs in the caller's transaction.
 
@@ -145,7 +144,7 @@ export async function insertProjects(
   campaignId: string,
   boundaries: readonly SelectedBoundary[],
   targetColumns: readonly TargetColumnDefinition[],
-  sizing: ChunkSizing,
+  rowsPerChunk: number,
 ): Promise<void> {
   await insertBoundaries(tx, campaignId, boundaries);
   // The sums join the rows this transaction just inserted: planned without their statistics, a join
@@ -200,7 +199,7 @@ export async function insertProjects(
       // The tree's small top levels share a chunk: project creation creates them level by level.
       treeChunks(
         boundaries.map((boundary) => boundary.level),
-        sizing,
+        rowsPerChunk,
         true,
       ),
     ],
@@ -230,10 +229,6 @@ export function addLeafTargets(
     leafTargets.set(row.boundaryCode, projectTargets(row.values, projectType.targetColumns));
 }
 
-/** Rows per chunk of a statement whose parameters $2, $3, $4 are the chunk sizing. */
-const ROWS_PER_CHUNK = (rows: string) =>
-  rowsPerChunkSql(rows, { maxRows: '$2', minRows: '$3', spreadOver: '$4' });
-
 /**
  * Entity rows of the facilities, users and mappings, derived in SQL from the stored sheet rows: only
  * Active rows become entities; a row naming an existing DIGIT id needs no create.
@@ -242,27 +237,27 @@ export async function insertEntities(
   tx: DatabaseClient,
   campaignId: string,
   productVariants: string[],
-  sizing: ChunkSizing,
+  chunkRows: ChunkRows,
 ): Promise<void> {
   await tx.query(
     `INSERT INTO campaign_facility (campaign_id, name_key, name, facility_type, facility_status, capacity,
        boundary_codes, facility_id, action, done, chunk)
      SELECT campaign_id, lower(trim(name)), trim(name), facility_type, facility_status, capacity, boundary_codes,
        facility_id, CASE WHEN facility_id IS NULL THEN 'create' ELSE 'none' END, facility_id IS NOT NULL,
-       (row_number() OVER (ORDER BY row_number) - 1) / ${ROWS_PER_CHUNK('count(*) OVER ()')}
+       (row_number() OVER (ORDER BY row_number) - 1) / $2::int
      FROM campaign_facility_row WHERE campaign_id = $1 AND usage = 'Active'`,
-    [campaignId, sizing.maxRows, sizing.minRows, sizing.spreadOver],
+    [campaignId, rowsOf(chunkRows, 'facility-creation')],
   );
   await tx.query(
     `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
        user_service_uuid, action, done, chunk)
      SELECT campaign_id, phone, name, roles, employment_type, user_name, boundary_codes, user_service_uuid,
        CASE WHEN user_service_uuid IS NULL THEN 'create' ELSE 'none' END, user_service_uuid IS NOT NULL,
-       (row_number() OVER (ORDER BY row_number) - 1) / ${ROWS_PER_CHUNK('count(*) OVER ()')}
+       (row_number() OVER (ORDER BY row_number) - 1) / $2::int
      FROM campaign_user_row WHERE campaign_id = $1 AND usage = 'Active'`,
-    [campaignId, sizing.maxRows, sizing.minRows, sizing.spreadOver],
+    [campaignId, rowsOf(chunkRows, 'user-creation')],
   );
-  await insertMappings(tx, campaignId, null, productVariants, sizing);
+  await insertMappings(tx, campaignId, null, productVariants, chunkRows);
 }
 
 /**
@@ -277,7 +272,7 @@ export async function insertMappings(
   campaignId: string,
   parentId: string | null,
   productVariants: string[],
-  sizing: ChunkSizing,
+  chunkRows: ChunkRows,
 ): Promise<void> {
   await tx.query(
     `WITH active_project AS (
@@ -307,9 +302,16 @@ export async function insertMappings(
        CASE WHEN d.action = 'none' THEN 0
             ELSE (row_number() OVER (PARTITION BY d.kind, d.action = 'none'
                                      ORDER BY p.chunk, d.boundary_code, d.entity_key) - 1)
-                 / ${rowsPerChunkSql("count(*) OVER (PARTITION BY d.kind, d.action = 'none')", { maxRows: '$4', minRows: '$5', spreadOver: '$6' })} END
+                 / CASE d.kind WHEN 'facility' THEN $4::int WHEN 'staff' THEN $5::int ELSE $6::int END END
      FROM diff d
      LEFT JOIN campaign_project p ON p.campaign_id = $1 AND p.boundary_code = d.boundary_code`,
-    [campaignId, parentId, productVariants, sizing.maxRows, sizing.minRows, sizing.spreadOver],
+    [
+      campaignId,
+      parentId,
+      productVariants,
+      rowsOf(chunkRows, 'facility-mapping'),
+      rowsOf(chunkRows, 'user-mapping'),
+      rowsOf(chunkRows, 'product-mapping'),
+    ],
   );
 }

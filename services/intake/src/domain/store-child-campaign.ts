@@ -1,14 +1,13 @@
 import {
   jsonb,
   assignChunks,
-  rowsPerChunk,
-  type ChunkSizing,
   sumTargetsUpTree,
   type DatabaseClient,
   type ProjectTarget,
   type RowAction,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
+import { rowsOf, type ChunkRows } from './chunk-plan.ts';
 import { inBatches, insertBoundaries, insertMappings } from './store-campaign.ts';
 import {
   boundariesWithTargets,
@@ -38,7 +37,7 @@ async function insertChildProjects(
   parentId: string,
   boundaries: SelectedBoundary[],
   leafTargets: Map<string, ProjectTarget[]>,
-  sizing: ChunkSizing,
+  rowsPerChunk: number,
 ): Promise<Record<string, number>> {
   const { rows: parentRows } = await tx.query<ParentProject>(
     `SELECT boundary_code AS "boundaryCode", project_id AS "projectId", targets, is_active AS "isActive"
@@ -57,7 +56,7 @@ async function insertChildProjects(
   const chunks = assignChunks(
     projects.filter((project) => project.action !== 'none'),
     (project) => project.boundary.level,
-    sizing,
+    rowsPerChunk,
     { key: (project) => project.boundary.code, parent: (project) => project.boundary.parentCode },
   );
   await insertBoundaries(tx, campaignId, boundaries);
@@ -93,8 +92,7 @@ async function insertChildProjects(
 }
 
 /** Chunk numbers for the rows that need a create, in order; rows needing nothing go in chunk 0, done. */
-function createChunks<T extends { action: string }>(rows: readonly T[], sizing: ChunkSizing): Map<T, number> {
-  const size = rowsPerChunk(rows.filter((row) => row.action === 'create').length, sizing);
+function createChunks<T extends { action: string }>(rows: readonly T[], size: number): Map<T, number> {
   const chunks = new Map<T, number>();
   let index = 0;
   for (const row of rows) chunks.set(row, row.action === 'create' ? Math.floor(index++ / size) : 0);
@@ -115,7 +113,7 @@ async function insertChildFacilities(
   tx: DatabaseClient,
   campaignId: string,
   parentId: string,
-  sizing: ChunkSizing,
+  rowsPerChunk: number,
 ): Promise<Record<string, number>> {
   const { rows: sheet } = await tx.query<SheetFacility>(
     `SELECT lower(trim(name)) AS key, facility_id AS "digitId", usage = 'Active' AS active,
@@ -131,7 +129,7 @@ async function insertChildFacilities(
     [parentId],
   );
   const facilities = diffEntities(sheet, parent);
-  const chunks = createChunks(facilities, sizing);
+  const chunks = createChunks(facilities, rowsPerChunk);
   const fields = (facility: ChildEntity<SheetFacility, ParentFacility>): FacilityFields =>
     (facility.sheetRow ?? facility.parentRow) as FacilityFields;
   await inBatches(facilities, async (batch) => {
@@ -179,7 +177,7 @@ async function insertChildUsers(
   tx: DatabaseClient,
   campaignId: string,
   parentId: string,
-  sizing: ChunkSizing,
+  rowsPerChunk: number,
 ): Promise<Record<string, number>> {
   const { rows: sheet } = await tx.query<SheetUser>(
     `SELECT phone AS key, user_service_uuid AS "digitId", usage = 'Active' AS active, boundary_codes AS "boundaryCodes",
@@ -194,7 +192,7 @@ async function insertChildUsers(
     [parentId],
   );
   const users = diffEntities(sheet, parent);
-  const chunks = createChunks(users, sizing);
+  const chunks = createChunks(users, rowsPerChunk);
   await inBatches(users, async (batch) => {
     await tx.query(
       `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
@@ -258,11 +256,23 @@ export async function insertChildEntities(
   boundaries: SelectedBoundary[],
   leafTargets: Map<string, ProjectTarget[]>,
   productVariants: string[],
-  sizing: ChunkSizing,
+  chunkRows: ChunkRows,
 ): Promise<UpdatePlan> {
-  const project = await insertChildProjects(tx, campaignId, parentId, boundaries, leafTargets, sizing);
-  const facility = await insertChildFacilities(tx, campaignId, parentId, sizing);
-  const user = await insertChildUsers(tx, campaignId, parentId, sizing);
-  await insertMappings(tx, campaignId, parentId, productVariants, sizing);
+  const project = await insertChildProjects(
+    tx,
+    campaignId,
+    parentId,
+    boundaries,
+    leafTargets,
+    rowsOf(chunkRows, 'project-creation'),
+  );
+  const facility = await insertChildFacilities(
+    tx,
+    campaignId,
+    parentId,
+    rowsOf(chunkRows, 'facility-creation'),
+  );
+  const user = await insertChildUsers(tx, campaignId, parentId, rowsOf(chunkRows, 'user-creation'));
+  await insertMappings(tx, campaignId, parentId, productVariants, chunkRows);
   return { project, facility, user };
 }
