@@ -71,18 +71,23 @@ describe('campaign creation', () => {
       productVariants: VARIANTS,
     });
     // A new campaign's mappings cannot exist before it creates them: each mapping chunk searches once,
-    // after its bulk create, to learn what DIGIT saved, and not before.
+    // after its bulk create, to learn what DIGIT saved, and not before. A chunk carries what one request
+    // carries: one bulk create each.
     const calls = await infrastructure.digit.client.calls();
-    const mappingSearches = {
-      'facility-mapping': 'POST /health-project/facility/v1/_search',
-      'user-mapping': 'POST /health-project/staff/v1/_search',
-      'product-mapping': 'POST /health-project/resource/v1/_search',
+    const mappingRoutes = {
+      'facility-mapping': 'POST /health-project/facility/v1',
+      'user-mapping': 'POST /health-project/staff/v1',
+      'product-mapping': 'POST /health-project/resource/v1',
     };
-    for (const [step, route] of Object.entries(mappingSearches)) {
+    for (const [step, route] of Object.entries(mappingRoutes)) {
       const chunks = steps.find((entry) => entry.step === step)?.chunks.total;
       expect(chunks).toBeGreaterThan(0);
-      expect(calls.project.byRoute[route]).toBe(chunks);
+      expect(calls.project.byRoute[`${route}/_search`]).toBe(chunks);
+      expect(calls.project.byRoute[`${route}/bulk/_create`]).toBe(chunks);
     }
+    expect(calls.facility.byRoute['POST /facility/v1/bulk/_create']).toBe(
+      steps.find((entry) => entry.step === 'facility-creation')?.chunks.total,
+    );
   });
 
   it('creates a campaign sent on campaign.requests the same way, once even when the request is redelivered', async () => {
