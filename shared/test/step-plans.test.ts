@@ -79,7 +79,7 @@ describe('rows per chunk', () => {
   ];
 
   it('gives a large campaign one request a chunk, in whole search pages where the step searches after', () => {
-    expect(Object.fromEntries(chunkRows(large, limits))).toEqual({
+    expect(Object.fromEntries(chunkRows(large, limits, 'parallel'))).toEqual({
       'project-creation': 1512,
       'facility-creation': 3000,
       'user-creation': 2344,
@@ -91,23 +91,37 @@ describe('rows per chunk', () => {
 
   it("keeps a chunk within a quarter of each concurrent call's share of the busiest service", () => {
     // The project service carries 250,206 rows: 8 calls × 4 chunks, 7,819 rows a chunk at most.
-    expect(chunkRows(large, limits).get('facility-mapping')).toBe(7000);
+    expect(chunkRows(large, limits, 'parallel').get('facility-mapping')).toBe(7000);
     const quieter = large.map((load) => ({ ...load, rows: Math.ceil(load.rows / 10) }));
     // 25,022 rows at the project service: 782 rows a chunk, whole pages where the step searches after.
-    expect(Object.fromEntries(chunkRows(quieter, limits))).toMatchObject({
+    expect(Object.fromEntries(chunkRows(quieter, limits, 'parallel'))).toMatchObject({
       'project-creation': 782,
       'user-creation': 782,
       'product-mapping': 782,
     });
   });
 
+  it('in the linear flow, where each step runs alone, takes the share of the step itself', () => {
+    // Facility mapping alone: 17,984 rows over 8 calls × 4 chunks, 562 rows a chunk.
+    expect(Object.fromEntries(chunkRows(large, limits, 'linear'))).toEqual({
+      'project-creation': 1512,
+      'facility-creation': 500,
+      'user-creation': 938,
+      'facility-mapping': 562,
+      'user-mapping': 938,
+      'product-mapping': 3000,
+    });
+  });
+
   it('never cuts below the minimum unless a request carries fewer, nor above the maximum', () => {
     const small = large.map((load) => ({ ...load, rows: 40 }));
-    expect(new Set(chunkRows(small, limits).values())).toEqual(new Set([500]));
+    expect(new Set(chunkRows(small, limits, 'parallel').values())).toEqual(new Set([500]));
     expect(
-      chunkRows([{ step: 'user-creation', rows: 40, requestRows: 25 }], limits).get('user-creation'),
+      chunkRows([{ step: 'user-creation', rows: 40, requestRows: 25 }], limits, 'parallel').get(
+        'user-creation',
+      ),
     ).toBe(25);
-    expect(chunkRows(large, { ...limits, maxRows: 1200 }).get('product-mapping')).toBe(1000);
+    expect(chunkRows(large, { ...limits, maxRows: 1200 }, 'parallel').get('product-mapping')).toBe(1000);
   });
 });
 

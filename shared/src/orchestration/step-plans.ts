@@ -1,5 +1,5 @@
 import type { DigitServiceName } from '../config/service-config.ts';
-import type { StepName } from '../flow/flow.ts';
+import type { FlowName, StepName } from '../flow/flow.ts';
 
 interface StepPlan {
   /** The DIGIT service the step's calls go to. */
@@ -155,28 +155,35 @@ export interface ChunkLimits {
   concurrency: number;
 }
 
-/** Chunks each concurrent call of the busiest DIGIT service gets at least (see chunkRows). */
+/** Chunks each concurrent call gets at least over the stretch a step runs in (see chunkRows). */
 const CHUNKS_PER_CALL_SLOT = 4;
 
 /**
  * Rows per chunk of each step. A chunk carries what one DIGIT request of its step carries, so that each
- * chunk is one create (and whole search pages): the fewest calls. The campaign lasts about as long as its
- * busiest DIGIT service is busy; a chunk is never more than a quarter of what each of that service's
- * concurrent calls carries over the campaign, so that its last chunks add little after the rest, and
- * never less than `minRows` (unless one request carries fewer). A small campaign has small chunks at every service; a large one has
- * request-sized chunks everywhere, even at a service with little work, whose calls are then fewer rather
- * than quicker: they finish long before the busiest service does.
+ * chunk is one create (and whole search pages): the fewest calls. A step's stretch lasts about as long
+ * as the DIGIT service it waits on is busy: in the parallel flow every step runs beside the others, so
+ * that is the busiest service's work; in the linear flow a step runs alone, so it is the step's own. A
+ * chunk is never more than a quarter of what each concurrent call carries over that stretch, so that the
+ * last chunks add little after the rest, and never less than `minRows` (unless one request carries
+ * fewer). A small campaign has small chunks; a large one in the parallel flow has request-sized chunks
+ * everywhere, even at a service with little work, whose calls are then fewer rather than quicker: they
+ * finish long before the busiest service does.
  */
-export function chunkRows(steps: readonly StepLoad[], limits: ChunkLimits): Map<StepLoad['step'], number> {
+export function chunkRows(
+  steps: readonly StepLoad[],
+  limits: ChunkLimits,
+  flow: FlowName,
+): Map<StepLoad['step'], number> {
   const perService = new Map<DigitServiceName, number>();
   for (const { step, rows } of steps) {
     const service = STEP_PLANS[step].service;
     perService.set(service, (perService.get(service) ?? 0) + rows);
   }
   const busiest = Math.max(0, ...perService.values());
-  const share = Math.ceil(busiest / (Math.max(1, limits.concurrency) * CHUNKS_PER_CALL_SLOT));
+  const slots = Math.max(1, limits.concurrency) * CHUNKS_PER_CALL_SLOT;
   return new Map(
     steps.map((load) => {
+      const share = Math.ceil((flow === 'linear' ? load.rows : busiest) / slots);
       const rows = Math.max(1, Math.min(limits.maxRows, load.requestRows, Math.max(limits.minRows, share)));
       const page = load.searchPage;
       return [load.step, page !== undefined && rows >= page ? rows - (rows % page) : rows];

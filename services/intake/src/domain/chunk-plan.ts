@@ -172,5 +172,5 @@ export async function planChunkRows(
       searchPage: SEARCH_PAGE,
     })),
   ];
-  return chunkRows(loads, limits);
+  return chunkRows(loads, limits, campaign.flow === 'linear' ? 'linear' : 'parallel');
 }
