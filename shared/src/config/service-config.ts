@@ -72,7 +72,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       /**
        * Rows a chunk carries at most: what a worker holds at once. Within it a chunk carries what one DIGIT
        * request of its step carries (DIGIT's 1 MiB), at most a quarter of each concurrent call's share of
-       * the campaign's busiest DIGIT service, and at least CHUNK_MIN_ROWS (see chunkRows).
+       * the work while the step runs, and at least CHUNK_MIN_ROWS (see chunkRows).
        */
       CHUNK_SIZE: env.int({ fallback: 10_000, min: 1, max: 100_000 }),
       CHUNK_MIN_ROWS: env.int({ fallback: 500, min: 1, max: 100_000 }),
