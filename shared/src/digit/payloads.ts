@@ -84,6 +84,9 @@ export interface UserEntity {
 /** Characters of the password each new employee is given (DIGIT's policy allows 8–15). */
 export const EMPLOYEE_PASSWORD_LENGTH = 12;
 
+/** A password as long as an employee's, for sizing requests before the real ones are generated. */
+export const SIZING_PASSWORD = 'x'.repeat(EMPLOYEE_PASSWORD_LENGTH);
+
 export function employeePayload(
   campaign: CampaignRecord,
   row: UserEntity,

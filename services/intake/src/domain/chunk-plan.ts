@@ -1,7 +1,7 @@
 import {
   BULK_BATCH_MAX_BYTES,
-  EMPLOYEE_PASSWORD_LENGTH,
   SEARCH_PAGE,
+  SIZING_PASSWORD,
   chunkRows,
   employeePayload,
   facilityPayload,
@@ -20,8 +20,11 @@ import type { SelectedBoundary } from './boundaries.ts';
 /** Rows per chunk of each step of one campaign. */
 export type ChunkRows = ReadonlyMap<StepLoad['step'], number>;
 
+/** The rows per chunk planned for a step; planChunkRows plans every step. */
 export function rowsOf(chunkRows: ChunkRows, step: StepLoad['step']): number {
-  return chunkRows.get(step) ?? 1;
+  const rows = chunkRows.get(step);
+  if (rows === undefined) throw new Error(`no chunk size planned for ${step}`);
+  return rows;
 }
 
 /** An id DIGIT has not given yet, as long as its ids get (UUIDs; idgen's ids are shorter). */
@@ -153,11 +156,7 @@ export async function planChunkRows(
       step: 'user-creation',
       rows: count(users),
       requestRows: fitting(
-        largest(
-          users.map((row) =>
-            employeePayload(campaign, row, boundaryTypes, 'x'.repeat(EMPLOYEE_PASSWORD_LENGTH)),
-          ),
-        ),
+        largest(users.map((row) => employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD))),
       ),
     },
     ...(Object.keys(MAPPING_STEP) as MappingKind[]).map((kind) => ({

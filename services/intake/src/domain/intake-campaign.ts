@@ -364,9 +364,11 @@ export async function intakeCampaign(
         ...(omitted > 0 ? { omittedErrorCount: omitted } : {}),
       });
     }
+    // The campaign row as stored above: storing its entities below leaves it as it is.
+    const campaign = (await findCampaign(client, campaignId)) as CampaignRecord;
     const chunkRows = await planChunkRows(
       client,
-      (await findCampaign(client, campaignId)) as CampaignRecord,
+      campaign,
       lookups.selection.boundaries,
       lookups.projectType.targetColumns,
       lookups.productVariants,
@@ -394,7 +396,6 @@ export async function intakeCampaign(
       await insertEntities(client, campaignId, lookups.productVariants, chunkRows);
     }
     await analyzeCampaignTables(client);
-    const campaign = (await findCampaign(client, campaignId)) as CampaignRecord;
     await beginCampaignRun(client, campaign, parts.settings);
     await enqueueMessages(client, [statusMessage(campaign, 'creating', true)]);
     await client.query('COMMIT');

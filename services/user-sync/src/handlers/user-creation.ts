@@ -13,7 +13,7 @@ import {
   settleAll,
   waitForConsistency,
   employeePayload,
-  EMPLOYEE_PASSWORD_LENGTH,
+  SIZING_PASSWORD,
   type StepChunk,
   type UserEntity,
 } from '@campaign-pipeline/shared';
@@ -22,8 +22,6 @@ import { generatePassword } from '../domain/passwords.ts';
 interface StoredUser extends UserEntity {
   attemptedAt: Date | null;
 }
-
-const SIZING_PASSWORD = 'x'.repeat(EMPLOYEE_PASSWORD_LENGTH);
 
 /** HRMS's answers that a phone or user name is taken: by our own earlier write, or by someone else. */
 const TAKEN = new Set(['ERR_HRMS_USER_EXIST_MOB', 'ERR_HRMS_USER_EXIST_USERNAME']);
