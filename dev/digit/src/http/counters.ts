@@ -74,11 +74,17 @@ export class CallCounters {
     return calls.inFlight;
   }
 
-  end(service: ServiceName, outcome: string): void {
+  /** The call's answer was handed to the network (or its connection ended): it no longer takes capacity. */
+  answered(service: ServiceName): void {
     const calls = this.of(service);
     this.accrue(service, calls);
     calls.inFlight = Math.max(0, calls.inFlight - 1);
-    calls.byStatus[outcome] = (calls.byStatus[outcome] ?? 0) + 1;
+  }
+
+  /** Counts how the call ended: its HTTP status, or `dropped`. */
+  end(service: ServiceName, outcome: string): void {
+    const { byStatus } = this.of(service);
+    byStatus[outcome] = (byStatus[outcome] ?? 0) + 1;
   }
 
   /** Counts the latency the model gave a call. */

@@ -45,7 +45,18 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
     if (!service) return;
     const { counters } = context;
     const inFlight = counters.begin(service, `${request.method} ${path}`);
+    // A server's worker is free once it hands its answer to the network, and a client that has read the
+    // answer may call again before this process sees its own write complete ('finish', 'close' come
+    // later): capacity is given back when the answer is handed over ('prefinish'), or the call dropped.
+    let answered = false;
+    const answer = () => {
+      if (answered) return;
+      answered = true;
+      counters.answered(service);
+    };
+    reply.raw.once('prefinish', answer);
     reply.raw.once('close', () => {
+      answer();
       counters.end(service, reply.raw.writableFinished ? String(reply.raw.statusCode) : 'dropped');
     });
     const behaviour = context.behaviour()[service];
