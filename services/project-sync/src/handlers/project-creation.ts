@@ -14,6 +14,7 @@ import {
   type ProjectRow,
   type StepChunk,
 } from '@campaign-pipeline/shared';
+import { levelBatchSize } from '../domain/level-batches.ts';
 import { projectChanges } from './project-changes.ts';
 
 interface StoredProject extends ProjectRow {
@@ -38,17 +39,18 @@ export async function projectCreation(chunk: StepChunk): Promise<void> {
      ORDER BY level, boundary_code`,
     [campaign.id, command.chunk.index],
   );
+  const chunkLevels = new Set(rows.map((row) => row.level)).size;
   for (let start = 0; start < rows.length;) {
     const level = (rows[start] as StoredProject).level;
     let end = start;
     while (end < rows.length && (rows[end] as StoredProject).level === level) end++;
-    await createLevel(chunk, rows.slice(start, end));
+    await createLevel(chunk, rows.slice(start, end), chunkLevels);
     start = end;
   }
 }
 
 /** Creates the chunk's projects of one level, whose parents all exist. */
-async function createLevel(chunk: StepChunk, rows: StoredProject[]): Promise<void> {
+async function createLevel(chunk: StepChunk, rows: StoredProject[], chunkLevels: number): Promise<void> {
   const { db, campaign, config } = chunk;
   let pending = rows;
   const attempted = rows.filter((row) => row.attemptedAt !== null);
@@ -104,8 +106,13 @@ async function createLevel(chunk: StepChunk, rows: StoredProject[]): Promise<voi
     ]),
   );
   const payload = (row: StoredProject) => payloadOf.get(row.boundaryCode)!;
-  // A project array is one request: as many as the bulk batch size, within DIGIT's request limit.
-  const batches = bulkBatches(pending, config.DIGIT_BULK_BATCH_SIZE, BULK_BATCH_MAX_BYTES, payload);
+  // A project array is one request: as many as the level's batch size, within DIGIT's request limit.
+  const batchSize = levelBatchSize(pending.length, {
+    chunkLevels,
+    maxProjects: config.DIGIT_BULK_BATCH_SIZE,
+    concurrentCalls: config.digit.project.concurrency,
+  });
+  const batches = bulkBatches(pending, batchSize, BULK_BATCH_MAX_BYTES, payload);
   // Side by side: the DIGIT client's budget for the project service decides how many are in flight.
   await settleAll(batches.map((batch) => createBatch(chunk, batch, payload)));
 }
