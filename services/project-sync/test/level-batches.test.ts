@@ -5,13 +5,13 @@ const batching = { maxProjects: 10_000, concurrentCalls: 8 };
 
 describe('projects per create of a level', () => {
   it('spreads a level of the top-levels chunk over the concurrent calls', () => {
-    expect(levelBatchSize(1000, { ...batching, chunkLevels: 4 })).toBe(125);
-    expect(levelBatchSize(1001, { ...batching, chunkLevels: 4 })).toBe(126);
+    expect(levelBatchSize(4000, { ...batching, chunkLevels: 4 })).toBe(500);
+    expect(levelBatchSize(4001, { ...batching, chunkLevels: 4 })).toBe(501);
   });
 
   it('keeps small levels in one call: a call of a few projects costs more than it saves', () => {
     expect(levelBatchSize(1, { ...batching, chunkLevels: 4 })).toBe(MIN_SPREAD_PROJECTS);
-    expect(levelBatchSize(200, { ...batching, chunkLevels: 4 })).toBe(MIN_SPREAD_PROJECTS);
+    expect(levelBatchSize(1000, { ...batching, chunkLevels: 4 })).toBe(MIN_SPREAD_PROJECTS);
   });
 
   it('sends a chunk of one level in the fewest calls, beside the chunks that keep the others busy', () => {
