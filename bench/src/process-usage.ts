@@ -6,16 +6,22 @@ import path from 'node:path';
 /** Linux's USER_HZ, which /proc reports CPU times in. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** A process's parent and CPU seconds (user and system) so far; undefined once it is gone. */
-async function processStat(pid: number): Promise<{ parent: number; cpuSeconds: number } | undefined> {
+/**
+ * A process's parent, its CPU seconds (user and system) so far, and those of its children that ended and
+ * were waited for; undefined once it is gone.
+ */
+async function processStat(
+  pid: number,
+): Promise<{ parent: number; cpuSeconds: number; endedChildrenCpuSeconds: number } | undefined> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   if (stat === '') return undefined;
   // The fields after the command's closing parenthesis: the parent is the 2nd, utime and stime the 12th
-  // and 13th (the command itself may hold spaces and parentheses).
+  // and 13th, cutime and cstime the 14th and 15th (the command itself may hold spaces and parentheses).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return {
     parent: Number(fields[1]),
     cpuSeconds: (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND,
+    endedChildrenCpuSeconds: (Number(fields[13] ?? 0) + Number(fields[14] ?? 0)) / CLOCK_TICKS_PER_SECOND,
   };
 }
 
@@ -34,7 +40,7 @@ export async function machineCpu(): Promise<{ busy: number; total: number }> {
 
 /**
  * CPU seconds used so far by each service process, by this one as `simulator`, and by PostgreSQL (its
- * postmaster, whose pid heads `postmaster.pid`, and the backends and workers it started).
+ * postmaster, whose pid heads `postmaster.pid`, and the backends and workers it started, running or ended).
  */
 export async function processCpu(
   processes: ReadonlyMap<string, { child: { pid?: number | undefined } }>,
@@ -52,7 +58,11 @@ async function postgresCpuSeconds(dataDir: string): Promise<number> {
   const head = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
   const postmaster = Number(head.split('\n')[0]);
   if (!Number.isInteger(postmaster) || postmaster <= 0) return 0;
-  let seconds = await cpuSecondsOf(postmaster);
+  // Backends that ended meanwhile (a pool closing idle connections) count through the postmaster, which
+  // waits for them: summing the live ones alone made the CPU used from acceptance to creation negative.
+  const own = await processStat(postmaster);
+  if (!own) return 0;
+  let seconds = own.cpuSeconds + own.endedChildrenCpuSeconds;
   for (const entry of await readdir('/proc').catch(() => [])) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await processStat(Number(entry));
