@@ -251,6 +251,31 @@ describe('DIGIT client with a budget shared by the deployment', () => {
     expect(count).toEqual({ taken: 2, released: 2, held: 0 });
   });
 
+  it('holds the slot of a write left unanswered while DIGIT may still be working on it', async () => {
+    const { budget, count } = memoryBudget(1);
+    const budgeted = client({ budget, unansweredHoldMs: 300 });
+    script = [reset, ok({})];
+    const sent = Date.now();
+    await expect(budgeted.write('/health-project/v1/_create', requestInfo, {})).rejects.toMatchObject({
+      outcomeUnknown: true,
+    });
+    // The caller moves on at once; DIGIT's slot stays taken, and the next call waits for it.
+    expect(count.held).toBe(1);
+    await budgeted.post('/health-project/v1/_search', requestInfo, {});
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(300);
+    expect(count).toEqual({ taken: 2, released: 2, held: 0 });
+  });
+
+  it('gives the slot of an answered failure back at once, however long unanswered calls are held', async () => {
+    const { budget, count } = memoryBudget(1);
+    const budgeted = client({ budget, unansweredHoldMs: 60_000 });
+    script = [failWith(400, 'INVALID_PROJECT')];
+    await expect(budgeted.write('/health-project/v1/_create', requestInfo, {})).rejects.toMatchObject({
+      code: 'INVALID_PROJECT',
+    });
+    expect(count).toEqual({ taken: 1, released: 1, held: 0 });
+  });
+
   it('keeps no more calls in flight than the budget holds, below its own limit', async () => {
     const { budget } = memoryBudget(2);
     const budgeted = client({ concurrency: 4, budget });

@@ -76,9 +76,25 @@ export interface DigitClientOptions {
    * once the local limit lets it run. Without one, only the local limit bounds the calls.
    */
   budget?: CallBudget;
+  /**
+   * How long DIGIT may go on with a call whose answer never came (a timeout, a reset after sending): its
+   * budget slot is given back only then, so that the deployment's calls inside DIGIT stay within the
+   * budget while the caller moves on (to reconcile). Default 0: at once.
+   */
+  unansweredHoldMs?: number;
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: DigitError };
+
+/**
+ * An attempt sent to DIGIT that got no answer from it (none at all, or a gateway's timeout): DIGIT may
+ * still be working on it.
+ */
+function isUnanswered(attempt: Attempt<unknown>): boolean {
+  if (attempt.ok) return false;
+  const { status, code } = attempt.error;
+  return status === 504 || (status === null && !NOT_SENT_CODES.has(code));
+}
 
 /**
  * HTTP client of one DIGIT service: every call carries RequestInfo, has a timeout, and at most
@@ -185,11 +201,17 @@ export class DigitClient {
           { digit_service: this.service },
           Number(process.hrtime.bigint() - waiting) / 1e9,
         );
+        let attempt: Attempt<T> | undefined;
         try {
           await guard?.();
-          return await this.#attempt(endpoint, kind, send, convert);
+          attempt = await this.#attempt(endpoint, kind, send, convert);
+          return attempt;
         } finally {
-          if (slot) await this.#giveBack(slot, endpoint);
+          if (slot) {
+            const hold = attempt && isUnanswered(attempt) ? (this.#options.unansweredHoldMs ?? 0) : 0;
+            if (hold > 0) setTimeout(() => void this.#giveBack(slot, endpoint), hold).unref();
+            else await this.#giveBack(slot, endpoint);
+          }
         }
       });
       if (outcome.ok) return outcome.value;

@@ -27,6 +27,8 @@ export function createDigitClients(
       concurrency: config.digit[service].concurrency,
       timeoutMs: config.DIGIT_TIMEOUT_MS,
       retries: config.DIGIT_RETRIES,
+      // A write may still be applied this long after its timeout: DIGIT is busy with it until then.
+      unansweredHoldMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       metrics,
       logger,
       ...(budgets ? { budget: budgets(service) } : {}),
