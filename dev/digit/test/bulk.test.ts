@@ -560,11 +560,14 @@ describe('per-item latency', () => {
   it('a batch of 200 items with no fixed latency takes at least 200 ms', async () => {
     const [projectId = ''] = await createProjects(1);
     await sim.client.setBehaviour({ project: { latency: { fixedMs: 0, jitterMs: 0, perItemMs: 1 } } });
-    const batch = Array.from({ length: 200 }, (_, i) => staff(projectId, `user-${i}`));
-    const started = performance.now();
-    const res = await http.post(STAFF_BULK, envelope({ ProjectStaff: batch }));
-    expect(res.status).toBe(202);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    // The second call's work starts early by what the first one's took: its answer still waits its time.
+    for (const round of [0, 1]) {
+      const batch = Array.from({ length: 200 }, (_, i) => staff(projectId, `user-${round}-${i}`));
+      const started = performance.now();
+      const res = await http.post(STAFF_BULK, envelope({ ProjectStaff: batch }));
+      expect(res.status).toBe(202);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    }
   });
 
   it('is configurable at run time and validated', async () => {

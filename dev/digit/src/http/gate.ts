@@ -38,6 +38,9 @@ export interface GateContext {
 }
 
 export function installGate(app: FastifyInstance, context: GateContext): void {
+  // The simulator's own work per call, by route, averaged over recent calls: how long before a call's
+  // answer is due its work begins. Routes are the simulator's own, so the map stays small.
+  const workMs = new Map<string, number>();
   installAfterApplyFaults(app, context);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = pathOf(request.url);
@@ -45,6 +48,7 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
     if (!service) return;
     const { counters } = context;
     const inFlight = counters.begin(service, `${request.method} ${path}`);
+    arrivals.set(request, performance.now());
     // A server's worker is free once it hands its answer to the network, and a client that has read the
     // answer may call again before this process sees its own write complete ('finish', 'close' come
     // later): capacity is given back when the answer is handed over ('prefinish'), or the call dropped.
@@ -100,19 +104,25 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
     }
     if (fault?.kind === 'error') beforeApply.set(request, fault);
   });
-  // Latency is served once the body is parsed, as it depends on the number of items the call carries.
+  // Latency is served once the body is parsed, as it depends on the number of items the call carries. The
+  // model prices the whole call, as a real service's latency includes its own work: the answer is due at
+  // the call's arrival plus its latency, the simulator's own work (parsing, applying, answering) counted
+  // within it, not on top. Applying waits until just before that time, by the work such calls took.
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = pathOf(request.url);
     const service = serviceOf(path);
     if (!service) return;
+    const route = `${request.method} ${path}`;
     const items = itemCount(path, request.body);
     const bytes = Number(request.headers['content-length']);
-    if (items > 0 && Number.isSafeInteger(bytes))
-      context.counters.carry(service, `${request.method} ${path}`, items, bytes);
+    if (items > 0 && Number.isSafeInteger(bytes)) context.counters.carry(service, route, items, bytes);
     const behaviour = context.behaviour()[service];
     const delay = callLatencyMs(behaviour, items, context.random.next());
     context.counters.latency(service, delay);
-    if (delay > 0) await sleep(delay);
+    const due = (arrivals.get(request) ?? performance.now()) + delay;
+    const wait = due - (workMs.get(route) ?? 0) - performance.now();
+    if (wait > 0) await sleep(wait);
+    answerDue.set(request, { due, route, workFrom: performance.now() });
     const fault = beforeApply.get(request);
     if (!fault) {
       if (isBulkCreatePath(path)) {
@@ -134,7 +144,25 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
       ]),
     );
   });
+  // The answer leaves no earlier than it is due; the work it took updates the estimate applying starts by.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const pending = answerDue.get(request);
+    if (!pending) return payload;
+    answerDue.delete(request);
+    const now = performance.now();
+    const previous = workMs.get(pending.route);
+    const work = now - pending.workFrom;
+    workMs.set(pending.route, previous === undefined ? work : previous + (work - previous) / 8);
+    if (pending.due > now) await sleep(pending.due - now);
+    return payload;
+  });
 }
+
+/** When each call arrived at the gate. */
+const arrivals = new WeakMap<FastifyRequest, number>();
+
+/** When each call's answer is due, its route, and when its own work began. */
+const answerDue = new WeakMap<FastifyRequest, { due: number; route: string; workFrom: number }>();
 
 /**
  * The items a call carries: the length of the list beside RequestInfo (projects, employees, bulk mappings
