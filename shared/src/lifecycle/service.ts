@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Admin, Kafka } from 'kafkajs';
 import { ConfigError } from '../config/env.ts';
 import { readServiceConfig, type ServiceConfig } from '../config/service-config.ts';
-import { createDatabase, migrate, type Database } from '../db/database.ts';
+import { createDatabase, migrate, openKeptConnections, type Database } from '../db/database.ts';
 import { SessionLocks } from '../db/session-locks.ts';
 import { createDigitClients, deploymentCallBudgets, type DigitClients } from '../digit/services.ts';
 import { createHttpServer } from '../http/server.ts';
@@ -169,8 +169,17 @@ export async function startService(
       logger.info({ topics: definition.topics.length }, 'connected to Kafka, schemas registered');
     })(),
   ]);
-  const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger);
+  // Half the pool stays open while idle, and the locks' connection too: opened before the service is
+  // ready, so that a campaign's first chunks do not wait for PostgreSQL to start their connections.
+  const db = createDatabase(
+    config.DATABASE_URL,
+    config.DATABASE_POOL_SIZE,
+    logger,
+    Math.ceil(config.DATABASE_POOL_SIZE / 2),
+  );
   const sessionLocks = startSessionLocks(config, logger);
+  await Promise.all([openKeptConnections(db), sessionLocks.locks.open()]);
+  startup.mark('connections');
   // The deployment's budgets of DIGIT calls, as slots among the session locks; none when each process
   // keeps its own limit.
   const callBudgets =
