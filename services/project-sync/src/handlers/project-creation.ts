@@ -30,8 +30,10 @@ interface StoredProject extends ProjectRow {
  * projects not found are created again.
  */
 export async function projectCreation(chunk: StepChunk): Promise<void> {
-  await projectChanges(chunk);
   const { db, campaign, command } = chunk;
+  // Only an update (a campaign with a parent) changes projects that exist: a new campaign's chunk skips
+  // the query, which is on the path of every chunk.
+  if (campaign.parentId) await projectChanges(chunk);
   const { rows } = await db.query<StoredProject>(
     `SELECT boundary_code AS "boundaryCode", boundary_type AS "boundaryType", parent_boundary_code AS "parentBoundaryCode",
             level, targets, attempted_at AS "attemptedAt"
