@@ -96,6 +96,17 @@ function isUnanswered(attempt: Attempt<unknown>): boolean {
   return status === 504 || (status === null && !NOT_SENT_CODES.has(code));
 }
 
+const JSON_REQUEST = { 'Content-Type': 'application/json' };
+
+/**
+ * The request's body, serialized once before its first attempt: the attempts send the same text, and
+ * the objects it was made of (a bulk create's thousands of payloads) need not live while DIGIT works on
+ * it, which at L is seconds for each of the requests a worker has in flight.
+ */
+function requestJson(requestInfo: RequestInfo, body: object): string {
+  return JSON.stringify({ RequestInfo: requestInfo, ...body });
+}
+
 /**
  * HTTP client of one DIGIT service: every call carries RequestInfo, has a timeout, and at most
  * `concurrency` calls are in flight, each also holding a slot of the budget when there is one. Reads are retried on transient failures with exponential backoff
@@ -130,8 +141,9 @@ export class DigitClient {
     body: object,
     params?: Record<string, string | number | boolean | undefined>,
   ): Promise<T> {
+    const json = requestJson(requestInfo, body);
     return this.#call<T>(endpoint, 'resendable', () =>
-      this.#http.post(endpoint, { RequestInfo: requestInfo, ...body }, { params: definedParams(params) }),
+      this.#http.post(endpoint, json, { params: definedParams(params), headers: JSON_REQUEST }),
     );
   }
 
@@ -142,8 +154,9 @@ export class DigitClient {
     body: object,
     params?: Record<string, string | number | boolean | undefined>,
   ): Promise<T> {
+    const json = requestJson(requestInfo, body);
     return this.#call<T>(endpoint, 'write', () =>
-      this.#http.post(endpoint, { RequestInfo: requestInfo, ...body }, { params: definedParams(params) }),
+      this.#http.post(endpoint, json, { params: definedParams(params), headers: JSON_REQUEST }),
     );
   }
 

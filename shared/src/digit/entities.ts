@@ -35,18 +35,15 @@ export interface DigitProject extends ProjectPayload {
 /** Largest page the project, facility and mapping searches are asked for. */
 export const SEARCH_PAGE = 1000;
 
-async function writeProjects(
+function writeProjects(
   digit: DigitClients,
   requestInfo: RequestInfo,
   action: '_create' | '_update',
   projects: (ProjectPayload | DigitProject)[],
 ): Promise<DigitProject[]> {
-  const answer = await digit.project.write<{ Project?: DigitProject[] }>(
-    `/health-project/v1/${action}`,
-    requestInfo,
-    { Projects: projects },
-  );
-  return answer.Project ?? [];
+  return digit.project
+    .write<{ Project?: DigitProject[] }>(`/health-project/v1/${action}`, requestInfo, { Projects: projects })
+    .then((answer) => answer.Project ?? []);
 }
 
 export function createProjects(
@@ -137,13 +134,19 @@ export async function createFacility(
   return answer.Facility;
 }
 
-/** Sends facilities to DIGIT's bulk create, which answers 202 without ids and saves them later. */
-export async function bulkCreateFacilities(
+/**
+ * Sends facilities to DIGIT's bulk create, which answers 202 without ids and saves them later. Not an async
+ * function, as those below: one keeps its arguments while it awaits, and the payloads need not outlive
+ * the request's text, made at once, while DIGIT works on it for seconds.
+ */
+export function bulkCreateFacilities(
   digit: DigitClients,
   requestInfo: RequestInfo,
   facilities: FacilityPayload[],
 ): Promise<void> {
-  await digit.facility.write('/facility/v1/bulk/_create', requestInfo, { Facilities: facilities });
+  return digit.facility
+    .write('/facility/v1/bulk/_create', requestInfo, { Facilities: facilities })
+    .then(() => undefined);
 }
 
 /** Facilities by the client references they were created with, all pages. */
@@ -192,17 +195,16 @@ export interface DigitEmployee {
   user?: { mobileNumber?: string; userServiceUuid?: string; uuid?: string; userName?: string; name?: string };
 }
 
-export async function createEmployees(
+export function createEmployees(
   digit: DigitClients,
   requestInfo: RequestInfo,
   employees: EmployeePayload[],
 ): Promise<DigitEmployee[]> {
-  const answer = await digit.hrms.write<{ Employees?: DigitEmployee[] }>(
-    '/health-hrms/employees/_create',
-    requestInfo,
-    { Employees: employees },
-  );
-  return answer.Employees ?? [];
+  return digit.hrms
+    .write<{ Employees?: DigitEmployee[] }>('/health-hrms/employees/_create', requestInfo, {
+      Employees: employees,
+    })
+    .then((answer) => answer.Employees ?? []);
 }
 
 export async function searchEmployeesByPhone(
@@ -329,14 +331,16 @@ export async function createMapping(
 }
 
 /** Sends mappings to DIGIT's bulk create, which answers 202 without ids and saves them later. */
-export async function bulkCreateMappings(
+export function bulkCreateMappings(
   digit: DigitClients,
   requestInfo: RequestInfo,
   kind: MappingKind,
   payloads: Record<string, unknown>[],
 ): Promise<void> {
   const spec = MAPPING_KINDS[kind];
-  await digit.project.write(`${spec.path}/bulk/_create`, requestInfo, { [spec.list]: payloads });
+  return digit.project
+    .write(`${spec.path}/bulk/_create`, requestInfo, { [spec.list]: payloads })
+    .then(() => undefined);
 }
 
 export async function deleteMappings(
