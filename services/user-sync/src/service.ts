@@ -14,6 +14,7 @@ const worker = stepWorker({
   name: 'user-sync',
   defaultPort: 3004,
   entity: 'user',
+  digitService: 'hrms',
   steps: { 'user-creation': (chunk) => userCreation(key)(chunk) },
 });
 
