@@ -97,17 +97,14 @@ async function createLevel(chunk: StepChunk, rows: StoredProject[], chunkLevels:
       );
   }
 
-  const payloadOf = new Map(
-    pending.map((row) => [
-      row.boundaryCode,
-      projectPayload(
-        campaign,
-        row,
-        row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null,
-      ),
-    ]),
-  );
-  const payload = (row: StoredProject) => payloadOf.get(row.boundaryCode)!;
+  // Made when needed (to size the batches, then to send them), not kept: a chunk's payloads would
+  // otherwise live for as long as DIGIT works on its create, for every chunk in hand.
+  const payload = (row: StoredProject) =>
+    projectPayload(
+      campaign,
+      row,
+      row.parentBoundaryCode ? (parentIds.get(row.parentBoundaryCode) ?? null) : null,
+    );
   // A project array is one request: as many as the level's batch size, within DIGIT's request limit.
   const batchSize = levelBatchSize(pending.length, {
     chunkLevels,
