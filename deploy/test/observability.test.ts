@@ -94,6 +94,7 @@ describe('Grafana dashboard', () => {
       'digit_request_errors_total',
       'campaigns_by_status',
       'campaign_dlq_messages_total',
+      'campaign_worker_chunks',
     ]) {
       expect(used).toContain(metric);
     }

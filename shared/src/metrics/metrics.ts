@@ -32,6 +32,12 @@ export function createPipelineMetrics(service: string) {
       buckets: STEP_SECONDS,
       registers,
     }),
+    workerChunks: new Gauge({
+      name: 'campaign_worker_chunks',
+      help: "Chunks a worker holds, by state: running (at most 1.5x its DIGIT service's concurrency over all its steps) or waiting for room, when that service sets the pace.",
+      labelNames: ['state'] as const,
+      registers,
+    }),
     rowsProcessed: new Counter({
       name: 'campaign_rows_processed_total',
       help: 'Entity rows processed by entity and action (created, updated, deactivated, adopted, unchanged, failed).',

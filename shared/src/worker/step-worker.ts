@@ -108,16 +108,24 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
           handle: async ({ value: command }) => {
             const problem = commandProblem(command, step);
             if (problem) throw new PoisonMessageError(problem);
-            const event = await inHand.run(() =>
-              runChunk(definition, command, {
-                db: context.db,
-                digit: context.digit,
-                config: context.config,
-                logger: context.logger,
-                metrics: context.metrics,
-                locks: context.locks,
-              }),
-            );
+            const chunks = context.metrics.workerChunks;
+            chunks.inc({ state: 'waiting' });
+            const event = await inHand.run(async () => {
+              chunks.dec({ state: 'waiting' });
+              chunks.inc({ state: 'running' });
+              try {
+                return await runChunk(definition, command, {
+                  db: context.db,
+                  digit: context.digit,
+                  config: context.config,
+                  logger: context.logger,
+                  metrics: context.metrics,
+                  locks: context.locks,
+                });
+              } finally {
+                chunks.dec({ state: 'running' });
+              }
+            });
             await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
           },
         });
