@@ -5,6 +5,5 @@ export const service = stepWorker({
   name: 'facility-sync',
   defaultPort: 3003,
   entity: 'facility',
-  digitService: 'facility',
   steps: { 'facility-creation': facilityCreation },
 });

@@ -5,7 +5,6 @@ export const service = stepWorker({
   name: 'mapping-sync',
   defaultPort: 3005,
   entity: 'mapping',
-  digitService: 'project',
   steps: {
     'facility-mapping': mappingStep('facility'),
     'user-mapping': mappingStep('staff'),

@@ -5,6 +5,5 @@ export const service = stepWorker({
   name: 'project-sync',
   defaultPort: 3002,
   entity: 'project',
-  digitService: 'project',
   steps: { 'project-creation': projectCreation },
 });

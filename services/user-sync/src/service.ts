@@ -14,7 +14,6 @@ const worker = stepWorker({
   name: 'user-sync',
   defaultPort: 3004,
   entity: 'user',
-  digitService: 'hrms',
   steps: { 'user-creation': (chunk) => userCreation(key)(chunk) },
 });
 

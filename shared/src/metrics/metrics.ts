@@ -34,8 +34,8 @@ export function createPipelineMetrics(service: string) {
     }),
     workerChunks: new Gauge({
       name: 'campaign_worker_chunks',
-      help: "Chunks a worker holds, by state: running (at most 1.5x its DIGIT service's concurrency over all its steps) or waiting for room, when that service sets the pace.",
-      labelNames: ['state'] as const,
+      help: 'Chunks a worker is running now, by step (at most KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY each).',
+      labelNames: ['step'] as const,
       registers,
     }),
     rowsProcessed: new Counter({

@@ -15,12 +15,11 @@ import {
 import { consumerGroup, STEP_TOPICS, type StepName, type WorkerName } from '../flow/flow.ts';
 import { PoisonMessageError } from '../kafka/consumer.ts';
 import { Topic } from '../kafka/topology.ts';
-import type { DigitServiceName, ServiceConfig } from '../config/service-config.ts';
+import type { ServiceConfig } from '../config/service-config.ts';
 import type { ServiceDefinition } from '../lifecycle/service.ts';
 import { workLogger, type Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/metrics.ts';
 import type { SessionLocks } from '../db/session-locks.ts';
-import { ConcurrencyLimiter } from '../retry/limiter.ts';
 import { takeChunkLock } from './chunk-locks.ts';
 
 /** The campaign left `creating` (cancelled, failed elsewhere): stop writing to DIGIT for it. */
@@ -65,20 +64,7 @@ export interface StepWorkerDefinition {
   defaultPort: number;
   /** The entity this worker syncs, as the metrics name it. */
   entity: string;
-  /** The DIGIT service its steps write to: how many calls it takes at once bounds the chunks in hand. */
-  digitService: DigitServiceName;
   steps: Partial<Record<StepName, StepHandler>>;
-}
-
-/**
- * Chunks a worker holds at once over all its steps: as many as its DIGIT service takes calls at once, and
- * half as many again being read or recorded meanwhile. Its steps all call that one service, so a chunk
- * beyond these would wait for a call slot holding its rows and payloads in memory (at L, mapping-sync's
- * three steps held 15 chunks of about 5,000 mappings for 8 calls); each step's consumer still bounds its
- * own chunks by KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY.
- */
-export function chunksInHand(digitConcurrency: number): number {
-  return Math.ceil(digitConcurrency * 1.5);
 }
 
 /**
@@ -98,9 +84,6 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
     // of chunks on half the pool had its last three start 150-200 ms after the others.
     keptConnections: (config) => config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
     async setup(context) {
-      const inHand = new ConcurrencyLimiter(
-        chunksInHand(context.config.digit[definition.digitService].concurrency),
-      );
       for (const step of steps) {
         context.consume<StepCommand>({
           groupId: consumerGroup(definition.name, step),
@@ -108,24 +91,21 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
           handle: async ({ value: command }) => {
             const problem = commandProblem(command, step);
             if (problem) throw new PoisonMessageError(problem);
-            const chunks = context.metrics.workerChunks;
-            chunks.inc({ state: 'waiting' });
-            const event = await inHand.run(async () => {
-              chunks.dec({ state: 'waiting' });
-              chunks.inc({ state: 'running' });
-              try {
-                return await runChunk(definition, command, {
-                  db: context.db,
-                  digit: context.digit,
-                  config: context.config,
-                  logger: context.logger,
-                  metrics: context.metrics,
-                  locks: context.locks,
-                });
-              } finally {
-                chunks.dec({ state: 'running' });
-              }
-            });
+            const running = context.metrics.workerChunks;
+            running.inc({ step });
+            let event: StepEvent;
+            try {
+              event = await runChunk(definition, command, {
+                db: context.db,
+                digit: context.digit,
+                config: context.config,
+                logger: context.logger,
+                metrics: context.metrics,
+                locks: context.locks,
+              });
+            } finally {
+              running.dec({ step });
+            }
             await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
           },
         });
