@@ -3,7 +3,6 @@ import {
   SessionLocks,
   createDatabase,
   createLogger,
-  openKeptConnections,
   takeChunkLock,
   type Database,
 } from '@campaign-pipeline/shared';
@@ -78,31 +77,6 @@ describe('chunk locks', () => {
     expect(many.every((lock) => lock.held)).toBe(true);
     await Promise.all(many.map((lock) => lock.release()));
     await locks.close();
-  });
-
-  it('opens the connections it keeps before the first work, and takes locks on the one opened', async () => {
-    const logger = createLogger('chunk-locks-test', 'silent');
-    const pool = createDatabase(postgres.url, 4, logger, 2);
-    const lockPool = createDatabase(postgres.url, 1, logger);
-    const locks = new SessionLocks(lockPool);
-    const backends = async () =>
-      Number(
-        (
-          await first.query<{ count: string }>(
-            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'",
-          )
-        ).rows[0]?.count,
-      );
-    const before = await backends();
-    await Promise.all([openKeptConnections(pool), locks.open()]);
-    expect(pool.totalCount).toBe(2);
-    expect(await backends()).toBe(before + 3);
-    const lock = await takeChunkLock(locks, chunk('project-creation', 7));
-    expect(lock.held).toBe(true);
-    expect(await backends()).toBe(before + 3);
-    await lock.release();
-    await locks.close();
-    await Promise.all([pool.end(), lockPool.end()]);
   });
 
   it('sends its connection one query at a time, releases and takes alike', async () => {

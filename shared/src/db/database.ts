@@ -13,9 +13,9 @@ export type Queryable = Pick<pg.ClientBase, 'query'>;
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /**
- * A pool of at most `poolSize` connections, of which `keepOpen` stay open while idle: a new connection
- * costs PostgreSQL a process and an authentication, 100–300 ms on a busy machine, and a campaign's first
- * chunk would pay it for each query it runs side by side.
+ * A pool of at most `poolSize` connections, of which `keepOpen`, once opened, stay open while idle: a new
+ * connection costs PostgreSQL a process and an authentication, 100–300 ms on a busy machine, and each
+ * campaign's first chunks would pay it again for each query they run side by side.
  */
 export function createDatabase(url: string, poolSize: number, logger: Logger, keepOpen = 0): Database {
   const pool = new pg.Pool({
@@ -27,12 +27,6 @@ export function createDatabase(url: string, poolSize: number, logger: Logger, ke
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
   return pool;
-}
-
-/** Opens the connections the pool keeps while idle, so that the first work finds them ready. */
-export async function openKeptConnections(db: Database): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: db.options.min ?? 0 }, () => db.connect()));
-  for (const client of clients) client.release();
 }
 
 /**

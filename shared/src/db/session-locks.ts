@@ -60,11 +60,6 @@ export class SessionLocks {
     });
   }
 
-  /** Opens the locks' connection ahead of the first take, which would otherwise wait for it. */
-  async open(): Promise<void> {
-    await this.#inTurn(() => this.#connect());
-  }
-
   /** Ends the connection once the queries under way are done: PostgreSQL frees whatever locks it holds. */
   async close(): Promise<void> {
     await this.#turn;

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Admin, Kafka } from 'kafkajs';
 import { ConfigError } from '../config/env.ts';
 import { readServiceConfig, type ServiceConfig } from '../config/service-config.ts';
-import { createDatabase, migrate, openKeptConnections, type Database } from '../db/database.ts';
+import { createDatabase, migrate, type Database } from '../db/database.ts';
 import { SessionLocks } from '../db/session-locks.ts';
 import { createDigitClients, deploymentCallBudgets, type DigitClients } from '../digit/services.ts';
 import { createHttpServer } from '../http/server.ts';
@@ -62,8 +62,8 @@ export interface ServiceDefinition {
   /** Topics whose value schemas this service encodes or decodes. */
   topics: AvroTopic[];
   /**
-   * Database connections opened before the service is ready and kept while idle (at most the pool): as
-   * many as its first work runs queries at once. Half the pool when not given.
+   * Database connections kept open while idle once opened (at most the pool): as many as its work runs
+   * queries at once. Half the pool when not given.
    */
   keptConnections?: (config: ServiceConfig) => number;
   setup(context: ServiceContext): Promise<void>;
@@ -174,8 +174,9 @@ export async function startService(
       logger.info({ topics: definition.topics.length }, 'connected to Kafka, schemas registered');
     })(),
   ]);
-  // Connections stay open while idle, the locks' one too: opened before the service is ready, so that a
-  // campaign's first chunks do not wait for PostgreSQL to start them (100-300 ms each on a busy machine).
+  // Connections, once opened, stay open while idle, so that the next campaign's first chunks do not wait
+  // for PostgreSQL to start them (100-300 ms each on a busy machine). They are not opened ahead: before
+  // the service was ready, or just after, that slowed restarts under the chaos bench's load.
   const db = createDatabase(
     config.DATABASE_URL,
     config.DATABASE_POOL_SIZE,
@@ -183,8 +184,6 @@ export async function startService(
     definition.keptConnections?.(config) ?? Math.ceil(config.DATABASE_POOL_SIZE / 2),
   );
   const sessionLocks = startSessionLocks(config, logger);
-  await Promise.all([openKeptConnections(db), sessionLocks.locks.open()]);
-  startup.mark('connections');
   // The deployment's budgets of DIGIT calls, as slots among the session locks; none when each process
   // keeps its own limit.
   const callBudgets =

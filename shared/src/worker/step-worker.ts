@@ -80,8 +80,8 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
     name: definition.name,
     defaultPort: definition.defaultPort,
     topics: [...steps.map((step) => STEP_TOPICS[step]), Topic.stepEvents],
-    // A chunk in hand records its delivery and runs its queries on one connection at a time: a first wave
-    // of chunks on half the pool had its last three start 150-200 ms after the others.
+    // A chunk in hand records its delivery and runs its queries on one connection at a time: a wave of
+    // chunks on half the pool kept had its last three start 150-200 ms after the others.
     keptConnections: (config) => config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
     async setup(context) {
       for (const step of steps) {
