@@ -136,8 +136,9 @@ export async function createFacility(
 
 /**
  * Sends facilities to DIGIT's bulk create, which answers 202 without ids and saves them later. Not an async
- * function, as those below: one keeps its arguments while it awaits, and the payloads need not outlive
- * the request's text, made at once, while DIGIT works on it for seconds.
+ * function, nor are the other writers of payload lists here (projects, employees, bulk mappings): an
+ * async function keeps its arguments while it awaits, and the payloads need not outlive the request's
+ * text, made at once, while DIGIT works on it for seconds.
  */
 export function bulkCreateFacilities(
   digit: DigitClients,
