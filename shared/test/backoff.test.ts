@@ -35,6 +35,25 @@ describe('concurrency limiter', () => {
     expect(results).toEqual(Array.from({ length: 20 }, (_, index) => index));
   });
 
+  it('starts the waiting work of the lowest priority first, equals in arrival order', async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    const started: string[] = [];
+    let release = () => {};
+    const first = limiter.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const waiting = (
+      [
+        ['chunk 9', 9],
+        ['chunk 2', 2],
+        ['chunk 5', 5],
+        ['chunk 2 again', 2],
+        ['chunk 0', 0],
+      ] as const
+    ).map(([name, priority]) => limiter.run(async () => void started.push(name), priority));
+    release();
+    await Promise.all([first, ...waiting]);
+    expect(started).toEqual(['chunk 0', 'chunk 2', 'chunk 2 again', 'chunk 5', 'chunk 9']);
+  });
+
   it('frees its slot when work fails', async () => {
     const limiter = new ConcurrencyLimiter(1);
     await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

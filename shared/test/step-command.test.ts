@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { commandProblem, type StepCommand } from '../src/index.ts';
+import { chunkOfStepCommandKey, commandProblem, stepCommandKey, type StepCommand } from '../src/index.ts';
 
 const command: StepCommand = {
   commandId: 'c',
@@ -24,5 +24,23 @@ describe('step commands read from a topic', () => {
     [{ attempt: 0 }, /attempt 0 is not positive/],
   ])('are poison when a field is not: %j', (change, reason) => {
     expect(commandProblem({ ...command, ...change } as StepCommand, 'user-creation')).toMatch(reason);
+  });
+});
+
+describe('step command keys', () => {
+  it('name the chunk a worker takes first when chunks wait', () => {
+    expect(chunkOfStepCommandKey(Buffer.from(stepCommandKey(command.campaignId, 17)))).toBe(17);
+    expect(chunkOfStepCommandKey(Buffer.from(stepCommandKey(command.campaignId, 0)))).toBe(0);
+  });
+
+  it.each([
+    null,
+    '',
+    'no-chunk',
+    `${command.campaignId}:`,
+    `${command.campaignId}:-3`,
+    `${command.campaignId}:1.5`,
+  ])('put a key naming no chunk last: %j', (key) => {
+    expect(chunkOfStepCommandKey(key === null ? null : Buffer.from(key))).toBe(Number.MAX_SAFE_INTEGER);
   });
 });

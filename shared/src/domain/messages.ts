@@ -78,3 +78,20 @@ export interface CampaignStatusChange {
 export function emptyCounts(): StepCounts {
   return { created: 0, updated: 0, deactivated: 0, adopted: 0, unchanged: 0, failed: 0 };
 }
+
+/** The Kafka key of a step command: its campaign and chunk, so that a chunk's attempts share a partition. */
+export function stepCommandKey(campaignId: string, chunk: number): string {
+  return `${campaignId}:${chunk}`;
+}
+
+/**
+ * The chunk a step command's key names, for a worker to take the waiting chunks of a step lowest first:
+ * the chunks then finish about in order, and the chunks of the next steps that wait for them can start
+ * early. A key that names no chunk comes last.
+ */
+export function chunkOfStepCommandKey(key: Buffer | null): number {
+  const text = key?.toString('latin1') ?? '';
+  const tail = text.slice(text.lastIndexOf(':') + 1);
+  const chunk = Number(tail);
+  return text.includes(':') && /^\d{1,9}$/.test(tail) ? chunk : Number.MAX_SAFE_INTEGER;
+}

@@ -106,6 +106,11 @@ export interface TopicConsumerOptions<T> {
    * are handled one at a time, in order; a partition's messages go to a batch handler in order.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Which waiting message is handled first when every place is taken: the lowest number, from any
+   * partition; without it, messages start in the order their partitions were fetched.
+   */
+  priority?: (message: KafkaMessage) => number;
   /** Attempts of a handler that throws before its message is dead-lettered as poison. */
   handlerAttempts?: number;
   /**
@@ -394,8 +399,9 @@ export class TopicConsumer<T> {
     const revocations = lane.revocations;
     for (let tries = 1; ; tries++) {
       try {
-        const handled = await this.#handling.run(() =>
-          this.#process(lane.topic, lane.partition, message, () => this.#heartbeat()),
+        const handled = await this.#handling.run(
+          () => this.#process(lane.topic, lane.partition, message, () => this.#heartbeat()),
+          this.#options.priority?.(message),
         );
         if (handled && lane.revocations === revocations) lane.handled.add(message);
         return;

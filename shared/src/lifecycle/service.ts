@@ -2,7 +2,7 @@ import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { ConfigError } from '../config/env.ts';
 import { readServiceConfig, type ServiceConfig } from '../config/service-config.ts';
 import { createDatabase, migrate, type Database } from '../db/database.ts';
@@ -29,6 +29,8 @@ export interface ConsumerSpec<T> {
   handle: MessageHandler<T>;
   /** Messages already waiting in a partition, handled together (each alone again when it fails). */
   handleBatch?: BatchHandler<T>;
+  /** Which waiting message starts first when the consumer's places are taken: the lowest number. */
+  priority?: (message: KafkaMessage) => number;
 }
 
 /** What a service's setup gets: every connection already open, schemas registered. */
@@ -255,6 +257,7 @@ export async function startService(
           topics: spec.topics,
           handle: spec.handle,
           ...(spec.handleBatch ? { handleBatch: spec.handleBatch } : {}),
+          ...(spec.priority ? { priority: spec.priority } : {}),
           sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
           heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
           maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,

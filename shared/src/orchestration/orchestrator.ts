@@ -1,7 +1,12 @@
 import type pg from 'pg';
 import { jsonb } from '../db/database.ts';
 import { enqueueMessages, type OutboxMessage } from '../db/outbox.ts';
-import type { CampaignStatusChange, StepCommand, StepEvent } from '../domain/messages.ts';
+import {
+  stepCommandKey,
+  type CampaignStatusChange,
+  type StepCommand,
+  type StepEvent,
+} from '../domain/messages.ts';
 import {
   FLOWS,
   STEP_TOPICS,
@@ -201,7 +206,7 @@ async function advanceStep(
       chunk: { index: chunk, count: total },
       issuedAt: Date.now(),
     };
-    return { topic, key: `${campaign.id}:${chunk}`, value: command };
+    return { topic, key: stepCommandKey(campaign.id, chunk), value: command };
   });
   await enqueueMessages(tx, messages);
   settings.observer.commandsDispatched(step, messages.length);

@@ -6,6 +6,7 @@ import type { RequestInfo } from '../digit/envelope.ts';
 import type { DigitClients } from '../digit/services.ts';
 import { withWriteGuard } from '../digit/write-guard.ts';
 import {
+  chunkOfStepCommandKey,
   emptyCounts,
   type StepCommand,
   type StepCounts,
@@ -88,6 +89,7 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
         context.consume<StepCommand>({
           groupId: consumerGroup(definition.name, step),
           topics: [STEP_TOPICS[step]],
+          priority: (message) => chunkOfStepCommandKey(message.key),
           handle: async ({ value: command }) => {
             const problem = commandProblem(command, step);
             if (problem) throw new PoisonMessageError(problem);
