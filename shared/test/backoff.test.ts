@@ -54,6 +54,20 @@ describe('concurrency limiter', () => {
     expect(started).toEqual(['chunk 0', 'chunk 2', 'chunk 2 again', 'chunk 5', 'chunk 9']);
   });
 
+  it('ranks the work asked for in one turn by priority when it gathers each turn', async () => {
+    const limiter = new ConcurrencyLimiter(2, { gatherEachTurn: true });
+    const started: number[] = [];
+    const finished = [7, 3, 9, 1, 5].map((priority) =>
+      limiter.run(async () => {
+        started.push(priority);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }, priority),
+    );
+    await Promise.all(finished);
+    expect(started).toEqual([1, 3, 5, 7, 9]);
+    expect(limiter.active).toBe(0);
+  });
+
   it('frees its slot when work fails', async () => {
     const limiter = new ConcurrencyLimiter(1);
     await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

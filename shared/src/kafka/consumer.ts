@@ -107,8 +107,9 @@ export interface TopicConsumerOptions<T> {
    */
   partitionsConsumedConcurrently?: number;
   /**
-   * Which waiting message is handled first when every place is taken: the lowest number, from any
-   * partition; without it, messages start in the order their partitions were fetched.
+   * Which message is handled first: the lowest number, from any partition, among the messages waiting
+   * for a place and those fetched in the same turn; without it, messages start in the order their
+   * partitions were fetched.
    */
   priority?: (message: KafkaMessage) => number;
   /** Attempts of a handler that throws before its message is dead-lettered as poison. */
@@ -185,7 +186,10 @@ export class TopicConsumer<T> {
 
   constructor(options: TopicConsumerOptions<T>) {
     this.#options = options;
-    this.#handling = new ConcurrencyLimiter(options.partitionsConsumedConcurrently ?? 1);
+    // With a priority, the messages of one fetch are ranked together, the first ones included.
+    this.#handling = new ConcurrencyLimiter(options.partitionsConsumedConcurrently ?? 1, {
+      gatherEachTurn: options.priority !== undefined,
+    });
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
