@@ -40,7 +40,7 @@ describe('step command keys', () => {
     `${command.campaignId}:`,
     `${command.campaignId}:-3`,
     `${command.campaignId}:1.5`,
-  ])('put a key naming no chunk last: %j', (key) => {
-    expect(chunkOfStepCommandKey(key === null ? null : Buffer.from(key))).toBe(Number.MAX_SAFE_INTEGER);
+  ])('put a key naming no chunk first: %j', (key) => {
+    expect(chunkOfStepCommandKey(key === null ? null : Buffer.from(key))).toBe(-1);
   });
 });

@@ -87,11 +87,12 @@ export function stepCommandKey(campaignId: string, chunk: number): string {
 /**
  * The chunk a step command's key names, for a worker to take the waiting chunks of a step lowest first:
  * the chunks then finish about in order, and the chunks of the next steps that wait for them can start
- * early. A key that names no chunk comes last.
+ * early. A key that names no chunk comes first: no command of the pipeline's has one, and it is
+ * dead-lettered at once, where last it would hold its partition's places behind every chunk of the others.
  */
 export function chunkOfStepCommandKey(key: Buffer | null): number {
   const text = key?.toString('latin1') ?? '';
   const tail = text.slice(text.lastIndexOf(':') + 1);
   const chunk = Number(tail);
-  return text.includes(':') && /^\d{1,9}$/.test(tail) ? chunk : Number.MAX_SAFE_INTEGER;
+  return text.includes(':') && /^\d{1,9}$/.test(tail) ? chunk : -1;
 }
