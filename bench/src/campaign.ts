@@ -389,6 +389,31 @@ export function pipelineOverheadMs(result: CampaignBenchResult): number {
   return (Math.max(0, afterIntake - result.lowerBoundSeconds) * 1000) / Math.max(result.chunks, 1);
 }
 
+/** How much faster the parallel flow ran than the linear one, from acceptance and end to end. */
+export interface FlowComparison {
+  fromAcceptance: number;
+  endToEnd: number;
+}
+
+type FlowTimes = Pick<CampaignBenchResult, 'seconds' | 'intakeSeconds'>;
+
+export function compareFlows(parallel: FlowTimes, linear: FlowTimes): FlowComparison {
+  return {
+    fromAcceptance: (linear.seconds - linear.intakeSeconds) / (parallel.seconds - parallel.intakeSeconds),
+    endToEnd: linear.seconds / parallel.seconds,
+  };
+}
+
+export function formatFlowComparison(parallel: FlowTimes, linear: FlowTimes): string {
+  const { fromAcceptance, endToEnd } = compareFlows(parallel, linear);
+  const seconds = (value: number) => `${value.toFixed(1)} s`;
+  return (
+    `parallel flow against the linear flow, same settings: ${fromAcceptance.toFixed(2)}x as fast from acceptance ` +
+    `to creation (${seconds(parallel.seconds - parallel.intakeSeconds)} against ${seconds(linear.seconds - linear.intakeSeconds)}), ` +
+    `${endToEnd.toFixed(2)}x end to end (${seconds(parallel.seconds)} against ${seconds(linear.seconds)})`
+  );
+}
+
 /** Calls the simulator refused for capacity, over every DIGIT service: the limit was not kept if any. */
 export function refusedForCapacity(result: CampaignBenchResult): number {
   return Object.values(result.refusedForCapacity).reduce((total, refused) => total + refused, 0);

@@ -1,7 +1,14 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { REPOSITORY_ROOT } from '@campaign-pipeline/dev-stack';
-import { formatCampaignResult, refusedForCapacity, runCampaignBench } from './campaign.ts';
+import {
+  compareFlows,
+  formatCampaignResult,
+  formatFlowComparison,
+  refusedForCapacity,
+  runCampaignBench,
+  type CampaignBenchResult,
+} from './campaign.ts';
 import { formatChaosResult, runChaosBench } from './chaos.ts';
 
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
@@ -67,6 +74,7 @@ for (const name of names) {
   if (name === 'campaign') {
     const flows =
       values.flow === 'both' ? (['parallel', 'linear'] as const) : [values.flow as 'parallel' | 'linear'];
+    const results: CampaignBenchResult[] = [];
     for (const flow of flows) {
       const result = await runCampaignBench(
         {
@@ -82,7 +90,15 @@ for (const name of names) {
       );
       log(values.json ? JSON.stringify(result) : formatCampaignResult(result));
       if (refusedForCapacity(result) > 0) process.exitCode = 1;
+      results.push(result);
     }
+    const [parallel, linear] = results;
+    if (parallel && linear)
+      log(
+        values.json
+          ? JSON.stringify({ flowComparison: compareFlows(parallel, linear) })
+          : formatFlowComparison(parallel, linear),
+      );
   } else if (name === 'chaos') {
     const result = await runChaosBench(
       {
