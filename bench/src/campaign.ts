@@ -385,8 +385,16 @@ function stepBound(bound: LowerBound, step: string): number {
  * on its own.
  */
 export function pipelineOverheadMs(result: CampaignBenchResult): number {
-  const afterIntake = result.seconds - result.intakeSeconds;
-  return (Math.max(0, afterIntake - result.lowerBoundSeconds) * 1000) / Math.max(result.chunks, 1);
+  return (
+    (Math.max(0, acceptedToCreated(result) - result.lowerBoundSeconds) * 1000) / Math.max(result.chunks, 1)
+  );
+}
+
+type FlowTimes = Pick<CampaignBenchResult, 'seconds' | 'intakeSeconds'>;
+
+/** Seconds from the campaign's acceptance (its sheets stored) to its creation. */
+export function acceptedToCreated(result: FlowTimes): number {
+  return result.seconds - result.intakeSeconds;
 }
 
 /** How much faster the parallel flow ran than the linear one, from acceptance and end to end. */
@@ -395,11 +403,9 @@ export interface FlowComparison {
   endToEnd: number;
 }
 
-type FlowTimes = Pick<CampaignBenchResult, 'seconds' | 'intakeSeconds'>;
-
 export function compareFlows(parallel: FlowTimes, linear: FlowTimes): FlowComparison {
   return {
-    fromAcceptance: (linear.seconds - linear.intakeSeconds) / (parallel.seconds - parallel.intakeSeconds),
+    fromAcceptance: acceptedToCreated(linear) / acceptedToCreated(parallel),
     endToEnd: linear.seconds / parallel.seconds,
   };
 }
@@ -409,7 +415,7 @@ export function formatFlowComparison(parallel: FlowTimes, linear: FlowTimes): st
   const seconds = (value: number) => `${value.toFixed(1)} s`;
   return (
     `parallel flow against the linear flow, same settings: ${fromAcceptance.toFixed(2)}x as fast from acceptance ` +
-    `to creation (${seconds(parallel.seconds - parallel.intakeSeconds)} against ${seconds(linear.seconds - linear.intakeSeconds)}), ` +
+    `to creation (${seconds(acceptedToCreated(parallel))} against ${seconds(acceptedToCreated(linear))}), ` +
     `${endToEnd.toFixed(2)}x end to end (${seconds(parallel.seconds)} against ${seconds(linear.seconds)})`
   );
 }
@@ -424,7 +430,7 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
   const lines = [
     `campaign ${options.size} (${options.flow} flow, ${options.latencyMs} ms per DIGIT call, ${options.concurrency} concurrent calls per service, chunks of ${options.chunkSize}, bulk batches of ${options.bulkBatchSize}, HRMS batches of ${options.hrmsBatchSize})`,
     `  end to end ${result.seconds.toFixed(1)} s, lower bound ${result.lowerBoundSeconds.toFixed(1)} s, ratio ${(result.seconds / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
-    `  intake (sheets read, checked and stored) ${result.intakeSeconds.toFixed(1)} s; accepted to created ${(result.seconds - result.intakeSeconds).toFixed(1)} s, ratio to the bound ${((result.seconds - result.intakeSeconds) / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
+    `  intake (sheets read, checked and stored) ${result.intakeSeconds.toFixed(1)} s; accepted to created ${acceptedToCreated(result).toFixed(1)} s, ratio to the bound ${(acceptedToCreated(result) / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
     `  pipeline overhead ${pipelineOverheadMs(result).toFixed(1)} ms per chunk ((accepted to created − bound) / ${result.chunks} chunks)`,
     '  step                 seconds   bound s   ratio      rows   rows/s   DIGIT calls   calls/row',
     ...result.steps.map(

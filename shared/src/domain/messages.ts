@@ -93,6 +93,5 @@ export function stepCommandKey(campaignId: string, chunk: number): string {
 export function chunkOfStepCommandKey(key: Buffer | null): number {
   const text = key?.toString('latin1') ?? '';
   const tail = text.slice(text.lastIndexOf(':') + 1);
-  const chunk = Number(tail);
-  return text.includes(':') && /^\d{1,9}$/.test(tail) ? chunk : -1;
+  return text.includes(':') && /^\d{1,9}$/.test(tail) ? Number(tail) : -1;
 }

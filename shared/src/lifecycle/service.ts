@@ -29,7 +29,7 @@ export interface ConsumerSpec<T> {
   handle: MessageHandler<T>;
   /** Messages already waiting in a partition, handled together (each alone again when it fails). */
   handleBatch?: BatchHandler<T>;
-  /** Which waiting message starts first when the consumer's places are taken: the lowest number. */
+  /** Which message starts first, the lowest number first (see TopicConsumerOptions.priority). */
   priority?: (message: KafkaMessage) => number;
 }
 
