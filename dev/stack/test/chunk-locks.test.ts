@@ -79,6 +79,19 @@ describe('chunk locks', () => {
     await locks.close();
   });
 
+  it('opens its connection ahead when asked, and takes its locks on that one', async () => {
+    const locks = new SessionLocks(second);
+    await locks.open();
+    // The session holds its connection before any lock is taken: the first take finds it open.
+    expect(second.totalCount - second.idleCount).toBe(1);
+    const lock = await takeChunkLock(locks, chunk('facility-mapping', 0));
+    expect(second.totalCount - second.idleCount).toBe(1);
+    expect(lock.held).toBe(true);
+    await lock.release();
+    await locks.close();
+    expect(second.totalCount - second.idleCount).toBe(0);
+  });
+
   it('sends its connection one query at a time, releases and takes alike', async () => {
     // The pool's connection, watched: how many of its queries ever ran at once.
     let running = 0;

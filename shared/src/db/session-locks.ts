@@ -60,6 +60,14 @@ export class SessionLocks {
     });
   }
 
+  /**
+   * Opens the session's connection now, so the first lock does not wait for PostgreSQL to start a
+   * connection (100-150 ms on a busy machine, on the path of a campaign's first chunks).
+   */
+  async open(): Promise<void> {
+    await this.#inTurn(() => this.#connect());
+  }
+
   /** Ends the connection once the queries under way are done: PostgreSQL frees whatever locks it holds. */
   async close(): Promise<void> {
     await this.#turn;

@@ -237,6 +237,7 @@ export async function startService(
   };
   await definition.setup(context);
   startup.mark('setup');
+  context.whileConsumersJoin(sessionLocks.locks.open());
   const startConsumers = async () => {
     const deliveryLog = await startDeliveryLog(
       db,
