@@ -177,11 +177,11 @@ describe('helm chart', () => {
       container(find(rendered.manifests, 'Deployment', `${PREFIX}-${name}`)).env?.find(
         (variable) => variable.name === 'NODE_OPTIONS',
       )?.value;
-    expect(nodeOptions(defaults, 'project-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=16');
-    expect(nodeOptions(defaults, 'intake')).toBe('--max-old-space-size=320 --max-semi-space-size=16');
+    expect(nodeOptions(defaults, 'project-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=4');
+    expect(nodeOptions(defaults, 'intake')).toBe('--max-old-space-size=320 --max-semi-space-size=4');
     const tuned = await renderChart({ set: ['services.status.semiSpaceMb=32'] });
     expect(nodeOptions(tuned, 'status')).toBe('--max-old-space-size=384 --max-semi-space-size=32');
-    expect(nodeOptions(tuned, 'user-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=16');
+    expect(nodeOptions(tuned, 'user-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=4');
   });
 
   it('autoscales each worker with an HPA, or with a KEDA ScaledObject on consumer lag instead', () => {
