@@ -4,8 +4,8 @@ import { chartHeapSettings, withHeapSettings } from '../src/index.ts';
 describe("the chart's V8 memory settings", () => {
   it('are read per service from the chart, its own over the defaults', () => {
     const settings = chartHeapSettings();
-    expect(settings['project-sync']).toEqual({ heapLimitMb: 384, semiSpaceMb: 16 });
-    expect(settings.intake).toEqual({ heapLimitMb: 320, semiSpaceMb: 16 });
+    expect(settings['project-sync']).toEqual({ heapLimitMb: 384, semiSpaceMb: 4 });
+    expect(settings.intake).toEqual({ heapLimitMb: 320, semiSpaceMb: 4 });
   });
 
   it('go into NODE_OPTIONS, each only where the options do not set it already', () => {
