@@ -38,8 +38,9 @@ export interface CampaignBenchOptions {
   chunkSize: number;
   /** Items per DIGIT bulk create and project array (DIGIT_BULK_BATCH_SIZE). */
   bulkBatchSize: number;
-  /** Employees per HRMS create (DIGIT_HRMS_BATCH_SIZE). */
+  /** Employees in the first HRMS create (DIGIT_HRMS_BATCH_SIZE), and in any (DIGIT_HRMS_BATCH_MAX). */
   hrmsBatchSize: number;
+  hrmsBatchMax: number;
 }
 
 export const CAMPAIGN_SIZES = {
@@ -234,6 +235,7 @@ export async function runCampaignBench(
         CHUNK_SIZE: String(options.chunkSize),
         DIGIT_BULK_BATCH_SIZE: String(options.bulkBatchSize),
         DIGIT_HRMS_BATCH_SIZE: String(options.hrmsBatchSize),
+        DIGIT_HRMS_BATCH_MAX: String(options.hrmsBatchMax),
         DIGIT_CONCURRENCY: String(options.concurrency),
         LOG_LEVEL: 'warn',
         DIGIT_SEARCH_CONSISTENCY_MS: '1000',
@@ -428,7 +430,7 @@ export function refusedForCapacity(result: CampaignBenchResult): number {
 export function formatCampaignResult(result: CampaignBenchResult): string {
   const { options } = result;
   const lines = [
-    `campaign ${options.size} (${options.flow} flow, ${options.latencyMs} ms per DIGIT call, ${options.concurrency} concurrent calls per service, chunks of ${options.chunkSize}, bulk batches of ${options.bulkBatchSize}, HRMS batches of ${options.hrmsBatchSize})`,
+    `campaign ${options.size} (${options.flow} flow, ${options.latencyMs} ms per DIGIT call, ${options.concurrency} concurrent calls per service, chunks of ${options.chunkSize}, bulk batches of ${options.bulkBatchSize}, HRMS batches from ${options.hrmsBatchSize} up to ${options.hrmsBatchMax})`,
     `  end to end ${result.seconds.toFixed(1)} s, lower bound ${result.lowerBoundSeconds.toFixed(1)} s, ratio ${(result.seconds / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
     `  intake (sheets read, checked and stored) ${result.intakeSeconds.toFixed(1)} s; accepted to created ${acceptedToCreated(result).toFixed(1)} s, ratio to the bound ${(acceptedToCreated(result) / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
     `  pipeline overhead ${pipelineOverheadMs(result).toFixed(1)} ms per chunk ((accepted to created − bound) / ${result.chunks} chunks)`,

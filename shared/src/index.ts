@@ -22,6 +22,7 @@ export * from './digit/call-budget.ts';
 export * from './digit/postgres-call-budget.ts';
 export * from './digit/reconcile.ts';
 export * from './digit/bulk.ts';
+export * from './digit/batch-size.ts';
 export * from './digit/services.ts';
 export * from './digit/write-guard.ts';
 export * from './lifecycle/service.ts';

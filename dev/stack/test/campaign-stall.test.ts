@@ -25,6 +25,7 @@ beforeAll(async () => {
     env: {
       CHUNK_SIZE: '20',
       DIGIT_HRMS_BATCH_SIZE: '5',
+      DIGIT_HRMS_BATCH_MAX: '5',
       STEP_STALL_AFTER_MS: '3000',
       CAMPAIGN_GAUGE_INTERVAL_MS: '1000',
     },

@@ -33,7 +33,9 @@ beforeAll(async () => {
   infrastructure = await startTestInfrastructure();
   // Small HRMS batches: the cancel test needs users created over several rounds of calls, so that a
   // cancel can land between two rounds.
-  services = await startTestServices(infrastructure, { env: { DIGIT_HRMS_BATCH_SIZE: '25' } });
+  services = await startTestServices(infrastructure, {
+    env: { DIGIT_HRMS_BATCH_SIZE: '25', DIGIT_HRMS_BATCH_MAX: '25' },
+  });
   client = new CampaignClient(services.url('intake'), services.url('status'));
 });
 

@@ -83,13 +83,17 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
        */
       DIGIT_BULK_BATCH_SIZE: env.int({ fallback: 10_000, min: 1, max: 100_000 }),
       /**
-       * Employees per HRMS create (each request also stays under the 1 MiB of the Kafka message HRMS
-       * pushes it as). HRMS creates each employee's user in turn before it answers, so a batch must be
-       * answered within DIGIT_TIMEOUT_MS: raise it where HRMS answers larger batches in time. HRMS refuses
-       * a whole batch when one phone exists, without saying which; the batch is then sent again in
-       * halves, so a taken phone costs about two creates per halving.
+       * Employees in a user-sync process's first HRMS create. HRMS creates each employee's user in turn
+       * before it answers, so a batch must be answered within DIGIT_TIMEOUT_MS: the later creates carry
+       * what HRMS answered in a third of it, by the time per employee of the answers so far, up to
+       * DIGIT_HRMS_BATCH_MAX (and each request stays under the 1 MiB of the Kafka message HRMS pushes it
+       * as). HRMS answers with every employee in full, about 2 KB of JSON each: at the default most, the
+       * answers of all calls in flight take user-sync some 10 MB each once parsed. HRMS refuses a whole
+       * batch when one phone exists, without saying which; the batch is then sent again in halves, so a
+       * taken phone costs about two creates per halving.
        */
       DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 5000 }),
+      DIGIT_HRMS_BATCH_MAX: env.int({ fallback: 1000, min: 1, max: 5000 }),
       CAMPAIGN_FLOW: env.oneOf(['parallel', 'linear'] as const, { fallback: 'parallel' }),
       /**
        * Facilities a facility template lists at most (intake): the tenant's DIGIT facilities are held in

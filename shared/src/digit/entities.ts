@@ -196,16 +196,18 @@ export interface DigitEmployee {
   user?: { mobileNumber?: string; userServiceUuid?: string; uuid?: string; userName?: string; name?: string };
 }
 
-export function createEmployees(
+/** Creates the employees in one HRMS call; answers them with how long HRMS took to answer. */
+export async function createEmployees(
   digit: DigitClients,
   requestInfo: RequestInfo,
   employees: EmployeePayload[],
-): Promise<DigitEmployee[]> {
-  return digit.hrms
-    .write<{ Employees?: DigitEmployee[] }>('/health-hrms/employees/_create', requestInfo, {
-      Employees: employees,
-    })
-    .then((answer) => answer.Employees ?? []);
+): Promise<{ employees: DigitEmployee[]; ms: number }> {
+  const { answer, ms } = await digit.hrms.writeTimed<{ Employees?: DigitEmployee[] }>(
+    '/health-hrms/employees/_create',
+    requestInfo,
+    { Employees: employees },
+  );
+  return { employees: answer.Employees ?? [], ms };
 }
 
 export async function searchEmployeesByPhone(

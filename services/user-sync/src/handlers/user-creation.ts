@@ -1,5 +1,6 @@
 import {
   BULK_BATCH_MAX_BYTES,
+  isAnswerLate,
   bulkBatches,
   DigitError,
   StepFailure,
@@ -14,6 +15,7 @@ import {
   waitForConsistency,
   employeePayload,
   SIZING_PASSWORD,
+  type AnsweredBatchSize,
   type StepChunk,
   type UserEntity,
 } from '@campaign-pipeline/shared';
@@ -32,14 +34,18 @@ const TAKEN = new Set(['ERR_HRMS_USER_EXIST_MOB', 'ERR_HRMS_USER_EXIST_USERNAME'
  * adopted when they are the same person; everyone else is created. A phone that belongs to someone else
  * fails the row with the reason.
  */
-export function userCreation(key: CredentialsKey): (chunk: StepChunk) => Promise<void> {
-  return (chunk) => createUsers(chunk, key);
+export function userCreation(setup: UserCreationSetup): (chunk: StepChunk) => Promise<void> {
+  return (chunk) => createUsers(chunk, setup);
 }
 
-/** The key that seals initial passwords for the credentials workbook; null keeps none. */
-type CredentialsKey = Buffer | null;
+export interface UserCreationSetup {
+  /** The key that seals initial passwords for the credentials workbook; null keeps none. */
+  key: Buffer | null;
+  /** Employees per HRMS create, from how long HRMS took to answer the process's earlier creates. */
+  batchSize: AnsweredBatchSize;
+}
 
-async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void> {
+async function createUsers(chunk: StepChunk, setup: UserCreationSetup): Promise<void> {
   const { db, campaign, command, config } = chunk;
   const { rows } = await db.query<StoredUser>(
     `SELECT phone, name, roles, employment_type AS "employmentType", user_name AS "userName",
@@ -68,21 +74,31 @@ async function createUsers(chunk: StepChunk, key: CredentialsKey): Promise<void>
       for (const phone of own.keys()) adopted.add(phone);
     }),
   );
-  const pending = rows.filter((row) => !adopted.has(row.phone));
-  await settleAll(
-    // Each request stays within the 1 MiB HRMS's Kafka message allows, sized by what is sent (a password
-    // of the same length stands in for the one each create draws).
-    bulkBatches(pending, config.DIGIT_HRMS_BATCH_SIZE, BULK_BATCH_MAX_BYTES, (row) =>
+  const sending: Promise<void>[] = [];
+  for (let rest = rows.filter((row) => !adopted.has(row.phone)); rest.length > 0;) {
+    // The rows left go in equal batches of at most the size HRMS's answers allow: the same calls as full
+    // batches and a remainder, with less of an answer in hand at once.
+    const most = await setup.batchSize.next();
+    const items = Math.ceil(rest.length / Math.ceil(rest.length / most));
+    // Each request also stays within the 1 MiB HRMS's Kafka message allows, sized by what is sent (a
+    // password of the same length stands in for the one each create draws).
+    const [batch = []] = bulkBatches(rest.slice(0, items), items, BULK_BATCH_MAX_BYTES, (row) =>
       employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD),
-    ).map((batch) => createBatch(chunk, batch, boundaryTypes, key)),
-  );
+    );
+    rest = rest.slice(batch.length);
+    const sent = createBatch(chunk, batch, boundaryTypes, setup);
+    // Its failure is reported once every batch is sent, by settleAll.
+    sent.catch(() => undefined);
+    sending.push(sent);
+  }
+  await settleAll(sending);
 }
 
 async function createBatch(
   chunk: StepChunk,
   batch: StoredUser[],
   boundaryTypes: ReadonlyMap<string, string>,
-  key: CredentialsKey,
+  setup: UserCreationSetup,
 ): Promise<void> {
   const { db, campaign, digit, requestInfo, config } = chunk;
   try {
@@ -91,32 +107,34 @@ async function createBatch(
       items: batch,
       key: (row) => row.phone,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
-      create: async (rows) => {
-        const created = rows.map((row) => ({ row, password: generatePassword() }));
-        // The sealed password is written with the attempt mark, before HRMS may hold it: a user adopted
-        // after a lost answer still has the password it was created with.
-        await db.query(
-          `UPDATE campaign_user SET attempted_at = now(), password_ciphertext = kept.sealed
+      create: (rows) =>
+        timedCreate(setup.batchSize, rows.length, config.DIGIT_TIMEOUT_MS, async () => {
+          const created = rows.map((row) => ({ row, password: generatePassword() }));
+          // The sealed password is written with the attempt mark, before HRMS may hold it: a user adopted
+          // after a lost answer still has the password it was created with.
+          await db.query(
+            `UPDATE campaign_user SET attempted_at = now(), password_ciphertext = kept.sealed
            FROM unnest($2::text[], $3::text[]) AS kept(phone, sealed)
            WHERE campaign_user.campaign_id = $1 AND campaign_user.phone = kept.phone`,
-          [
-            campaign.id,
-            created.map(({ row }) => row.phone),
-            created.map(({ password }) => (key ? sealPassword(key, password) : null)),
-          ],
-        );
-        const employees = await createEmployees(
-          digit,
-          requestInfo,
-          created.map(({ row, password }) => employeePayload(campaign, row, boundaryTypes, password)),
-        );
-        return new Map(
-          employees.flatMap((employee) => {
-            const uuid = employeeUserUuid(employee);
-            return employee.user?.mobileNumber && uuid ? [[employee.user.mobileNumber, uuid]] : [];
-          }),
-        );
-      },
+            [
+              campaign.id,
+              created.map(({ row }) => row.phone),
+              created.map(({ password }) => (setup.key ? sealPassword(setup.key, password) : null)),
+            ],
+          );
+          const answer = await createEmployees(
+            digit,
+            requestInfo,
+            created.map(({ row, password }) => employeePayload(campaign, row, boundaryTypes, password)),
+          );
+          const uuids = new Map(
+            answer.employees.flatMap((employee) => {
+              const uuid = employeeUserUuid(employee);
+              return employee.user?.mobileNumber && uuid ? [[employee.user.mobileNumber, uuid] as const] : [];
+            }),
+          );
+          return { value: uuids, ms: answer.ms };
+        }),
       search: (rows) => ownEmployees(chunk, rows),
       onUnknown: (error, phones) =>
         chunk.logger.warn({ err: error, users: phones.length }, 'employee create outcome unknown, searching'),
@@ -134,7 +152,9 @@ async function createBatch(
     if (batch.length > 1) {
       const half = Math.ceil(batch.length / 2);
       await settleAll(
-        [batch.slice(0, half), batch.slice(half)].map((part) => createBatch(chunk, part, boundaryTypes, key)),
+        [batch.slice(0, half), batch.slice(half)].map((part) =>
+          createBatch(chunk, part, boundaryTypes, setup),
+        ),
       );
       return;
     }
@@ -146,6 +166,27 @@ async function createBatch(
       `phone ${row.phone} exists in HRMS but is not found by search yet`,
       true,
     );
+  }
+}
+
+/**
+ * Runs one HRMS create of `items` and tells the batch size how long HRMS took to answer it, or that it did
+ * not answer in time; a create that failed otherwise lets callers waiting for a first answer go on.
+ */
+async function timedCreate<T>(
+  batchSize: AnsweredBatchSize,
+  items: number,
+  timeoutMs: number,
+  create: () => Promise<{ value: T; ms: number }>,
+): Promise<T> {
+  try {
+    const { value, ms } = await create();
+    batchSize.answered(items, ms);
+    return value;
+  } catch (error) {
+    if (isAnswerLate(error)) batchSize.unanswered(items, timeoutMs);
+    else batchSize.failed();
+    throw error;
   }
 }
 
