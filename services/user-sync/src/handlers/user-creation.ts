@@ -54,8 +54,13 @@ async function createUsers(chunk: StepChunk, setup: UserCreationSetup): Promise<
     [campaign.id, command.chunk.index],
   );
   if (rows.length === 0) return;
+  // Each code looked up in the index: for a chunk's thousands of codes PostgreSQL otherwise plans a scan
+  // of every boundary of the campaign (70-130 ms a chunk at L, against 11 ms).
   const { rows: types } = await db.query<{ code: string; boundary_type: string }>(
-    `SELECT code, boundary_type FROM campaign_boundary WHERE campaign_id = $1 AND code = ANY($2::text[])`,
+    `SELECT wanted.code, b.boundary_type FROM unnest($2::text[]) AS wanted(code)
+     CROSS JOIN LATERAL (
+       SELECT boundary_type FROM campaign_boundary WHERE campaign_id = $1 AND code = wanted.code LIMIT 1
+     ) AS b`,
     [campaign.id, [...new Set(rows.flatMap((row) => row.boundaryCodes))]],
   );
   const boundaryTypes = new Map(types.map((type) => [type.code, type.boundary_type]));
@@ -112,12 +117,15 @@ async function createBatch(
           const created = rows.map((row) => ({ row, password: generatePassword() }));
           // The sealed password is written with the attempt mark, before HRMS may hold it: a user adopted
           // after a lost answer still has the password it was created with.
+          // Within the chunk's rows: matched against every user of the campaign, the update took 90 ms
+          // for a batch of 500 at L.
           await db.query(
             `UPDATE campaign_user SET attempted_at = now(), password_ciphertext = kept.sealed
-           FROM unnest($2::text[], $3::text[]) AS kept(phone, sealed)
-           WHERE campaign_user.campaign_id = $1 AND campaign_user.phone = kept.phone`,
+           FROM unnest($3::text[], $4::text[]) AS kept(phone, sealed)
+           WHERE campaign_user.campaign_id = $1 AND campaign_user.chunk = $2 AND campaign_user.phone = kept.phone`,
             [
               campaign.id,
+              chunk.command.chunk.index,
               created.map(({ row }) => row.phone),
               created.map(({ password }) => (setup.key ? sealPassword(setup.key, password) : null)),
             ],
