@@ -3,7 +3,7 @@
 // answered within a third of the client's timeout.
 import { describe, expect, it } from '@jest/globals';
 import { campaignFixture } from '../src/index.ts';
-import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+import { expectCreatedInDigit, sheetContents } from './support/expected-state.ts';
 import { campaignStack } from './support/stack.ts';
 
 const VARIANTS = ['PVAR-2026-01-01-000001'];
@@ -33,16 +33,10 @@ describe('employee batches sized by how fast HRMS answers', () => {
     });
     const contents = await sheetContents(digit, fixture.sheets, 'MZ');
 
-    const created = (await stack.client().create(fixture.details)).data.CampaignDetails;
-    const { campaign } = await stack.client().waitForStatus(created?.id as string, ['created', 'failed'], {
-      timeoutMs: 120_000,
-    });
-    expect(campaign.status).toBe('created');
-    await expectCampaignInDigit(digit, {
-      campaignNumber: created?.campaignNumber as string,
-      rootCode: 'MZ',
+    await expectCreatedInDigit(stack.client(), digit, fixture.details, {
       contents,
       productVariants: VARIANTS,
+      timeoutMs: 120_000,
     });
     expect((await digit.client.employees()).items).toHaveLength(USERS);
 

@@ -3,7 +3,7 @@
 // own person, and fails the campaign, naming the phone, when it is somebody else.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { campaignFixture } from '../src/index.ts';
-import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+import { expectCreatedInDigit, sheetContents } from './support/expected-state.ts';
 import { campaignStack } from './support/stack.ts';
 
 const VARIANTS = ['PVAR-2026-01-01-000001'];
@@ -41,16 +41,10 @@ describe('a campaign whose users HRMS already holds', () => {
     }));
     const planted = (await digit.client.plant({ employees: held })).employees;
 
-    const created = (await stack.client().create(fixture.details)).data.CampaignDetails;
-    const { campaign } = await stack.client().waitForStatus(created?.id as string, ['created', 'failed'], {
-      timeoutMs: 60_000,
-    });
-    expect(campaign.status).toBe('created');
-    await expectCampaignInDigit(digit, {
-      campaignNumber: created?.campaignNumber as string,
-      rootCode: 'MZ',
+    await expectCreatedInDigit(stack.client(), digit, fixture.details, {
       contents,
       productVariants: VARIANTS,
+      timeoutMs: 60_000,
     });
     // The held phones are the planted employees, once each: adopted, not created again.
     const employees = (await digit.client.employees()).items;

@@ -12,6 +12,7 @@ import {
   type UserRow,
 } from '@campaign-pipeline/shared';
 import type { CampaignSheets } from '@campaign-pipeline/dev-digit';
+import type { CampaignClient } from '../../src/index.ts';
 
 /** The campaign's boundaries: the root and everything under it, with each one's parent. */
 function boundariesUnder(digit: DigitSimulator, rootCode: string): Map<string, string | null> {
@@ -56,6 +57,29 @@ export async function sheetContents(
 
 function byType(targets: readonly { beneficiaryType: string; targetNo: number }[]): Record<string, number> {
   return Object.fromEntries(targets.map((target) => [target.beneficiaryType, target.targetNo]));
+}
+
+/**
+ * Creates the campaign under the root MZ, waits for its end, and checks it was created with exactly what
+ * its sheets ask for in DIGIT (expectCampaignInDigit).
+ */
+export async function expectCreatedInDigit(
+  client: CampaignClient,
+  digit: DigitSimulator,
+  details: Record<string, unknown>,
+  options: { contents: SheetContents; productVariants: string[]; timeoutMs: number },
+): Promise<void> {
+  const created = (await client.create(details)).data.CampaignDetails;
+  const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed'], {
+    timeoutMs: options.timeoutMs,
+  });
+  expect(campaign.status).toBe('created');
+  await expectCampaignInDigit(digit, {
+    campaignNumber: created?.campaignNumber as string,
+    rootCode: 'MZ',
+    contents: options.contents,
+    productVariants: options.productVariants,
+  });
 }
 
 /**
