@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AnsweredBatchSize } from '../src/index.ts';
+import { AnsweredBatchSize, DigitError } from '../src/index.ts';
 
 const sizes = () => new AnsweredBatchSize({ initial: 100, max: 4000, targetMs: 5000 });
 
@@ -62,6 +62,28 @@ describe('batch size from answer times', () => {
     expect(await settled(after)).toBe(false);
     batchSize.answered(100, 1000);
     expect(await after).toBe(500);
+  });
+
+  it('learns from the creates it runs: their answer times, and a create cut off by its timeout', async () => {
+    const batchSize = sizes();
+    await batchSize.next();
+    expect(await batchSize.measure(100, 15_000, async () => ({ value: 'answer', ms: 500 }))).toBe('answer');
+    expect(await batchSize.next()).toBe(1000);
+    const timedOut = new DigitError({
+      service: 'hrms',
+      endpoint: '/health-hrms/employees/_create',
+      status: null,
+      code: 'ECONNABORTED',
+      message: 'timeout of 15000ms exceeded',
+      retryable: true,
+      outcomeUnknown: true,
+    });
+    await expect(
+      batchSize.measure(1000, 15_000, async () => {
+        throw timedOut;
+      }),
+    ).rejects.toBe(timedOut);
+    expect(await batchSize.next()).toBe(333);
   });
 
   it('keeps what it learned when a later batch is refused', async () => {

@@ -2,6 +2,7 @@
 // (HRMS creates each employee's user in turn before it answers). Too small a batch spends a call's fixed
 // cost on few items; too large a one is not answered before the client's timeout, and its outcome is then
 // unknown. The batch is sized from the answers timed so far.
+import { isAnswerLate } from './client.ts';
 
 export interface AnsweredBatchSizeOptions {
   /** Items of the first batch, sent before any answer has been timed. */
@@ -40,6 +41,27 @@ export class AnsweredBatchSize {
       await this.#firstAnswer.promise;
     }
     return this.#clamp(Math.floor(this.#options.targetMs / this.#msPerItem));
+  }
+
+  /**
+   * Runs the create of a batch of `items`, which answers with how long DIGIT took, and learns from it: its
+   * time, or that it got no answer within `timeoutMs`; a create that failed otherwise lets callers waiting
+   * for a first answer go on.
+   */
+  async measure<T>(
+    items: number,
+    timeoutMs: number,
+    create: () => Promise<{ value: T; ms: number }>,
+  ): Promise<T> {
+    try {
+      const { value, ms } = await create();
+      this.answered(items, ms);
+      return value;
+    } catch (error) {
+      if (isAnswerLate(error)) this.unanswered(items, timeoutMs);
+      else this.failed();
+      throw error;
+    }
   }
 
   /** A batch of `items` was answered after `ms`. */

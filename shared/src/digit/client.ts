@@ -162,10 +162,7 @@ export class DigitClient {
     body: object,
     params?: Record<string, string | number | boolean | undefined>,
   ): Promise<T> {
-    const json = requestJson(requestInfo, body);
-    return this.#call<T>(endpoint, 'write', () =>
-      this.#http.post(endpoint, json, { params: definedParams(params), headers: JSON_REQUEST }),
-    );
+    return (await this.writeTimed<T>(endpoint, requestInfo, body, params)).answer;
   }
 
   /**
@@ -176,13 +173,17 @@ export class DigitClient {
     endpoint: string,
     requestInfo: RequestInfo,
     body: object,
+    params?: Record<string, string | number | boolean | undefined>,
   ): Promise<{ answer: T; ms: number }> {
     const json = requestJson(requestInfo, body);
     let ms = 0;
     const answer = await this.#call<T>(endpoint, 'write', async () => {
       const started = performance.now();
       try {
-        return await this.#http.post(endpoint, json, { headers: JSON_REQUEST });
+        return await this.#http.post(endpoint, json, {
+          params: definedParams(params),
+          headers: JSON_REQUEST,
+        });
       } finally {
         ms = performance.now() - started;
       }

@@ -1,6 +1,5 @@
 import {
   BULK_BATCH_MAX_BYTES,
-  isAnswerLate,
   bulkBatches,
   DigitError,
   StepFailure,
@@ -113,7 +112,7 @@ async function createBatch(
       key: (row) => row.phone,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       create: (rows) =>
-        timedCreate(setup.batchSize, rows.length, config.DIGIT_TIMEOUT_MS, async () => {
+        setup.batchSize.measure(rows.length, config.DIGIT_TIMEOUT_MS, async () => {
           const created = rows.map((row) => ({ row, password: generatePassword() }));
           // The sealed password is written with the attempt mark, before HRMS may hold it: a user adopted
           // after a lost answer still has the password it was created with.
@@ -174,27 +173,6 @@ async function createBatch(
       `phone ${row.phone} exists in HRMS but is not found by search yet`,
       true,
     );
-  }
-}
-
-/**
- * Runs one HRMS create of `items` and tells the batch size how long HRMS took to answer it, or that it did
- * not answer in time; a create that failed otherwise lets callers waiting for a first answer go on.
- */
-async function timedCreate<T>(
-  batchSize: AnsweredBatchSize,
-  items: number,
-  timeoutMs: number,
-  create: () => Promise<{ value: T; ms: number }>,
-): Promise<T> {
-  try {
-    const { value, ms } = await create();
-    batchSize.answered(items, ms);
-    return value;
-  } catch (error) {
-    if (isAnswerLate(error)) batchSize.unanswered(items, timeoutMs);
-    else batchSize.failed();
-    throw error;
   }
 }
 
