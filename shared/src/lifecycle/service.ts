@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { ConfigError } from '../config/env.ts';
 import { readServiceConfig, type ServiceConfig } from '../config/service-config.ts';
-import { createDatabase, migrate, type Database } from '../db/database.ts';
+import { createDatabase, migrate, openConnections, type Database } from '../db/database.ts';
 import { SessionLocks } from '../db/session-locks.ts';
 import { createDigitClients, deploymentCallBudgets, type DigitClients } from '../digit/services.ts';
 import { createHttpServer } from '../http/server.ts';
@@ -176,15 +176,11 @@ export async function startService(
       logger.info({ topics: definition.topics.length }, 'connected to Kafka, schemas registered');
     })(),
   ]);
-  // Connections, once opened, stay open while idle, so that the next campaign's first chunks do not wait
-  // for PostgreSQL to start them (100-300 ms each on a busy machine). They are not opened ahead: before
-  // the service was ready, or just after, that slowed restarts under the chaos bench's load.
-  const db = createDatabase(
-    config.DATABASE_URL,
-    config.DATABASE_POOL_SIZE,
-    logger,
-    definition.keptConnections?.(config) ?? Math.ceil(config.DATABASE_POOL_SIZE / 2),
-  );
+  // Connections, once opened, stay open while idle, so that a campaign's first chunks do not wait for
+  // PostgreSQL to start them (100-300 ms each on a busy machine). They are opened once the service is
+  // ready, one at a time: opened before, they slowed restarts under the chaos bench's load.
+  const keptConnections = definition.keptConnections?.(config) ?? Math.ceil(config.DATABASE_POOL_SIZE / 2);
+  const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logger, keptConnections);
   const sessionLocks = startSessionLocks(config, logger);
   // The deployment's budgets of DIGIT calls, as slots among the session locks; none when each process
   // keeps its own limit.
@@ -302,6 +298,9 @@ export async function startService(
   );
   // Node writes its compile cache (NODE_COMPILE_CACHE) only at exit, which a killed process never reaches.
   nodeModule.flushCompileCache?.();
+  void openConnections(db, keptConnections).catch((error: unknown) =>
+    logger.warn({ err: error }, 'opening the kept database connections failed; they open when needed'),
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
