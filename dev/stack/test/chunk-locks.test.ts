@@ -6,24 +6,18 @@ import {
   takeChunkLock,
   type Database,
 } from '@campaign-pipeline/shared';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/index.ts';
+import { startScratchPostgres, type ScratchPostgres } from './support/scratch-postgres.ts';
 
 // Two SessionLocks on their own pools stand for two worker processes.
 const chunk = (step: string, index: number) => ({ campaignId: 'campaign', step, index });
 
 describe('chunk locks', () => {
-  let dir: string;
-  let postgres: EmbeddedDatabase;
+  let postgres: ScratchPostgres;
   let first: Database;
   let second: Database;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'chunk-locks-'));
-    await chmod(dir, 0o755);
-    postgres = await onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'pg'), port }));
+    postgres = await startScratchPostgres('chunk-locks');
     const logger = createLogger('chunk-locks-test', 'silent');
     first = createDatabase(postgres.url, 2, logger);
     second = createDatabase(postgres.url, 2, logger);
@@ -35,7 +29,6 @@ describe('chunk locks', () => {
       Promise.race([pool?.end(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await Promise.allSettled([ended(first), ended(second)]);
     await postgres?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('lets one run of a chunk hold it at a time, in one process or across processes', async () => {

@@ -1,30 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, createLogger, openConnections, type Database } from '@campaign-pipeline/shared';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/index.ts';
+import { startScratchPostgres, type ScratchPostgres } from './support/scratch-postgres.ts';
 
 // A service opens the connections its pool keeps once it is ready, so that a campaign's first chunks find
 // them open; against a real PostgreSQL, which counts the sessions.
 
 const logger = createLogger('test', 'silent');
 
-let dir: string;
-let database: EmbeddedDatabase;
+let database: ScratchPostgres;
 let admin: Database;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'database-connections-'));
-  await chmod(dir, 0o755);
-  database = await onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port }));
+  database = await startScratchPostgres('database-connections');
   admin = createDatabase(database.url, 1, logger);
 });
 
 afterAll(async () => {
   await admin?.end();
   await database?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** Sessions PostgreSQL holds for clients, the admin pool's own included. */

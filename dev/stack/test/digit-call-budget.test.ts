@@ -9,12 +9,9 @@ import {
   type Database,
   type DigitServiceName,
 } from '@campaign-pipeline/shared';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/index.ts';
+import { startScratchPostgres, type ScratchPostgres } from './support/scratch-postgres.ts';
 
 // The deployment's budget of DIGIT calls against a real PostgreSQL: clients with slot connections of
 // their own, as separate processes would have, share the slots of one DIGIT service.
@@ -22,8 +19,7 @@ import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/
 const logger = createLogger('test', 'silent');
 const requestInfo = { apiId: 'campaign-pipeline', userInfo: { uuid: 'u-1', tenantId: 'mz', roles: [] } };
 
-let dir: string;
-let database: EmbeddedDatabase;
+let database: ScratchPostgres;
 let admin: Database;
 const pools: Database[] = [];
 const slotLocks: SessionLocks[] = [];
@@ -40,9 +36,7 @@ let held: (() => void)[] = [];
 const DELAY_MS = 20;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'digit-call-budget-'));
-  await chmod(dir, 0o755);
-  database = await onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port }));
+  database = await startScratchPostgres('digit-call-budget');
   admin = createDatabase(database.url, 2, logger);
   server = http.createServer((request, response) => {
     request.resume();
@@ -80,7 +74,6 @@ afterAll(async () => {
   await Promise.all(slotLocks.map((locks) => locks.close()));
   await Promise.all([...pools, admin].filter(Boolean).map((pool) => pool.end()));
   await database?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 beforeEach(() => {

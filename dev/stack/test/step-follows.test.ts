@@ -11,18 +11,14 @@ import {
   type StepName,
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { onFreePort, startPostgresProcess, type EmbeddedDatabase } from '../src/index.ts';
+import { startScratchPostgres, type ScratchPostgres } from './support/scratch-postgres.ts';
 
 // The orchestrator against a real database, driven by step events as the workers send them: a mapping
 // chunk is dispatched as soon as the project chunk holding its boundary is completed, while project
 // creation still runs, and the campaign ends only when both are done.
 describe('a mapping step following project creation', () => {
-  let dir: string;
-  let postgres: EmbeddedDatabase;
+  let postgres: ScratchPostgres;
   let client: pg.Client;
   const settings: RunSettings = {
     maxAttempts: 3,
@@ -31,9 +27,7 @@ describe('a mapping step following project creation', () => {
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'step-follows-'));
-    await chmod(dir, 0o755);
-    postgres = await onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'pg'), port }));
+    postgres = await startScratchPostgres('step-follows');
     await migrate(postgres.url, createLogger('step-follows-test', 'silent'));
     client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
@@ -42,7 +36,6 @@ describe('a mapping step following project creation', () => {
   afterAll(async () => {
     await client?.end();
     await postgres?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   /** A campaign of a country (project chunk 0) and two provinces (chunks 1 and 2), one product each. */
