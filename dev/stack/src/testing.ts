@@ -132,6 +132,14 @@ export async function startTestInfrastructure(
   };
 }
 
+export interface StartOptions {
+  /**
+   * How long the process may take to answer /ready (45 s by default, within a test hook's 60 s). One that
+   * has not by then is killed, and the start fails.
+   */
+  readyWithinMs?: number;
+}
+
 export interface TestServices {
   /** The first process of each service. */
   processes: Map<ServiceName, ServiceProcess>;
@@ -141,9 +149,9 @@ export interface TestServices {
   /** Every replica's URL of a service. */
   urls(name: ServiceName): string[];
   /** Starts (again) one service, e.g. after killing it. */
-  start(name: ServiceName): Promise<ServiceProcess>;
+  start(name: ServiceName, options?: StartOptions): Promise<ServiceProcess>;
   /** Starts (again) one process, by its instance name. */
-  startInstance(instance: string): Promise<ServiceProcess>;
+  startInstance(instance: string, options?: StartOptions): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -175,7 +183,7 @@ export async function startTestServices(
       ]),
     ),
   );
-  const startInstance = async (instance: string) => {
+  const startInstance = async (instance: string, start: StartOptions = {}) => {
     const name = plan.get(instance);
     if (!name) throw new Error(`no service instance ${instance}`);
     const service = await spawnService({
@@ -188,15 +196,23 @@ export async function startTestServices(
       bundled: options.bundled ?? false,
     });
     instances.set(instance, { service: name, process: service });
-    // Within a test hook's 60 s, so that a start that hangs fails naming the service and quoting its log.
-    await waitUntilReady(service, 45_000);
+    try {
+      // Within a test hook's 60 s, so that a start that hangs fails naming the service and quoting its log.
+      await waitUntilReady(service, start.readyWithinMs ?? 45_000);
+    } catch (error) {
+      // Left running, a process still starting would later hold the port every next start of the
+      // instance needs, and answer there unseen by whoever tracks the instance.
+      service.child.kill('SIGKILL');
+      await service.exited;
+      throw error;
+    }
     return service;
   };
   const stop = async () => {
     await Promise.all([...instances.values()].map(({ process }) => stopService(process, 20_000)));
   };
   try {
-    await Promise.all([...plan.keys()].map(startInstance));
+    await Promise.all([...plan.keys()].map((instance) => startInstance(instance)));
   } catch (error) {
     await stop();
     throw error;
@@ -210,7 +226,7 @@ export async function startTestServices(
     url: (name) => first(name)?.url ?? 'http://127.0.0.1:0',
     urls: (name) =>
       [...instances.values()].filter(({ service }) => service === name).map(({ process }) => process.url),
-    start: (name) => startInstance(name),
+    start: (name, start) => startInstance(name, start),
     startInstance,
     stop,
   };

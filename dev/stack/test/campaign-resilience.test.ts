@@ -80,6 +80,11 @@ describe('resilience of campaign creation', () => {
     const employeesWhenKilled = (await infrastructure.digit.client.counts()).employees;
     expect(employeesWhenKilled).toBeLessThan(120);
 
+    // A start that is not ready in time fails and leaves no process behind to hold the port: the next
+    // start gets it.
+    await expect(services.start('user-sync', { readyWithinMs: 1 })).rejects.toThrow('not ready within 1 ms');
+    expect(services.processes.get('user-sync')?.child.signalCode).toBe('SIGKILL');
+
     // Ready once its consumer group gave it partitions: the killed member was removed, not waited out.
     const restartedAt = Date.now();
     await services.start('user-sync');
