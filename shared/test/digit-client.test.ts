@@ -17,17 +17,19 @@ import {
 let server: http.Server;
 let baseUrl: string;
 let script: ((request: http.IncomingMessage, response: http.ServerResponse) => void)[] = [];
-let received: { url: string; body: Record<string, unknown> }[] = [];
+let received: { url: string; contentType: string | undefined; body: Record<string, unknown> }[] = [];
 let inFlight = 0;
 let highestInFlight = 0;
 
 beforeAll(async () => {
   server = http.createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
       received.push({
         url: request.url ?? '',
+        contentType: request.headers['content-type'],
         body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
       });
       inFlight++;
@@ -92,17 +94,20 @@ function client(overrides: Partial<ConstructorParameters<typeof DigitClient>[0]>
 const requestInfo = { apiId: 'campaign-pipeline', userInfo: { uuid: 'u-1', tenantId: 'mz', roles: [] } };
 
 describe('DIGIT client', () => {
-  it('sends RequestInfo with the payload and returns the answer', async () => {
+  it('sends RequestInfo with the payload as JSON and returns the answer', async () => {
     script = [ok({ Project: [{ id: 'P-1' }] })];
+    // Text beyond ASCII: the body goes out as UTF-8 bytes, whose length is not the text's.
+    const projects = [{ tenantId: 'mz', name: 'Centre de Santé de Nhamatanda — 1º' }];
     const answer = await client().post<{ Project: { id: string }[] }>(
       '/health-project/v1/_search',
       requestInfo,
-      { Projects: [{ tenantId: 'mz' }] },
+      { Projects: projects },
       { tenantId: 'mz', limit: 10, offset: 0 },
     );
     expect(answer.Project[0]?.id).toBe('P-1');
     expect(received[0]?.url).toBe('/health-project/v1/_search?tenantId=mz&limit=10&offset=0');
-    expect(received[0]?.body).toEqual({ RequestInfo: requestInfo, Projects: [{ tenantId: 'mz' }] });
+    expect(received[0]?.contentType).toBe('application/json');
+    expect(received[0]?.body).toEqual({ RequestInfo: requestInfo, Projects: projects });
   });
 
   it('keeps no answer alive once its caller lets it go, although the socket that carried it stays open', async () => {

@@ -107,12 +107,14 @@ function isUnanswered(attempt: Attempt<unknown>): boolean {
 const JSON_REQUEST = { 'Content-Type': 'application/json' };
 
 /**
- * The request's body, serialized once before its first attempt: the attempts send the same text, and
+ * The request's body, serialized once before its first attempt: the attempts send the same bytes, and
  * the objects it was made of (a bulk create's thousands of payloads) need not live while DIGIT works on
- * it, which at L is seconds for each of the requests a worker has in flight.
+ * it, which at L is seconds for each of the requests a worker has in flight. Bytes, not text: axios
+ * sends a Buffer as it is, but parses a JSON string back into objects to check it before every attempt
+ * (in a profile of L, 0.36 s of project-sync's 8 CPU seconds, and the collection of what it made).
  */
-function requestJson(requestInfo: RequestInfo, body: object): string {
-  return JSON.stringify({ RequestInfo: requestInfo, ...body });
+function requestJson(requestInfo: RequestInfo, body: object): Buffer {
+  return Buffer.from(JSON.stringify({ RequestInfo: requestInfo, ...body }));
 }
 
 /**
