@@ -318,3 +318,45 @@ describe('DIGIT client under a write guard', () => {
     await expect(withWriteGuard(guard, () => oneAtATime.post('/x', requestInfo, {}))).resolves.toBeDefined();
   });
 });
+
+describe('DIGIT client with a body made on sending', () => {
+  it('makes a write body once it holds its slot, once for all its attempts', async () => {
+    const oneAtATime = client({ concurrency: 1 });
+    let made = 0;
+    const madeWhenFirstArrived: number[] = [];
+    // The first write holds the only slot; the second's body is not made while it waits. Its first
+    // attempt is refused with a 500 (surely not applied) and sent again with the same bytes.
+    script = [
+      (request, response) => {
+        madeWhenFirstArrived.push(made);
+        ok({})(request, response);
+      },
+      failWith(500),
+    ];
+    const first = oneAtATime.write('/health-project/v1/_create', requestInfo, { Projects: [] });
+    const second = oneAtATime.write('/health-project/v1/_create', requestInfo, () => {
+      made++;
+      return { Projects: [{ name: `made ${made}` }] };
+    });
+    await Promise.all([first, second]);
+    expect(madeWhenFirstArrived).toEqual([0]);
+    expect(made).toBe(1);
+    expect(received.map((request) => request.body.Projects)).toEqual([
+      [],
+      [{ name: 'made 1' }],
+      [{ name: 'made 1' }],
+    ]);
+  });
+
+  it('fails a write whose body cannot be made with that error, sends nothing and gives its slot back', async () => {
+    const oneAtATime = client({ concurrency: 1 });
+    const broken = new Error('a payload could not be made');
+    await expect(
+      oneAtATime.write('/health-project/v1/_create', requestInfo, () => {
+        throw broken;
+      }),
+    ).rejects.toBe(broken);
+    expect(received).toHaveLength(0);
+    await expect(oneAtATime.write('/health-project/v1/_create', requestInfo, {})).resolves.toBeDefined();
+  });
+});

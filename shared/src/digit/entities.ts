@@ -39,17 +39,20 @@ function writeProjects(
   digit: DigitClients,
   requestInfo: RequestInfo,
   action: '_create' | '_update',
-  projects: (ProjectPayload | DigitProject)[],
+  projects: () => (ProjectPayload | DigitProject)[],
 ): Promise<DigitProject[]> {
   return digit.project
-    .write<{ Project?: DigitProject[] }>(`/health-project/v1/${action}`, requestInfo, { Projects: projects })
+    .write<{ Project?: DigitProject[] }>(`/health-project/v1/${action}`, requestInfo, () => ({
+      Projects: projects(),
+    }))
     .then((answer) => answer.Project ?? []);
 }
 
+/** Creates the projects `projects` makes, made once the create holds its call slot (see WriteBody). */
 export function createProjects(
   digit: DigitClients,
   requestInfo: RequestInfo,
-  projects: ProjectPayload[],
+  projects: () => ProjectPayload[],
 ): Promise<DigitProject[]> {
   return writeProjects(digit, requestInfo, '_create', projects);
 }
@@ -59,7 +62,7 @@ export function updateProjects(
   requestInfo: RequestInfo,
   projects: DigitProject[],
 ): Promise<DigitProject[]> {
-  return writeProjects(digit, requestInfo, '_update', projects);
+  return writeProjects(digit, requestInfo, '_update', () => projects);
 }
 
 /** Projects matching any of the criteria, all pages. */
@@ -135,18 +138,17 @@ export async function createFacility(
 }
 
 /**
- * Sends facilities to DIGIT's bulk create, which answers 202 without ids and saves them later. Not an async
- * function, nor are the other writers of payload lists here (projects, employees, bulk mappings): an
- * async function keeps its arguments while it awaits, and the payloads need not outlive the request's
- * text, made at once, while DIGIT works on it for seconds.
+ * Sends the facilities `facilities` makes to DIGIT's bulk create, which answers 202 without ids and saves
+ * them later. The payloads of this and the other writers of payload lists here (projects, employees, bulk
+ * mappings) are made once the write holds its call slot, and live only until its request is serialized.
  */
 export function bulkCreateFacilities(
   digit: DigitClients,
   requestInfo: RequestInfo,
-  facilities: FacilityPayload[],
+  facilities: () => FacilityPayload[],
 ): Promise<void> {
   return digit.facility
-    .write('/facility/v1/bulk/_create', requestInfo, { Facilities: facilities })
+    .write('/facility/v1/bulk/_create', requestInfo, () => ({ Facilities: facilities() }))
     .then(() => undefined);
 }
 
@@ -196,16 +198,16 @@ export interface DigitEmployee {
   user?: { mobileNumber?: string; userServiceUuid?: string; uuid?: string; userName?: string; name?: string };
 }
 
-/** Creates the employees in one HRMS call; answers them with how long HRMS took to answer. */
+/** Creates the employees `employees` makes in one HRMS call; answers them with how long HRMS took. */
 export async function createEmployees(
   digit: DigitClients,
   requestInfo: RequestInfo,
-  employees: EmployeePayload[],
+  employees: () => EmployeePayload[],
 ): Promise<{ employees: DigitEmployee[]; ms: number }> {
   const { answer, ms } = await digit.hrms.writeTimed<{ Employees?: DigitEmployee[] }>(
     '/health-hrms/employees/_create',
     requestInfo,
-    { Employees: employees },
+    () => ({ Employees: employees() }),
   );
   return { employees: answer.Employees ?? [], ms };
 }
@@ -333,16 +335,16 @@ export async function createMapping(
   return answer[spec.entity];
 }
 
-/** Sends mappings to DIGIT's bulk create, which answers 202 without ids and saves them later. */
+/** Sends the mappings `payloads` makes to DIGIT's bulk create, which answers 202 and saves them later. */
 export function bulkCreateMappings(
   digit: DigitClients,
   requestInfo: RequestInfo,
   kind: MappingKind,
-  payloads: Record<string, unknown>[],
+  payloads: () => Record<string, unknown>[],
 ): Promise<void> {
   const spec = MAPPING_KINDS[kind];
   return digit.project
-    .write(`${spec.path}/bulk/_create`, requestInfo, { [spec.list]: payloads })
+    .write(`${spec.path}/bulk/_create`, requestInfo, () => ({ [spec.list]: payloads() }))
     .then(() => undefined);
 }
 

@@ -63,7 +63,7 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
         'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND chunk = $2 AND name_key = ANY($3::text[])',
         [campaign.id, command.chunk.index, batch.map((row) => row.nameKey)],
       );
-      await bulkCreateFacilities(chunk.digit, chunk.requestInfo, batch.map(payload));
+      await bulkCreateFacilities(chunk.digit, chunk.requestInfo, () => batch.map(payload));
     },
     search: (batch) => findFacilities(chunk, batch),
     onUnknown: (error, batch) =>

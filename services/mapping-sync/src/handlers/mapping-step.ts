@@ -162,7 +162,7 @@ export function mappingStep(kind: MappingKind): StepHandler {
             batch.map((row) => row.entityKey),
           ],
         );
-        await bulkCreateMappings(digit, requestInfo, kind, batch.map(payload));
+        await bulkCreateMappings(digit, requestInfo, kind, () => batch.map(payload));
       },
       search: searchPairs,
       onUnknown: (error, batch) =>

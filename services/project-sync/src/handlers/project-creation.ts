@@ -133,7 +133,7 @@ async function createBatch(
         [campaign.id, rows.map((row) => row.boundaryCode)],
       );
       const projects = await retryWhileNotPersisted(
-        () => createProjects(digit, requestInfo, rows.map(payload)),
+        () => createProjects(digit, requestInfo, () => rows.map(payload)),
         (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
         config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
       );

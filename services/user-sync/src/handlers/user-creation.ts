@@ -129,9 +129,7 @@ async function createBatch(
               created.map(({ password }) => (setup.key ? sealPassword(setup.key, password) : null)),
             ],
           );
-          const answer = await createEmployees(
-            digit,
-            requestInfo,
+          const answer = await createEmployees(digit, requestInfo, () =>
             created.map(({ row, password }) => employeePayload(campaign, row, boundaryTypes, password)),
           );
           const uuids = new Map(
