@@ -211,6 +211,7 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000
   let exitedWith: number | string | undefined;
   void service.exited.then((code) => (exitedWith = code));
   let impostor: string | undefined;
+  let unready: string | undefined;
   while (Date.now() < deadline) {
     if (exitedWith !== undefined) {
       throw new Error(
@@ -220,9 +221,10 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000
     if (service.port !== 0) {
       try {
         const response = await fetch(`${service.url}/ready`);
-        const body = (await response.json().catch(() => ({}))) as { service?: string; pid?: number };
+        const body = (await response.json().catch(() => ({}))) as ReadyAnswer;
         if (body.service === service.name && body.pid === service.child.pid) {
           if (response.status === 200) return;
+          unready = failingChecks(body);
         } else {
           impostor = `${body.service ?? 'an unknown process'} (pid ${body.pid ?? '?'})`;
         }
@@ -233,9 +235,25 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const answered = impostor ? `; ${service.url} is answered by ${impostor}, not by it` : '';
+  const checks = unready ? `; its last /ready answer: ${unready}` : '';
   throw new Error(
-    `${service.name} was not ready within ${timeoutMs} ms${answered}; its log ends with:\n${await logTail(service)}`,
+    `${service.name} was not ready within ${timeoutMs} ms${answered}${checks}; its log ends with:\n${await logTail(service)}`,
   );
+}
+
+/** A service's /ready answer: its identity and how each of its checks went. */
+interface ReadyAnswer {
+  service?: string;
+  pid?: number;
+  checks?: { name?: string; ok?: boolean; error?: string }[];
+}
+
+/** The checks a /ready answer failed, each with its reason. */
+function failingChecks(answer: ReadyAnswer): string {
+  const failing = (answer.checks ?? []).filter((check) => !check.ok);
+  return failing.length === 0
+    ? 'no check failed'
+    : failing.map((check) => `${check.name ?? '?'}: ${check.error ?? 'failed'}`).join('; ');
 }
 /** SIGTERM, then SIGKILL for a service that has not exited within the bound. */
 export async function stopService(service: ServiceProcess, boundMs = 30_000): Promise<number | string> {

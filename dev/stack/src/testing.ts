@@ -204,7 +204,7 @@ export async function startTestServices(
       // instance needs, and answer there unseen by whoever tracks the instance.
       service.child.kill('SIGKILL');
       await service.exited;
-      throw error;
+      throw await withBrokerGroups(error, name, infrastructure.kafka.controlUrl);
     }
     return service;
   };
@@ -230,4 +230,22 @@ export async function startTestServices(
     startInstance,
     stop,
   };
+}
+
+/**
+ * A failed start's error with how the broker saw the service's consumer groups then (state, members and
+ * what each waits for, member ids handed out but not used): a start that never gets ready most often
+ * waits for a group.
+ */
+async function withBrokerGroups(error: unknown, service: string, controlUrl: string): Promise<unknown> {
+  if (!(error instanceof Error)) return error;
+  try {
+    const response = await fetch(`${controlUrl}/groups`, { signal: AbortSignal.timeout(2000) });
+    const groups = (await response.json()) as { groupId: string }[];
+    const own = groups.filter((group) => group.groupId.startsWith(service));
+    error.message += `\nthe broker's groups of ${service}: ${JSON.stringify(own, (key, value: unknown) => (key === 'offsets' ? undefined : value))}`;
+  } catch (lookup) {
+    error.message += `\nthe broker's groups could not be read: ${(lookup as Error).message}`;
+  }
+  return error;
 }

@@ -59,7 +59,16 @@ export type GroupSnapshot = {
   protocolType: string;
   protocol: string;
   leader: string;
-  members: { memberId: string; clientId: string; clientHost: string; assignment: TopicPartitions | null }[];
+  members: {
+    memberId: string;
+    clientId: string;
+    clientHost: string;
+    assignment: TopicPartitions | null;
+    /** The request the member's answer waits on, if any. */
+    waiting: 'join' | 'sync' | null;
+  }[];
+  /** Member ids handed out (MEMBER_ID_REQUIRED) and not used yet: a rebalance waits for them. */
+  pendingMembers: number;
 };
 
 export type CoordinatorOptions = {
@@ -559,7 +568,9 @@ export class GroupCoordinator {
           clientId: m.clientId,
           clientHost: m.clientHost,
           assignment: group?.protocolType === 'consumer' ? decodeConsumerAssignment(m.assignment) : null,
+          waiting: m.awaitingJoin ? 'join' : m.awaitingSync ? 'sync' : null,
         })),
+        pendingMembers: group?.pending.size ?? 0,
       };
     });
   }
