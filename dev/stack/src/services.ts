@@ -255,6 +255,7 @@ function failingChecks(answer: ReadyAnswer): string {
     ? 'no check failed'
     : failing.map((check) => `${check.name ?? '?'}: ${check.error ?? 'failed'}`).join('; ');
 }
+
 /** SIGTERM, then SIGKILL for a service that has not exited within the bound. */
 export async function stopService(service: ServiceProcess, boundMs = 30_000): Promise<number | string> {
   if (service.child.exitCode !== null || service.child.signalCode !== null) return service.exited;

@@ -124,6 +124,14 @@ function requestJson(requestInfo: RequestInfo, body: object): Buffer {
  */
 export type WriteBody = object | (() => object);
 
+/** What a call does around sending its attempts. */
+interface CallSteps<T> {
+  /** Makes the answer's value from its data (by default the data as it is). */
+  convert?: (data: unknown) => T;
+  /** Runs once an attempt holds its slot, before it is sent; what it throws is the call's failure. */
+  prepare?: () => void;
+}
+
 /**
  * HTTP client of one DIGIT service: every call carries RequestInfo, has a timeout, and at most
  * `concurrency` calls are in flight, each also holding a slot of the budget when there is one. Reads are retried on transient failures with exponential backoff
@@ -200,9 +208,10 @@ export class DigitClient {
           ms = performance.now() - started;
         }
       },
-      undefined,
-      () => {
-        json ??= requestJson(requestInfo, typeof body === 'function' ? body() : body);
+      {
+        prepare: () => {
+          json ??= requestJson(requestInfo, typeof body === 'function' ? body() : body);
+        },
       },
     );
     return { answer, ms };
@@ -236,7 +245,7 @@ export class DigitClient {
             return { status: 413, data: { Errors: [{ code: 'FILE_TOO_LARGE', message }] } };
           }),
       // axios gives a Buffer in Node: copying it would hold the file twice.
-      (data) => (Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)),
+      { convert: (data) => (Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)) },
     );
   }
 
@@ -248,10 +257,9 @@ export class DigitClient {
     endpoint: string,
     kind: CallKind,
     send: () => Promise<{ status: number; data: unknown }>,
-    convert: (data: unknown) => T = (data) => data as T,
-    /** Runs once the attempt holds its slot, before it is sent; what it throws is the call's failure. */
-    prepare?: () => void,
+    around: CallSteps<T> = {},
   ): Promise<T> {
+    const { convert = (data) => data as T, prepare } = around;
     const { retries, logger } = this.#options;
     const backoff = this.#options.backoff ?? { baseMs: 200, maxMs: 10_000 };
     // Checked before each attempt is sent, once it holds its slot (see write-guard.ts).
