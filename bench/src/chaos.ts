@@ -48,6 +48,8 @@ const CLIENT_TIMEOUT_MS = 2000;
 /** Covers the simulator's persister lag (none) and a late-applied write landing after the timeout. */
 const CONSISTENCY_MS = 1500;
 const LATE_BY_MS = 800;
+/** A write waiting longer than this for its slot stamps its rows again: a chunk retried after a kill waits this more. */
+const STAMP_MAX_AGE_MS = 500;
 const SESSION_TIMEOUT_MS = 2000;
 
 /** DIGIT's latency in both runs: slowness is no fault, so the baseline answers as slowly. */
@@ -124,6 +126,7 @@ async function startRun(size: ChaosOptions['size']) {
       LOG_LEVEL: 'warn',
       DIGIT_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
       DIGIT_SEARCH_CONSISTENCY_MS: String(CONSISTENCY_MS),
+      DIGIT_ATTEMPT_STAMP_MAX_AGE_MS: String(STAMP_MAX_AGE_MS),
       STEP_MAX_ATTEMPTS: '10',
       // As deployed (the tests' 3 keep their rebalances short): a step runs as many chunks at once as its
       // worker's concurrency, not one per partition, so one slow chunk holds back a twelfth of the step.

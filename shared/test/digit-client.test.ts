@@ -9,7 +9,9 @@ import {
   type CallBudget,
   createLogger,
   createPipelineMetrics,
+  consistencyLeft,
   isOutcomeUnknown,
+  sendStamped,
   withWriteGuard,
 } from '../src/index.ts';
 
@@ -358,5 +360,87 @@ describe('DIGIT client with a body made on sending', () => {
     ).rejects.toBe(broken);
     expect(received).toHaveLength(0);
     await expect(oneAtATime.write('/health-project/v1/_create', requestInfo, {})).resolves.toBeDefined();
+  });
+});
+
+describe("a write's attempt stamp", () => {
+  // What PostgreSQL would hold as the rows' attempted_at: the time of each stamp.
+  function stampedRows() {
+    const stamps: number[] = [];
+    return { stamps, stamp: async () => void stamps.push(Date.now()) };
+  }
+
+  it('is made again once the write holds its slot when its wait outlasted the maximum age', async () => {
+    const oneAtATime = client({ concurrency: 1 });
+    const arrived: number[] = [];
+    // The first write holds the only slot for 150 ms; the second, stamped before its wait, is sent after.
+    script = [
+      (request, response) => {
+        arrived.push(Date.now());
+        setTimeout(() => ok({})(request, response), 150);
+      },
+      (request, response) => {
+        arrived.push(Date.now());
+        ok({})(request, response);
+      },
+    ];
+    const waiting = stampedRows();
+    const first = oneAtATime.write('/health-project/v1/_create', requestInfo, {});
+    const second = sendStamped(
+      waiting.stamp,
+      () => oneAtATime.write('/health-project/v1/_create', requestInfo, {}),
+      50,
+    );
+    await Promise.all([first, second]);
+    expect(waiting.stamps).toHaveLength(2);
+    const [before = 0, again = 0] = waiting.stamps;
+    const sent = arrived[1] ?? 0;
+    // The stamp a retry counts from is not older than the maximum age when the write goes out.
+    expect(again).toBeGreaterThanOrEqual((arrived[0] ?? 0) + 150 - 5);
+    expect(sent - again).toBeLessThanOrEqual(50);
+    expect(sent - before).toBeGreaterThan(50);
+  });
+
+  it('is made once when the write holds its slot within the maximum age', async () => {
+    const rows = stampedRows();
+    await sendStamped(rows.stamp, () => client().write('/health-project/v1/_create', requestInfo, {}), 5000);
+    expect(rows.stamps).toHaveLength(1);
+    expect(received).toHaveLength(1);
+  });
+
+  it("is checked after the chunk's guard, and not made again for a write that guard stops", async () => {
+    const oneAtATime = client({ concurrency: 1 });
+    let cancelled = false;
+    const refusal = new Error('the campaign was cancelled');
+    const chunkGuard = async () => {
+      if (cancelled) throw refusal;
+    };
+    script = [
+      (request, response) => {
+        cancelled = true;
+        setTimeout(() => ok({})(request, response), 100);
+      },
+    ];
+    const rows = stampedRows();
+    const first = oneAtATime.write('/health-project/v1/_create', requestInfo, {});
+    const second = withWriteGuard(chunkGuard, () =>
+      sendStamped(rows.stamp, () => oneAtATime.write('/health-project/v1/_create', requestInfo, {}), 10),
+    );
+    await first;
+    await expect(second).rejects.toBe(refusal);
+    expect(rows.stamps).toHaveLength(1);
+    expect(received).toHaveLength(1);
+  });
+
+  it("makes a retry wait the stamp's maximum age on top of the timeout and the consistency window", () => {
+    const settings = {
+      DIGIT_TIMEOUT_MS: 15_000,
+      DIGIT_SEARCH_CONSISTENCY_MS: 5000,
+      DIGIT_ATTEMPT_STAMP_MAX_AGE_MS: 5000,
+    };
+    const left = consistencyLeft([new Date(Date.now() - 1000)], settings);
+    expect(left).toBeGreaterThan(23_900);
+    expect(left).toBeLessThanOrEqual(24_000);
+    expect(consistencyLeft([null], settings)).toBe(0);
   });
 });

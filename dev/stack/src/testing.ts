@@ -83,6 +83,8 @@ export const FAST_SERVICE_ENV: Record<string, string> = {
   SHUTDOWN_TIMEOUT_MS: '15000',
   DIGIT_TIMEOUT_MS: '5000',
   DIGIT_SEARCH_CONSISTENCY_MS: '300',
+  // Small, so that the tests' writes waiting for a slot are stamped again before they are sent.
+  DIGIT_ATTEMPT_STAMP_MAX_AGE_MS: '300',
   STEP_RETRY_BASE_MS: '200',
   STEP_RETRY_MAX_MS: '1000',
   LOG_LEVEL: 'info',

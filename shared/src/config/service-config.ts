@@ -70,6 +70,12 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       /** How long DIGIT search may lag behind create: a row whose write may have happened is searched only after this. */
       DIGIT_SEARCH_CONSISTENCY_MS: env.int({ fallback: 5000, min: 0, max: 600_000 }),
       /**
+       * How old the attempt stamp (attempted_at) of a write's rows may be when the write is sent: a write
+       * that waited longer for a call slot stamps its rows again first. A chunk retried after its process
+       * died searches for stamped rows only this much later than the timeout and the consistency window.
+       */
+      DIGIT_ATTEMPT_STAMP_MAX_AGE_MS: env.int({ fallback: 5000, min: 0, max: 600_000 }),
+      /**
        * Rows a chunk carries at most: what a worker holds at once. Within it a chunk carries what one DIGIT
        * request of its step carries (DIGIT's 1 MiB), at most a quarter of each concurrent call's share of
        * the work while the step runs, and at least CHUNK_MIN_ROWS (see chunkRows).

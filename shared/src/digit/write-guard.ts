@@ -10,9 +10,19 @@ export type WriteGuard = () => Promise<void>;
 
 const guards = new AsyncLocalStorage<WriteGuard>();
 
-/** Runs `work` with `guard` checked before every DIGIT write it sends; a guard that throws stops the write. */
+/**
+ * Runs `work` with `guard` checked before every DIGIT write it sends; a guard that throws stops the write.
+ * Inside the work of another guard (a write of a chunk), that one is checked first, then this one.
+ */
 export function withWriteGuard<T>(guard: WriteGuard, work: () => Promise<T>): Promise<T> {
-  return guards.run(guard, work);
+  const outer = guards.getStore();
+  const checks: WriteGuard = outer
+    ? async () => {
+        await outer();
+        await guard();
+      }
+    : guard;
+  return guards.run(checks, work);
 }
 
 /** The guard of the work running now, if any. */

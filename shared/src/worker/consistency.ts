@@ -1,21 +1,48 @@
+import { withWriteGuard } from '../digit/write-guard.ts';
 import { sleep } from '../retry/backoff.ts';
 
-/** The two settings that bound how long a write may take to show in DIGIT's search. */
+/** The settings that bound how long after its rows were stamped a write may take to show in DIGIT's search. */
 export interface WriteVisibility {
   /** How long a DIGIT call is waited for. */
   DIGIT_TIMEOUT_MS: number;
   /** How long DIGIT's search may lag behind a write (persister lag, a write applied after its timeout). */
   DIGIT_SEARCH_CONSISTENCY_MS: number;
+  /** How old its rows' attempt stamp may be when a write is sent (see `sendStamped`). */
+  DIGIT_ATTEMPT_STAMP_MAX_AGE_MS: number;
 }
 
 /**
- * How long after it was sent a write may still show up in a search. The process that sends a write waits
- * for its answer until the timeout, and after an unknown outcome searches until the consistency window has
- * passed; a chunk retried after that process died measures from when the write was sent (attempted_at), so
- * it must wait as long in total, or it could search before a write applied late shows, and create it again.
+ * How long after its rows were stamped (attempted_at) a write may still show up in a search. The write is
+ * sent at most the stamp's maximum age later; the process that sends it waits for its answer until the
+ * timeout, and after an unknown outcome searches until the consistency window has passed. A chunk retried
+ * after that process died must wait as long in total, or it could search before a write applied late
+ * shows, and create it again.
  */
 export function writeVisibleWithinMs(settings: WriteVisibility): number {
-  return settings.DIGIT_TIMEOUT_MS + settings.DIGIT_SEARCH_CONSISTENCY_MS;
+  return (
+    settings.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS + settings.DIGIT_TIMEOUT_MS + settings.DIGIT_SEARCH_CONSISTENCY_MS
+  );
+}
+
+/**
+ * Stamps a write's rows as attempted (`stamp` sets their attempted_at), then runs the write, whose
+ * calls may wait for a call slot for seconds. Once a call holds its slot, right before each attempt is
+ * sent, the rows are stamped again when their stamp is older than `maxAgeMs`: a write is always sent
+ * within that time of its rows' attempted_at, which is what a retry's window counts from.
+ */
+export async function sendStamped<T>(
+  stamp: () => Promise<unknown>,
+  write: () => Promise<T>,
+  maxAgeMs: number,
+): Promise<T> {
+  // Taken before the statement: the stamp PostgreSQL stores is not older than this.
+  let stampedAt = performance.now();
+  await stamp();
+  return withWriteGuard(async () => {
+    if (performance.now() - stampedAt <= maxAgeMs) return;
+    stampedAt = performance.now();
+    await stamp();
+  }, write);
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   createFacility,
   createOnce,
   searchFacilitiesByReference,
+  sendStamped,
   settleAll,
   consistencyLeft,
   findWithin,
@@ -57,14 +58,17 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
     batchSize: config.DIGIT_BULK_BATCH_SIZE,
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     payload,
-    send: async (batch) => {
-      // Stamped before every send, a resend included: a later attempt waits out the window after it.
-      await db.query(
-        'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND chunk = $2 AND name_key = ANY($3::text[])',
-        [campaign.id, command.chunk.index, batch.map((row) => row.nameKey)],
-      );
-      await bulkCreateFacilities(chunk.digit, chunk.requestInfo, () => batch.map(payload));
-    },
+    // Stamped before every send, a resend included: a later attempt waits out the window after it.
+    send: (batch) =>
+      sendStamped(
+        () =>
+          db.query(
+            'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND chunk = $2 AND name_key = ANY($3::text[])',
+            [campaign.id, command.chunk.index, batch.map((row) => row.nameKey)],
+          ),
+        () => bulkCreateFacilities(chunk.digit, chunk.requestInfo, () => batch.map(payload)),
+        config.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS,
+      ),
     search: (batch) => findFacilities(chunk, batch),
     onUnknown: (error, batch) =>
       chunk.logger.warn({ err: error, facilities: batch.length }, 'bulk create outcome unknown, searching'),
@@ -106,11 +110,15 @@ async function createOne(chunk: StepChunk, row: StoredFacility): Promise<void> {
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     create: async ([item]) => {
       if (!item) return new Map();
-      await chunk.db.query(
-        'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = $2',
-        [campaign.id, item.nameKey],
+      const facility = await sendStamped(
+        () =>
+          chunk.db.query(
+            'UPDATE campaign_facility SET attempted_at = now() WHERE campaign_id = $1 AND name_key = $2',
+            [campaign.id, item.nameKey],
+          ),
+        () => createFacility(digit, requestInfo, facilityPayload(campaign, item)),
+        config.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS,
       );
-      const facility = await createFacility(digit, requestInfo, facilityPayload(campaign, item));
       return new Map([[item.nameKey, facility.id]]);
     },
     search: (items) => findFacilities(chunk, items),

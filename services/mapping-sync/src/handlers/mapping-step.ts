@@ -8,6 +8,7 @@ import {
   deleteMappings,
   retryWhileNotPersisted,
   searchMappings,
+  sendStamped,
   settleAll,
   consistencyLeft,
   findWithin,
@@ -148,22 +149,25 @@ export function mappingStep(kind: MappingKind): StepHandler {
       batchSize: config.DIGIT_BULK_BATCH_SIZE,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       payload,
-      send: async (batch) => {
-        // Stamped before every send, a resend included: a later attempt waits out the window after it.
-        await db.query(
-          `UPDATE campaign_mapping SET attempted_at = now()
-           WHERE campaign_id = $1 AND kind = $2 AND chunk = $3
-             AND (boundary_code, entity_key) IN (SELECT * FROM unnest($4::text[], $5::text[]))`,
-          [
-            campaign.id,
-            kind,
-            chunk.command.chunk.index,
-            batch.map((row) => row.boundaryCode),
-            batch.map((row) => row.entityKey),
-          ],
-        );
-        await bulkCreateMappings(digit, requestInfo, kind, () => batch.map(payload));
-      },
+      // Stamped before every send, a resend included: a later attempt waits out the window after it.
+      send: (batch) =>
+        sendStamped(
+          () =>
+            db.query(
+              `UPDATE campaign_mapping SET attempted_at = now()
+               WHERE campaign_id = $1 AND kind = $2 AND chunk = $3
+                 AND (boundary_code, entity_key) IN (SELECT * FROM unnest($4::text[], $5::text[]))`,
+              [
+                campaign.id,
+                kind,
+                chunk.command.chunk.index,
+                batch.map((row) => row.boundaryCode),
+                batch.map((row) => row.entityKey),
+              ],
+            ),
+          () => bulkCreateMappings(digit, requestInfo, kind, () => batch.map(payload)),
+          config.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS,
+        ),
       search: searchPairs,
       onUnknown: (error, batch) =>
         chunk.logger.warn(
@@ -190,17 +194,23 @@ async function createPair(chunk: StepChunk, kind: MappingKind, row: MappingRow):
     key: () => pairKey(projectId, mappedId),
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     create: async () => {
-      await chunk.db.query(
-        `UPDATE campaign_mapping SET attempted_at = now()
-         WHERE campaign_id = $1 AND kind = $2 AND boundary_code = $3 AND entity_key = $4`,
-        [campaign.id, kind, row.boundaryCode, row.entityKey],
-      );
       try {
-        const mapping = await retryWhileNotPersisted(
-          () => createMapping(digit, requestInfo, kind, mappingPayload(kind, campaign, projectId, mappedId)),
-          // A project or entity created moments ago may not be persisted yet.
-          (error) => error instanceof DigitError && error.code === 'NON_EXISTENT_RELATED_ENTITY',
-          config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
+        const mapping = await sendStamped(
+          () =>
+            chunk.db.query(
+              `UPDATE campaign_mapping SET attempted_at = now()
+               WHERE campaign_id = $1 AND kind = $2 AND boundary_code = $3 AND entity_key = $4`,
+              [campaign.id, kind, row.boundaryCode, row.entityKey],
+            ),
+          () =>
+            retryWhileNotPersisted(
+              () =>
+                createMapping(digit, requestInfo, kind, mappingPayload(kind, campaign, projectId, mappedId)),
+              // A project or entity created moments ago may not be persisted yet.
+              (error) => error instanceof DigitError && error.code === 'NON_EXISTENT_RELATED_ENTITY',
+              config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
+            ),
+          config.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS,
         );
         return mapping?.id ? new Map([[pairKey(projectId, mappedId), mapping.id]]) : new Map();
       } catch (error) {

@@ -7,6 +7,7 @@ import {
   createProjects,
   retryWhileNotPersisted,
   searchCampaignProjects,
+  sendStamped,
   consistencyLeft,
   findWithin,
   settleAll,
@@ -128,14 +129,19 @@ async function createBatch(
     key: (row) => row.boundaryCode,
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
     create: async (rows) => {
-      await db.query(
-        `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
-        [campaign.id, rows.map((row) => row.boundaryCode)],
-      );
-      const projects = await retryWhileNotPersisted(
-        () => createProjects(digit, requestInfo, () => rows.map(payload)),
-        (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
-        config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
+      const projects = await sendStamped(
+        () =>
+          db.query(
+            `UPDATE campaign_project SET attempted_at = now() WHERE campaign_id = $1 AND boundary_code = ANY($2::text[])`,
+            [campaign.id, rows.map((row) => row.boundaryCode)],
+          ),
+        () =>
+          retryWhileNotPersisted(
+            () => createProjects(digit, requestInfo, () => rows.map(payload)),
+            (error) => error instanceof DigitError && error.code === 'INVALID_PARENT_PROJECT',
+            config.DIGIT_SEARCH_CONSISTENCY_MS + 5000,
+          ),
+        config.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS,
       );
       return new Map(projects.map((project) => [project.address.boundary, project.id]));
     },

@@ -9,6 +9,7 @@ import {
   sealPassword,
   searchEmployeesByCodes,
   searchEmployeesByPhone,
+  sendStamped,
   userNameOf,
   settleAll,
   waitForConsistency,
@@ -114,23 +115,27 @@ async function createBatch(
       create: (rows) =>
         setup.batchSize.measure(rows.length, config.DIGIT_TIMEOUT_MS, async () => {
           const created = rows.map((row) => ({ row, password: generatePassword() }));
-          // The sealed password is written with the attempt mark, before HRMS may hold it: a user adopted
+          const phones = created.map(({ row }) => row.phone);
+          const sealed = created.map(({ password }) =>
+            setup.key ? sealPassword(setup.key, password) : null,
+          );
+          // The sealed password is written with the attempt stamp, before HRMS may hold it: a user adopted
           // after a lost answer still has the password it was created with.
           // Within the chunk's rows: matched against every user of the campaign, the update took 90 ms
           // for a batch of 500 at L.
-          await db.query(
-            `UPDATE campaign_user SET attempted_at = now(), password_ciphertext = kept.sealed
-           FROM unnest($3::text[], $4::text[]) AS kept(phone, sealed)
-           WHERE campaign_user.campaign_id = $1 AND campaign_user.chunk = $2 AND campaign_user.phone = kept.phone`,
-            [
-              campaign.id,
-              chunk.command.chunk.index,
-              created.map(({ row }) => row.phone),
-              created.map(({ password }) => (setup.key ? sealPassword(setup.key, password) : null)),
-            ],
-          );
-          const answer = await createEmployees(digit, requestInfo, () =>
-            created.map(({ row, password }) => employeePayload(campaign, row, boundaryTypes, password)),
+          const answer = await sendStamped(
+            () =>
+              db.query(
+                `UPDATE campaign_user SET attempted_at = now(), password_ciphertext = kept.sealed
+                 FROM unnest($3::text[], $4::text[]) AS kept(phone, sealed)
+                 WHERE campaign_user.campaign_id = $1 AND campaign_user.chunk = $2 AND campaign_user.phone = kept.phone`,
+                [campaign.id, chunk.command.chunk.index, phones, sealed],
+              ),
+            () =>
+              createEmployees(digit, requestInfo, () =>
+                created.map(({ row, password }) => employeePayload(campaign, row, boundaryTypes, password)),
+              ),
+            config.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS,
           );
           const uuids = new Map(
             answer.employees.flatMap((employee) => {
