@@ -15,7 +15,10 @@ export const DEFAULT_MAX_ERRORS = 100;
 export const DEFAULT_BATCH_SIZE = 500;
 
 export interface ReadOptions<Row> {
-  /** Receives the valid rows in batches, in sheet order, while the sheet is read; awaited. */
+  /**
+   * Receives the valid rows in batches, in sheet order, while the sheet is read: a batch is handed over
+   * once the one before it is done, and the next is read meanwhile. A failure fails the read.
+   */
   onRows?: (rows: Row[]) => Promise<void> | void;
   batchSize?: number;
   /** Errors kept in the summary; further ones are only counted (and still given to onError). */
@@ -187,11 +190,16 @@ export class RowCells {
   }
 }
 
-/** Collects parsed rows and hands them to the caller's callback batch by batch. */
+/**
+ * Collects parsed rows and hands them to the caller's callback batch by batch. The next batch is read
+ * while the callback works on one (an insert runs in PostgreSQL while the sheet is parsed here), and at
+ * most two batches are held: a full batch waits for the one before it.
+ */
 export class RowBatcher<Row> {
   readonly #onRows: ((rows: Row[]) => Promise<void> | void) | undefined;
   readonly #size: number;
   #batch: Row[] = [];
+  #handing: Promise<void> | undefined;
   count = 0;
 
   constructor(options: ReadOptions<Row>) {
@@ -203,14 +211,24 @@ export class RowBatcher<Row> {
     this.count++;
     if (this.#onRows === undefined) return;
     this.#batch.push(row);
-    if (this.#batch.length >= this.#size) await this.flush();
+    if (this.#batch.length >= this.#size) await this.#handOver(this.#onRows);
   }
 
+  /** Hands over the rows collected so far, and waits until every batch is done. */
   async flush(): Promise<void> {
-    if (this.#onRows === undefined || this.#batch.length === 0) return;
+    if (this.#onRows !== undefined && this.#batch.length > 0) await this.#handOver(this.#onRows);
+    await this.#handing;
+  }
+
+  async #handOver(onRows: (rows: Row[]) => Promise<void> | void): Promise<void> {
+    // The batch before this one first: its failure is thrown here, and its rows stay in order.
+    await this.#handing;
     const batch = this.#batch;
     this.#batch = [];
-    await this.#onRows(batch);
+    const handing = (async () => onRows(batch))();
+    // Thrown by the next hand-over or the flush; until then it is no unhandled rejection.
+    handing.catch(() => undefined);
+    this.#handing = handing;
   }
 }
 

@@ -209,4 +209,62 @@ describe('readUserSheet', () => {
     });
     await expect(failing).rejects.toThrow('database is down');
   });
+
+  it('reads on while the callback works on a batch, and hands the batches over in order, one at a time', async () => {
+    const phones = ['8123456701', '8123456702', '12345', '8123456704', '8123456705'];
+    const workbook = await buildWorkbook({
+      name: USER_SHEET,
+      keys: USER_KEYS,
+      rows: phones.map((phone) => user({ [UserColumn.phone]: phone })),
+    });
+    // The first batch (rows 1-2) is done only once the reader has reached the invalid third row: a
+    // reader waiting for its callback would never get there.
+    let reachedThirdRow: () => void = () => undefined;
+    const thirdRowRead = new Promise<void>((resolve) => (reachedThirdRow = resolve));
+    const notWithin = new Promise<never>((_resolve, reject) =>
+      setTimeout(() => reject(new Error('the reader waited for its callback')), 2000).unref(),
+    );
+    const handed: string[][] = [];
+    let working = 0;
+    let mostAtOnce = 0;
+    const summary = await readUserSheet(workbook, CONTEXT, {
+      batchSize: 2,
+      onError: reachedThirdRow,
+      onRows: async (batch) => {
+        working++;
+        mostAtOnce = Math.max(mostAtOnce, working);
+        if (handed.length === 0) await Promise.race([thirdRowRead, notWithin]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        handed.push(batch.map((row) => row.phone));
+        working--;
+      },
+    });
+    expect(located(summary.errors)).toEqual([
+      { sheet: USER_SHEET, row: 5, column: UserColumn.phone, code: 'INVALID_PHONE' },
+    ]);
+    expect(handed).toEqual([
+      ['8123456701', '8123456702'],
+      ['8123456704', '8123456705'],
+    ]);
+    expect(mostAtOnce).toBe(1);
+  });
+
+  it('fails the read when a batch handed over earlier fails while the next is read', async () => {
+    const workbook = await buildWorkbook({
+      name: USER_SHEET,
+      keys: USER_KEYS,
+      rows: ['8123456701', '8123456702', '8123456703'].map((phone) => user({ [UserColumn.phone]: phone })),
+    });
+    let batches = 0;
+    const failing = readUserSheet(workbook, CONTEXT, {
+      batchSize: 1,
+      onRows: async () => {
+        batches++;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        throw new Error('the insert failed');
+      },
+    });
+    await expect(failing).rejects.toThrow('the insert failed');
+    expect(batches).toBe(1);
+  });
 });
