@@ -8,8 +8,9 @@ import pg from 'pg';
 import {
   campaignWithHeldFacilityCreate,
   expectCreatedOnce,
-  restartFacilitySyncWhileHeld,
+  restartFacilitySync,
   until,
+  untilFacilityCreateHeld,
 } from './support/held-facility-create.ts';
 import { campaignStack } from './support/stack.ts';
 
@@ -60,14 +61,11 @@ describe('a facility create sent long after its rows were stamped, applied after
       const firstStamp = Date.now();
       await new Promise((resolve) => setTimeout(resolve, SLOT_HELD_MS));
       await holder.query('SELECT pg_advisory_unlock(hashtext($1), $2)', SLOT);
-      await until(
-        async () => (await infrastructure.digit.client.calls()).facility.faults['late-apply'] === 1,
-        60_000,
-      );
+      const heldSince = await untilFacilityCreateHeld(infrastructure);
       // Stamped again once it held the slot: not older than the maximum age when it was sent.
       expect(await newestStamp()).toBeGreaterThanOrEqual(firstStamp + SLOT_HELD_MS - 500);
       // Killed while DIGIT holds its write, and back before DIGIT applies it.
-      const heldSince = await restartFacilitySyncWhileHeld(infrastructure, stack.services());
+      await restartFacilitySync(stack.services());
       expect(Date.now() - heldSince).toBeLessThan(APPLIED_AFTER_MS);
       await expectCreatedOnce(infrastructure, client, {
         id: created?.id as string,

@@ -5,7 +5,8 @@ import { describe, expect, it } from '@jest/globals';
 import {
   campaignWithHeldFacilityCreate,
   expectCreatedOnce,
-  restartFacilitySyncWhileHeld,
+  restartFacilitySync,
+  untilFacilityCreateHeld,
 } from './support/held-facility-create.ts';
 import { campaignStack } from './support/stack.ts';
 
@@ -31,7 +32,8 @@ describe('a facility create applied after the worker that sent it was killed', (
     });
     const created = (await client.create(fixture.details)).data.CampaignDetails;
     // Killed while DIGIT holds its write, and back long before DIGIT applies it.
-    const heldSince = await restartFacilitySyncWhileHeld(infrastructure, stack.services());
+    const heldSince = await untilFacilityCreateHeld(infrastructure);
+    await restartFacilitySync(stack.services());
     expect(Date.now() - heldSince).toBeLessThan(APPLIED_AFTER_MS);
     await expectCreatedOnce(infrastructure, client, {
       id: created?.id as string,

@@ -41,21 +41,21 @@ export async function campaignWithHeldFacilityCreate(
   return fixture;
 }
 
-/** Once DIGIT holds the create, kills facility-sync and starts it again; returns when DIGIT got it. */
-export async function restartFacilitySyncWhileHeld(
-  infrastructure: TestInfrastructure,
-  services: TestServices,
-): Promise<number> {
+/** Waits until DIGIT holds the create (it was sent); returns when it saw it held. */
+export async function untilFacilityCreateHeld(infrastructure: TestInfrastructure): Promise<number> {
   await until(
     async () => (await infrastructure.digit.client.calls()).facility.faults['late-apply'] === 1,
     60_000,
   );
-  const heldSince = Date.now();
+  return Date.now();
+}
+
+/** Kills facility-sync and starts it again. */
+export async function restartFacilitySync(services: TestServices): Promise<void> {
   const worker = services.processes.get('facility-sync');
   worker?.child.kill('SIGKILL');
   await worker?.exited;
   await services.start('facility-sync');
-  return heldSince;
 }
 
 /** The campaign is created, and once the held write has landed DIGIT holds each of its entities once. */
