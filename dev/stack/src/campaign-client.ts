@@ -54,8 +54,19 @@ export class CampaignClient {
   readonly #intake: AxiosInstance;
   readonly #status: AxiosInstance;
   readonly requestInfo: RequestInfo;
+  readonly #explainWait: ((id: string) => Promise<string>) | undefined;
 
-  constructor(intakeUrl: string, statusUrl: string, requestInfo: RequestInfo = campaignManager()) {
+  /**
+   * `explainWait` describes, for a wait that timed out, what else is known of the campaign (the services'
+   * last log lines of it, the broker's consumer groups): a campaign stuck in CI is understood from the
+   * failure alone.
+   */
+  constructor(
+    intakeUrl: string,
+    statusUrl: string,
+    requestInfo: RequestInfo = campaignManager(),
+    waits: { explainWait?: (id: string) => Promise<string> } = {},
+  ) {
     const options = {
       validateStatus: () => true,
       timeout: 600_000,
@@ -65,6 +76,7 @@ export class CampaignClient {
     this.#intake = axios.create({ baseURL: `${intakeUrl}/project-factory/v1/project-type`, ...options });
     this.#status = axios.create({ baseURL: `${statusUrl}/project-factory/v1/project-type`, ...options });
     this.requestInfo = requestInfo;
+    this.#explainWait = waits.explainWait;
   }
 
   async create(details: Record<string, unknown>, requestInfo = this.requestInfo): Promise<CampaignAnswer> {
@@ -147,8 +159,9 @@ export class CampaignClient {
       options.onProgress?.(progress.steps);
       if (statuses.includes(progress.campaign.status)) return progress;
       if (Date.now() > deadline) {
+        const explained = this.#explainWait ? `\n${await this.#explainWait(id)}` : '';
         throw new Error(
-          `campaign ${id} is still ${progress.campaign.status}: ${JSON.stringify(progress.steps)}`,
+          `campaign ${id} is still ${progress.campaign.status}: ${JSON.stringify(progress.steps)}${explained}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));

@@ -12,6 +12,8 @@ import {
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { campaignManager, CampaignClient } from './campaign-client.ts';
+import { campaignLogExcerpt } from './campaign-log.ts';
 import { chartHeapSettings } from './chart-values.ts';
 import { onFreePort } from './ports.ts';
 import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
@@ -136,7 +138,7 @@ export async function startTestInfrastructure(
 
 export interface StartOptions {
   /**
-   * How long the process may take to answer /ready (45 s by default, within a test hook's 60 s). One that
+   * How long the process may take to answer /ready (45 s by default, within a test hook's time). One that
    * has not by then is killed, and the start fails.
    */
   readyWithinMs?: number;
@@ -154,6 +156,11 @@ export interface TestServices {
   start(name: ServiceName, options?: StartOptions): Promise<ServiceProcess>;
   /** Starts (again) one process, by its instance name. */
   startInstance(instance: string, options?: StartOptions): Promise<ServiceProcess>;
+  /**
+   * A client of their campaign API whose waits that time out add each process's last log lines of the
+   * campaign to their failure.
+   */
+  client(): CampaignClient;
   stop(): Promise<void>;
 }
 
@@ -199,7 +206,7 @@ export async function startTestServices(
     });
     instances.set(instance, { service: name, process: service });
     try {
-      // Within a test hook's 60 s, so that a start that hangs fails naming the service and quoting its log.
+      // Within a test hook's time, so that a start that hangs fails naming the service and quoting its log.
       await waitUntilReady(service, start.readyWithinMs ?? 45_000);
     } catch (error) {
       // Left running, a process still starting would later hold the port every next start of the
@@ -220,16 +227,28 @@ export async function startTestServices(
     throw error;
   }
   const first = (name: ServiceName) => instances.get(name)?.process;
+  const url = (name: ServiceName) => first(name)?.url ?? 'http://127.0.0.1:0';
   return {
     get processes() {
       return new Map(names.flatMap((name) => (first(name) ? [[name, first(name)!] as const] : [])));
     },
     instances,
-    url: (name) => first(name)?.url ?? 'http://127.0.0.1:0',
+    url,
     urls: (name) =>
       [...instances.values()].filter(({ service }) => service === name).map(({ process }) => process.url),
     start: (name, start) => startInstance(name, start),
     startInstance,
+    client: () =>
+      new CampaignClient(url('intake'), url('status'), campaignManager(), {
+        explainWait: async (id) =>
+          [
+            await campaignLogExcerpt(
+              [...instances].map(([instance, { process }]) => ({ instance, logFile: process.logFile })),
+              id,
+            ),
+            await brokerGroups(infrastructure.kafka.controlUrl),
+          ].join('\n'),
+      }),
     stop,
   };
 }
@@ -241,13 +260,19 @@ export async function startTestServices(
  */
 async function withBrokerGroups(error: unknown, service: string, controlUrl: string): Promise<unknown> {
   if (!(error instanceof Error)) return error;
+  error.message += `\n${await brokerGroups(controlUrl, service)}`;
+  return error;
+}
+
+/** The consumer groups the broker holds (of `service` only, when given), offsets left out. */
+async function brokerGroups(controlUrl: string, service?: string): Promise<string> {
   try {
     const response = await fetch(`${controlUrl}/groups`, { signal: AbortSignal.timeout(2000) });
     const groups = (await response.json()) as { groupId: string }[];
-    const own = groups.filter((group) => group.groupId.startsWith(service));
-    error.message += `\nthe broker's groups of ${service}: ${JSON.stringify(own, (key, value: unknown) => (key === 'offsets' ? undefined : value))}`;
+    const shown = service ? groups.filter((group) => group.groupId.startsWith(service)) : groups;
+    const text = JSON.stringify(shown, (key, value: unknown) => (key === 'offsets' ? undefined : value));
+    return `the broker's groups${service ? ` of ${service}` : ''}: ${text}`;
   } catch (lookup) {
-    error.message += `\nthe broker's groups could not be read: ${(lookup as Error).message}`;
+    return `the broker's groups could not be read: ${(lookup as Error).message}`;
   }
-  return error;
 }

@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BULK_CREATE_PATHS, type FaultRule } from '@campaign-pipeline/dev-digit';
 import {
-  CampaignClient,
   campaignFixture,
   digitCampaignState,
   expectedCampaignState,
@@ -50,7 +49,7 @@ const dropItems = (paths: readonly string[]): FaultRule[] =>
 describe('a campaign whose bulk creates DIGIT partly drops', () => {
   it('settles every dropped item through the single create and ends with the exact expected state', async () => {
     const digit = infrastructure.digit;
-    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    const client = services.client();
     const fixture = await campaignFixture({
       digitUrl: digit.url,
       facilities: 50,

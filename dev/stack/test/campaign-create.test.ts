@@ -2,13 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { AvroCodec, Topic, type CampaignRequestMessage } from '@campaign-pipeline/shared';
 import { Kafka, logLevel } from 'kafkajs';
 import {
-  CampaignClient,
   campaignFixture,
   chartReplicas,
   startTestInfrastructure,
   startTestServices,
   type TestInfrastructure,
   type TestServices,
+  type CampaignClient,
 } from '../src/index.ts';
 import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   // As the chart deploys them: two intake and two status processes, started together on a new database.
   services = await startTestServices(infrastructure, { replicas: chartReplicas() });
   expect(services.urls('status')).toHaveLength(2);
-  client = new CampaignClient(services.url('intake'), services.url('status'));
+  client = services.client();
 });
 
 afterAll(async () => {

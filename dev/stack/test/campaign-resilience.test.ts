@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  CampaignClient,
   campaignFixture,
   startTestInfrastructure,
   startTestServices,
@@ -32,7 +31,7 @@ describe('resilience of campaign creation', () => {
     services = await startTestServices(infrastructure, {
       env: { KAFKA_DUPLICATE_DELIVERY: 'true', CHUNK_SIZE: '10' },
     });
-    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    const client = services.client();
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
       facilities: 15,
@@ -61,7 +60,7 @@ describe('resilience of campaign creation', () => {
     services = await startTestServices(infrastructure, {
       env: { CHUNK_SIZE: '20', DIGIT_HRMS_CONCURRENCY: '2', KAFKA_SESSION_TIMEOUT_MS: '60000' },
     });
-    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    const client = services.client();
     await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 300, jitterMs: 50 } } });
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,

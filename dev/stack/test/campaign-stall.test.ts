@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import {
-  CampaignClient,
   campaignFixture,
   startTestInfrastructure,
   startTestServices,
   type StepProgress,
   type TestInfrastructure,
   type TestServices,
+  type CampaignClient,
 } from '../src/index.ts';
 import { untilEmployees } from './support/expected-state.ts';
 
@@ -54,7 +54,7 @@ async function progressUntil(
 
 describe('a stalled step', () => {
   it('is reported with the worker that has not answered, and clears when the worker is back', async () => {
-    const client = new CampaignClient(services.url('intake'), services.url('status'));
+    const client = services.client();
     await infrastructure.digit.client.setBehaviour({ hrms: { latency: { fixedMs: 500, jitterMs: 50 } } });
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,

@@ -12,7 +12,6 @@ import {
   type TargetRow,
 } from '@campaign-pipeline/shared';
 import {
-  CampaignClient,
   campaignFixture,
   childCampaignDetails,
   consolidatedSheets,
@@ -22,6 +21,7 @@ import {
   type SheetContext,
   type TestInfrastructure,
   type TestServices,
+  type CampaignClient,
 } from '../src/index.ts';
 
 let infrastructure: TestInfrastructure;
@@ -36,7 +36,7 @@ beforeAll(async () => {
   services = await startTestServices(infrastructure, {
     env: { DIGIT_HRMS_BATCH_SIZE: '25', DIGIT_HRMS_BATCH_MAX: '25' },
   });
-  client = new CampaignClient(services.url('intake'), services.url('status'));
+  client = services.client();
 });
 
 afterAll(async () => {

@@ -4,7 +4,6 @@ import { ERROR_DETAILS_COLUMN } from '@campaign-pipeline/shared';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import {
-  CampaignClient,
   campaignFixture,
   campaignManager,
   startTestInfrastructure,
@@ -12,6 +11,7 @@ import {
   type CampaignFixture,
   type TestInfrastructure,
   type TestServices,
+  type CampaignClient,
 } from '../src/index.ts';
 
 let infrastructure: TestInfrastructure;
@@ -23,7 +23,7 @@ let valid: CampaignFixture;
 beforeAll(async () => {
   infrastructure = await startTestInfrastructure();
   services = await startTestServices(infrastructure, { names: ['intake', 'status'] });
-  client = new CampaignClient(services.url('intake'), services.url('status'));
+  client = services.client();
   database = new pg.Pool({ connectionString: infrastructure.env.DATABASE_URL });
   valid = await campaignFixture({
     digitUrl: infrastructure.digit.url,

@@ -18,12 +18,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import {
-  CampaignClient,
   campaignFixture,
   startTestInfrastructure,
   startTestServices,
   type TestInfrastructure,
   type TestServices,
+  type CampaignClient,
 } from '../src/index.ts';
 
 // Hostile input against the real services: zip bombs uploaded as a create's sheets, and a request on
@@ -38,7 +38,7 @@ let kafka: Kafka;
 beforeAll(async () => {
   infrastructure = await startTestInfrastructure();
   services = await startTestServices(infrastructure);
-  client = new CampaignClient(services.url('intake'), services.url('status'));
+  client = services.client();
   database = new pg.Pool({ connectionString: infrastructure.env.DATABASE_URL });
   kafka = new Kafka({ brokers: infrastructure.kafka.brokers, logLevel: logLevel.NOTHING });
 });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import {
-  CampaignClient,
   startTestInfrastructure,
   startTestServices,
   type TestInfrastructure,
   type TestServices,
+  type CampaignClient,
 } from '../../src/index.ts';
 
 /**
@@ -34,6 +34,6 @@ export function campaignStack(env: Record<string, string>): {
   return {
     infrastructure: () => started(infrastructure),
     services: () => started(services),
-    client: () => new CampaignClient(started(services).url('intake'), started(services).url('status')),
+    client: () => started(services).client(),
   };
 }
