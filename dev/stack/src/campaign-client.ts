@@ -58,8 +58,8 @@ export class CampaignClient {
 
   /**
    * `explainWait` describes, for a wait that timed out, what else is known of the campaign (the services'
-   * last log lines of it, the broker's consumer groups): a campaign stuck in CI is understood from the
-   * failure alone.
+   * last log lines of it, the broker's consumer groups and their last events): a campaign stuck in CI is
+   * understood from the failure alone.
    */
   constructor(
     intakeUrl: string,

@@ -40,6 +40,8 @@ export interface TestInfrastructure {
   env: Record<string, string>;
   /** Kills the broker with SIGKILL and starts it again on the same ports and data (`killableBroker` only). */
   restartBroker(): Promise<void>;
+  /** The broker's last consumer-group events, oldest first: rebalances and why, members removed. */
+  brokerGroupEvents(): string[];
   stop(): Promise<void>;
 }
 
@@ -49,8 +51,35 @@ export interface TestInfrastructureOptions {
   killableBroker?: boolean;
 }
 
+/** How many of the broker's group events a test infrastructure keeps for a failure to quote. */
+const GROUP_EVENTS_KEPT = 60;
+
+/** The broker's last log lines about consumer groups (those naming a group), as JSON lines. */
+function groupEventLog() {
+  const lines: string[] = [];
+  const keep = (line: string) => {
+    lines.push(line);
+    if (lines.length > GROUP_EVENTS_KEPT) lines.shift();
+  };
+  return {
+    /** A line of the broker in this process. */
+    fromFields: (fields: Record<string, unknown>) => {
+      if ('group' in fields) keep(JSON.stringify({ time: new Date().toISOString(), ...fields }));
+    },
+    /** A line of the broker's process, already JSON with its time. */
+    fromLine: (line: string) => {
+      if (line.includes('"group"')) keep(line);
+    },
+    lines: () => [...lines],
+  };
+}
+type GroupEventLog = ReturnType<typeof groupEventLog>;
+
 /** The dev broker as a child process on fixed ports after its first start, durable in `dataDir`. */
-async function startKillableBroker(dataDir: string): Promise<DevKafka & { restart(): Promise<void> }> {
+async function startKillableBroker(
+  dataDir: string,
+  events: GroupEventLog,
+): Promise<DevKafka & { restart(): Promise<void> }> {
   const start = (port: number, registryPort: number) =>
     startBrokerProcess({
       dataDir,
@@ -58,6 +87,7 @@ async function startKillableBroker(dataDir: string): Promise<DevKafka & { restar
       registryPort,
       defaultPartitions: 3,
       initialRebalanceDelayMs: 50,
+      onLog: events.fromLine,
       // A restarted broker loads its code from the compile cache, as restarted services do.
       env: { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR },
     });
@@ -95,10 +125,17 @@ export const FAST_SERVICE_ENV: Record<string, string> = {
 function startTestBroker(
   dir: string,
   killable: boolean,
+  events: GroupEventLog,
 ): Promise<DevKafka & { restart?: () => Promise<void> }> {
   return killable
-    ? startKillableBroker(path.join(dir, 'kafka'))
-    : startDevKafka({ host: '127.0.0.1', port: 0, registryPort: 0, initialRebalanceDelayMs: 50 });
+    ? startKillableBroker(path.join(dir, 'kafka'), events)
+    : startDevKafka({
+        host: '127.0.0.1',
+        port: 0,
+        registryPort: 0,
+        initialRebalanceDelayMs: 50,
+        log: events.fromFields,
+      });
 }
 
 export async function startTestInfrastructure(
@@ -107,9 +144,10 @@ export async function startTestInfrastructure(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'campaign-pipeline-'));
   // PostgreSQL runs as another user when the tests run as root: it must reach its folder.
   await chmod(dir, 0o755);
+  const groupEvents = groupEventLog();
   const [database, kafka, digit] = await Promise.all([
     onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port })),
-    startTestBroker(dir, options.killableBroker ?? false),
+    startTestBroker(dir, options.killableBroker ?? false, groupEvents),
     startDigitSimulator({ host: '127.0.0.1', port: 0, seed: { size: 'S' }, ...options.digit }),
   ]);
   const env = {
@@ -129,6 +167,7 @@ export async function startTestInfrastructure(
       if (!kafka.restart) throw new Error('the broker runs in this process: start with killableBroker');
       await kafka.restart();
     },
+    brokerGroupEvents: groupEvents.lines,
     stop: async () => {
       await Promise.allSettled([digit.stop(), kafka.stop(), database.stop()]);
       await rm(dir, { recursive: true, force: true });
@@ -247,6 +286,10 @@ export async function startTestServices(
               id,
             ),
             await brokerGroups(infrastructure.kafka.controlUrl),
+            `the broker's last group events:\n${infrastructure
+              .brokerGroupEvents()
+              .map((line) => `  ${line}`)
+              .join('\n')}`,
           ].join('\n'),
       }),
     stop,
