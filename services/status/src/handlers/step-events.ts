@@ -11,6 +11,7 @@ import {
   type StepName,
 } from '@campaign-pipeline/shared';
 import type PgBoss from 'pg-boss';
+import { loggingObserver, type HeldLines } from '../domain/run-log.ts';
 
 export const CHUNK_RETRY_QUEUE = 'chunk-retry';
 
@@ -34,7 +35,7 @@ interface StepEventParts {
  * was recorded.
  */
 export async function handleStepEvent(event: StepEvent, parts: StepEventParts): Promise<void> {
-  await inTransaction(parts.db, (tx) => applyStepEvent(tx, event, parts));
+  await handleStepEvents([event], parts);
 }
 
 /**
@@ -42,12 +43,20 @@ export async function handleStepEvent(event: StepEvent, parts: StepEventParts): 
  * partition, so one transaction per event made them wait for each other's commits.
  */
 export async function handleStepEvents(events: StepEvent[], parts: StepEventParts): Promise<void> {
+  // What the events changed is said once it is committed.
+  const held: HeldLines = [];
   await inTransaction(parts.db, async (tx) => {
-    for (const event of events) await applyStepEvent(tx, event, parts);
+    for (const event of events) await applyStepEvent(tx, event, parts, held);
   });
+  for (const say of held) say();
 }
 
-async function applyStepEvent(tx: DatabaseClient, event: StepEvent, parts: StepEventParts): Promise<void> {
+async function applyStepEvent(
+  tx: DatabaseClient,
+  event: StepEvent,
+  parts: StepEventParts,
+  held: HeldLines,
+): Promise<void> {
   const logger = parts.logger.child({
     campaignId: event.campaignId,
     step: event.step,
@@ -60,7 +69,10 @@ async function applyStepEvent(tx: DatabaseClient, event: StepEvent, parts: StepE
     logger.warn('event for an unknown campaign ignored');
     return;
   }
-  const effect = await recordStepEvent(tx, campaign, event, parts.settings);
+  const effect = await recordStepEvent(tx, campaign, event, {
+    ...parts.settings,
+    observer: loggingObserver(parts.settings.observer, logger, held),
+  });
   if (effect.kind === 'retry-scheduled') {
     const job: ChunkRetryJob = {
       campaignId: campaign.id,
@@ -73,12 +85,14 @@ async function applyStepEvent(tx: DatabaseClient, event: StepEvent, parts: StepE
       singletonKey: `${campaign.id}:${event.step}:${effect.chunk}:${effect.attempt}`,
       db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) },
     });
-    logger.warn(
-      { error: event.error, delayMs: effect.delayMs, chunk: effect.chunk },
-      'chunk failed, retry scheduled',
+    held.push(() =>
+      logger.warn(
+        { error: event.error, delayMs: effect.delayMs, chunk: effect.chunk },
+        'chunk failed, retry scheduled',
+      ),
     );
   } else if (effect.kind === 'campaign-failed') {
-    logger.error({ error: event.error }, 'campaign failed');
+    held.push(() => logger.error({ error: event.error }, 'campaign failed'));
   } else if (effect.kind === 'ignored') {
     logger.debug({ reason: effect.reason }, 'event ignored');
   }
