@@ -47,7 +47,7 @@ function shortLine(line: string): string {
     entry.time,
     entry.level,
     entry.msg,
-    ...['step', 'chunk', 'attempt', 'digitService', 'endpoint', 'code'].map((key) =>
+    ...['step', 'chunk', 'attempt', 'finished', 'outcome', 'digitService', 'endpoint', 'code'].map((key) =>
       entry[key] === undefined ? undefined : `${key}=${String(entry[key])}`,
     ),
     error ? `err=${error.type ?? ''}: ${error.message?.slice(0, 200) ?? ''}` : undefined,
