@@ -360,4 +360,26 @@ describe('GroupCoordinator', () => {
     expect(join.value?.errorCode).toBe(ErrorCode.NONE);
     expect(join.value?.generationId).toBe(1);
   });
+
+  it('completes the first join after the initial delay even when the clock passes its due time while the early timer runs', async () => {
+    // Each read of the clock moves it a millisecond on, so the timer (2 ms early against the clock when
+    // it was set, 1 ms against the coordinator's read) fires a millisecond before the initial delay ends
+    // and the clock reaches that time during its callback: the join must not then wait for the rebalance
+    // timeout (10 s here, kafkajs' 60 s by default).
+    const early = new ManualTimers({ earlyMs: 2, msPerRead: 1 });
+    coordinator = new GroupCoordinator({
+      offsets: new OffsetStore(),
+      timers: early,
+      initialRebalanceDelayMs: INITIAL_DELAY,
+      onRebalance: (g) => rebalances.push(g),
+    });
+    const first = await coordinator.join(joinRequest(''), { clientId: 'c', clientHost: '', version: 5 });
+    const join = track(
+      coordinator.join(joinRequest(first.memberId), { clientId: 'c', clientHost: '', version: 5 }),
+    );
+    early.advance(INITIAL_DELAY + 10);
+    await flush();
+    expect(join.value?.errorCode).toBe(ErrorCode.NONE);
+    expect(join.value?.generationId).toBe(1);
+  });
 });

@@ -257,13 +257,17 @@ export class GroupCoordinator {
     group.rebalanceDeadline = now + Math.max(rebalanceTimeout, this.initialDelayMs);
     group.state = 'PreparingRebalance';
     this.log({ msg: 'preparing rebalance', group: group.groupId, generation: group.generationId, reason });
-    this.armRebalanceTimer(group);
+    this.armRebalanceTimer(group, now);
     this.onRebalance(group.groupId);
   }
 
-  private armRebalanceTimer(group: Group): void {
+  /**
+   * `now` is the caller's reading of the clock: read again here, it may have passed the initial delay's
+   * end since the caller found the delay not over, and the timer would then wait for the rebalance
+   * timeout (kafkajs' 60 s) instead of the delay's last millisecond.
+   */
+  private armRebalanceTimer(group: Group, now: number): void {
     group.timer?.cancel();
-    const now = this.timers.now();
     const at = now < group.initialDelayUntil ? group.initialDelayUntil : group.rebalanceDeadline;
     group.timer = this.timers.schedule(() => {
       group.timer = null;
@@ -276,13 +280,13 @@ export class GroupCoordinator {
     const now = this.timers.now();
     if (now < group.initialDelayUntil) {
       // A timer may fire a millisecond before Date.now() reaches its due time: wait again, never give up.
-      if (!group.timer) this.armRebalanceTimer(group);
+      if (!group.timer) this.armRebalanceTimer(group, now);
       return;
     }
     const allJoined =
       [...group.members.values()].every((m) => m.awaitingJoin !== null) && group.pending.size === 0;
     if (allJoined || now >= group.rebalanceDeadline) this.completeJoin(group);
-    else if (!group.timer) this.armRebalanceTimer(group);
+    else if (!group.timer) this.armRebalanceTimer(group, now);
   }
 
   private completeJoin(group: Group): void {

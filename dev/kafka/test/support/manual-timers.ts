@@ -13,12 +13,18 @@ export class ManualTimers implements Timers {
    */
   private readonly earlyMs: number;
 
-  constructor(options: { earlyMs?: number } = {}) {
+  /** `msPerRead` moves the clock on by that much at each read, as a real clock moves during work. */
+  private readonly msPerRead: number;
+
+  constructor(options: { earlyMs?: number; msPerRead?: number } = {}) {
     this.earlyMs = options.earlyMs ?? 0;
+    this.msPerRead = options.msPerRead ?? 0;
   }
 
   now(): number {
-    return this.time;
+    const read = this.time;
+    this.time += this.msPerRead;
+    return read;
   }
 
   schedule(fn: () => void, delayMs: number): TimerHandle {
@@ -40,6 +46,6 @@ export class ManualTimers implements Timers {
       due.fn();
     }
     this.scheduled = this.scheduled.filter((s) => !s.cancelled);
-    this.time = target;
+    this.time = Math.max(this.time, target);
   }
 }
