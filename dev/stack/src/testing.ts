@@ -252,7 +252,7 @@ export async function startTestServices(
       // instance needs, and answer there unseen by whoever tracks the instance.
       service.child.kill('SIGKILL');
       await service.exited;
-      throw await withBrokerGroups(error, name, infrastructure.kafka.controlUrl);
+      throw await withBrokerGroups(error, name, infrastructure);
     }
     return service;
   };
@@ -286,10 +286,7 @@ export async function startTestServices(
               id,
             ),
             await brokerGroups(infrastructure.kafka.controlUrl),
-            `the broker's last group events:\n${infrastructure
-              .brokerGroupEvents()
-              .map((line) => `  ${line}`)
-              .join('\n')}`,
+            groupEventsText(infrastructure),
           ].join('\n'),
       }),
     stop,
@@ -301,10 +298,20 @@ export async function startTestServices(
  * what each waits for, member ids handed out but not used): a start that never gets ready most often
  * waits for a group.
  */
-async function withBrokerGroups(error: unknown, service: string, controlUrl: string): Promise<unknown> {
+async function withBrokerGroups(
+  error: unknown,
+  service: string,
+  infrastructure: TestInfrastructure,
+): Promise<unknown> {
   if (!(error instanceof Error)) return error;
-  error.message += `\n${await brokerGroups(controlUrl, service)}`;
+  error.message += `\n${await brokerGroups(infrastructure.kafka.controlUrl, service)}`;
+  error.message += `\n${groupEventsText(infrastructure)}`;
   return error;
+}
+
+function groupEventsText(infrastructure: TestInfrastructure): string {
+  const lines = infrastructure.brokerGroupEvents().map((line) => `  ${line}`);
+  return `the broker's last group events:\n${lines.join('\n')}`;
 }
 
 /** The consumer groups the broker holds (of `service` only, when given), offsets left out. */
