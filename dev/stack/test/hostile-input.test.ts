@@ -221,16 +221,14 @@ describe('a message whose handling kills the consumer', () => {
 
   it('goes to campaign.dlq as "crashed the consumer" after killing intake three times, and the next campaign completes', async () => {
     // Intake again, with a heap too small for the message's (legitimate) shared-strings table: a million
-    // strings of 32 characters take some 50 MB once read. With 64 MB the heap held 61-65 MB when it
-    // ran out, so the table could just fit and the process crawl from one full collection to the next
-    // instead of dying (a restarted intake once neither died nor got ready in 45 s); with 48 MB it cannot.
+    // strings of 32 characters take some 50 MB once read.
     await services.processes.get('intake')?.child.kill('SIGTERM');
     await services.processes.get('intake')?.exited;
     // A short session: the group drops each dead intake in seconds instead of waiting 30 s for it.
     const smallIntake = await startTestServices(infrastructure, {
       names: ['intake'],
       env: {
-        NODE_OPTIONS: '--max-old-space-size=48',
+        NODE_OPTIONS: '--max-old-space-size=64',
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         KAFKA_HEARTBEAT_INTERVAL_MS: '500',
       },
