@@ -343,11 +343,11 @@ describe('GroupCoordinator', () => {
     expect(coordinator.describe('nope')).toMatchObject({ errorCode: 0, state: 'Dead', members: [] });
   });
 
-  it('completes the first join even when the initial-delay timer fires a little early', async () => {
-    const early = new ManualTimers({ earlyMs: 1 });
+  /** The answer to a new group's first join, 10 ms after its initial delay, on a clock of `timers`. */
+  async function firstJoinOn(timers: ManualTimers): Promise<JoinGroupResponse | undefined> {
     coordinator = new GroupCoordinator({
       offsets: new OffsetStore(),
-      timers: early,
+      timers,
       initialRebalanceDelayMs: INITIAL_DELAY,
       onRebalance: (g) => rebalances.push(g),
     });
@@ -355,10 +355,15 @@ describe('GroupCoordinator', () => {
     const join = track(
       coordinator.join(joinRequest(first.memberId), { clientId: 'c', clientHost: '', version: 5 }),
     );
-    early.advance(INITIAL_DELAY + 10);
+    timers.advance(INITIAL_DELAY + 10);
     await flush();
-    expect(join.value?.errorCode).toBe(ErrorCode.NONE);
-    expect(join.value?.generationId).toBe(1);
+    return join.value;
+  }
+
+  it('completes the first join even when the initial-delay timer fires a little early', async () => {
+    const answer = await firstJoinOn(new ManualTimers({ earlyMs: 1 }));
+    expect(answer?.errorCode).toBe(ErrorCode.NONE);
+    expect(answer?.generationId).toBe(1);
   });
 
   it('completes the first join after the initial delay even when the clock passes its due time while the early timer runs', async () => {
@@ -366,20 +371,8 @@ describe('GroupCoordinator', () => {
     // it was set, 1 ms against the coordinator's read) fires a millisecond before the initial delay ends
     // and the clock reaches that time during its callback: the join must not then wait for the rebalance
     // timeout (10 s here, kafkajs' 60 s by default).
-    const early = new ManualTimers({ earlyMs: 2, msPerRead: 1 });
-    coordinator = new GroupCoordinator({
-      offsets: new OffsetStore(),
-      timers: early,
-      initialRebalanceDelayMs: INITIAL_DELAY,
-      onRebalance: (g) => rebalances.push(g),
-    });
-    const first = await coordinator.join(joinRequest(''), { clientId: 'c', clientHost: '', version: 5 });
-    const join = track(
-      coordinator.join(joinRequest(first.memberId), { clientId: 'c', clientHost: '', version: 5 }),
-    );
-    early.advance(INITIAL_DELAY + 10);
-    await flush();
-    expect(join.value?.errorCode).toBe(ErrorCode.NONE);
-    expect(join.value?.generationId).toBe(1);
+    const answer = await firstJoinOn(new ManualTimers({ earlyMs: 2, msPerRead: 1 }));
+    expect(answer?.errorCode).toBe(ErrorCode.NONE);
+    expect(answer?.generationId).toBe(1);
   });
 });
