@@ -5,8 +5,8 @@ const LINES_PER_PROCESS = 12;
 
 /**
  * The last log lines of a campaign in each process's JSON log, shortened to what tells where it stands
- * (time, level, message, step, chunk, attempt, error): what a test that waited in vain for the campaign
- * adds to its failure.
+ * (time, level, message, step, chunk, attempt, finished step, outcome, DIGIT call, error): what a test
+ * that waited in vain for the campaign adds to its failure.
  */
 export async function campaignLogExcerpt(
   logs: readonly { instance: string; logFile: string }[],

@@ -285,8 +285,7 @@ export async function startTestServices(
               [...instances].map(([instance, { process }]) => ({ instance, logFile: process.logFile })),
               id,
             ),
-            await brokerGroups(infrastructure.kafka.controlUrl),
-            groupEventsText(infrastructure),
+            await brokerView(infrastructure),
           ].join('\n'),
       }),
     stop,
@@ -304,14 +303,18 @@ async function withBrokerGroups(
   infrastructure: TestInfrastructure,
 ): Promise<unknown> {
   if (!(error instanceof Error)) return error;
-  error.message += `\n${await brokerGroups(infrastructure.kafka.controlUrl, service)}`;
-  error.message += `\n${groupEventsText(infrastructure)}`;
+  error.message += `\n${await brokerView(infrastructure, service)}`;
   return error;
 }
 
-function groupEventsText(infrastructure: TestInfrastructure): string {
-  const lines = infrastructure.brokerGroupEvents().map((line) => `  ${line}`);
-  return `the broker's last group events:\n${lines.join('\n')}`;
+/** How the broker sees the consumer groups (of `service` only, when given), and its last group events. */
+async function brokerView(infrastructure: TestInfrastructure, service?: string): Promise<string> {
+  const events = infrastructure.brokerGroupEvents().map((line) => `  ${line}`);
+  return [
+    await brokerGroups(infrastructure.kafka.controlUrl, service),
+    `the broker's last group events:`,
+    ...events,
+  ].join('\n');
 }
 
 /** The consumer groups the broker holds (of `service` only, when given), offsets left out. */
