@@ -284,7 +284,7 @@ async function downloadSheets(parts: IntakeParts, input: CampaignInput): Promise
 }
 
 /** A sheet error as an API error: which resource file, then the reader's located message. */
-function sheetProblem(file: SheetFile, error: SheetError): DigitErrorItem {
+function sheetProblem(file: Omit<SheetFile, 'bytes'>, error: SheetError): DigitErrorItem {
   return {
     code: error.code,
     message: `${file.type} file: ${error.message}`,
@@ -350,14 +350,12 @@ export async function intakeCampaign(
         input.parentId ?? null,
       );
     const summaries = await readSheets(parts, client, campaignId, sheets, lookups, child !== undefined);
-    const errors = summaries.flatMap(({ type, summary }) =>
-      summary.errors.map((error) =>
-        sheetProblem(sheets.find((file) => file.type === type) as SheetFile, error),
-      ),
+    const errors = summaries.flatMap(({ file, summary }) =>
+      summary.errors.map((error) => sheetProblem(file, error)),
     );
     if (errors.length > 0) {
       await client.query('ROLLBACK');
-      const processed = await uploadProcessedSheets(parts, input.tenantId, sheets, summaries);
+      const processed = await uploadProcessedSheets(parts, input.tenantId, summaries);
       const omitted = summaries.reduce((total, { summary }) => total + summary.omittedErrorCount, 0);
       throw new ApiError(400, errors, {
         processedResources: processed,
@@ -417,6 +415,8 @@ export async function intakeCampaign(
 
 interface SheetSummary {
   type: SheetFile['type'];
+  /** The file read; its bytes are kept only when it has errors, to be marked in a processed sheet. */
+  file: Omit<SheetFile, 'bytes'> & { bytes?: Buffer };
   summary: SheetReadSummary;
   /** The target sheet's targets by lowest-level boundary. */
   leafTargets?: Map<string, ProjectTarget[]>;
@@ -468,6 +468,11 @@ async function insertCampaignRow(
   }
 }
 
+/**
+ * Reads the sheets in turn, storing their rows. It takes each file out of `sheets` as it reads it, and
+ * keeps a file's bytes only when the file has errors: the bytes of a large workbook read without errors
+ * are not held while the campaign's entities are stored.
+ */
 async function readSheets(
   parts: IntakeParts,
   tx: DatabaseClient,
@@ -490,32 +495,38 @@ async function readSheets(
   };
   const limits = parts.sheetLimits;
   const results: SheetSummary[] = [];
-  for (const sheet of sheets) {
+  for (let sheet = sheets.shift(); sheet; sheet = sheets.shift()) {
+    const { bytes, ...file } = sheet;
+    let read: Pick<SheetSummary, 'summary' | 'leafTargets'>;
     if (sheet.type === 'facility') {
-      const summary = await readFacilitySheet(sheet.bytes, context, {
-        limits,
-        onRows: (rows) => insertFacilityRows(tx, campaignId, rows),
-      });
-      results.push({ type: sheet.type, summary });
+      read = {
+        summary: await readFacilitySheet(bytes, context, {
+          limits,
+          onRows: (rows) => insertFacilityRows(tx, campaignId, rows),
+        }),
+      };
     } else if (sheet.type === 'user') {
-      const summary = await readUserSheet(sheet.bytes, context, {
-        limits,
-        onRows: (rows) => insertUserRows(tx, campaignId, rows),
-      });
-      results.push({ type: sheet.type, summary });
+      read = {
+        summary: await readUserSheet(bytes, context, {
+          limits,
+          onRows: (rows) => insertUserRows(tx, campaignId, rows),
+        }),
+      };
     } else {
       // An update diffs its projects against the parent's in memory, so it keeps the leaf targets as
       // read (one small list per lowest-level boundary); a new campaign sums them in PostgreSQL.
       const leafTargets = update ? new Map<string, ProjectTarget[]>() : undefined;
-      const summary = await readTargetSheet(sheet.bytes, context, {
+      const summary = await readTargetSheet(bytes, context, {
         limits,
         onRows: async (rows) => {
           if (leafTargets) addLeafTargets(leafTargets, rows, lookups.projectType);
           await insertTargetRows(tx, campaignId, rows);
         },
       });
-      results.push({ type: sheet.type, summary, ...(leafTargets ? { leafTargets } : {}) });
+      read = { summary, ...(leafTargets ? { leafTargets } : {}) };
     }
+    const kept = read.summary.errors.length > 0 ? { bytes } : {};
+    results.push({ type: sheet.type, file: { ...file, ...kept }, ...read });
   }
   return results;
 }
@@ -523,22 +534,17 @@ async function readSheets(
 async function uploadProcessedSheets(
   parts: IntakeParts,
   tenantId: string,
-  sheets: SheetFile[],
   summaries: SheetSummary[],
 ): Promise<{ type: string; filename: string; filestoreId: string }[]> {
   const uploaded: { type: string; filename: string; filestoreId: string }[] = [];
-  for (const { type, summary } of summaries) {
+  for (const { type, file, summary } of summaries) {
     // A workbook that could not be read has no rows to mark.
-    if (
-      summary.errors.length === 0 ||
-      summary.errors.some((error) => UNREADABLE_WORKBOOK_CODES.has(error.code))
-    ) {
+    if (!file.bytes || summary.errors.some((error) => UNREADABLE_WORKBOOK_CODES.has(error.code))) {
       continue;
     }
-    const sheet = sheets.find((file) => file.type === type) as SheetFile;
     try {
-      const bytes = await writeProcessedSheet(sheet.bytes, invalidRowOutcomes(summary.errors));
-      const filename = `processed-${sheet.filename}`;
+      const bytes = await writeProcessedSheet(file.bytes, invalidRowOutcomes(summary.errors));
+      const filename = `processed-${file.filename}`;
       uploaded.push({
         type,
         filename,
