@@ -32,6 +32,8 @@ export interface StepProgress {
     skipped: number;
   };
   counts: Record<string, number>;
+  startedAt: string | null;
+  finishedAt: string | null;
   durationMs: number | null;
   lastError: { code?: string; message?: string } | null;
   /** Set while no chunk of the step was dispatched or answered for the status service's stall time. */
