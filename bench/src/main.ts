@@ -9,13 +9,15 @@ import {
   runCampaignBench,
   type CampaignBenchResult,
 } from './campaign.ts';
+import { flowComparisons, formatFlowComparisons, formatRunsSummary, summarizeRuns } from './campaign-runs.ts';
 import { formatChaosResult, runChaosBench } from './chaos.ts';
 
 // `npm run bench [-- <name> ...]`: benchmarks that print numbers. Names: campaign, chaos, fuzz, kafka,
 // digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
 // (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n (default 10000, the services'
 // default), --bulk-batch-size n (default 10000, likewise), --hrms-batch-size n (the first HRMS create's, default 100,
-// likewise), --hrms-batch-max n (default 500, likewise), --json (the result as one JSON object per flow); of chaos:
+// likewise), --hrms-batch-max n (default 500, likewise), --runs n (default 1; with more, each flow's figures are
+// summed up over the runs), --json (the result as one JSON object per flow and run); of chaos:
 // --size (default M), --poison n (default 1000), --update (the measured campaign updates another),
 // --kill-every ms (default 2000; 0 kills no service), --broker-restarts n (default 2).
 
@@ -35,6 +37,7 @@ const { values, positionals } = parseArgs({
     'bulk-batch-size': { type: 'string', default: '10000' },
     'hrms-batch-size': { type: 'string', default: '100' },
     'hrms-batch-max': { type: 'string', default: '500' },
+    runs: { type: 'string', default: '1' },
   },
 });
 const names = positionals.length > 0 ? positionals : ['campaign', 'kafka', 'digit', 'sheets'];
@@ -75,32 +78,52 @@ for (const name of names) {
   if (name === 'campaign') {
     const flows =
       values.flow === 'both' ? (['parallel', 'linear'] as const) : [values.flow as 'parallel' | 'linear'];
-    const results: CampaignBenchResult[] = [];
-    for (const flow of flows) {
-      const result = await runCampaignBench(
-        {
-          size: sizeOr('S'),
-          flow,
-          latencyMs: Number(values.latency),
-          concurrency: Number(values.concurrency),
-          chunkSize: Number(values['chunk-size']),
-          bulkBatchSize: Number(values['bulk-batch-size']),
-          hrmsBatchSize: Number(values['hrms-batch-size']),
-          hrmsBatchMax: Number(values['hrms-batch-max']),
-        },
-        log,
-      );
-      log(values.json ? JSON.stringify(result) : formatCampaignResult(result));
-      if (refusedForCapacity(result) > 0) process.exitCode = 1;
-      results.push(result);
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new Error(`--runs must be a whole number >= 1, got ${values.runs}`);
+    const results = new Map<string, CampaignBenchResult[]>(flows.map((flow) => [flow, []]));
+    // The flows take turns run by run, so that a slower spell of the machine does not fall on one flow.
+    for (let run = 1; run <= runs; run++) {
+      if (runs > 1) log(`-- run ${run} of ${runs}`);
+      for (const flow of flows) {
+        const result = await runCampaignBench(
+          {
+            size: sizeOr('S'),
+            flow,
+            latencyMs: Number(values.latency),
+            concurrency: Number(values.concurrency),
+            chunkSize: Number(values['chunk-size']),
+            bulkBatchSize: Number(values['bulk-batch-size']),
+            hrmsBatchSize: Number(values['hrms-batch-size']),
+            hrmsBatchMax: Number(values['hrms-batch-max']),
+          },
+          log,
+        );
+        log(values.json ? JSON.stringify(result) : formatCampaignResult(result));
+        if (refusedForCapacity(result) > 0) process.exitCode = 1;
+        results.get(flow)?.push(result);
+      }
+      const [parallel, linear] = flows.map((flow) => results.get(flow)?.at(-1));
+      if (parallel && linear)
+        log(
+          values.json
+            ? JSON.stringify({ flowComparison: compareFlows(parallel, linear) })
+            : formatFlowComparison(parallel, linear),
+        );
     }
-    const [parallel, linear] = results;
-    if (parallel && linear)
-      log(
-        values.json
-          ? JSON.stringify({ flowComparison: compareFlows(parallel, linear) })
-          : formatFlowComparison(parallel, linear),
-      );
+    if (runs > 1) {
+      for (const flowResults of results.values()) {
+        const summary = summarizeRuns(flowResults);
+        log(values.json ? JSON.stringify({ runsSummary: summary }) : formatRunsSummary(summary));
+      }
+      const [parallel, linear] = flows.map((flow) => results.get(flow) ?? []);
+      if (parallel && linear) {
+        const comparison = flowComparisons(parallel, linear);
+        log(
+          values.json ? JSON.stringify({ flowComparisons: comparison }) : formatFlowComparisons(comparison),
+        );
+      }
+    }
   } else if (name === 'chaos') {
     const result = await runChaosBench(
       {
