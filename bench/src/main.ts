@@ -103,7 +103,7 @@ for (const name of names) {
         if (refusedForCapacity(result) > 0) process.exitCode = 1;
         results.get(flow)?.push(result);
       }
-      const [parallel, linear] = flows.map((flow) => results.get(flow)?.at(-1));
+      const [parallel, linear] = [results.get('parallel')?.at(-1), results.get('linear')?.at(-1)];
       if (parallel && linear)
         log(
           values.json
@@ -116,7 +116,7 @@ for (const name of names) {
         const summary = summarizeRuns(flowResults);
         log(values.json ? JSON.stringify({ runsSummary: summary }) : formatRunsSummary(summary));
       }
-      const [parallel, linear] = flows.map((flow) => results.get(flow) ?? []);
+      const [parallel, linear] = [results.get('parallel'), results.get('linear')];
       if (parallel && linear) {
         const comparison = flowComparisons(parallel, linear);
         log(
