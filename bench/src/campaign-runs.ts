@@ -44,7 +44,11 @@ export interface RunsSummary {
 const byKey = <T>(results: readonly T[], entries: (result: T) => [string, number][]) => {
   const values = new Map<string, number[]>();
   for (const result of results) {
-    for (const [key, value] of entries(result)) values.set(key, [...(values.get(key) ?? []), value]);
+    for (const [key, value] of entries(result)) {
+      const list = values.get(key) ?? [];
+      list.push(value);
+      values.set(key, list);
+    }
   }
   return Object.fromEntries([...values].map(([key, list]) => [key, spread(list)]));
 };

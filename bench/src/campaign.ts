@@ -272,8 +272,9 @@ export async function runCampaignBench(
       const done = await client.waitForStatus(id, ['created', 'failed'], {
         timeoutMs: 3_600_000,
         // The looks only show progress: the time is taken from the status service's record of the end
-        // (below). Each look costs the status service, PostgreSQL and this process CPU the services
-        // need: at 50 ms about 3.5 CPU seconds of an L run.
+        // (below); the CPU counters are read when the end is seen, up to one look later. Each look costs
+        // the status service, PostgreSQL and this process CPU the services need: at 50 ms about 3.5 CPU
+        // seconds of an L run.
         intervalMs: 250,
         onProgress: (steps) => {
           const line = steps.map((s) => `${s.step} ${s.chunks.completed}/${s.chunks.total}`).join(' | ');
