@@ -68,6 +68,34 @@ describe('concurrency limiter', () => {
     expect(limiter.active).toBe(0);
   });
 
+  it('runs work by the places it takes: never more than the limit, in order, a large run alone', async () => {
+    const limiter = new ConcurrencyLimiter(5000);
+    let held = 0;
+    const seen: { employees: number; besides: number }[] = [];
+    const batch = (employees: number) =>
+      limiter.run(
+        async () => {
+          seen.push({ employees, besides: held });
+          held += employees;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          held -= employees;
+        },
+        0,
+        employees,
+      );
+    await Promise.all([2300, 2300, 2400, 100, 9000, 50].map(batch));
+    expect(seen).toEqual([
+      { employees: 2300, besides: 0 },
+      { employees: 2300, besides: 2300 },
+      // The 100 waits behind the 2,400 although it would fit beside the first two.
+      { employees: 2400, besides: 2300 },
+      { employees: 100, besides: 4700 },
+      { employees: 9000, besides: 0 },
+      { employees: 50, besides: 0 },
+    ]);
+    expect(limiter.active).toBe(0);
+  });
+
   it('frees its slot when work fails', async () => {
     const limiter = new ConcurrencyLimiter(1);
     await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -8,15 +8,16 @@ export interface ConcurrencyLimiterOptions {
 }
 
 /**
- * Bounds how many calls run at once; the rest wait, the lowest priority first and, among equals, in
- * arrival order.
+ * Bounds how much work runs at once; the rest waits, the lowest priority first and, among equals, in
+ * arrival order. A run takes one place, or as many as it asks for (the items it carries, when what it
+ * holds in memory grows with them); one asking for more than the limit runs alone.
  */
 export class ConcurrencyLimiter {
   readonly #limit: number;
   readonly #gatherEachTurn: boolean;
   #active = 0;
   #startScheduled = false;
-  readonly #waiting: { priority: number; start: () => void }[] = [];
+  readonly #waiting: { priority: number; places: number; start: () => void }[] = [];
 
   constructor(limit: number, options: ConcurrencyLimiterOptions = {}) {
     if (!Number.isInteger(limit) || limit < 1)
@@ -25,34 +26,40 @@ export class ConcurrencyLimiter {
     this.#gatherEachTurn = options.gatherEachTurn ?? false;
   }
 
+  /** Places taken by the work running. */
   get active(): number {
     return this.#active;
   }
 
-  async run<T>(work: () => Promise<T>, priority = 0): Promise<T> {
-    if (this.#gatherEachTurn || this.#active >= this.#limit) {
+  async run<T>(work: () => Promise<T>, priority = 0, places = 1): Promise<T> {
+    const taken = Math.min(Math.max(1, Math.ceil(places)), this.#limit);
+    // Behind work already waiting, even when this would fit: a large run is not passed over for ever.
+    if (this.#gatherEachTurn || this.#waiting.length > 0 || this.#active + taken > this.#limit) {
       await new Promise<void>((start) => {
         // After the waiting calls of the same or a lower priority (at the end at once when all are equal).
         let at = this.#waiting.length;
         while (at > 0 && (this.#waiting[at - 1]?.priority ?? 0) > priority) at--;
-        this.#waiting.splice(at, 0, { priority, start });
+        this.#waiting.splice(at, 0, { priority, places: taken, start });
         if (this.#gatherEachTurn) this.#startAfterThisTurn();
       });
-    } else this.#active++;
+    } else this.#active += taken;
     try {
       return await work();
     } finally {
-      this.#active--;
+      this.#active -= taken;
       this.#startWaiting();
     }
   }
 
-  /** Gives the free places to the waiting calls; a place is taken when given, before its call resumes. */
+  /**
+   * Starts the waiting work, in its order, while the first of it fits; its places are taken when it is
+   * started, before it resumes.
+   */
   #startWaiting(): void {
-    while (this.#active < this.#limit) {
-      const next = this.#waiting.shift();
-      if (!next) return;
-      this.#active++;
+    for (let next = this.#waiting[0]; next; next = this.#waiting[0]) {
+      if (this.#active + next.places > this.#limit) return;
+      this.#waiting.shift();
+      this.#active += next.places;
       next.start();
     }
   }
