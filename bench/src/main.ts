@@ -16,7 +16,7 @@ import { formatChaosResult, runChaosBench } from './chaos.ts';
 // digit, sheets; no name runs campaign, kafka, digit and sheets. Options of the campaign benchmark: --size S|M|L
 // (default S), --flow parallel|linear|both, --latency ms, --concurrency n, --chunk-size n (default 10000, the services'
 // default), --bulk-batch-size n (default 10000, likewise), --hrms-batch-size n (the first HRMS create's, default 100,
-// likewise), --hrms-batch-max n (default 500, likewise), --runs n (default 1; with more, each flow's figures are
+// likewise), --hrms-batch-max n (default 5000, likewise), --runs n (default 1; with more, each flow's figures are
 // summed up over the runs), --json (the result as one JSON object per flow and run); of chaos:
 // --size (default M), --poison n (default 1000), --update (the measured campaign updates another),
 // --kill-every ms (default 2000; 0 kills no service), --broker-restarts n (default 2).
@@ -36,7 +36,7 @@ const { values, positionals } = parseArgs({
     'chunk-size': { type: 'string', default: '10000' },
     'bulk-batch-size': { type: 'string', default: '10000' },
     'hrms-batch-size': { type: 'string', default: '100' },
-    'hrms-batch-max': { type: 'string', default: '500' },
+    'hrms-batch-max': { type: 'string', default: '5000' },
     runs: { type: 'string', default: '1' },
   },
 });

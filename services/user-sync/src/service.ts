@@ -1,5 +1,6 @@
 import {
   AnsweredBatchSize,
+  ConcurrencyLimiter,
   credentialsKey,
   env,
   readConfig,
@@ -29,13 +30,15 @@ export const service: ServiceDefinition = {
     const { config } = context;
     setup = {
       key: credentialsKey(readConfig({ CREDENTIALS_KEY: env.string({ optional: true }) }).CREDENTIALS_KEY),
-      // A batch aims at a third of the timeout: HRMS answering two or three times slower than it did
-      // still answers in time.
+      // A batch aims at half the timeout: HRMS answering twice as slowly as it did still answers in
+      // time, and more so as the time per employee is taken over whole answers, whose fixed part
+      // weighs less in the larger batches sized from it.
       batchSize: new AnsweredBatchSize({
         initial: config.DIGIT_HRMS_BATCH_SIZE,
         max: config.DIGIT_HRMS_BATCH_MAX,
-        targetMs: config.DIGIT_TIMEOUT_MS / 3,
+        targetMs: config.DIGIT_TIMEOUT_MS / 2,
       }),
+      employeesInFlight: new ConcurrencyLimiter(config.DIGIT_HRMS_IN_FLIGHT_MAX),
     };
     return worker.setup(context);
   },

@@ -91,16 +91,19 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       /**
        * Employees in a user-sync process's first HRMS create. HRMS creates each employee's user in turn
        * before it answers, so a batch must be answered within DIGIT_TIMEOUT_MS: the later creates carry
-       * what HRMS answered in a third of it, by the time per employee of the answers so far, up to
+       * what HRMS answered in half of it, by the time per employee of the answers so far, up to
        * DIGIT_HRMS_BATCH_MAX (and each request stays under the 1 MiB of the Kafka message HRMS pushes it
-       * as). HRMS answers with every employee in full, so the most also bounds what the answers of the
-       * calls in flight take of user-sync's memory: its peak in the L bench was about 150 MB at 100,
-       * 161 MB at 500 and 175 MB at 1,000. HRMS refuses a whole batch when one phone exists, without
-       * saying which; the batch is then sent again in halves, so a taken phone costs about two creates
-       * per halving.
+       * as, which bounds it at the default: a chunk's employees then go in one create). HRMS answers with
+       * every employee in full, so what the answers take of user-sync's memory grows with the employees
+       * whose creates are in flight: DIGIT_HRMS_IN_FLIGHT_MAX bounds them in each process (a batch larger
+       * than it goes alone). In the L bench user-sync's peak was 184-200 MB with eight creates of about
+       * 2,300 employees in flight, and 165 MB with the default's two. HRMS refuses a whole batch when one
+       * phone exists, without saying which; the batch is then sent again in halves, so a taken phone costs
+       * about two creates per halving.
        */
       DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 5000 }),
-      DIGIT_HRMS_BATCH_MAX: env.int({ fallback: 500, min: 1, max: 5000 }),
+      DIGIT_HRMS_BATCH_MAX: env.int({ fallback: 5000, min: 1, max: 5000 }),
+      DIGIT_HRMS_IN_FLIGHT_MAX: env.int({ fallback: 5000, min: 1, max: 100_000 }),
       CAMPAIGN_FLOW: env.oneOf(['parallel', 'linear'] as const, { fallback: 'parallel' }),
       /**
        * Facilities a facility template lists at most (intake): the tenant's DIGIT facilities are held in

@@ -16,6 +16,7 @@ import {
   employeePayload,
   SIZING_PASSWORD,
   type AnsweredBatchSize,
+  type ConcurrencyLimiter,
   type StepChunk,
   type UserEntity,
 } from '@campaign-pipeline/shared';
@@ -43,6 +44,11 @@ export interface UserCreationSetup {
   key: Buffer | null;
   /** Employees per HRMS create, from how long HRMS took to answer the process's earlier creates. */
   batchSize: AnsweredBatchSize;
+  /**
+   * Employees whose HRMS creates are in flight in the process, each create taking a place per employee:
+   * HRMS answers with every employee in full, so this bounds what the answers take of memory.
+   */
+  employeesInFlight: ConcurrencyLimiter;
 }
 
 async function createUsers(chunk: StepChunk, setup: UserCreationSetup): Promise<void> {
@@ -105,7 +111,7 @@ async function createBatch(
   boundaryTypes: ReadonlyMap<string, string>,
   setup: UserCreationSetup,
 ): Promise<void> {
-  const { db, campaign, digit, requestInfo, config } = chunk;
+  const { config } = chunk;
   try {
     const { created, adopted } = await createOnce({
       what: 'employees',
@@ -113,38 +119,14 @@ async function createBatch(
       key: (row) => row.phone,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       create: (rows) =>
-        setup.batchSize.measure(rows.length, config.DIGIT_TIMEOUT_MS, async () => {
-          const created = rows.map((row) => ({ row, password: generatePassword() }));
-          const phones = created.map(({ row }) => row.phone);
-          const sealed = created.map(({ password }) =>
-            setup.key ? sealPassword(setup.key, password) : null,
-          );
-          // The sealed password is written with the attempt stamp, before HRMS may hold it: a user adopted
-          // after a lost answer still has the password it was created with.
-          // Within the chunk's rows: matched against every user of the campaign, the update took 90 ms
-          // for a batch of 500 at L.
-          const answer = await sendStamped(
-            () =>
-              db.query(
-                `UPDATE campaign_user SET attempted_at = now(), password_ciphertext = kept.sealed
-                 FROM unnest($3::text[], $4::text[]) AS kept(phone, sealed)
-                 WHERE campaign_user.campaign_id = $1 AND campaign_user.chunk = $2 AND campaign_user.phone = kept.phone`,
-                [campaign.id, chunk.command.chunk.index, phones, sealed],
-              ),
-            () =>
-              createEmployees(digit, requestInfo, () =>
-                created.map(({ row, password }) => employeePayload(campaign, row, boundaryTypes, password)),
-              ),
-            config.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS,
-          );
-          const uuids = new Map(
-            answer.employees.flatMap((employee) => {
-              const uuid = employeeUserUuid(employee);
-              return employee.user?.mobileNumber && uuid ? [[employee.user.mobileNumber, uuid] as const] : [];
-            }),
-          );
-          return { value: uuids, ms: answer.ms };
-        }),
+        setup.employeesInFlight.run(
+          () =>
+            setup.batchSize.measure(rows.length, config.DIGIT_TIMEOUT_MS, () =>
+              sendEmployees(chunk, rows, boundaryTypes, setup.key),
+            ),
+          0,
+          rows.length,
+        ),
       search: (rows) => ownEmployees(chunk, rows),
       onUnknown: (error, phones) =>
         chunk.logger.warn({ err: error, users: phones.length }, 'employee create outcome unknown, searching'),
@@ -177,6 +159,47 @@ async function createBatch(
       true,
     );
   }
+}
+
+/**
+ * Sends one HRMS create of the rows, each with a fresh password, and answers with the user-service uuids
+ * HRMS gave them by phone and how long HRMS took.
+ */
+async function sendEmployees(
+  chunk: StepChunk,
+  rows: readonly StoredUser[],
+  boundaryTypes: ReadonlyMap<string, string>,
+  key: Buffer | null,
+): Promise<{ value: Map<string, string>; ms: number }> {
+  const { db, campaign, digit, requestInfo, config } = chunk;
+  const created = rows.map((row) => ({ row, password: generatePassword() }));
+  const phones = created.map(({ row }) => row.phone);
+  const sealed = created.map(({ password }) => (key ? sealPassword(key, password) : null));
+  // The sealed password is written with the attempt stamp, before HRMS may hold it: a user adopted
+  // after a lost answer still has the password it was created with.
+  // Within the chunk's rows: matched against every user of the campaign, the update took 90 ms
+  // for a batch of 500 at L.
+  const answer = await sendStamped(
+    () =>
+      db.query(
+        `UPDATE campaign_user SET attempted_at = now(), password_ciphertext = kept.sealed
+         FROM unnest($3::text[], $4::text[]) AS kept(phone, sealed)
+         WHERE campaign_user.campaign_id = $1 AND campaign_user.chunk = $2 AND campaign_user.phone = kept.phone`,
+        [campaign.id, chunk.command.chunk.index, phones, sealed],
+      ),
+    () =>
+      createEmployees(digit, requestInfo, () =>
+        created.map(({ row, password }) => employeePayload(campaign, row, boundaryTypes, password)),
+      ),
+    config.DIGIT_ATTEMPT_STAMP_MAX_AGE_MS,
+  );
+  const uuids = new Map(
+    answer.employees.flatMap((employee) => {
+      const uuid = employeeUserUuid(employee);
+      return employee.user?.mobileNumber && uuid ? [[employee.user.mobileNumber, uuid] as const] : [];
+    }),
+  );
+  return { value: uuids, ms: answer.ms };
 }
 
 /**
