@@ -2,11 +2,9 @@
 // carries. user-sync sends a small first batch, times HRMS's answer, and sizes the next batches to be
 // answered within half of the client's timeout.
 import { describe, expect, it } from '@jest/globals';
-import { campaignFixture } from '../src/index.ts';
-import { expectCreatedInDigit, sheetContents } from './support/expected-state.ts';
+import { expectEmployeesCreated } from './support/employee-campaign.ts';
 import { campaignStack } from './support/stack.ts';
 
-const VARIANTS = ['PVAR-2026-01-01-000001'];
 const USERS = 60;
 const HRMS_CREATE = 'POST /health-hrms/employees/_create';
 const HRMS_MS_PER_EMPLOYEE = 300;
@@ -23,22 +21,7 @@ describe('employee batches sized by how fast HRMS answers', () => {
   it('keeps every HRMS create within the timeout when HRMS takes 300 ms an employee', async () => {
     const digit = stack.infrastructure().digit;
     await digit.client.setBehaviour({ hrms: { latency: { perItemMs: HRMS_MS_PER_EMPLOYEE } } });
-    const fixture = await campaignFixture({
-      digitUrl: digit.url,
-      facilities: 6,
-      users: USERS,
-      inactiveUsers: 0,
-      seed: 71,
-      productVariants: VARIANTS,
-    });
-    const contents = await sheetContents(digit, fixture.sheets, 'MZ');
-
-    await expectCreatedInDigit(stack.client(), digit, fixture.details, {
-      contents,
-      productVariants: VARIANTS,
-      timeoutMs: 120_000,
-    });
-    expect((await digit.client.employees()).items).toHaveLength(USERS);
+    await expectEmployeesCreated(stack, USERS, 71);
 
     // The 56 users after the first 4 would take HRMS 16.8 s in one batch: they went in batches of about
     // 3 s, so no create ran out of time and none had to be searched for.
