@@ -70,6 +70,7 @@ describe('concurrency limiter', () => {
 
   it('runs work by the places it takes: never more than the limit, in order, a large run alone', async () => {
     const limiter = new ConcurrencyLimiter(5000);
+    expect(limiter.limit).toBe(5000);
     let held = 0;
     const seen: { employees: number; besides: number }[] = [];
     const batch = (employees: number) =>

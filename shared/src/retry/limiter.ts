@@ -26,6 +26,11 @@ export class ConcurrencyLimiter {
     this.#gatherEachTurn = options.gatherEachTurn ?? false;
   }
 
+  /** Places in all: a run never takes more. */
+  get limit(): number {
+    return this.#limit;
+  }
+
   /** Places taken by the work running. */
   get active(): number {
     return this.#active;

@@ -45,8 +45,8 @@ export interface UserCreationSetup {
   /** Employees per HRMS create, from how long HRMS took to answer the process's earlier creates. */
   batchSize: AnsweredBatchSize;
   /**
-   * Employees whose HRMS creates are in flight in the process, each create taking a place per employee:
-   * HRMS answers with every employee in full, so this bounds what the answers take of memory.
+   * Employees whose HRMS creates are in flight in the process, a place each: HRMS answers with every
+   * employee in full, so this bounds what the answers take of memory.
    */
   employeesInFlight: ConcurrencyLimiter;
 }
@@ -85,8 +85,28 @@ async function createUsers(chunk: StepChunk, setup: UserCreationSetup): Promise<
       for (const phone of own.keys()) adopted.add(phone);
     }),
   );
+  // The rows go in shares of at most the employees that may be in flight, each sent when its places are
+  // free: its batches are sized then, by what HRMS's answers have shown by that time.
+  const unsent = rows.filter((row) => !adopted.has(row.phone));
+  const { employeesInFlight } = setup;
+  const shares: Promise<void>[] = [];
+  for (let start = 0; start < unsent.length; start += employeesInFlight.limit) {
+    const share = unsent.slice(start, start + employeesInFlight.limit);
+    shares.push(employeesInFlight.run(() => sendShare(chunk, share, boundaryTypes, setup), 0, share.length));
+  }
+  await settleAll(shares);
+}
+
+/** Sends rows in HRMS creates side by side, and settles once each create has settled. */
+async function sendShare(
+  chunk: StepChunk,
+  rows: readonly StoredUser[],
+  boundaryTypes: ReadonlyMap<string, string>,
+  setup: UserCreationSetup,
+): Promise<void> {
+  const { campaign } = chunk;
   const sending: Promise<void>[] = [];
-  for (let rest = rows.filter((row) => !adopted.has(row.phone)); rest.length > 0;) {
+  for (let rest = rows; rest.length > 0;) {
     // The rows left go in equal batches of at most the size HRMS's answers allow: the same calls as full
     // batches and a remainder, with less of an answer in hand at once.
     const most = await setup.batchSize.next();
@@ -119,13 +139,8 @@ async function createBatch(
       key: (row) => row.phone,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
       create: (rows) =>
-        setup.employeesInFlight.run(
-          () =>
-            setup.batchSize.measure(rows.length, config.DIGIT_TIMEOUT_MS, () =>
-              sendEmployees(chunk, rows, boundaryTypes, setup.key),
-            ),
-          0,
-          rows.length,
+        setup.batchSize.measure(rows.length, config.DIGIT_TIMEOUT_MS, () =>
+          sendEmployees(chunk, rows, boundaryTypes, setup.key),
         ),
       search: (rows) => ownEmployees(chunk, rows),
       onUnknown: (error, phones) =>
