@@ -95,11 +95,11 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
        * DIGIT_HRMS_BATCH_MAX (and each request stays under the 1 MiB of the Kafka message HRMS pushes it
        * as, which bounds it at the default: a chunk's employees then go in one create). HRMS answers with
        * every employee in full, so what the answers take of user-sync's memory grows with the employees
-       * whose creates are in flight: DIGIT_HRMS_IN_FLIGHT_MAX bounds them in each process (a batch larger
-       * than it goes alone). In the L bench user-sync's peak was 184-200 MB with eight creates of about
-       * 2,300 employees in flight, and 155-165 MB with the default's two. HRMS refuses a whole batch when
-       * one phone exists, without saying which; the batch is then sent again in halves, so a taken phone
-       * costs about two creates per halving.
+       * whose creates are in flight: DIGIT_HRMS_IN_FLIGHT_MAX bounds them in each process (a chunk's rows
+       * go in shares of at most as many). In the L bench user-sync's peak was 184-200 MB with eight
+       * creates of about 2,300 employees in flight, and 155-165 MB with the default's two. HRMS refuses a
+       * whole batch when one phone exists, without saying which; the batch is then sent again in halves,
+       * so a taken phone costs about two creates per halving.
        */
       DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 5000 }),
       DIGIT_HRMS_BATCH_MAX: env.int({ fallback: 5000, min: 1, max: 5000 }),
