@@ -379,7 +379,7 @@ export async function intakeCampaign(
         campaignId,
         child.parent.id,
         lookups.selection.boundaries,
-        summaries.find((entry) => entry.type === 'boundaryWithTarget')?.leafTargets ?? new Map(),
+        summaries.find((entry) => entry.file.type === 'boundaryWithTarget')?.leafTargets ?? new Map(),
         lookups.productVariants,
         chunkRows,
       );
@@ -414,7 +414,6 @@ export async function intakeCampaign(
 }
 
 interface SheetSummary {
-  type: SheetFile['type'];
   /** The file read; its bytes are kept only when it has errors, to be marked in a processed sheet. */
   file: Omit<SheetFile, 'bytes'> & { bytes?: Buffer };
   summary: SheetReadSummary;
@@ -526,7 +525,7 @@ async function readSheets(
       read = { summary, ...(leafTargets ? { leafTargets } : {}) };
     }
     const kept = read.summary.errors.length > 0 ? { bytes } : {};
-    results.push({ type: sheet.type, file: { ...file, ...kept }, ...read });
+    results.push({ file: { ...file, ...kept }, ...read });
   }
   return results;
 }
@@ -537,7 +536,7 @@ async function uploadProcessedSheets(
   summaries: SheetSummary[],
 ): Promise<{ type: string; filename: string; filestoreId: string }[]> {
   const uploaded: { type: string; filename: string; filestoreId: string }[] = [];
-  for (const { type, file, summary } of summaries) {
+  for (const { file, summary } of summaries) {
     // A workbook that could not be read has no rows to mark.
     if (!file.bytes || summary.errors.some((error) => UNREADABLE_WORKBOOK_CODES.has(error.code))) {
       continue;
@@ -546,12 +545,15 @@ async function uploadProcessedSheets(
       const bytes = await writeProcessedSheet(file.bytes, invalidRowOutcomes(summary.errors));
       const filename = `processed-${file.filename}`;
       uploaded.push({
-        type,
+        type: file.type,
         filename,
         filestoreId: await uploadFile(parts.digit, tenantId, 'HCM-ADMIN-CONSOLE', filename, bytes),
       });
     } catch (error) {
-      parts.logger.warn({ err: error, type }, 'the processed sheet could not be written or uploaded');
+      parts.logger.warn(
+        { err: error, type: file.type },
+        'the processed sheet could not be written or uploaded',
+      );
     }
   }
   return uploaded;
