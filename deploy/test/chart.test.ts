@@ -184,6 +184,17 @@ describe('helm chart', () => {
     expect(nodeOptions(tuned, 'user-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=4');
   });
 
+  it("sets each service's glibc allocator to give large freed blocks back, a service's own over the default", async () => {
+    const threshold = (rendered: Rendered, name: string) =>
+      container(find(rendered.manifests, 'Deployment', `${PREFIX}-${name}`)).env?.find(
+        (variable) => variable.name === 'MALLOC_MMAP_THRESHOLD_',
+      )?.value;
+    expect(SERVICES.map((name) => threshold(defaults, name))).toEqual(SERVICES.map(() => '131072'));
+    const tuned = await renderChart({ set: ['services.intake.mallocMmapThresholdBytes=65536'] });
+    expect(threshold(tuned, 'intake')).toBe('65536');
+    expect(threshold(tuned, 'status')).toBe('131072');
+  });
+
   it('autoscales each worker with an HPA, or with a KEDA ScaledObject on consumer lag instead', () => {
     expect(kinds(defaults.manifests, 'HorizontalPodAutoscaler')).toEqual(named(WORKERS));
     expect(kinds(defaults.manifests, 'ScaledObject')).toEqual([]);
@@ -270,6 +281,11 @@ describe('helm chart', () => {
     ['an unknown DIGIT service host', 'digit.hosts.billing=http://billing:8080', 'billing'],
     ['an unknown DIGIT call budget', 'digit.budget=cluster', 'budget'],
     ['a young generation of no size', 'serviceDefaults.semiSpaceMb=0', 'semiSpaceMb'],
+    [
+      'an allocator threshold beyond glibc',
+      'serviceDefaults.mallocMmapThresholdBytes=67108864',
+      'mallocMmapThresholdBytes',
+    ],
   ])('rejects %s through values.schema.json', async (_label, value, mentioned) => {
     const rendered = await renderChart({ set: [value] });
     expect(rendered.code).not.toBe(0);

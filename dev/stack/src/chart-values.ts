@@ -8,6 +8,7 @@ const CHART_VALUES = path.join(REPOSITORY_ROOT, 'deploy', 'helm', 'campaign-pipe
 interface ServiceValues {
   heapLimitMb?: number;
   semiSpaceMb?: number;
+  mallocMmapThresholdBytes?: number;
   replicas?: number;
 }
 
@@ -16,12 +17,14 @@ interface ChartValues {
   services?: Partial<Record<ServiceName, ServiceValues | null>>;
 }
 
-/** V8's memory settings of a service process, as the chart puts them in NODE_OPTIONS. */
-export interface HeapSettings {
+/** The memory settings of a service process, as the chart sets them: V8's in NODE_OPTIONS, and glibc's. */
+export interface MemorySettings {
   /** --max-old-space-size */
   heapLimitMb: number;
   /** --max-semi-space-size */
   semiSpaceMb: number;
+  /** MALLOC_MMAP_THRESHOLD_ */
+  mallocMmapThresholdBytes: number;
 }
 
 function chartValues(valuesFile: string): ChartValues {
@@ -29,12 +32,12 @@ function chartValues(valuesFile: string): ChartValues {
 }
 
 /**
- * Each service's V8 memory settings as the Helm chart sets them (a service's own values, else the
+ * Each service's memory settings as the Helm chart sets them (a service's own values, else the
  * defaults), so memory behaves the same on a laptop as in the cluster.
  */
-export function chartHeapSettings(valuesFile = CHART_VALUES): Record<ServiceName, HeapSettings> {
+export function chartMemorySettings(valuesFile = CHART_VALUES): Record<ServiceName, MemorySettings> {
   const values = chartValues(valuesFile);
-  const setting = (name: ServiceName, key: keyof HeapSettings): number => {
+  const setting = (name: ServiceName, key: keyof MemorySettings): number => {
     const value = values.services?.[name]?.[key] ?? values.serviceDefaults?.[key];
     if (!value) throw new Error(`${valuesFile} has no serviceDefaults.${key}`);
     return value;
@@ -42,9 +45,13 @@ export function chartHeapSettings(valuesFile = CHART_VALUES): Record<ServiceName
   return Object.fromEntries(
     SERVICES.map(({ name }) => [
       name,
-      { heapLimitMb: setting(name, 'heapLimitMb'), semiSpaceMb: setting(name, 'semiSpaceMb') },
+      {
+        heapLimitMb: setting(name, 'heapLimitMb'),
+        semiSpaceMb: setting(name, 'semiSpaceMb'),
+        mallocMmapThresholdBytes: setting(name, 'mallocMmapThresholdBytes'),
+      },
     ]),
-  ) as Record<ServiceName, HeapSettings>;
+  ) as Record<ServiceName, MemorySettings>;
 }
 
 /** How many processes of each service the chart runs (its own `replicas`, else the default, else 1). */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { isServiceStartedMessage } from '@campaign-pipeline/shared';
-import type { HeapSettings } from './chart-values.ts';
+import type { MemorySettings } from './chart-values.ts';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -103,8 +103,8 @@ export interface SpawnOptions {
   env: Record<string, string>;
   /** Folder for the service's JSON log file; logs go to `<logDir>/<name>.log`. */
   logDir: string;
-  /** V8's memory settings, as the chart sets them, each unless NODE_OPTIONS in `env` already sets it. */
-  heap?: HeapSettings;
+  /** V8's and glibc's memory settings, as the chart sets them, each unless `env` already sets it. */
+  memory?: MemorySettings;
   /** From BUNDLE_DIR (see bundleServices) instead of the sources. */
   bundled?: boolean;
 }
@@ -140,18 +140,28 @@ export function serviceProcess(init: {
   };
 }
 
-/** NODE_OPTIONS with the chart's V8 memory flags added, each unless the options already set it. */
-export function withHeapSettings(nodeOptions: string, heap: HeapSettings): string {
+/**
+ * NODE_OPTIONS with the chart's V8 memory flags added, each unless the options already set it, and glibc's
+ * mmap threshold unless `env` sets it.
+ */
+export function memoryEnv(
+  env: NodeJS.ProcessEnv,
+  memory: MemorySettings,
+): { NODE_OPTIONS: string; MALLOC_MMAP_THRESHOLD_: string } {
+  const nodeOptions = env.NODE_OPTIONS ?? '';
   const flags = [
-    ['--max-old-space-size', heap.heapLimitMb],
-    ['--max-semi-space-size', heap.semiSpaceMb],
+    ['--max-old-space-size', memory.heapLimitMb],
+    ['--max-semi-space-size', memory.semiSpaceMb],
   ] as const;
-  return [
-    nodeOptions,
-    ...flags.filter(([flag]) => !nodeOptions.includes(flag)).map(([flag, mb]) => `${flag}=${mb}`),
-  ]
-    .join(' ')
-    .trim();
+  return {
+    NODE_OPTIONS: [
+      nodeOptions,
+      ...flags.filter(([flag]) => !nodeOptions.includes(flag)).map(([flag, mb]) => `${flag}=${mb}`),
+    ]
+      .join(' ')
+      .trim(),
+    MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? String(memory.mallocMmapThresholdBytes),
+  };
 }
 
 /**
@@ -179,7 +189,7 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
   // Node keeps the compiled (type-stripped) sources between runs: a service restarted after a crash is
   // back sooner, and spends less of the CPU the running ones need.
   env.NODE_COMPILE_CACHE ??= COMPILE_CACHE_DIR;
-  if (options.heap) env.NODE_OPTIONS = withHeapSettings(env.NODE_OPTIONS ?? '', options.heap);
+  if (options.memory) Object.assign(env, memoryEnv(env, options.memory));
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], {
     cwd: REPOSITORY_ROOT,
     env,

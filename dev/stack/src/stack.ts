@@ -2,7 +2,7 @@ import { env, readConfig } from '@campaign-pipeline/shared';
 import path from 'node:path';
 import { startInfrastructure, type Endpoint, type Infrastructure } from './infrastructure.ts';
 import { startGateway, type Gateway } from './gateway.ts';
-import { chartHeapSettings } from './chart-values.ts';
+import { chartMemorySettings } from './chart-values.ts';
 import { onFreePort } from './ports.ts';
 import { REPOSITORY_ROOT, SERVICES, bundleServices } from './services.ts';
 import { superviseService, type SupervisedService, type SupervisionEvent } from './supervisor.ts';
@@ -84,7 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     bundleServices(),
   ]);
   const logDir = path.join(config.STACK_DATA_DIR, 'logs');
-  const heapSettings = chartHeapSettings();
+  const memorySettings = chartMemorySettings();
   const services: SupervisedService[] = [];
   const stop = async () => {
     await Promise.all(services.map((service) => service.stop()));
@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: servicePort(config, name),
       env: { ...infrastructure.env, ...options.serviceEnv },
       logDir,
-      heap: heapSettings[name],
+      memory: memorySettings[name],
       bundled: true,
       onEvent: (event) => options.onServiceEvent?.(event),
       abandon: abandon.signal,

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { campaignManager, CampaignClient } from './campaign-client.ts';
 import { campaignLogExcerpt } from './campaign-log.ts';
-import { chartHeapSettings } from './chart-values.ts';
+import { chartMemorySettings } from './chart-values.ts';
 import { onFreePort } from './ports.ts';
 import { startPostgresProcess, type EmbeddedDatabase } from './postgres.ts';
 import {
@@ -221,7 +221,7 @@ export async function startTestServices(
 ): Promise<TestServices> {
   if (options.bundled) await bundleServices();
   const names = options.names ?? SERVICES.map((service) => service.name);
-  const heapSettings = chartHeapSettings();
+  const memorySettings = chartMemorySettings();
   const instances = new Map<string, { service: ServiceName; process: ServiceProcess }>();
   const plan = new Map<string, ServiceName>(
     names.flatMap((name) =>
@@ -240,7 +240,7 @@ export async function startTestServices(
       port: instances.get(instance)?.process.port ?? 0,
       env: { ...infrastructure.env, ...options.env },
       logDir: path.join(infrastructure.dir, 'logs'),
-      heap: heapSettings[name],
+      memory: memorySettings[name],
       bundled: options.bundled ?? false,
     });
     instances.set(instance, { service: name, process: service });
