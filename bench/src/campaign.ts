@@ -21,7 +21,14 @@ import {
   type StepDemand,
 } from './lower-bound.ts';
 import { machineCpu, peakRssMb, processCpu } from './process-usage.ts';
-import { UTILIZATION_STRETCH_S, utilization, utilizationTimeline } from './utilization.ts';
+import {
+  FULL_SHARE,
+  UTILIZATION_STRETCH_S,
+  idleCapacity,
+  utilization,
+  utilizationTimeline,
+  type IdleCapacity,
+} from './utilization.ts';
 
 // One campaign end to end against the simulator with a fixed latency per DIGIT service and a capacity of
 // exactly the concurrency the services are configured with, which all of them together must keep to:
@@ -87,6 +94,8 @@ export interface CampaignBenchResult {
     utilization: number;
     /** The same, for each stretch of `UTILIZATION_STRETCH_S` seconds from the request on. */
     utilizationOverTime: number[];
+    /** Where the concurrency our calls left idle from acceptance to creation lies. */
+    idleCapacity: IdleCapacity;
     /** Share of the calls' time beyond the simulator's latency model: its own work on this machine. */
     beyondModel: number;
   }[];
@@ -361,6 +370,7 @@ export async function runCampaignBench(
           calls: calls[service.service].total,
           minimalCalls: service.calls,
           ...utilization(calls[service.service], options.concurrency, intakeSeconds, seconds),
+          idleCapacity: idleCapacity(calls[service.service], options.concurrency, intakeSeconds, seconds),
           beyondModel: 1 - calls[service.service].latencyMs / Math.max(calls[service.service].busyMs, 1),
         })),
         refusedForCapacity: Object.fromEntries(
@@ -438,6 +448,15 @@ export function refusedForCapacity(result: CampaignBenchResult): number {
   return Object.values(result.refusedForCapacity).reduce((total, refused) => total + refused, 0);
 }
 
+function formatIdleCapacity(idle: IdleCapacity): string {
+  const total = idle.beforeFull + idle.betweenFull + idle.afterFull;
+  if (!idle.ranFull) return `${total.toFixed(0)}, never full`;
+  return (
+    `${total.toFixed(0)}: ${idle.beforeFull.toFixed(0)} before it first ran full (the first ${idle.secondsBeforeFull.toFixed(1)} s), ` +
+    `${idle.betweenFull.toFixed(0)} between, ${idle.afterFull.toFixed(0)} after it last did (the last ${idle.secondsAfterFull.toFixed(1)} s)`
+  );
+}
+
 export function formatCampaignResult(result: CampaignBenchResult): string {
   const { options } = result;
   const lines = [
@@ -459,6 +478,10 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
     `  busy over time, ${UTILIZATION_STRETCH_S} s a character from the request ('.' idle, 1–9 tenths, '#' full):`,
     ...result.services.map(
       (service) => `    ${service.service.padEnd(9)} ${utilizationTimeline(service.utilizationOverTime)}`,
+    ),
+    `  call slots left idle from acceptance to creation, in slot-seconds (a second is full at ${FULL_SHARE * 100} % busy):`,
+    ...result.services.map(
+      (service) => `    ${service.service.padEnd(9)} ${formatIdleCapacity(service.idleCapacity)}`,
     ),
     `  calls refused for capacity (must be 0): ${Object.entries(result.refusedForCapacity)
       .map(([service, refused]) => `${service} ${refused}`)

@@ -36,3 +36,60 @@ export function utilizationTimeline(overTime: readonly number[]): string {
     .map((share) => (share < 0.05 ? '.' : share >= 0.95 ? '#' : String(Math.max(1, Math.round(share * 10)))))
     .join('');
 }
+
+/** A second counts as full when our calls kept at least this share of the service's concurrency busy. */
+export const FULL_SHARE = 0.9;
+
+/**
+ * Where a service's unused capacity lies between acceptance and creation, in slot-seconds (a second of
+ * one call slot left idle): before the first full second (the pipeline ramping up), after the last one
+ * (its last calls running on while slots wait), and between the two.
+ */
+export interface IdleCapacity {
+  /** Whether any second was full; if none was, all the idle capacity counts as before. */
+  ranFull: boolean;
+  beforeFull: number;
+  betweenFull: number;
+  afterFull: number;
+  /** Seconds from acceptance to the first full second, and from the end of the last one to creation. */
+  secondsBeforeFull: number;
+  secondsAfterFull: number;
+}
+
+export function idleCapacity(
+  calls: { busyMsBySecond: number[] },
+  concurrency: number,
+  fromSeconds: number,
+  toSeconds: number,
+): IdleCapacity {
+  const seconds: { start: number; end: number; idle: number; full: boolean }[] = [];
+  for (let second = Math.floor(fromSeconds); second < toSeconds; second++) {
+    const start = Math.max(second, fromSeconds);
+    const end = Math.min(second + 1, toSeconds);
+    const busy = ((calls.busyMsBySecond[second] ?? 0) / 1000) * (end - start);
+    const capacity = concurrency * (end - start);
+    // A cut second is judged by its own share, so that acceptance or creation mid-second changes nothing.
+    seconds.push({ start, end, idle: Math.max(0, capacity - busy), full: busy >= FULL_SHARE * capacity });
+  }
+  const first = seconds.findIndex((second) => second.full);
+  const last = seconds.findLastIndex((second) => second.full);
+  const idleOf = (from: number, to: number) =>
+    seconds.slice(from, to).reduce((total, second) => total + second.idle, 0);
+  if (first < 0)
+    return {
+      ranFull: false,
+      beforeFull: idleOf(0, seconds.length),
+      betweenFull: 0,
+      afterFull: 0,
+      secondsBeforeFull: toSeconds - fromSeconds,
+      secondsAfterFull: 0,
+    };
+  return {
+    ranFull: true,
+    beforeFull: idleOf(0, first),
+    betweenFull: idleOf(first, last + 1),
+    afterFull: idleOf(last + 1, seconds.length),
+    secondsBeforeFull: (seconds[first] as { start: number }).start - fromSeconds,
+    secondsAfterFull: toSeconds - (seconds[last] as { end: number }).end,
+  };
+}
