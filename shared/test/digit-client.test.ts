@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import http from 'node:http';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -62,6 +62,13 @@ function ok(body: object) {
   return (_request: http.IncomingMessage, response: http.ServerResponse) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ ResponseInfo: { status: 'successful' }, ...body }));
+  };
+}
+
+function plain(status: number, text: string) {
+  return (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    response.writeHead(status, { 'content-type': 'text/plain' });
+    response.end(text);
   };
 }
 
@@ -281,6 +288,39 @@ describe('DIGIT client with a budget shared by the deployment', () => {
       code: 'INVALID_PROJECT',
     });
     expect(count).toEqual({ taken: 1, released: 1, held: 0 });
+  });
+
+  it('gives its slot back before it reads the answer, and reads it as JSON, else as text', async () => {
+    const { budget, count } = memoryBudget(1);
+    const events: string[] = [];
+    const watched: CallBudget = {
+      async take() {
+        const slot = await budget.take();
+        return {
+          release: async () => {
+            events.push('slot given back');
+            await slot.release();
+          },
+        };
+      },
+    };
+    const parse = JSON.parse.bind(JSON);
+    const parsing = jest.spyOn(JSON, 'parse').mockImplementation((text: string) => {
+      if (text.includes('P-7')) events.push('answer parsed');
+      return parse(text) as unknown;
+    });
+    try {
+      const budgeted = client({ budget: watched });
+      script = [ok({ Project: [{ id: 'P-7' }] }), plain(200, 'not JSON'), plain(200, '')];
+      const answer = await budgeted.post<{ Project: { id: string }[] }>('/x', requestInfo, {});
+      expect(answer.Project[0]?.id).toBe('P-7');
+      expect(events).toEqual(['slot given back', 'answer parsed']);
+      expect(await budgeted.post('/x', requestInfo, {})).toBe('not JSON');
+      expect(await budgeted.post('/x', requestInfo, {})).toBe('');
+      expect(count).toEqual({ taken: 3, released: 3, held: 0 });
+    } finally {
+      parsing.mockRestore();
+    }
   });
 
   it('keeps no more calls in flight than the budget holds, below its own limit', async () => {

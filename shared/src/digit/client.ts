@@ -94,13 +94,16 @@ export interface DigitClientOptions {
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: DigitError };
 
+/** What an attempt got back: DIGIT's answer as it came (bytes, not read yet), or a network failure. */
+type Received = { answered: true; status: number; data: unknown } | { answered: false; error: DigitError };
+
 /**
  * An attempt sent to DIGIT that got no answer from it (none at all, or a gateway's timeout): DIGIT may
  * still be working on it.
  */
-function isUnanswered(attempt: Attempt<unknown>): boolean {
-  if (attempt.ok) return false;
-  const { status, code } = attempt.error;
+function isUnanswered(received: Received): boolean {
+  if (received.answered) return false;
+  const { status, code } = received.error;
   return status === 504 || (status === null && !NOT_SENT_CODES.has(code));
 }
 
@@ -130,6 +133,8 @@ interface CallSteps<T> {
   convert?: (data: unknown) => T;
   /** Runs once an attempt holds its slot, before it is sent; what it throws is the call's failure. */
   prepare?: () => void;
+  /** How a successful answer's bytes are taken: parsed as JSON (the default), or as they are. */
+  answer?: 'json' | 'bytes';
 }
 
 /**
@@ -156,6 +161,8 @@ export class DigitClient {
       maxContentLength: 200 * 1024 * 1024,
       maxBodyLength: 200 * 1024 * 1024,
       validateStatus: () => true,
+      // Answers come as bytes and are parsed once the call's slot is given back (see #read).
+      responseType: 'arraybuffer',
     });
   }
 
@@ -235,17 +242,17 @@ export class DigitClient {
       'resendable',
       () =>
         this.#http
-          .get(url, {
-            responseType: 'arraybuffer',
-            ...(maxBytes === undefined ? {} : { maxContentLength: maxBytes }),
-          })
+          .get(url, maxBytes === undefined ? {} : { maxContentLength: maxBytes })
           .catch((error: unknown) => {
             if (maxBytes === undefined || !isContentLengthExceeded(error)) throw error;
             const message = `the file at ${endpoint} has more than ${maxBytes.toLocaleString('en-US')} bytes`;
             return { status: 413, data: { Errors: [{ code: 'FILE_TOO_LARGE', message }] } };
           }),
       // axios gives a Buffer in Node: copying it would hold the file twice.
-      { convert: (data) => (Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)) },
+      {
+        answer: 'bytes',
+        convert: (data) => (Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)),
+      },
     );
   }
 
@@ -259,33 +266,34 @@ export class DigitClient {
     send: () => Promise<{ status: number; data: unknown }>,
     around: CallSteps<T> = {},
   ): Promise<T> {
-    const { convert = (data) => data as T, prepare } = around;
+    const { convert = (data) => data as T, prepare, answer = 'json' } = around;
     const { retries, logger } = this.#options;
     const backoff = this.#options.backoff ?? { baseMs: 200, maxMs: 10_000 };
     // Checked before each attempt is sent, once it holds its slot (see write-guard.ts).
     const guard = kind === 'write' ? currentWriteGuard() : undefined;
     for (let attempt = 0; ; attempt++) {
       const waiting = process.hrtime.bigint();
-      const outcome = await this.#limiter.run(async () => {
+      const received = await this.#limiter.run(async () => {
         const slot = await this.#options.budget?.take();
         this.#options.metrics.digitSlotWait.observe(
           { digit_service: this.service },
           Number(process.hrtime.bigint() - waiting) / 1e9,
         );
-        let attempt: Attempt<T> | undefined;
+        let received: Received | undefined;
         try {
           await guard?.();
           prepare?.();
-          attempt = await this.#attempt(endpoint, kind, send, convert);
-          return attempt;
+          received = await this.#attempt(endpoint, kind, send);
+          return received;
         } finally {
           if (slot) {
-            const hold = attempt && isUnanswered(attempt) ? (this.#options.unansweredHoldMs ?? 0) : 0;
+            const hold = received && isUnanswered(received) ? (this.#options.unansweredHoldMs ?? 0) : 0;
             if (hold > 0) setTimeout(() => void this.#giveBack(slot, endpoint), hold).unref();
             else await this.#giveBack(slot, endpoint);
           }
         }
       });
+      const outcome = this.#read(endpoint, kind, received, answer, convert);
       if (outcome.ok) return outcome.value;
       if (!outcome.error.retryable || outcome.error.outcomeUnknown || attempt >= retries) throw outcome.error;
       const delay = backoffDelay(attempt + 1, backoff);
@@ -303,13 +311,12 @@ export class DigitClient {
     }
   }
 
-  /** One HTTP attempt, its outcome measured and counted. */
-  async #attempt<T>(
+  /** One HTTP attempt, its outcome measured and counted; its answer is read later (#read). */
+  async #attempt(
     endpoint: string,
     kind: CallKind,
     send: () => Promise<{ status: number; data: unknown }>,
-    convert: (data: unknown) => T,
-  ): Promise<Attempt<T>> {
+  ): Promise<Received> {
     const { metrics } = this.#options;
     const started = process.hrtime.bigint();
     try {
@@ -325,13 +332,13 @@ export class DigitClient {
         { digit_service: this.service, endpoint, status: String(response.status) },
         seconds,
       );
-      if (response.status >= 200 && response.status < 300) return { ok: true, value: convert(data) };
-      metrics.digitRequestErrors.inc({
-        digit_service: this.service,
-        endpoint,
-        reason: String(response.status),
-      });
-      return { ok: false, error: this.#httpError(endpoint, kind, response.status, data) };
+      if (response.status < 200 || response.status >= 300)
+        metrics.digitRequestErrors.inc({
+          digit_service: this.service,
+          endpoint,
+          reason: String(response.status),
+        });
+      return { answered: true, status: response.status, data };
     } catch (error) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const code = (error as AxiosError).code ?? 'NETWORK_ERROR';
@@ -342,7 +349,7 @@ export class DigitClient {
       );
       metrics.digitRequestErrors.inc({ digit_service: this.service, endpoint, reason: code });
       return {
-        ok: false,
+        answered: false,
         error: new DigitError({
           service: this.service,
           endpoint,
@@ -355,6 +362,26 @@ export class DigitClient {
         }),
       };
     }
+  }
+
+  /**
+   * The attempt's outcome from what it received. Parsing an answer is the caller's work, not DIGIT's: done
+   * here, after the call's slot is given back, it no longer keeps the slot from the deployment's next
+   * call (at L, 50 ms of each project create's slot, for a 2 MiB answer).
+   */
+  #read<T>(
+    endpoint: string,
+    kind: CallKind,
+    received: Received,
+    answer: 'json' | 'bytes',
+    convert: (data: unknown) => T,
+  ): Attempt<T> {
+    if (!received.answered) return { ok: false, error: received.error };
+    const { status } = received;
+    const succeeded = status >= 200 && status < 300;
+    const data = succeeded && answer === 'bytes' ? received.data : parsedAnswer(received.data);
+    if (succeeded) return { ok: true, value: convert(data) };
+    return { ok: false, error: this.#httpError(endpoint, kind, status, data) };
   }
 
   /** A slot that could not be given back is its budget's to free: the call's outcome stands all the same. */
@@ -384,6 +411,21 @@ export class DigitClient {
       retryable: RETRYABLE_STATUSES.has(status),
       outcomeUnknown: kind === 'write' && GATEWAY_STATUSES.has(status),
     });
+  }
+}
+
+/**
+ * An answer's JSON, as axios would have parsed it: a byte order mark is dropped, bytes that are not JSON
+ * stay text, and an empty answer is an empty string. Anything not bytes is taken as it is.
+ */
+function parsedAnswer(data: unknown): unknown {
+  if (!Buffer.isBuffer(data)) return data;
+  const text = data.toString('utf8').replace(/^\uFEFF/, '');
+  if (text === '') return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }
 
