@@ -47,6 +47,8 @@ export interface TestInfrastructure {
 
 export interface TestInfrastructureOptions {
   digit?: DigitSimulatorOptions;
+  /** Where its temporary folder goes (the system's temporary folder by default). */
+  tmpDir?: string;
   /** The broker in a child process with its log on disk, so it can be killed and restarted. */
   killableBroker?: boolean;
 }
@@ -141,15 +143,30 @@ function startTestBroker(
 export async function startTestInfrastructure(
   options: TestInfrastructureOptions = {},
 ): Promise<TestInfrastructure> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'campaign-pipeline-'));
+  const dir = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'campaign-pipeline-'));
   // PostgreSQL runs as another user when the tests run as root: it must reach its folder.
   await chmod(dir, 0o755);
   const groupEvents = groupEventLog();
-  const [database, kafka, digit] = await Promise.all([
+  const [startedDatabase, startedKafka, startedDigit] = await Promise.allSettled([
     onFreePort((port) => startPostgresProcess({ dataDir: path.join(dir, 'postgres'), port })),
     startTestBroker(dir, options.killableBroker ?? false, groupEvents),
     startDigitSimulator({ host: '127.0.0.1', port: 0, seed: { size: 'S' }, ...options.digit }),
   ]);
+  if (
+    startedDatabase.status === 'rejected' ||
+    startedKafka.status === 'rejected' ||
+    startedDigit.status === 'rejected'
+  ) {
+    // The parts that did start would outlive the failed start (PostgreSQL, a broker process, a server,
+    // the folder): they are stopped and the folder removed before the failure is reported.
+    const parts = [startedDatabase, startedKafka, startedDigit];
+    await Promise.allSettled(
+      parts.flatMap((part) => (part.status === 'fulfilled' ? [part.value.stop()] : [])),
+    );
+    await rm(dir, { recursive: true, force: true });
+    throw parts.find((part): part is PromiseRejectedResult => part.status === 'rejected')?.reason;
+  }
+  const [database, kafka, digit] = [startedDatabase.value, startedKafka.value, startedDigit.value];
   const env = {
     DATABASE_URL: database.url,
     KAFKA_BROKERS: kafka.brokers.join(','),
