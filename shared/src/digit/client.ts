@@ -128,12 +128,13 @@ function requestJson(requestInfo: RequestInfo, body: object): Buffer {
 export type WriteBody = object | (() => object);
 
 /** What a call does around sending its attempts. */
-interface CallSteps<T> {
-  /** Makes the answer's value from its data (by default the data as it is). */
-  convert?: (data: unknown) => T;
+interface CallSteps {
   /** Runs once an attempt holds its slot, before it is sent; what it throws is the call's failure. */
   prepare?: () => void;
-  /** How a successful answer's bytes are taken: parsed as JSON (the default), or as they are. */
+  /**
+   * How a successful answer's bytes are taken: parsed as JSON (the default), or as they are (the Buffer
+   * axios gives in Node, not copied: a file is not held twice).
+   */
   answer?: 'json' | 'bytes';
 }
 
@@ -248,11 +249,7 @@ export class DigitClient {
             const message = `the file at ${endpoint} has more than ${maxBytes.toLocaleString('en-US')} bytes`;
             return { status: 413, data: { Errors: [{ code: 'FILE_TOO_LARGE', message }] } };
           }),
-      // axios gives a Buffer in Node: copying it would hold the file twice.
-      {
-        answer: 'bytes',
-        convert: (data) => (Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)),
-      },
+      { answer: 'bytes' },
     );
   }
 
@@ -264,9 +261,9 @@ export class DigitClient {
     endpoint: string,
     kind: CallKind,
     send: () => Promise<{ status: number; data: unknown }>,
-    around: CallSteps<T> = {},
+    around: CallSteps = {},
   ): Promise<T> {
-    const { convert = (data) => data as T, prepare, answer = 'json' } = around;
+    const { prepare, answer = 'json' } = around;
     const { retries, logger } = this.#options;
     const backoff = this.#options.backoff ?? { baseMs: 200, maxMs: 10_000 };
     // Checked before each attempt is sent, once it holds its slot (see write-guard.ts).
@@ -279,21 +276,21 @@ export class DigitClient {
           { digit_service: this.service },
           Number(process.hrtime.bigint() - waiting) / 1e9,
         );
-        let received: Received | undefined;
+        let sent: Received | undefined;
         try {
           await guard?.();
           prepare?.();
-          received = await this.#attempt(endpoint, kind, send);
-          return received;
+          sent = await this.#attempt(endpoint, kind, send);
+          return sent;
         } finally {
           if (slot) {
-            const hold = received && isUnanswered(received) ? (this.#options.unansweredHoldMs ?? 0) : 0;
+            const hold = sent && isUnanswered(sent) ? (this.#options.unansweredHoldMs ?? 0) : 0;
             if (hold > 0) setTimeout(() => void this.#giveBack(slot, endpoint), hold).unref();
             else await this.#giveBack(slot, endpoint);
           }
         }
       });
-      const outcome = this.#read(endpoint, kind, received, answer, convert);
+      const outcome = this.#read<T>(endpoint, kind, received, answer);
       if (outcome.ok) return outcome.value;
       if (!outcome.error.retryable || outcome.error.outcomeUnknown || attempt >= retries) throw outcome.error;
       const delay = backoffDelay(attempt + 1, backoff);
@@ -369,18 +366,12 @@ export class DigitClient {
    * here, after the call's slot is given back, it no longer keeps the slot from the deployment's next
    * call (at L, 50 ms of each project create's slot, for a 2 MiB answer).
    */
-  #read<T>(
-    endpoint: string,
-    kind: CallKind,
-    received: Received,
-    answer: 'json' | 'bytes',
-    convert: (data: unknown) => T,
-  ): Attempt<T> {
+  #read<T>(endpoint: string, kind: CallKind, received: Received, answer: 'json' | 'bytes'): Attempt<T> {
     if (!received.answered) return { ok: false, error: received.error };
     const { status } = received;
     const succeeded = status >= 200 && status < 300;
     const data = succeeded && answer === 'bytes' ? received.data : parsedAnswer(received.data);
-    if (succeeded) return { ok: true, value: convert(data) };
+    if (succeeded) return { ok: true, value: data as T };
     return { ok: false, error: this.#httpError(endpoint, kind, status, data) };
   }
 
