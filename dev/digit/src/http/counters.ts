@@ -30,6 +30,11 @@ export interface ServiceCalls {
    * declared by Content-Length. How large an item is as sent tells how many fit in one request.
    */
   carried: Record<string, { calls: number; items: number; bytes: number }>;
+  /**
+   * `METHOD /path` → the messages the service pushed to save what the route created: messages, items, and
+   * bytes. How large an item is once enriched tells how many fit in one message, which bounds a request.
+   */
+  pushed: Record<string, { messages: number; items: number; bytes: number }>;
 }
 
 export type CallReport = Record<ServiceName, ServiceCalls>;
@@ -47,6 +52,7 @@ function emptyCalls(): ServiceCalls {
     busyMsBySecond: [],
     latencyMs: 0,
     carried: {},
+    pushed: {},
   };
 }
 
@@ -101,6 +107,15 @@ export class CallCounters {
     counted.bytes += bytes;
   }
 
+  /** Counts a message of `items` enriched items in `bytes` bytes, pushed to save what `route` created. */
+  push(service: ServiceName, route: string, items: number, bytes: number): void {
+    const { pushed } = this.of(service);
+    const counted = (pushed[route] ??= { messages: 0, items: 0, bytes: 0 });
+    counted.messages++;
+    counted.items += items;
+    counted.bytes += bytes;
+  }
+
   rejected(service: ServiceName): void {
     this.of(service).rejected++;
   }
@@ -134,6 +149,9 @@ export class CallCounters {
         faults: { ...calls.faults },
         carried: Object.fromEntries(
           Object.entries(calls.carried).map(([route, carried]) => [route, { ...carried }]),
+        ),
+        pushed: Object.fromEntries(
+          Object.entries(calls.pushed).map(([route, pushed]) => [route, { ...pushed }]),
         ),
         busyMs: Math.round(calls.busyMs),
         latencyMs: Math.round(calls.latencyMs),

@@ -20,6 +20,8 @@ export interface AcceptedBulk {
   path: string;
   /** Positions of the items a `drop-items` fault struck: processing drops them. */
   droppedByFault: ReadonlySet<number>;
+  /** The request's RequestInfo, which the message saving its items carries too. */
+  requestInfo: Json;
 }
 
 /**
@@ -34,7 +36,7 @@ export function digitAccept(
 ): void {
   app.post(path, async (request, reply) => {
     const digit = readRequest(request.body, request.headers['content-length']);
-    handler(digit, { path, droppedByFault: itemsDroppedByFault(request) });
+    handler(digit, { path, droppedByFault: itemsDroppedByFault(request), requestInfo: digit.requestInfo });
     return reply.code(202).send(acceptedInfo(digit.requestInfo, path));
   });
 }

@@ -50,14 +50,17 @@ function bulkCreateFacilities(state: SimulatorState, digit: DigitRequest, accept
   const items = bulkItems(digit, 'Facilities');
   const tenants = items.map(requiredTenant);
   const visibleAt = state.visibleAt('facility', Date.now());
-  processLater(
-    state,
-    'facility',
+  processLater(state, {
+    service: 'facility',
     accepted,
     items,
-    () => items.map((item, i) => boundaryProblem(state, tenants[i] ?? '', item)),
-    (item, i, now) => storeFacility(state, item, tenants[i] ?? '', user, now, visibleAt),
-  );
+    listKey: 'Facilities',
+    problems: () => items.map((item, i) => boundaryProblem(state, tenants[i] ?? '', item)),
+    build: (item, i, now) => buildFacility(state, item, tenants[i] ?? '', user, now),
+    save: (facilities) => {
+      for (const facility of facilities) state.facilities.add({ data: facility, visibleAt });
+    },
+  });
 }
 
 function requiredTenant(payload: Json): string {
@@ -82,9 +85,22 @@ function storeFacility(
   now: number,
   visibleAt: number,
 ): Facility {
+  const facility = buildFacility(state, payload, tenantId, user, now);
+  state.facilities.add({ data: facility, visibleAt });
+  return facility;
+}
+
+/** The facility as the service enriches it: its id, audit details, row version and address id. */
+function buildFacility(
+  state: SimulatorState,
+  payload: Json,
+  tenantId: string,
+  user: string,
+  now: number,
+): Facility {
   const address = isRecord(payload.address) ? payload.address : null;
   const id = formatId(FACILITY_ID_FORMAT, () => state.ids.next('facility.id'), tenantId, new Date(now));
-  const facility: Facility = {
+  return {
     ...payload,
     id,
     tenantId,
@@ -101,8 +117,6 @@ function storeFacility(
     rowVersion: 1,
     auditDetails: { createdBy: user, lastModifiedBy: user, createdTime: now, lastModifiedTime: now },
   };
-  state.facilities.add({ data: facility, visibleAt });
-  return facility;
 }
 
 function searchFacilities(state: SimulatorState, digit: DigitRequest, query: Query): Json {

@@ -4,9 +4,13 @@
 // EmployeeValidator.filterExistingUsernames) differs on one point: an employee whose code is already a
 // user name is skipped and listed in the answer's `errors` while the others are created (202; 200 with no
 // employees when every row is skipped). Here such an employee still fails the whole batch.
+// EmployeeService.create pushes the enriched employees (each with the user the user service made) to Kafka
+// as one message after it has created their users; a message over the limit fails the create. DIGIT then
+// keeps the users without their employees, the simulator keeps neither.
 import { randomUUID } from 'node:crypto';
 import { PHONE_PATTERN } from '@campaign-pipeline/shared';
 import type { FastifyInstance } from 'fastify';
+import { pushSavedRecords } from '../http/bulk.ts';
 import { badRequest, DigitError } from '../http/envelope.ts';
 import {
   booleanParam,
@@ -32,8 +36,10 @@ import type { SimulatorState } from '../state/simulator-state.ts';
 
 const EMPLOYEE_TYPES = new Set(['PERMANENT', 'TEMPORARY', 'CONTRACT', 'DAILYWAGES']);
 
+const EMPLOYEE_CREATE_PATH = '/health-hrms/employees/_create';
+
 export function registerHrmsService(app: FastifyInstance, state: SimulatorState): void {
-  digitPost(app, '/health-hrms/employees/_create', (digit) => ({ Employees: createEmployees(state, digit) }));
+  digitPost(app, EMPLOYEE_CREATE_PATH, (digit) => ({ Employees: createEmployees(state, digit) }));
   digitPost(app, '/health-hrms/employees/_search', (_digit, query) => ({
     Employees: searchEmployees(state, query),
   }));
@@ -100,12 +106,11 @@ function createEmployees(state: SimulatorState, digit: DigitRequest): Employee[]
     );
   }
   const now = Date.now();
+  const created = employees.map((fields) => buildEmployee(state, fields, creator, now));
+  pushSavedRecords(state, 'hrms', EMPLOYEE_CREATE_PATH, digit.requestInfo, 'Employees', created);
   const visibleAt = state.visibleAt('employee', now);
-  return employees.map((fields) => {
-    const record: EmployeeRecord = { data: buildEmployee(state, fields, creator, now), visibleAt };
-    state.employees.add(record);
-    return record.data;
-  });
+  for (const data of created) state.employees.add({ data, visibleAt });
+  return created;
 }
 
 function employeeProblems(state: SimulatorState, employee: Json): Problem[] {

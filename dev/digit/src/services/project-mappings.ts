@@ -170,7 +170,14 @@ function storeMapping(
   now: number,
   visibleAt: number,
 ): Mapping {
-  const mapping: Mapping = {
+  const mapping = buildMapping(payload, fields, user, now);
+  kind.store(state).add({ data: mapping, visibleAt });
+  return mapping;
+}
+
+/** The mapping as the service enriches it: its id, audit details and row version. */
+function buildMapping(payload: Json, fields: MappingFields, user: string, now: number): Mapping {
+  return {
     ...payload,
     id: randomUUID(),
     tenantId: fields.tenantId,
@@ -179,8 +186,6 @@ function storeMapping(
     rowVersion: 1,
     auditDetails: { createdBy: user, lastModifiedBy: user, createdTime: now, lastModifiedTime: now },
   };
-  kind.store(state).add({ data: mapping, visibleAt });
-  return mapping;
 }
 
 function createMapping(state: SimulatorState, kind: MappingKind, digit: DigitRequest): Mapping {
@@ -212,17 +217,17 @@ function bulkCreate(
   const items = bulkItems(digit, kind.bulkKey);
   const fields = items.map((item) => requiredFields(kind, item));
   const visibleAt = state.visibleAt(kind.kind, Date.now());
-  processLater(
-    state,
-    'project',
+  processLater(state, {
+    service: 'project',
     accepted,
     items,
-    (now) => batchProblems(state, kind, fields, now),
-    (item, i, now) => {
-      const f = fields[i];
-      if (f) storeMapping(state, kind, item, f, user, now, visibleAt);
+    listKey: kind.bulkKey,
+    problems: (now) => batchProblems(state, kind, fields, now),
+    build: (item, i, now) => buildMapping(item, fields[i] ?? requiredFields(kind, item), user, now),
+    save: (mappings) => {
+      for (const mapping of mappings) kind.store(state).add({ data: mapping, visibleAt });
     },
-  );
+  });
 }
 
 type Problems = Array<ItemProblem | null>;

@@ -1,7 +1,7 @@
 // Project service: create (one or many), search (by id, reference, boundary, ...) and update of projects.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { requireOneKafkaMessage } from '../http/bulk.ts';
+import { pushSavedRecords } from '../http/bulk.ts';
 import { badRequest, DigitError } from '../http/envelope.ts';
 import {
   booleanParam,
@@ -29,8 +29,10 @@ import type { SimulatorState } from '../state/simulator-state.ts';
 
 const PROJECT_NUMBER_FORMAT = 'PJT-[cy:yyyy-MM-dd]-[SEQ_PROJECT_NUMBER]';
 
+const PROJECT_CREATE_PATH = '/health-project/v1/_create';
+
 export function registerProjectService(app: FastifyInstance, state: SimulatorState): void {
-  digitPost(app, '/health-project/v1/_create', (digit) => ({ Project: createProjects(state, digit) }));
+  digitPost(app, PROJECT_CREATE_PATH, (digit) => ({ Project: createProjects(state, digit) }));
   digitPost(app, '/health-project/v1/_search', (digit, query) => searchProjects(state, digit, query));
   digitPost(app, '/health-project/v1/_update', (digit) => ({ Project: updateProjects(state, digit) }));
 }
@@ -100,7 +102,8 @@ function validateParents(state: SimulatorState, projects: Json[], now: number): 
 /**
  * Synchronous and all or nothing: any invalid project refuses the request (ProjectValidator), the answer
  * (200) carries the enriched projects, which the persister saves later from the one Kafka message the
- * whole request is pushed as (ProjectService.createProject).
+ * whole enriched request is pushed as (ProjectService.createProject): a request whose enriched projects
+ * are over the message limit is refused and nothing is saved.
  */
 function createProjects(state: SimulatorState, digit: DigitRequest): Project[] {
   const user = requireUser(digit);
@@ -108,15 +111,13 @@ function createProjects(state: SimulatorState, digit: DigitRequest): Project[] {
   const tenantId = validateProjects(state, input);
   const now = Date.now();
   validateParents(state, input, now);
-  requireOneKafkaMessage(digit);
   const audit: AuditDetails = {
     createdBy: user,
     lastModifiedBy: user,
     createdTime: now,
     lastModifiedTime: now,
   };
-  const visibleAt = state.visibleAt('project', now);
-  return input.map((fields) => {
+  const projects = input.map((fields) => {
     const id = randomUUID();
     const parent = text(fields.parent) ?? null;
     const project: Project = {
@@ -149,9 +150,12 @@ function createProjects(state: SimulatorState, digit: DigitRequest): Project[] {
       rowVersion: 1,
       auditDetails: audit,
     };
-    state.projects.add({ data: project, visibleAt });
     return project;
   });
+  pushSavedRecords(state, 'project', PROJECT_CREATE_PATH, digit.requestInfo, 'Projects', projects);
+  const visibleAt = state.visibleAt('project', now);
+  for (const project of projects) state.projects.add({ data: project, visibleAt });
+  return projects;
 }
 
 function updateProjects(state: SimulatorState, digit: DigitRequest): Project[] {
