@@ -111,7 +111,11 @@ export interface CampaignBenchResult {
   machineCpuBusy: number;
 }
 
-/** Items of each kind one request carries at most: what fits in DIGIT's 1 MiB per request. */
+/**
+ * Items of each kind one request carries at most: what fits in DIGIT's 1 MiB per Kafka message, both as
+ * the request (a bulk controller pushes it as received) and as the items saved (enriched, beside the
+ * RequestInfo), whichever is the larger.
+ */
 export interface RequestCapacity {
   project: number;
   facility: number;
@@ -130,29 +134,33 @@ const CREATE_ROUTE = {
 } as const;
 
 /**
- * Approximate JSON sizes of one item, for a kind the run created none of: a project with its targets and
- * address ~700 bytes, a facility ~300, an employee with roles and jurisdiction ~900, a mapping ~250.
+ * Approximate JSON sizes of one item as DIGIT saves it, for a kind the run created none of: a project
+ * with its targets, address and hierarchy ~1,400 bytes, a facility ~550, an employee with roles and
+ * jurisdiction ~1,300, a mapping ~450.
  */
 const ESTIMATED_ITEM_BYTES = {
-  project: 700,
-  facility: 300,
-  employee: 900,
-  facilityMapping: 250,
-  staffMapping: 250,
-  resourceMapping: 250,
+  project: 1400,
+  facility: 550,
+  employee: 1300,
+  facilityMapping: 450,
+  staffMapping: 450,
+  resourceMapping: 450,
 };
 
 /**
- * Items one request can carry within DIGIT's 1 MiB, from the size of an item as the run's creates sent it
- * (their request bytes over their items, the envelope spread over them), or the estimate when the run
- * created none of that kind.
+ * Items one message can carry within DIGIT's 1 MiB, from the size of an item as the run's creates sent
+ * it and as the services saved it (bytes over items, the envelope spread over them), whichever is the
+ * larger, or the estimate when the run created none of that kind.
  */
 export function requestCapacity(calls: CallReport, maxBytes: number): RequestCapacity {
+  const perItem = (counted: { items: number; bytes: number } | undefined) =>
+    counted && counted.items > 0 ? counted.bytes / counted.items : 0;
   const fits = (kind: keyof typeof CREATE_ROUTE) => {
-    const counted = Object.values(calls)
-      .map((service) => service.carried[CREATE_ROUTE[kind]])
-      .find((route) => route !== undefined && route.items > 0);
-    const itemBytes = counted ? counted.bytes / counted.items : ESTIMATED_ITEM_BYTES[kind];
+    const route = CREATE_ROUTE[kind];
+    const measured = Object.values(calls).map((service) =>
+      Math.max(perItem(service.carried[route]), perItem(service.pushed[route])),
+    );
+    const itemBytes = Math.max(0, ...measured) || ESTIMATED_ITEM_BYTES[kind];
     return Math.max(1, Math.floor(maxBytes / itemBytes));
   };
   return {
@@ -469,7 +477,7 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
       (step) =>
         `  ${step.step.padEnd(18)} ${step.seconds.toFixed(1).padStart(9)} ${step.boundSeconds.toFixed(2).padStart(9)} ${(step.seconds / Math.max(step.boundSeconds, 0.001)).toFixed(1).padStart(7)} ${String(step.rows).padStart(9)} ${step.rowsPerSecond.toFixed(0).padStart(8)} ${String(step.calls).padStart(13)} ${step.callsPerRow.toFixed(2).padStart(11)}`,
     ),
-    `  items per 1 MiB request, as sent (the minimal calls' batches): projects ${result.requestCapacity.project}, facilities ${result.requestCapacity.facility}, employees ${result.requestCapacity.employee}, mappings ${result.requestCapacity.mapping.facility} / ${result.requestCapacity.mapping.staff} / ${result.requestCapacity.mapping.resource} (facility / staff / resource)`,
+    `  items per 1 MiB message, as sent or saved (the minimal calls' batches): projects ${result.requestCapacity.project}, facilities ${result.requestCapacity.facility}, employees ${result.requestCapacity.employee}, mappings ${result.requestCapacity.mapping.facility} / ${result.requestCapacity.mapping.staff} / ${result.requestCapacity.mapping.resource} (facility / staff / resource)`,
     "  DIGIT service   calls made   minimal calls   ratio   busy (accepted to created)   of the calls' time, beyond the latency model",
     ...result.services.map(
       (service) =>

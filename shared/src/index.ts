@@ -43,6 +43,7 @@ export * from './campaign/authorization.ts';
 export * from './digit/lookups.ts';
 export * from './digit/entities.ts';
 export * from './digit/payloads.ts';
+export * from './digit/saved-items.ts';
 export * from './worker/consistency.ts';
 export * from './campaign/credentials.ts';
 export * from './http/project-factory-routes.ts';

@@ -40,7 +40,7 @@ describe('a bulk create learned by search', () => {
       items: ['a', 'b', 'c', 'bad'],
       key: (item) => item,
       batchSize: 3,
-      payload: (item) => item,
+      saved: (item) => item,
       consistencyMs: 400,
       send: async (batch) => {
         sent.push(batch);
@@ -69,7 +69,7 @@ describe('a bulk create learned by search', () => {
       items: ['a', 'b'],
       key: (item) => item,
       batchSize: 10,
-      payload: (item) => item,
+      saved: (item) => item,
       consistencyMs: 100,
       send: async (batch) => {
         sends++;
@@ -98,7 +98,7 @@ describe('a bulk create learned by search', () => {
       items: ['a', 'b', 'c', 'd', 'bad'],
       key: (item) => item,
       batchSize: 2,
-      payload: (item) => item,
+      saved: (item) => item,
       consistencyMs: 100,
       send: async (batch) => {
         sent.push(batch);
@@ -126,7 +126,7 @@ describe('a bulk create learned by search', () => {
       items: ['a', 'b'],
       key: (item) => item,
       batchSize: 10,
-      payload: (item) => item,
+      saved: (item) => item,
       consistencyMs: 20,
       maxRounds: 2,
       send: async () => {
@@ -145,7 +145,7 @@ describe('a bulk create learned by search', () => {
         items: ['a'],
         key: (item) => item,
         batchSize: 10,
-        payload: (item) => item,
+        saved: (item) => item,
         consistencyMs: 0,
         send: async () => {
           throw new Error('400 EVENT_BUS_FAILURE');

@@ -2,29 +2,33 @@ import { isOutcomeUnknown } from './client.ts';
 import { findWithin } from './reconcile.ts';
 
 /**
- * DIGIT's health services push a bulk request to Kafka as one message, so the producer's default
- * `max.request.size` (1 MiB) bounds it; batches keep a tenth of it spare for the envelope.
+ * DIGIT's creates push what they save to Kafka as one message: the request as received (the health
+ * services' bulk controllers), and its items enriched, beside its RequestInfo (whoever saves them), so the
+ * producer's default `max.request.size` (1 MiB) bounds both. The enriched items are the larger.
  */
 export const BULK_REQUEST_MAX_BYTES = 1024 * 1024;
 
-/** What a batch's items may take of a request: the envelope and DIGIT's enrichment need the rest. */
-export const BULK_BATCH_MAX_BYTES = BULK_REQUEST_MAX_BYTES * 0.9;
+/**
+ * What a batch's items may take of a message, counted in their enriched forms (saved-items.ts): the rest is
+ * the RequestInfo's, which names the user and their roles (a few KiB for a user with many).
+ */
+export const BULK_BATCH_MAX_BYTES = BULK_REQUEST_MAX_BYTES - 64 * 1024;
 
 /**
- * Splits items into batches of at most `maxItems` whose JSON stays within `maxBytes`; `sent` names what
- * of an item goes into the request, when not the item itself.
+ * Splits items into batches of at most `maxItems` whose JSON stays within `maxBytes`; `saved` names the
+ * form of an item that counts: what DIGIT saves of it, when not the item itself.
  */
 export function bulkBatches<T>(
   items: readonly T[],
   maxItems: number,
   maxBytes: number = BULK_BATCH_MAX_BYTES,
-  sent: (item: T) => unknown = (item) => item,
+  saved: (item: T) => unknown = (item) => item,
 ): T[][] {
   const batches: T[][] = [];
   let batch: T[] = [];
   let bytes = 0;
   for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(sent(item))) + 1;
+    const size = Buffer.byteLength(JSON.stringify(saved(item))) + 1;
     if (batch.length > 0 && (batch.length >= maxItems || bytes + size > maxBytes)) {
       batches.push(batch);
       batch = [];
@@ -42,8 +46,8 @@ export interface BulkCreateOptions<Item, Entity> {
   /** The item's natural key: what a search finds it by. */
   key: (item: Item) => string;
   batchSize: number;
-  /** What the request carries of an item: batches are cut by its bytes too. */
-  payload: (item: Item) => unknown;
+  /** The item as DIGIT saves it (saved-items.ts): batches are cut by its bytes too. */
+  saved: (item: Item) => unknown;
   /** Sends one batch to the bulk endpoint (DIGIT answers 202 and saves it later). */
   send: (batch: Item[]) => Promise<void>;
   /** Searches DIGIT for the items by natural key; answers the entities found, by key. */
@@ -82,7 +86,7 @@ export async function bulkCreateThenFind<Item, Entity>(
   for (let round = 1; toSend.length > 0; round++) {
     const unknown = new Set<Item>();
     // Side by side: the DIGIT client's budget for the service decides how many are in flight.
-    const batches = bulkBatches(toSend, options.batchSize, BULK_BATCH_MAX_BYTES, options.payload);
+    const batches = bulkBatches(toSend, options.batchSize, BULK_BATCH_MAX_BYTES, options.saved);
     const sent = await Promise.allSettled(batches.map((batch) => options.send(batch)));
     sent.forEach((outcome, index) => {
       if (outcome.status === 'fulfilled') return;

@@ -10,6 +10,7 @@ import {
   findWithin,
   facilityPayload,
   facilityReference,
+  savedFacility,
   type FacilityEntity,
   type StepChunk,
 } from '@campaign-pipeline/shared';
@@ -57,7 +58,7 @@ export async function facilityCreation(chunk: StepChunk): Promise<void> {
     key: (row) => row.nameKey,
     batchSize: config.DIGIT_BULK_BATCH_SIZE,
     consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
-    payload,
+    saved: (row) => savedFacility(payload(row)),
     // Stamped before every send, a resend included: a later attempt waits out the window after it.
     send: (batch) =>
       sendStamped(

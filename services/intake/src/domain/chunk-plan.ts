@@ -8,6 +8,10 @@ import {
   mappingPayload,
   projectPayload,
   requestRows,
+  savedEmployee,
+  savedFacility,
+  savedMapping,
+  savedProject,
   type CampaignRecord,
   type ChunkLimits,
   type DatabaseClient,
@@ -65,8 +69,9 @@ interface UserSample {
 
 /**
  * How many rows each step's chunks carry (chunkRows): from the campaign's stored sheet rows, the size of
- * the largest item of each kind as the workers will send it, built by the same payload functions, and the
- * rows each step will have (mappings estimated from the boundaries the facilities and users name).
+ * the largest item of each kind as DIGIT will save it, built by the same payload and saved-form functions
+ * as the workers size their requests by, and the rows each step will have (mappings estimated from the
+ * boundaries the facilities and users name).
  */
 export async function planChunkRows(
   tx: DatabaseClient,
@@ -89,15 +94,15 @@ export async function planChunkRows(
      LIMIT $2`,
     [campaign.id, SAMPLE_ROWS],
   );
-  // Users ordered by a rough measure of their payload: each role and jurisdiction adds its keys' bytes
-  // besides its text. The first ones are then measured exactly.
+  // Users ordered by a rough measure of their saved form: each role adds its keys' bytes besides its
+  // text, each jurisdiction those and its id and audit details. The first ones are then measured exactly.
   const { rows: users } = await tx.query<UserSample>(
     `SELECT count(*) OVER () AS rows, sum(cardinality(boundary_codes)) OVER () AS pairs, name, phone, roles,
             employment_type AS "employmentType", user_name AS "userName", boundary_codes AS "boundaryCodes"
      FROM campaign_user_row WHERE campaign_id = $1 AND usage = 'Active'
      ORDER BY octet_length(name) + coalesce(octet_length(user_name), 0)
               + octet_length(array_to_string(roles, '')) + 32 * cardinality(roles)
-              + octet_length(array_to_string(boundary_codes, '')) + 64 * cardinality(boundary_codes) DESC
+              + octet_length(array_to_string(boundary_codes, '')) + 300 * cardinality(boundary_codes) DESC
      LIMIT $2`,
     [campaign.id, SAMPLE_ROWS],
   );
@@ -130,7 +135,13 @@ export async function planChunkRows(
     '',
   );
   const mappingBytes = (kind: MappingKind) =>
-    bytes(mappingPayload(kind, campaign, PENDING_ID, kind === 'resource' ? longestVariant : PENDING_ID));
+    bytes(
+      savedMapping(
+        mappingPayload(kind, campaign, PENDING_ID, kind === 'resource' ? longestVariant : PENDING_ID),
+      ),
+    );
+  // The deepest project's hierarchy names the most ancestors.
+  const depth = Math.max(0, ...boundaries.map((boundary) => boundary.level)) + 1;
   const count = (sample: { rows: string }[]) => Number(sample[0]?.rows ?? 0);
   const pairs = (sample: { pairs: string }[]) => Number(sample[0]?.pairs ?? 0);
 
@@ -138,7 +149,7 @@ export async function planChunkRows(
     {
       step: 'project-creation',
       rows: boundaries.length,
-      requestRows: fitting(project ? bytes(project) : 0),
+      requestRows: fitting(project ? bytes(savedProject(project, depth)) : 0),
     },
     {
       step: 'facility-creation',
@@ -146,7 +157,9 @@ export async function planChunkRows(
       requestRows: fitting(
         largest(
           facilities.map((row) =>
-            facilityPayload(campaign, { ...row, nameKey: row.name, capacity: Number(row.capacity) }),
+            savedFacility(
+              facilityPayload(campaign, { ...row, nameKey: row.name, capacity: Number(row.capacity) }),
+            ),
           ),
         ),
       ),
@@ -156,7 +169,9 @@ export async function planChunkRows(
       step: 'user-creation',
       rows: count(users),
       requestRows: fitting(
-        largest(users.map((row) => employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD))),
+        largest(
+          users.map((row) => savedEmployee(employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD))),
+        ),
       ),
     },
     ...(Object.keys(MAPPING_STEP) as MappingKind[]).map((kind) => ({

@@ -13,6 +13,7 @@ import {
   consistencyLeft,
   findWithin,
   mappingPayload,
+  savedMapping,
   type MappingKind,
   type StepChunk,
   type StepHandler,
@@ -148,7 +149,7 @@ export function mappingStep(kind: MappingKind): StepHandler {
       key: pairOf,
       batchSize: config.DIGIT_BULK_BATCH_SIZE,
       consistencyMs: config.DIGIT_SEARCH_CONSISTENCY_MS,
-      payload,
+      saved: (row) => savedMapping(payload(row)),
       // Stamped before every send, a resend included: a later attempt waits out the window after it.
       send: (batch) =>
         sendStamped(

@@ -2,6 +2,7 @@ import {
   BULK_BATCH_MAX_BYTES,
   DigitError,
   bulkBatches,
+  savedProject,
   StepFailure,
   createOnce,
   createProjects,
@@ -112,7 +113,10 @@ async function createLevel(chunk: StepChunk, rows: StoredProject[], chunkLevels:
     maxProjects: config.DIGIT_BULK_BATCH_SIZE,
     concurrentCalls: config.digit.project.concurrency,
   });
-  const batches = bulkBatches(pending, batchSize, BULK_BATCH_MAX_BYTES, payload);
+  // Its level counts from the campaign's root, whose project is the top of the project tree.
+  const batches = bulkBatches(pending, batchSize, BULK_BATCH_MAX_BYTES, (row) =>
+    savedProject(payload(row), row.level + 1),
+  );
   // Side by side: the DIGIT client's budget for the project service decides how many are in flight.
   await settleAll(batches.map((batch) => createBatch(chunk, batch, payload)));
 }

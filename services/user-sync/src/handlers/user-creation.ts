@@ -1,6 +1,7 @@
 import {
   BULK_BATCH_MAX_BYTES,
   bulkBatches,
+  savedEmployee,
   DigitError,
   StepFailure,
   createEmployees,
@@ -111,10 +112,10 @@ async function sendShare(
     // batches and a remainder, with less of an answer in hand at once.
     const most = await setup.batchSize.next();
     const items = Math.ceil(rest.length / Math.ceil(rest.length / most));
-    // Each request also stays within the 1 MiB HRMS's Kafka message allows, sized by what is sent (a
-    // password of the same length stands in for the one each create draws).
+    // Each request also stays within the 1 MiB of the Kafka message HRMS saves its employees in, sized by
+    // the employees as HRMS saves them (the password sent is blanked there, so any stands in for it).
     const [batch = []] = bulkBatches(rest.slice(0, items), items, BULK_BATCH_MAX_BYTES, (row) =>
-      employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD),
+      savedEmployee(employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD)),
     );
     rest = rest.slice(batch.length);
     const sent = createBatch(chunk, batch, boundaryTypes, setup);
