@@ -83,6 +83,20 @@ describe('rows per chunk', () => {
     expect([...chunkRows(large, limits, 'parallel').values()]).toEqual([1512, 3000, 2344, 7000, 5000, 4000]);
   });
 
+  it('keeps a chunk that a request carries whole where cutting it to whole search pages costs calls', () => {
+    // 15,000 facilities at 1,883 a request: 8 chunks of 1,883 make 8 creates and 16 searches; chunks cut
+    // to one page would make 15 creates and 15 searches.
+    const facilities: StepLoad = {
+      step: 'facility-creation',
+      rows: 15_000,
+      requestRows: 1883,
+      searchPage: 1000,
+    };
+    expect(chunkRows([...large.slice(0, 1), facilities], limits, 'parallel').get('facility-creation')).toBe(
+      1883,
+    );
+  });
+
   it("keeps a chunk within a quarter of each concurrent call's share of the busiest service", () => {
     // The project service carries 250,206 rows: 8 calls × 4 chunks, 7,819 rows a chunk at most.
     expect(chunkRows(large, limits, 'parallel').get('facility-mapping')).toBe(7000);

@@ -160,7 +160,7 @@ const CHUNKS_PER_CALL_SLOT = 4;
 
 /**
  * Rows per chunk of each step. A chunk carries what one DIGIT request of its step carries, so that each
- * chunk is one create (and whole search pages): the fewest calls. A step's stretch lasts about as long
+ * chunk is one create (and whole search pages where that costs no calls): the fewest calls. A step's stretch lasts about as long
  * as the DIGIT service it waits on is busy: in the parallel flow every step runs beside the others, so
  * that is the busiest service's work; in the linear flow a step runs alone, so it is the step's own. A
  * chunk is never more than a quarter of what each concurrent call carries over that stretch, so that the
@@ -185,10 +185,25 @@ export function chunkRows(
     steps.map((load) => {
       const share = Math.ceil((flow === 'linear' ? load.rows : busiest) / slots);
       const rows = Math.max(1, Math.min(limits.maxRows, load.requestRows, Math.max(limits.minRows, share)));
-      const page = load.searchPage;
-      return [load.step, page !== undefined && rows >= page ? rows - (rows % page) : rows];
+      return [load.step, load.searchPage === undefined ? rows : inSearchPages(load, rows, load.searchPage)];
     }),
   );
+}
+
+/**
+ * A step that searches after its creates gets chunks of whole search pages, so that its searches go out
+ * full too, unless cutting a chunk down to whole pages makes the step's calls more: a chunk of 1,900 rows
+ * where a request carries 1,900 is one create and two searches, where two chunks of 1,000 are two creates
+ * and two searches.
+ */
+function inSearchPages(load: StepLoad, rows: number, page: number): number {
+  if (rows < page) return rows;
+  const paged = rows - (rows % page);
+  const chunkCalls = (chunk: number) => Math.ceil(chunk / load.requestRows) + Math.ceil(chunk / page);
+  const stepCalls = (chunk: number) =>
+    Math.floor(load.rows / chunk) * chunkCalls(chunk) +
+    (load.rows % chunk > 0 ? chunkCalls(load.rows % chunk) : 0);
+  return stepCalls(paged) <= stepCalls(rows) ? paged : rows;
 }
 
 /** Where a wave's chunks start and how many of its rows each takes. */
