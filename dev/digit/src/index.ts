@@ -44,7 +44,7 @@ export async function startDigitSimulator(options: DigitSimulatorOptions = {}): 
   const state = new SimulatorState(seed, options.behaviour);
   if (options.idSequenceStart) state.ids.startAfter(options.idSequenceStart);
   const counters = new CallCounters();
-  state.onPushed = (service, route, items, bytes) => counters.push(service, route, items, bytes);
+  state.pushed = (service, route, items, bytes) => counters.push(service, route, items, bytes);
   const held = new Set<NodeJS.Timeout>();
   const app = await buildServer({
     state,

@@ -223,7 +223,8 @@ function bulkCreate(
     items,
     listKey: kind.bulkKey,
     problems: (now) => batchProblems(state, kind, fields, now),
-    build: (item, i, now) => buildMapping(item, fields[i] ?? requiredFields(kind, item), user, now),
+    // Every item passed requiredFields when the request was accepted: reading its fields again cannot fail.
+    build: (item, _index, now) => buildMapping(item, requiredFields(kind, item), user, now),
     save: (mappings) => {
       for (const mapping of mappings) kind.store(state).add({ data: mapping, visibleAt });
     },

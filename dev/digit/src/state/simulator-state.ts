@@ -56,8 +56,11 @@ export class SimulatorState {
   behaviour: Behaviour;
   private readonly initialBehaviour: BehaviourPatch;
   private readonly clocks = new Map<EntityKind, VisibilityClock>();
-  /** Where a service's pushes of the messages that save what it creates are counted (the call counters). */
-  onPushed: (service: ServiceName, route: string, items: number, bytes: number) => void = () => {};
+  /**
+   * Counts a service's push of the message saving `items` items created on `route`, `bytes` long: the
+   * simulator points it at its call counters.
+   */
+  pushed: (service: ServiceName, route: string, items: number, bytes: number) => void = () => {};
   /** Work scheduled for later (deferred deletes), cancelled on reset and stop. */
   readonly timers = new Set<NodeJS.Timeout>();
 
@@ -93,11 +96,6 @@ export class SimulatorState {
       this.clocks.set(kind, clock);
     }
     return clock.stamp(this.behaviour[SERVICE_OF_KIND[kind]].visibilityDelayMs, now);
-  }
-
-  /** Counts a service's push of the message saving `items` items created on `route`, `bytes` long. */
-  pushed(service: ServiceName, route: string, items: number, bytes: number): void {
-    this.onPushed(service, route, items, bytes);
   }
 
   /** Runs `work` once the service's visibility delay has passed (asynchronous processing). */
