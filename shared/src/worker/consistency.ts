@@ -59,7 +59,8 @@ export async function waitForConsistency(
 
 /** How long the newest of these writes may still take to show in a search (0 without any). */
 export function consistencyLeft(attemptedAt: readonly (Date | null)[], settings: WriteVisibility): number {
-  const newest = Math.max(0, ...attemptedAt.map((at) => at?.getTime() ?? 0));
+  // A reduce: a chunk's rows (up to CHUNK_SIZE) are too many to spread into Math.max's arguments.
+  const newest = attemptedAt.reduce((latest, at) => Math.max(latest, at?.getTime() ?? 0), 0);
   return newest === 0 ? 0 : Math.max(0, newest + writeVisibleWithinMs(settings) - Date.now());
 }
 

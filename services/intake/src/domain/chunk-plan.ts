@@ -140,8 +140,9 @@ export async function planChunkRows(
         mappingPayload(kind, campaign, PENDING_ID, kind === 'resource' ? longestVariant : PENDING_ID),
       ),
     );
-  // The deepest project's hierarchy names the most ancestors.
-  const depth = Math.max(0, ...boundaries.map((boundary) => boundary.level)) + 1;
+  // The deepest project's hierarchy names the most ancestors. (A reduce: a campaign's boundaries are too
+  // many to spread into Math.max's arguments.)
+  const depth = boundaries.reduce((deepest, boundary) => Math.max(deepest, boundary.level), 0) + 1;
   const count = (sample: { rows: string }[]) => Number(sample[0]?.rows ?? 0);
   const pairs = (sample: { pairs: string }[]) => Number(sample[0]?.pairs ?? 0);
 
