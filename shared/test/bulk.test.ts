@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DigitError, bulkBatches, bulkCreateThenFind } from '../src/index.ts';
+import { DigitError, RequestCutter, bulkBatches, bulkCreateThenFind } from '../src/index.ts';
 
 const unknownOutcome = () =>
   new DigitError({
@@ -29,6 +29,15 @@ describe('bulk batches', () => {
     const sent = (row: { index: number }) => ({ code: `B${row.index}` });
     expect(bulkBatches(rows, 10, 100, sent).map((batch) => batch.length)).toEqual([6]);
     expect(bulkBatches(rows, 10, 100).map((batch) => batch.length)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+});
+
+describe('cutting items into requests', () => {
+  it('begins a run at the first item, and again when the next would pass the items or the bytes', () => {
+    const cutter = new RequestCutter(3, 100);
+    // 40 + 40 fit; 30 more would be 110 bytes. Then three small items fill a run by count.
+    const begins = [40, 40, 30, 10, 10, 10, 10, 100, 1].map((bytes) => cutter.begins(bytes));
+    expect(begins).toEqual([true, false, true, false, false, true, false, true, true]);
   });
 });
 

@@ -97,6 +97,24 @@ describe('rows per chunk', () => {
     );
   });
 
+  it('caps a packed step by its bytes alone where a request bounds its chunks, by rows elsewhere', () => {
+    // Users average 904 a request: a chunk of small users still fills its request, so rows cap it only
+    // at the maximum. Facilities average 2,008 a request: chunks of 2,000 are 8 creates and 15 searches.
+    const packed: StepLoad[] = [
+      large[0] as StepLoad,
+      { step: 'user-creation', rows: 30_000, requestRows: 904, packed: true },
+      { step: 'facility-creation', rows: 15_000, requestRows: 2008, searchPage: 1000, packed: true },
+    ];
+    expect(Object.fromEntries(chunkRows(packed, limits, 'parallel'))).toMatchObject({
+      'user-creation': 20_000,
+      'facility-creation': 2000,
+    });
+    // In the linear flow 3,000 users alone get chunks of the minimum, 500 rows, fewer than a request.
+    expect(
+      chunkRows([{ ...(packed[1] as StepLoad), rows: 3000 }], limits, 'linear').get('user-creation'),
+    ).toBe(500);
+  });
+
   it("keeps a chunk within a quarter of each concurrent call's share of the busiest service", () => {
     // The project service carries 250,206 rows: 8 calls × 4 chunks, 7,819 rows a chunk at most.
     expect(chunkRows(large, limits, 'parallel').get('facility-mapping')).toBe(7000);

@@ -15,6 +15,39 @@ export const BULK_REQUEST_MAX_BYTES = 1024 * 1024;
  */
 export const BULK_BATCH_MAX_BYTES = BULK_REQUEST_MAX_BYTES - 16 * 1024;
 
+/** What an item takes of a request's bytes in the form that counts: its JSON and a separating comma. */
+export function itemBytes(form: unknown): number {
+  return Buffer.byteLength(JSON.stringify(form)) + 1;
+}
+
+/**
+ * Cuts a sequence of items into runs of at most `maxItems` items and `maxBytes` bytes, in order: the
+ * requests of a create, or intake's chunks of them.
+ */
+export class RequestCutter {
+  readonly #maxItems: number;
+  readonly #maxBytes: number;
+  #items = 0;
+  #bytes = 0;
+
+  constructor(maxItems: number, maxBytes: number) {
+    this.#maxItems = maxItems;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Takes the next item, of `bytes`; answers whether it begins a run (the first item always does). */
+  begins(bytes: number): boolean {
+    const begins = this.#items === 0 || this.#items >= this.#maxItems || this.#bytes + bytes > this.#maxBytes;
+    if (begins) {
+      this.#items = 0;
+      this.#bytes = 0;
+    }
+    this.#items++;
+    this.#bytes += bytes;
+    return begins;
+  }
+}
+
 /**
  * Splits items into batches of at most `maxItems` whose JSON stays within `maxBytes`; `saved` names the
  * form of an item that counts: what DIGIT saves of it, when not the item itself.
@@ -26,19 +59,11 @@ export function bulkBatches<T>(
   saved: (item: T) => unknown = (item) => item,
 ): T[][] {
   const batches: T[][] = [];
-  let batch: T[] = [];
-  let bytes = 0;
+  const cutter = new RequestCutter(maxItems, maxBytes);
   for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(saved(item))) + 1;
-    if (batch.length > 0 && (batch.length >= maxItems || bytes + size > maxBytes)) {
-      batches.push(batch);
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(item);
-    bytes += size;
+    if (cutter.begins(itemBytes(saved(item)))) batches.push([]);
+    (batches[batches.length - 1] as T[]).push(item);
   }
-  if (batch.length > 0) batches.push(batch);
   return batches;
 }
 

@@ -137,8 +137,14 @@ export function requestRows(largestItemBytes: number, maxBytes: number): number 
 export interface StepLoad {
   step: Exclude<StepName, 'end'>;
   rows: number;
-  /** Rows one DIGIT request of the step carries (requestRows). */
+  /** Rows one DIGIT request of the step carries (requestRows); of a packed step, on average. */
   requestRows: number;
+  /**
+   * The step's items differ in size and its chunks are cut by their bytes as well, each at most one
+   * request's (RequestCutter): where a request is what bounds its chunks, their rows are not capped by the
+   * average, so that a chunk of small items is not cut before its request is full.
+   */
+  packed?: boolean;
   /**
    * Items one search answers, for steps that learn by search what DIGIT saved (bulk creates answer
    * without ids): their chunks hold whole pages, so that their searches go out full too.
@@ -167,7 +173,8 @@ const CHUNKS_PER_CALL_SLOT = 4;
  * last chunks add little after the rest, and never less than `minRows` (unless one request carries
  * fewer). A small campaign has small chunks; a large one in the parallel flow has request-sized chunks
  * everywhere, even at a service with little work, whose calls are then fewer rather than quicker: they
- * finish long before the busiest service does.
+ * finish long before the busiest service does. A packed step's chunks that a request bounds are capped
+ * only by `maxRows`: their bytes end them.
  */
 export function chunkRows(
   steps: readonly StepLoad[],
@@ -185,7 +192,8 @@ export function chunkRows(
     steps.map((load) => {
       const share = Math.ceil((flow === 'linear' ? load.rows : busiest) / slots);
       const rows = Math.max(1, Math.min(limits.maxRows, load.requestRows, Math.max(limits.minRows, share)));
-      return [load.step, load.searchPage === undefined ? rows : inSearchPages(load, rows, load.searchPage)];
+      const paged = load.searchPage === undefined ? rows : inSearchPages(load, rows, load.searchPage);
+      return [load.step, load.packed && paged === load.requestRows ? limits.maxRows : paged];
     }),
   );
 }
