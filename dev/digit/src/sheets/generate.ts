@@ -39,6 +39,8 @@ export interface CampaignSheetOptions {
   /** How many facility / user rows are Inactive (the rest are Active). */
   inactiveFacilities?: number;
   inactiveUsers?: number;
+  /** How many users (the first rows) each name up to WIDE_USER_BOUNDARIES localities: supervisors of an area. */
+  wideUsers?: number;
   /** Boundary type whose boundaries each get a target sheet; default DISTRICT. */
   splitBoundaryType?: string;
   seed?: number;
@@ -187,6 +189,9 @@ const LAST_NAMES = [
   'Langa',
 ];
 
+/** Localities a wide user names (all of them in a hierarchy with fewer). */
+const WIDE_USER_BOUNDARIES = 50;
+
 function userRows(
   options: CampaignSheetOptions,
   leaves: readonly string[],
@@ -204,7 +209,11 @@ function userRows(
   for (let i = 0; i < count; i++) {
     const role = random.pick(USER_ROLES);
     const boundary =
-      role === 'DISTRICT_SUPERVISOR' && districts.length > 0 ? random.pick(districts) : random.pick(leaves);
+      i < (options.wideUsers ?? 0)
+        ? leaves.slice(0, WIDE_USER_BOUNDARIES).join(',')
+        : role === 'DISTRICT_SUPERVISOR' && districts.length > 0
+          ? random.pick(districts)
+          : random.pick(leaves);
     const row: Record<string, CellValue> = {
       [UserColumn.name]: `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`,
       [UserColumn.phone]: phoneOf(i),

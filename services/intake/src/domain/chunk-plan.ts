@@ -2,9 +2,11 @@ import {
   BULK_BATCH_MAX_BYTES,
   SEARCH_PAGE,
   SIZING_PASSWORD,
+  RequestCutter,
   chunkRows,
   employeePayload,
   facilityPayload,
+  itemBytes,
   mappingPayload,
   projectPayload,
   requestRows,
@@ -15,16 +17,18 @@ import {
   type CampaignRecord,
   type ChunkLimits,
   type DatabaseClient,
+  type FacilityEntity,
   type MappingKind,
   type StepLoad,
   type TargetColumnDefinition,
+  type UserEntity,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
 
 /** Rows per chunk of each step of one campaign. */
 export type ChunkRows = ReadonlyMap<StepLoad['step'], number>;
 
-/** The rows per chunk planned for a step; planChunkRows plans every step. */
+/** The rows per chunk planned for a step; planChunks plans every step. */
 export function rowsOf(chunkRows: ChunkRows, step: StepLoad['step']): number {
   const rows = chunkRows.get(step);
   if (rows === undefined) throw new Error(`no chunk size planned for ${step}`);
@@ -37,8 +41,8 @@ const PENDING_ID = '0'.repeat(36);
 /** A target no sheet's sums reach: the longest a project's target is written. */
 const LARGEST_TARGET = Number.MAX_SAFE_INTEGER;
 
-/** Rows whose payloads are measured for the largest of their kind: the longest by their stored text. */
-const SAMPLE_ROWS = 20;
+/** Sheet rows read at a time while measuring a campaign's facilities and users. */
+const SIZING_PAGE_ROWS = 2000;
 
 const MAPPING_STEP = {
   facility: 'facility-mapping',
@@ -46,9 +50,33 @@ const MAPPING_STEP = {
   resource: 'product-mapping',
 } as const satisfies Record<MappingKind, StepLoad['step']>;
 
-interface FacilitySample {
-  rows: string;
-  pairs: string;
+/** How a campaign's rows are cut into chunks. */
+export interface ChunkPlan {
+  /** Rows per chunk of each step; of facility and user creation, at most (their bytes cut them too). */
+  rows: ChunkRows;
+  /**
+   * The sheet row each chunk of a new campaign's facility and user creation begins at, in order: each
+   * chunk is one request's bytes of the rows to create, as the workers measure them.
+   */
+  starts: { facility: number[]; user: number[] };
+}
+
+/** What a facility takes of a request: itemBytes of its form as DIGIT saves it. */
+export function facilityBytesOf(campaign: CampaignRecord): (row: FacilityEntity) => number {
+  return (row) => itemBytes(savedFacility(facilityPayload(campaign, row)));
+}
+
+/** What a user takes of a request: itemBytes of the employee as HRMS saves it. */
+export function userBytesOf(
+  campaign: CampaignRecord,
+  boundaryTypes: ReadonlyMap<string, string>,
+): (row: UserEntity) => number {
+  return (row) => itemBytes(savedEmployee(employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD)));
+}
+
+interface FacilitySheetRow {
+  rowNumber: number;
+  create: boolean;
   name: string;
   facilityType: string;
   facilityStatus: string;
@@ -56,57 +84,101 @@ interface FacilitySample {
   boundaryCodes: string[];
 }
 
-interface UserSample {
-  rows: string;
-  pairs: string;
-  name: string;
-  phone: string;
-  roles: string[];
-  employmentType: string;
-  userName: string | null;
-  boundaryCodes: string[];
+interface UserSheetRow extends UserEntity {
+  rowNumber: number;
+  create: boolean;
+}
+
+/** A sheet's active rows as requests see them: the boundaries they name, and their bytes. */
+interface SheetSizes {
+  pairs: number;
+  /** The rows to create, in sheet order: their row numbers and bytes. */
+  createRowNumbers: number[];
+  createBytes: number[];
 }
 
 /**
- * How many rows each step's chunks carry (chunkRows): from the campaign's stored sheet rows, the size of
- * the largest item of each kind as DIGIT will save it, built by the same payload and saved-form functions
- * as the workers size their requests by, and the rows each step will have (mappings estimated from the
- * boundaries the facilities and users name).
+ * Reads a sheet's active rows a page at a time (a campaign's rows are not held at once) and measures each
+ * row to create by `bytesOf`.
  */
-export async function planChunkRows(
+async function sizeSheet<Row extends { rowNumber: number; create: boolean; boundaryCodes: string[] }>(
+  tx: DatabaseClient,
+  select: string,
+  campaignId: string,
+  bytesOf: (row: Row) => number,
+): Promise<SheetSizes> {
+  const sizes: SheetSizes = { pairs: 0, createRowNumbers: [], createBytes: [] };
+  for (let after = -1; ;) {
+    const { rows } = await tx.query<Row>(
+      `${select} WHERE campaign_id = $1 AND usage = 'Active' AND row_number > $2 ORDER BY row_number LIMIT $3`,
+      [campaignId, after, SIZING_PAGE_ROWS],
+    );
+    for (const row of rows) {
+      sizes.pairs += row.boundaryCodes.length;
+      if (!row.create) continue;
+      sizes.createRowNumbers.push(row.rowNumber);
+      sizes.createBytes.push(bytesOf(row));
+    }
+    if (rows.length < SIZING_PAGE_ROWS) return sizes;
+    after = (rows[rows.length - 1] as Row).rowNumber;
+  }
+}
+
+/** Rows of a packed step one request carries on average; 1 when there is nothing to create. */
+function averageRequestRows(sizes: SheetSizes): number {
+  const total = sizes.createBytes.reduce((sum, bytes) => sum + bytes, 0);
+  return total === 0 ? 1 : Math.max(1, Math.floor(BULK_BATCH_MAX_BYTES / (total / sizes.createBytes.length)));
+}
+
+/** The sheet rows at which chunks of at most `maxRows` rows and one request's bytes begin. */
+function chunkStarts(sizes: SheetSizes, maxRows: number): number[] {
+  const cutter = new RequestCutter(maxRows, BULK_BATCH_MAX_BYTES);
+  const starts: number[] = [];
+  sizes.createBytes.forEach((bytes, index) => {
+    if (cutter.begins(bytes)) starts.push(sizes.createRowNumbers[index] as number);
+  });
+  return starts;
+}
+
+/**
+ * How each step's rows are cut into chunks (chunkRows): from the campaign's stored sheet rows, the size of
+ * its items as DIGIT will save them, built by the same payload and saved-form functions as the workers
+ * size their requests by, and the rows each step will have (mappings estimated from the boundaries the
+ * facilities and users name). Facilities and users differ in size: their chunks are cut by their bytes
+ * as the workers' requests are, so that each is one full request.
+ */
+export async function planChunks(
   tx: DatabaseClient,
   campaign: CampaignRecord,
   boundaries: readonly SelectedBoundary[],
   targetColumns: readonly TargetColumnDefinition[],
   productVariants: readonly string[],
   limits: ChunkLimits,
-): Promise<ChunkRows> {
-  const fitting = (itemBytes: number) => requestRows(itemBytes, BULK_BATCH_MAX_BYTES);
+): Promise<ChunkPlan> {
+  const fitting = (largestBytes: number) => requestRows(largestBytes, BULK_BATCH_MAX_BYTES);
   const bytes = (item: unknown) => Buffer.byteLength(JSON.stringify(item));
-  const largest = (items: unknown[]) => Math.max(0, ...items.map(bytes));
+  const boundaryTypes = new Map(boundaries.map((boundary) => [boundary.code, boundary.boundaryType]));
+  const facilityBytes = facilityBytesOf(campaign);
 
-  const { rows: facilities } = await tx.query<FacilitySample>(
-    `SELECT count(*) OVER () AS rows, sum(cardinality(boundary_codes)) OVER () AS pairs, name,
+  // As the workers read them from the entity tables, which intake fills from these rows.
+  const facilities = await sizeSheet<FacilitySheetRow>(
+    tx,
+    `SELECT row_number AS "rowNumber", facility_id IS NULL AS create, trim(name) AS name,
             facility_type AS "facilityType", facility_status AS "facilityStatus", capacity,
             boundary_codes AS "boundaryCodes"
-     FROM campaign_facility_row WHERE campaign_id = $1 AND usage = 'Active'
-     ORDER BY octet_length(name) + octet_length(facility_type) + coalesce(octet_length(boundary_codes[1]), 0) DESC
-     LIMIT $2`,
-    [campaign.id, SAMPLE_ROWS],
+     FROM campaign_facility_row`,
+    campaign.id,
+    (row) => facilityBytes({ ...row, nameKey: row.name.toLowerCase(), capacity: Number(row.capacity) }),
   );
-  // Users ordered by a rough measure of their saved form: each role adds its keys' bytes besides its
-  // text, each jurisdiction those and its id and audit details. The first ones are then measured exactly.
-  const { rows: users } = await tx.query<UserSample>(
-    `SELECT count(*) OVER () AS rows, sum(cardinality(boundary_codes)) OVER () AS pairs, name, phone, roles,
+  const users = await sizeSheet<UserSheetRow>(
+    tx,
+    `SELECT row_number AS "rowNumber", user_service_uuid IS NULL AS create, name, phone, roles,
             employment_type AS "employmentType", user_name AS "userName", boundary_codes AS "boundaryCodes"
-     FROM campaign_user_row WHERE campaign_id = $1 AND usage = 'Active'
-     ORDER BY octet_length(name) + coalesce(octet_length(user_name), 0)
-              + octet_length(array_to_string(roles, '')) + 32 * cardinality(roles)
-              + octet_length(array_to_string(boundary_codes, '')) + 300 * cardinality(boundary_codes) DESC
-     LIMIT $2`,
-    [campaign.id, SAMPLE_ROWS],
+     FROM campaign_user_row`,
+    campaign.id,
+    userBytesOf(campaign, boundaryTypes),
   );
-  const boundaryTypes = new Map(boundaries.map((boundary) => [boundary.code, boundary.boundaryType]));
+
   const longestBoundary = boundaries.reduce<SelectedBoundary | undefined>(
     (longest, boundary) =>
       !longest ||
@@ -143,8 +215,6 @@ export async function planChunkRows(
   // The deepest project's hierarchy names the most ancestors. (A reduce: a campaign's boundaries are too
   // many to spread into Math.max's arguments.)
   const depth = boundaries.reduce((deepest, boundary) => Math.max(deepest, boundary.level), 0) + 1;
-  const count = (sample: { rows: string }[]) => Number(sample[0]?.rows ?? 0);
-  const pairs = (sample: { pairs: string }[]) => Number(sample[0]?.pairs ?? 0);
 
   const loads: StepLoad[] = [
     {
@@ -154,38 +224,35 @@ export async function planChunkRows(
     },
     {
       step: 'facility-creation',
-      rows: count(facilities),
-      requestRows: fitting(
-        largest(
-          facilities.map((row) =>
-            savedFacility(
-              facilityPayload(campaign, { ...row, nameKey: row.name, capacity: Number(row.capacity) }),
-            ),
-          ),
-        ),
-      ),
+      rows: facilities.createBytes.length,
+      requestRows: averageRequestRows(facilities),
       searchPage: SEARCH_PAGE,
+      packed: true,
     },
     {
       step: 'user-creation',
-      rows: count(users),
-      requestRows: fitting(
-        largest(
-          users.map((row) => savedEmployee(employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD))),
-        ),
-      ),
+      rows: users.createBytes.length,
+      requestRows: averageRequestRows(users),
+      packed: true,
     },
     ...(Object.keys(MAPPING_STEP) as MappingKind[]).map((kind) => ({
       step: MAPPING_STEP[kind],
       rows:
         kind === 'facility'
-          ? pairs(facilities)
+          ? facilities.pairs
           : kind === 'staff'
-            ? pairs(users)
+            ? users.pairs
             : boundaries.length * productVariants.length,
       requestRows: fitting(mappingBytes(kind)),
       searchPage: SEARCH_PAGE,
     })),
   ];
-  return chunkRows(loads, limits, campaign.flow === 'linear' ? 'linear' : 'parallel');
+  const rows = chunkRows(loads, limits, campaign.flow === 'linear' ? 'linear' : 'parallel');
+  return {
+    rows,
+    starts: {
+      facility: chunkStarts(facilities, rowsOf(rows, 'facility-creation')),
+      user: chunkStarts(users, rowsOf(rows, 'user-creation')),
+    },
+  };
 }

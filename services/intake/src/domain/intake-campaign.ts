@@ -40,7 +40,7 @@ import {
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
 import { selectBoundaries, type BoundarySelection } from './boundaries.ts';
-import { planChunkRows, rowsOf } from './chunk-plan.ts';
+import { planChunks, rowsOf } from './chunk-plan.ts';
 import {
   checkRequestFields,
   problem,
@@ -364,7 +364,7 @@ export async function intakeCampaign(
     }
     // The campaign row as stored above: storing its entities below leaves it as it is.
     const campaign = (await findCampaign(client, campaignId)) as CampaignRecord;
-    const chunkRows = await planChunkRows(
+    const chunks = await planChunks(
       client,
       campaign,
       lookups.selection.boundaries,
@@ -376,12 +376,12 @@ export async function intakeCampaign(
     if (child) {
       plan = await insertChildEntities(
         client,
-        campaignId,
+        campaign,
         child.parent.id,
         lookups.selection.boundaries,
         summaries.find((entry) => entry.file.type === 'boundaryWithTarget')?.leafTargets ?? new Map(),
         lookups.productVariants,
-        chunkRows,
+        chunks,
       );
     } else {
       await insertProjects(
@@ -389,9 +389,9 @@ export async function intakeCampaign(
         campaignId,
         lookups.selection.boundaries,
         lookups.projectType.targetColumns,
-        rowsOf(chunkRows, 'project-creation'),
+        rowsOf(chunks.rows, 'project-creation'),
       );
-      await insertEntities(client, campaignId, lookups.productVariants, chunkRows);
+      await insertEntities(client, campaignId, lookups.productVariants, chunks);
     }
     await analyzeCampaignTables(client);
     await beginCampaignRun(client, campaign, parts.settings);

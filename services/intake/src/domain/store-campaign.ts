@@ -11,7 +11,7 @@ import {
   type UserRow,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
-import { rowsOf, type ChunkRows } from './chunk-plan.ts';
+import { rowsOf, type ChunkPlan, type ChunkRows } from './chunk-plan.ts';
 
 // Writes a validated campaign's rows and entity rows. Everything runs in the caller's transaction.
 
@@ -237,27 +237,29 @@ export async function insertEntities(
   tx: DatabaseClient,
   campaignId: string,
   productVariants: string[],
-  chunkRows: ChunkRows,
+  chunks: ChunkPlan,
 ): Promise<void> {
+  // A row to create goes in the chunk that begins at the last start at or before its sheet row; a row with
+  // nothing to do in chunk 0, done.
   await tx.query(
     `INSERT INTO campaign_facility (campaign_id, name_key, name, facility_type, facility_status, capacity,
        boundary_codes, facility_id, action, done, chunk)
      SELECT campaign_id, lower(trim(name)), trim(name), facility_type, facility_status, capacity, boundary_codes,
        facility_id, CASE WHEN facility_id IS NULL THEN 'create' ELSE 'none' END, facility_id IS NOT NULL,
-       (row_number() OVER (ORDER BY row_number) - 1) / $2::int
+       CASE WHEN facility_id IS NULL THEN greatest(width_bucket(row_number, $2::int[]) - 1, 0) ELSE 0 END
      FROM campaign_facility_row WHERE campaign_id = $1 AND usage = 'Active'`,
-    [campaignId, rowsOf(chunkRows, 'facility-creation')],
+    [campaignId, chunks.starts.facility],
   );
   await tx.query(
     `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
        user_service_uuid, action, done, chunk)
      SELECT campaign_id, phone, name, roles, employment_type, user_name, boundary_codes, user_service_uuid,
        CASE WHEN user_service_uuid IS NULL THEN 'create' ELSE 'none' END, user_service_uuid IS NOT NULL,
-       (row_number() OVER (ORDER BY row_number) - 1) / $2::int
+       CASE WHEN user_service_uuid IS NULL THEN greatest(width_bucket(row_number, $2::int[]) - 1, 0) ELSE 0 END
      FROM campaign_user_row WHERE campaign_id = $1 AND usage = 'Active'`,
-    [campaignId, rowsOf(chunkRows, 'user-creation')],
+    [campaignId, chunks.starts.user],
   );
-  await insertMappings(tx, campaignId, null, productVariants, chunkRows);
+  await insertMappings(tx, campaignId, null, productVariants, chunks.rows);
 }
 
 /**

@@ -1,13 +1,17 @@
 import {
+  BULK_BATCH_MAX_BYTES,
+  RequestCutter,
   jsonb,
   assignChunks,
   sumTargetsUpTree,
+  type CampaignRecord,
   type DatabaseClient,
   type ProjectTarget,
   type RowAction,
+  type UserEntity,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
-import { rowsOf, type ChunkRows } from './chunk-plan.ts';
+import { facilityBytesOf, rowsOf, userBytesOf, type ChunkPlan } from './chunk-plan.ts';
 import { inBatches, insertBoundaries, insertMappings } from './store-campaign.ts';
 import {
   boundariesWithTargets,
@@ -91,11 +95,22 @@ async function insertChildProjects(
   );
 }
 
-/** Chunk numbers for the rows that need a create, in order; rows needing nothing go in chunk 0, done. */
-function createChunks<T extends { action: string }>(rows: readonly T[], size: number): Map<T, number> {
+/**
+ * Chunk numbers for the rows that need a create, in order, each chunk at most `maxRows` rows and one
+ * request's bytes (`bytesOf`, as the workers measure them); rows needing nothing go in chunk 0, done.
+ */
+function createChunks<T extends { action: string }>(
+  rows: readonly T[],
+  maxRows: number,
+  bytesOf: (row: T) => number,
+): Map<T, number> {
   const chunks = new Map<T, number>();
-  let index = 0;
-  for (const row of rows) chunks.set(row, row.action === 'create' ? Math.floor(index++ / size) : 0);
+  const cutter = new RequestCutter(maxRows, BULK_BATCH_MAX_BYTES);
+  let chunk = -1;
+  for (const row of rows) {
+    if (row.action === 'create' && cutter.begins(bytesOf(row))) chunk++;
+    chunks.set(row, row.action === 'create' ? chunk : 0);
+  }
   return chunks;
 }
 
@@ -111,10 +126,11 @@ type ParentFacility = ParentEntity & FacilityFields;
 
 async function insertChildFacilities(
   tx: DatabaseClient,
-  campaignId: string,
+  campaign: CampaignRecord,
   parentId: string,
-  rowsPerChunk: number,
+  chunkPlan: ChunkPlan,
 ): Promise<Record<string, number>> {
+  const campaignId = campaign.id;
   const { rows: sheet } = await tx.query<SheetFacility>(
     `SELECT lower(trim(name)) AS key, facility_id AS "digitId", usage = 'Active' AS active,
             boundary_codes AS "boundaryCodes", trim(name) AS name, facility_type AS "facilityType",
@@ -129,9 +145,17 @@ async function insertChildFacilities(
     [parentId],
   );
   const facilities = diffEntities(sheet, parent);
-  const chunks = createChunks(facilities, rowsPerChunk);
   const fields = (facility: ChildEntity<SheetFacility, ParentFacility>): FacilityFields =>
     (facility.sheetRow ?? facility.parentRow) as FacilityFields;
+  const facilityBytes = facilityBytesOf(campaign);
+  const chunks = createChunks(facilities, rowsOf(chunkPlan.rows, 'facility-creation'), (facility) =>
+    facilityBytes({
+      ...fields(facility),
+      nameKey: facility.key,
+      capacity: Number(fields(facility).capacity),
+      boundaryCodes: facility.boundaryCodes,
+    }),
+  );
   await inBatches(facilities, async (batch) => {
     await tx.query(
       `INSERT INTO campaign_facility (campaign_id, name_key, name, facility_type, facility_status, capacity,
@@ -173,12 +197,28 @@ interface UserFields {
 type SheetUser = SheetEntity & UserFields;
 type ParentUser = ParentEntity & UserFields;
 
+/** The child's user as its row will hold it. */
+function childUser(user: ChildEntity<SheetUser, ParentUser>): UserEntity {
+  const fields = (user.sheetRow ?? user.parentRow) as UserFields;
+  return {
+    phone: user.key,
+    name: fields.name,
+    roles: fields.roles,
+    employmentType: fields.employmentType,
+    // The login an existing user already has wins over a name typed in the sheet.
+    userName: user.parentRow?.userName ?? fields.userName,
+    boundaryCodes: user.boundaryCodes,
+  };
+}
+
 async function insertChildUsers(
   tx: DatabaseClient,
-  campaignId: string,
+  campaign: CampaignRecord,
   parentId: string,
-  rowsPerChunk: number,
+  boundaries: readonly SelectedBoundary[],
+  chunkPlan: ChunkPlan,
 ): Promise<Record<string, number>> {
+  const campaignId = campaign.id;
   const { rows: sheet } = await tx.query<SheetUser>(
     `SELECT phone AS key, user_service_uuid AS "digitId", usage = 'Active' AS active, boundary_codes AS "boundaryCodes",
             name, roles, employment_type AS "employmentType", user_name AS "userName"
@@ -192,7 +232,13 @@ async function insertChildUsers(
     [parentId],
   );
   const users = diffEntities(sheet, parent);
-  const chunks = createChunks(users, rowsPerChunk);
+  const userBytes = userBytesOf(
+    campaign,
+    new Map(boundaries.map((boundary) => [boundary.code, boundary.boundaryType])),
+  );
+  const chunks = createChunks(users, rowsOf(chunkPlan.rows, 'user-creation'), (user) =>
+    userBytes(childUser(user)),
+  );
   await inBatches(users, async (batch) => {
     await tx.query(
       `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
@@ -206,15 +252,14 @@ async function insertChildUsers(
         campaignId,
         jsonb(
           batch.map((user) => {
-            const fields = (user.sheetRow ?? user.parentRow) as UserFields;
+            const row = childUser(user);
             return {
-              phone: user.key,
-              name: fields.name,
-              roles: fields.roles,
-              employment_type: fields.employmentType,
-              // The login an existing user already has wins over a name typed in the sheet.
-              user_name: user.parentRow?.userName ?? fields.userName,
-              boundary_codes: user.boundaryCodes,
+              phone: row.phone,
+              name: row.name,
+              roles: row.roles,
+              employment_type: row.employmentType,
+              user_name: row.userName,
+              boundary_codes: row.boundaryCodes,
               user_service_uuid: user.digitId,
               is_active: user.isActive,
               action: user.action,
@@ -251,28 +296,23 @@ export function settledRows(plan: UpdatePlan): [string, RowAction, number][] {
 /** The child's boundaries, projects, facilities, users and mappings, diffed against its parent's. */
 export async function insertChildEntities(
   tx: DatabaseClient,
-  campaignId: string,
+  campaign: CampaignRecord,
   parentId: string,
   boundaries: SelectedBoundary[],
   leafTargets: Map<string, ProjectTarget[]>,
   productVariants: string[],
-  chunkRows: ChunkRows,
+  chunks: ChunkPlan,
 ): Promise<UpdatePlan> {
   const project = await insertChildProjects(
     tx,
-    campaignId,
+    campaign.id,
     parentId,
     boundaries,
     leafTargets,
-    rowsOf(chunkRows, 'project-creation'),
+    rowsOf(chunks.rows, 'project-creation'),
   );
-  const facility = await insertChildFacilities(
-    tx,
-    campaignId,
-    parentId,
-    rowsOf(chunkRows, 'facility-creation'),
-  );
-  const user = await insertChildUsers(tx, campaignId, parentId, rowsOf(chunkRows, 'user-creation'));
-  await insertMappings(tx, campaignId, parentId, productVariants, chunkRows);
+  const facility = await insertChildFacilities(tx, campaign, parentId, chunks);
+  const user = await insertChildUsers(tx, campaign, parentId, boundaries, chunks);
+  await insertMappings(tx, campaign.id, parentId, productVariants, chunks.rows);
   return { project, facility, user };
 }
