@@ -1,8 +1,12 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { CampaignDetails, RequestInfo } from '@campaign-pipeline/shared';
 
-/** RequestInfo of a campaign manager of the tenant, as DIGIT's gateway would pass it on. */
-export function campaignManager(tenantId = 'mz', uuid = 'campaign-manager-1'): RequestInfo {
+/**
+ * RequestInfo of a campaign manager of the tenant, as DIGIT's gateway would pass it on. The user service
+ * gives every user a UUID, and DIGIT's services write it into each record's audit details: as long as a
+ * real one, so that what the simulator saves weighs what DIGIT's records do.
+ */
+export function campaignManager(tenantId = 'mz', uuid = '5b0c9a1e-7d3f-4c62-9e8a-2f4b6d8c1a70'): RequestInfo {
   return {
     apiId: 'campaign-pipeline',
     ver: '1.0',
