@@ -24,13 +24,16 @@ export function savedMapping(payload: Record<string, unknown>): Record<string, u
   return { ...payload, ...SAVED_ENTITY };
 }
 
-/** A facility as the facility service saves it: its address gets an id and a tenant as well. */
+/**
+ * A facility as the facility service saves it: its id comes from idgen, and its address gets a UUID and a
+ * tenant as well (FacilityEnrichmentService).
+ */
 export function savedFacility(payload: FacilityPayload): Record<string, unknown> {
   return {
     ...payload,
     ...SAVED_ENTITY,
     clientReferenceId: payload.clientReferenceId ?? null,
-    address: { ...payload.address, id: `${ID}-address`, tenantId: payload.address.tenantId },
+    address: { ...payload.address, id: ID, tenantId: payload.address.tenantId },
     additionalFields: null,
   };
 }

@@ -1,4 +1,5 @@
 // Facility service: create, bulk create and search (by id list, name, usage, ...).
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { bulkItems, processLater, type ItemProblem } from '../http/bulk.ts';
 import { badRequest } from '../http/envelope.ts';
@@ -90,7 +91,7 @@ function storeFacility(
   return facility;
 }
 
-/** The facility as the service enriches it: its id, audit details, row version and address id. */
+/** The facility as the service enriches it: its idgen id, audit details, row version, its address a UUID. */
 function buildFacility(
   state: SimulatorState,
   payload: Json,
@@ -110,7 +111,7 @@ function buildFacility(
     usage: text(payload.usage) ?? null,
     storageCapacity: typeof payload.storageCapacity === 'number' ? payload.storageCapacity : null,
     address: address
-      ? { ...address, id: `${id}-address`, tenantId: text(address.tenantId) ?? tenantId }
+      ? { ...address, id: randomUUID(), tenantId: text(address.tenantId) ?? tenantId }
       : null,
     additionalFields: payload.additionalFields ?? null,
     isDeleted: false,
