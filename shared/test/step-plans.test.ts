@@ -97,22 +97,25 @@ describe('rows per chunk', () => {
     );
   });
 
-  it('caps a packed step by its bytes alone where a request bounds its chunks, by rows elsewhere', () => {
-    // Users average 904 a request: a chunk of small users still fills its request, so rows cap it only
-    // at the maximum. Facilities average 2,008 a request: chunks of 2,000 are 8 creates and 15 searches.
-    const packed: StepLoad[] = [
-      large[0] as StepLoad,
-      { step: 'user-creation', rows: 30_000, requestRows: 904, packed: true },
-      { step: 'facility-creation', rows: 15_000, requestRows: 2008, searchPage: 1000, packed: true },
-    ];
-    expect(Object.fromEntries(chunkRows(packed, limits, 'parallel'))).toMatchObject({
-      'user-creation': 20_000,
-      'facility-creation': 2000,
-    });
-    // In the linear flow 3,000 users alone get chunks of the minimum, 500 rows, fewer than a request.
-    expect(
-      chunkRows([{ ...(packed[1] as StepLoad), rows: 3000 }], limits, 'linear').get('user-creation'),
-    ).toBe(500);
+  it('gives a quieter service chunks of several requests where whole search pages then save calls', () => {
+    // 15,000 facilities at 1,770 a request. One request a chunk: 9 creates and 17 searches; chunks of 5,000
+    // rows: 3 creates and 5 searches each, 24 calls in all, as few as chunks of 7,000 make.
+    const facilities: StepLoad = {
+      step: 'facility-creation',
+      rows: 15_000,
+      requestRows: 1770,
+      searchPage: 1000,
+    };
+    const steps = large.map((load) => (load.step === 'facility-creation' ? facilities : load));
+    expect(chunkRows(steps, limits, 'parallel').get('facility-creation')).toBe(5000);
+    // The busiest service's steps keep within a request (30,000 user mappings at 2,406 a request would make
+    // 43 calls in chunks of 7,000 rows, against 45 in chunks of 2,000), and so does every step in the
+    // linear flow.
+    const userMappings = large.map((load) =>
+      load.step === 'user-mapping' ? { ...load, requestRows: 2406 } : load,
+    );
+    expect(chunkRows(userMappings, limits, 'parallel').get('user-mapping')).toBe(2000);
+    expect(chunkRows(steps, { ...limits, minRows: 10_000 }, 'linear').get('facility-creation')).toBe(1770);
   });
 
   it("keeps a chunk within a quarter of each concurrent call's share of the busiest service", () => {

@@ -137,14 +137,8 @@ export function requestRows(largestItemBytes: number, maxBytes: number): number 
 export interface StepLoad {
   step: Exclude<StepName, 'end'>;
   rows: number;
-  /** Rows one DIGIT request of the step carries (requestRows); of a packed step, on average. */
+  /** Rows one DIGIT request of the step carries (requestRows), or on average where items differ in size. */
   requestRows: number;
-  /**
-   * The step's items differ in size and its chunks are cut by their bytes as well, each at most one
-   * request's (RequestCutter): where a request is what bounds its chunks, their rows are not capped by the
-   * average, so that a chunk of small items is not cut before its request is full.
-   */
-  packed?: boolean;
   /**
    * Items one search answers, for steps that learn by search what DIGIT saved (bulk creates answer
    * without ids): their chunks hold whole pages, so that their searches go out full too.
@@ -173,8 +167,8 @@ const CHUNKS_PER_CALL_SLOT = 4;
  * last chunks add little after the rest, and never less than `minRows` (unless one request carries
  * fewer). A small campaign has small chunks; a large one in the parallel flow has request-sized chunks
  * everywhere, even at a service with little work, whose calls are then fewer rather than quicker: they
- * finish long before the busiest service does. A packed step's chunks that a request bounds are capped
- * only by `maxRows`: their bytes end them.
+ * finish long before the busiest service does; where such a step searches after its creates, its chunks
+ * may hold several requests, when whole search pages then make its calls fewer.
  */
 export function chunkRows(
   steps: readonly StepLoad[],
@@ -191,9 +185,12 @@ export function chunkRows(
   return new Map(
     steps.map((load) => {
       const share = Math.ceil((flow === 'linear' ? load.rows : busiest) / slots);
-      const rows = Math.max(1, Math.min(limits.maxRows, load.requestRows, Math.max(limits.minRows, share)));
-      const paged = load.searchPage === undefined ? rows : inSearchPages(load, rows, load.searchPage);
-      return [load.step, load.packed && paged === load.requestRows ? limits.maxRows : paged];
+      const most = Math.max(1, Math.min(limits.maxRows, Math.max(limits.minRows, share)));
+      const rows = Math.min(most, load.requestRows);
+      if (load.searchPage === undefined) return [load.step, rows];
+      // The busiest service's steps keep a chunk within a request, so that their work pipelines.
+      const quieter = flow === 'parallel' && (perService.get(STEP_PLANS[load.step].service) ?? 0) < busiest;
+      return [load.step, inSearchPages(load, rows, quieter ? most : rows, load.searchPage)];
     }),
   );
 }
@@ -201,17 +198,21 @@ export function chunkRows(
 /**
  * A step that searches after its creates gets chunks of whole search pages, so that its searches go out
  * full too, unless cutting a chunk down to whole pages makes the step's calls more: a chunk of 1,900 rows
- * where a request carries 1,900 is one create and two searches, where two chunks of 1,000 are two creates
- * and two searches.
+ * where a request carries 1,900 (`rows`) is one create and two searches, where two chunks of 1,000 are two
+ * creates and two searches. Chunks of more pages, up to `most` rows, are taken where they make fewer calls
+ * still: several requests each, and no page left part empty.
  */
-function inSearchPages(load: StepLoad, rows: number, page: number): number {
-  if (rows < page) return rows;
-  const paged = rows - (rows % page);
+function inSearchPages(load: StepLoad, rows: number, most: number, page: number): number {
   const chunkCalls = (chunk: number) => Math.ceil(chunk / load.requestRows) + Math.ceil(chunk / page);
   const stepCalls = (chunk: number) =>
     Math.floor(load.rows / chunk) * chunkCalls(chunk) +
     (load.rows % chunk > 0 ? chunkCalls(load.rows % chunk) : 0);
-  return stepCalls(paged) <= stepCalls(rows) ? paged : rows;
+  const paged = rows - (rows % page);
+  let best = paged > 0 && stepCalls(paged) <= stepCalls(rows) ? paged : rows;
+  for (let chunk = paged + page; chunk <= most; chunk += page) {
+    if (stepCalls(chunk) < stepCalls(best)) best = chunk;
+  }
+  return best;
 }
 
 /** Where a wave's chunks start and how many of its rows each takes. */

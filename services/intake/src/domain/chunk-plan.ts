@@ -50,14 +50,20 @@ const MAPPING_STEP = {
   resource: 'product-mapping',
 } as const satisfies Record<MappingKind, StepLoad['step']>;
 
+/** How the chunks of a step whose items differ in size are cut, in order. */
+export interface ChunkCut {
+  maxRows: number;
+  /** Bytes of its items (as the workers measure them) a chunk holds at most. */
+  maxBytes: number;
+}
+
 /** How a campaign's rows are cut into chunks. */
 export interface ChunkPlan {
-  /** Rows per chunk of each step; of facility and user creation, at most (their bytes cut them too). */
+  /** Rows per chunk of each step (facility and user creation: as their cuts say). */
   rows: ChunkRows;
-  /**
-   * The sheet row each chunk of a new campaign's facility and user creation begins at, in order: each
-   * chunk is one request's bytes of the rows to create, as the workers measure them.
-   */
+  /** Facilities and users differ in size: their chunks are cut by their bytes too. */
+  cuts: { facility: ChunkCut; user: ChunkCut };
+  /** The sheet row each chunk of a new campaign's facility and user creation begins at, in order. */
   starts: { facility: number[]; user: number[] };
 }
 
@@ -130,9 +136,19 @@ function averageRequestRows(sizes: SheetSizes): number {
   return total === 0 ? 1 : Math.max(1, Math.floor(BULK_BATCH_MAX_BYTES / (total / sizes.createBytes.length)));
 }
 
-/** The sheet rows at which chunks of at most `maxRows` rows and one request's bytes begin. */
-function chunkStarts(sizes: SheetSizes, maxRows: number): number[] {
-  const cutter = new RequestCutter(maxRows, BULK_BATCH_MAX_BYTES);
+/**
+ * How the chunks of `rows` rows planned for a step whose items differ in size are cut: a chunk of one
+ * request ends where the request's bytes do, however small its items; a chunk of less, at its rows too; a
+ * chunk of several requests (whole search pages) only at its rows.
+ */
+function chunkCut(rows: number, requestRows: number, limits: ChunkLimits): ChunkCut {
+  if (rows > requestRows) return { maxRows: rows, maxBytes: Number.POSITIVE_INFINITY };
+  return { maxRows: rows === requestRows ? limits.maxRows : rows, maxBytes: BULK_BATCH_MAX_BYTES };
+}
+
+/** The sheet rows at which the chunks of the rows to create begin. */
+function chunkStarts(sizes: SheetSizes, cut: ChunkCut): number[] {
+  const cutter = new RequestCutter(cut.maxRows, cut.maxBytes);
   const starts: number[] = [];
   sizes.createBytes.forEach((bytes, index) => {
     if (cutter.begins(bytes)) starts.push(sizes.createRowNumbers[index] as number);
@@ -216,6 +232,8 @@ export async function planChunks(
   // many to spread into Math.max's arguments.)
   const depth = boundaries.reduce((deepest, boundary) => Math.max(deepest, boundary.level), 0) + 1;
 
+  const facilityRequestRows = averageRequestRows(facilities);
+  const userRequestRows = averageRequestRows(users);
   const loads: StepLoad[] = [
     {
       step: 'project-creation',
@@ -225,15 +243,13 @@ export async function planChunks(
     {
       step: 'facility-creation',
       rows: facilities.createBytes.length,
-      requestRows: averageRequestRows(facilities),
+      requestRows: facilityRequestRows,
       searchPage: SEARCH_PAGE,
-      packed: true,
     },
     {
       step: 'user-creation',
       rows: users.createBytes.length,
-      requestRows: averageRequestRows(users),
-      packed: true,
+      requestRows: userRequestRows,
     },
     ...(Object.keys(MAPPING_STEP) as MappingKind[]).map((kind) => ({
       step: MAPPING_STEP[kind],
@@ -248,11 +264,13 @@ export async function planChunks(
     })),
   ];
   const rows = chunkRows(loads, limits, campaign.flow === 'linear' ? 'linear' : 'parallel');
+  const cuts = {
+    facility: chunkCut(rowsOf(rows, 'facility-creation'), facilityRequestRows, limits),
+    user: chunkCut(rowsOf(rows, 'user-creation'), userRequestRows, limits),
+  };
   return {
     rows,
-    starts: {
-      facility: chunkStarts(facilities, rowsOf(rows, 'facility-creation')),
-      user: chunkStarts(users, rowsOf(rows, 'user-creation')),
-    },
+    cuts,
+    starts: { facility: chunkStarts(facilities, cuts.facility), user: chunkStarts(users, cuts.user) },
   };
 }

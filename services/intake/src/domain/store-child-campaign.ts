@@ -1,5 +1,4 @@
 import {
-  BULK_BATCH_MAX_BYTES,
   RequestCutter,
   jsonb,
   assignChunks,
@@ -11,7 +10,7 @@ import {
   type UserEntity,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
-import { facilityBytesOf, rowsOf, userBytesOf, type ChunkPlan } from './chunk-plan.ts';
+import { facilityBytesOf, rowsOf, userBytesOf, type ChunkCut, type ChunkPlan } from './chunk-plan.ts';
 import { inBatches, insertBoundaries, insertMappings } from './store-campaign.ts';
 import {
   boundariesWithTargets,
@@ -96,16 +95,16 @@ async function insertChildProjects(
 }
 
 /**
- * Chunk numbers for the rows that need a create, in order, each chunk at most `maxRows` rows and one
- * request's bytes (`bytesOf`, as the workers measure them); rows needing nothing go in chunk 0, done.
+ * Chunk numbers for the rows that need a create, in order, cut as the plan says by their rows and their
+ * bytes (`bytesOf`, as the workers measure them); rows needing nothing go in chunk 0, done.
  */
 function createChunks<T extends { action: string }>(
   rows: readonly T[],
-  maxRows: number,
+  cut: ChunkCut,
   bytesOf: (row: T) => number,
 ): Map<T, number> {
   const chunks = new Map<T, number>();
-  const cutter = new RequestCutter(maxRows, BULK_BATCH_MAX_BYTES);
+  const cutter = new RequestCutter(cut.maxRows, cut.maxBytes);
   let chunk = -1;
   for (const row of rows) {
     if (row.action === 'create' && cutter.begins(bytesOf(row))) chunk++;
@@ -148,7 +147,7 @@ async function insertChildFacilities(
   const fields = (facility: ChildEntity<SheetFacility, ParentFacility>): FacilityFields =>
     (facility.sheetRow ?? facility.parentRow) as FacilityFields;
   const facilityBytes = facilityBytesOf(campaign);
-  const chunks = createChunks(facilities, rowsOf(chunkPlan.rows, 'facility-creation'), (facility) =>
+  const chunks = createChunks(facilities, chunkPlan.cuts.facility, (facility) =>
     facilityBytes({
       ...fields(facility),
       nameKey: facility.key,
@@ -236,9 +235,7 @@ async function insertChildUsers(
     campaign,
     new Map(boundaries.map((boundary) => [boundary.code, boundary.boundaryType])),
   );
-  const chunks = createChunks(users, rowsOf(chunkPlan.rows, 'user-creation'), (user) =>
-    userBytes(childUser(user)),
-  );
+  const chunks = createChunks(users, chunkPlan.cuts.user, (user) => userBytes(childUser(user)));
   await inBatches(users, async (batch) => {
     await tx.query(
       `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
