@@ -110,9 +110,7 @@ function buildFacility(
     name: text(payload.name) ?? '',
     usage: text(payload.usage) ?? null,
     storageCapacity: typeof payload.storageCapacity === 'number' ? payload.storageCapacity : null,
-    address: address
-      ? { ...address, id: randomUUID(), tenantId: text(address.tenantId) ?? tenantId }
-      : null,
+    address: address ? { ...address, id: randomUUID(), tenantId: text(address.tenantId) ?? tenantId } : null,
     additionalFields: payload.additionalFields ?? null,
     isDeleted: false,
     rowVersion: 1,
