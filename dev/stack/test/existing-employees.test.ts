@@ -2,11 +2,10 @@
 // which: the pipeline sends halves until the taken rows stand alone, adopts an employee that is the row's
 // own person, and fails the campaign, naming the phone, when it is somebody else.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { campaignFixture } from '../src/index.ts';
-import { expectCreatedInDigit, sheetContents } from './support/expected-state.ts';
+import { EMPLOYEE_CAMPAIGN_VARIANTS, employeeCampaign } from './support/employee-campaign.ts';
+import { expectCreatedInDigit } from './support/expected-state.ts';
 import { campaignStack } from './support/stack.ts';
 
-const VARIANTS = ['PVAR-2026-01-01-000001'];
 const USERS = 64;
 const HRMS_CREATE = 'POST /health-hrms/employees/_create';
 
@@ -17,18 +16,8 @@ afterEach(async () => {
   await stack.infrastructure().digit.client.reset();
 });
 
-async function fixtureWithUsers(seed: number) {
-  const digit = stack.infrastructure().digit;
-  const fixture = await campaignFixture({
-    digitUrl: digit.url,
-    facilities: 6,
-    users: USERS,
-    inactiveUsers: 0,
-    seed,
-    productVariants: VARIANTS,
-  });
-  const contents = await sheetContents(digit, fixture.sheets, 'MZ');
-  return { fixture, contents };
+function fixtureWithUsers(seed: number) {
+  return employeeCampaign(stack, { users: USERS, seed });
 }
 
 describe('a campaign whose users HRMS already holds', () => {
@@ -43,7 +32,7 @@ describe('a campaign whose users HRMS already holds', () => {
 
     await expectCreatedInDigit(stack.client(), digit, fixture.details, {
       contents,
-      productVariants: VARIANTS,
+      productVariants: EMPLOYEE_CAMPAIGN_VARIANTS,
       timeoutMs: 60_000,
     });
     // The held phones are the planted employees, once each: adopted, not created again.

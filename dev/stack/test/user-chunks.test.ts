@@ -3,11 +3,10 @@
 // intake cuts the users' chunks by each one's bytes, so the supervisors do not shrink every chunk.
 import { describe, expect, it } from '@jest/globals';
 import { BULK_BATCH_MAX_BYTES } from '@campaign-pipeline/shared';
-import { campaignFixture } from '../src/index.ts';
-import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+import { EMPLOYEE_CAMPAIGN_VARIANTS, employeeCampaign } from './support/employee-campaign.ts';
+import { expectCampaignInDigit } from './support/expected-state.ts';
 import { campaignStack } from './support/stack.ts';
 
-const VARIANTS = ['PVAR-2026-01-01-000001'];
 const USERS = 1500;
 const SUPERVISORS = 10;
 const HRMS_CREATE = 'POST /health-hrms/employees/_create';
@@ -18,16 +17,11 @@ const stack = campaignStack({ CHUNK_MIN_ROWS: '5000' });
 describe('chunks of users of different sizes', () => {
   it('fills each HRMS create with as many users as its bytes hold, however large the largest', async () => {
     const digit = stack.infrastructure().digit;
-    const fixture = await campaignFixture({
-      digitUrl: digit.url,
-      facilities: 6,
+    const { fixture, contents } = await employeeCampaign(stack, {
       users: USERS,
-      inactiveUsers: 0,
-      wideUsers: SUPERVISORS,
       seed: 7,
-      productVariants: VARIANTS,
+      wideUsers: SUPERVISORS,
     });
-    const contents = await sheetContents(digit, fixture.sheets, 'MZ');
     expect(contents.users.filter((user) => user.boundaryCodes.length >= 50)).toHaveLength(SUPERVISORS);
 
     const created = (await stack.client().create(fixture.details)).data.CampaignDetails;
@@ -39,7 +33,7 @@ describe('chunks of users of different sizes', () => {
       campaignNumber: created?.campaignNumber as string,
       rootCode: 'MZ',
       contents,
-      productVariants: VARIANTS,
+      productVariants: EMPLOYEE_CAMPAIGN_VARIANTS,
     });
 
     // What HRMS saved would fill this many requests; chunks cut to fit the supervisors' size would be over

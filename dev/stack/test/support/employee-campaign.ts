@@ -1,9 +1,31 @@
 import { expect } from '@jest/globals';
-import { campaignFixture } from '../../src/index.ts';
-import { expectCreatedInDigit, sheetContents } from './expected-state.ts';
+import { campaignFixture, type CampaignFixture } from '../../src/index.ts';
+import { expectCreatedInDigit, sheetContents, type SheetContents } from './expected-state.ts';
 import type { campaignStack } from './stack.ts';
 
-const VARIANTS = ['PVAR-2026-01-01-000001'];
+/** The product variant of the employee campaigns' delivery rules. */
+export const EMPLOYEE_CAMPAIGN_VARIANTS = ['PVAR-2026-01-01-000001'];
+
+/**
+ * A campaign of `users` active users (the first `wideUsers` of them naming fifty localities each) and six
+ * facilities, with what its sheets hold.
+ */
+export async function employeeCampaign(
+  stack: ReturnType<typeof campaignStack>,
+  options: { users: number; seed: number; wideUsers?: number },
+): Promise<{ fixture: CampaignFixture; contents: SheetContents }> {
+  const digit = stack.infrastructure().digit;
+  const fixture = await campaignFixture({
+    digitUrl: digit.url,
+    facilities: 6,
+    users: options.users,
+    inactiveUsers: 0,
+    wideUsers: options.wideUsers ?? 0,
+    seed: options.seed,
+    productVariants: EMPLOYEE_CAMPAIGN_VARIANTS,
+  });
+  return { fixture, contents: await sheetContents(digit, fixture.sheets, 'MZ') };
+}
 
 /**
  * Creates a campaign of `users` active users (and six facilities) on the stack and waits until DIGIT holds
@@ -15,18 +37,10 @@ export async function expectEmployeesCreated(
   seed: number,
 ): Promise<void> {
   const digit = stack.infrastructure().digit;
-  const fixture = await campaignFixture({
-    digitUrl: digit.url,
-    facilities: 6,
-    users,
-    inactiveUsers: 0,
-    seed,
-    productVariants: VARIANTS,
-  });
-  const contents = await sheetContents(digit, fixture.sheets, 'MZ');
+  const { fixture, contents } = await employeeCampaign(stack, { users, seed });
   await expectCreatedInDigit(stack.client(), digit, fixture.details, {
     contents,
-    productVariants: VARIANTS,
+    productVariants: EMPLOYEE_CAMPAIGN_VARIANTS,
     timeoutMs: 120_000,
   });
   expect((await digit.client.employees()).items).toHaveLength(users);
