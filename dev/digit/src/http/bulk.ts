@@ -4,7 +4,7 @@ import type { ServiceName } from '../behaviour.ts';
 import type { SimulatorState } from '../state/simulator-state.ts';
 import { badRequest } from './envelope.ts';
 import { isRecord, type DigitRequest, type Json } from './request.ts';
-import type { AcceptedBulk } from './routes.ts';
+import { JsonText, type AcceptedBulk } from './routes.ts';
 
 /**
  * Bulk creates, project create and HRMS create have no item limit of their own; the services push what
@@ -34,15 +34,21 @@ export function requireOneKafkaMessage(digit: DigitRequest): void {
   if (bytes > BULK_REQUEST_MAX_BYTES) throw eventBusFailure();
 }
 
-/** The message that saves `records` (the enriched items under `key`, beside the RequestInfo), in bytes. */
-function savedMessageBytes(requestInfo: Json, key: string, records: readonly unknown[]): number {
-  return Buffer.byteLength(JSON.stringify({ RequestInfo: requestInfo, [key]: records }));
+/**
+ * The message that saves records (the enriched items under `key`, written as `recordsJson`, beside the
+ * RequestInfo), in bytes: `{"RequestInfo":…,"<key>":[…]}` counted in parts, without writing it again.
+ */
+function savedMessageBytes(requestInfo: Json, key: string, recordsJson: string): number {
+  const frame = `{"RequestInfo":,${JSON.stringify(key)}:}`;
+  return (
+    Buffer.byteLength(frame) + Buffer.byteLength(JSON.stringify(requestInfo)) + Buffer.byteLength(recordsJson)
+  );
 }
 
 /**
  * Pushes the enriched `records` of a synchronous create as its one Kafka message, counted on the
  * simulator's state; refuses the request with EVENT_BUS_FAILURE when the message is over the limit, before
- * anything is stored.
+ * anything is stored. Answers the records as written for the message, which the create answers with too.
  */
 export function pushSavedRecords(
   state: SimulatorState,
@@ -51,10 +57,12 @@ export function pushSavedRecords(
   requestInfo: Json,
   key: string,
   records: readonly unknown[],
-): void {
-  const bytes = savedMessageBytes(requestInfo, key, records);
+): JsonText {
+  const written = new JsonText(JSON.stringify(records));
+  const bytes = savedMessageBytes(requestInfo, key, written.text);
   if (bytes > BULK_REQUEST_MAX_BYTES) throw eventBusFailure();
   state.pushed(service, `POST ${path}`, records.length, bytes);
+  return written;
 }
 
 /**
@@ -129,7 +137,7 @@ export function processLater<T>(state: SimulatorState, bulk: LaterBulk<T>): void
       }
     });
     if (records.length === 0) return;
-    const bytes = savedMessageBytes(requestInfo, listKey, records);
+    const bytes = savedMessageBytes(requestInfo, listKey, JSON.stringify(records));
     if (bytes > BULK_REQUEST_MAX_BYTES) {
       for (const item of valid) drop(item, EVENT_BUS_FAILURE);
       return;

@@ -7,11 +7,36 @@ import { queryOf, readRequest, type DigitRequest, type Json, type Query } from '
 
 export type DigitHandler = (request: DigitRequest, query: Query) => Json;
 
+/**
+ * A value of an answer already written as JSON: a create's enriched records, written once for the message
+ * that saves them and answered as they are, not serialised a second time.
+ */
+export class JsonText {
+  readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
 export function digitPost(app: FastifyInstance, path: string, handler: DigitHandler, status = 200): void {
   app.post(path, async (request, reply) => {
     const digit = readRequest(request.body, request.headers['content-length']);
-    const body = handler(digit, queryOf(request.query));
-    return reply.code(status).send({ ResponseInfo: responseInfo(digit.requestInfo), ...body });
+    const answer = {
+      ResponseInfo: responseInfo(digit.requestInfo),
+      ...handler(digit, queryOf(request.query)),
+    };
+    if (!Object.values(answer).some((value) => value instanceof JsonText))
+      return reply.code(status).send(answer);
+    const fields = Object.entries(answer).flatMap(([key, value]) =>
+      value === undefined
+        ? []
+        : [`${JSON.stringify(key)}:${value instanceof JsonText ? value.text : JSON.stringify(value)}`],
+    );
+    return reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send(`{${fields.join(',')}}`);
   });
 }
 

@@ -23,7 +23,7 @@ import {
   type Json,
   type Query,
 } from '../http/request.ts';
-import { digitPost } from '../http/routes.ts';
+import { digitPost, type JsonText } from '../http/routes.ts';
 import {
   codeKey,
   phoneKey,
@@ -47,7 +47,7 @@ export function registerHrmsService(app: FastifyInstance, state: SimulatorState)
 
 type Problem = { code: string; message: string };
 
-function createEmployees(state: SimulatorState, digit: DigitRequest): Employee[] {
+function createEmployees(state: SimulatorState, digit: DigitRequest): JsonText {
   const creator = requireUser(digit);
   const input = digit.body.Employees;
   if (!Array.isArray(input) || input.length === 0)
@@ -107,10 +107,17 @@ function createEmployees(state: SimulatorState, digit: DigitRequest): Employee[]
   }
   const now = Date.now();
   const created = employees.map((fields) => buildEmployee(state, fields, creator, now));
-  pushSavedRecords(state, 'hrms', EMPLOYEE_CREATE_PATH, digit.requestInfo, 'Employees', created);
+  const written = pushSavedRecords(
+    state,
+    'hrms',
+    EMPLOYEE_CREATE_PATH,
+    digit.requestInfo,
+    'Employees',
+    created,
+  );
   const visibleAt = state.visibleAt('employee', now);
   for (const data of created) state.employees.add({ data, visibleAt });
-  return created;
+  return written;
 }
 
 function employeeProblems(state: SimulatorState, employee: Json): Problem[] {

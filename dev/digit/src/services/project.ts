@@ -13,7 +13,7 @@ import {
   type Json,
   type Query,
 } from '../http/request.ts';
-import { digitPost } from '../http/routes.ts';
+import { digitPost, type JsonText } from '../http/routes.ts';
 import { formatId } from '../state/id-sequences.ts';
 import {
   boundaryKey,
@@ -105,7 +105,7 @@ function validateParents(state: SimulatorState, projects: Json[], now: number): 
  * whole enriched request is pushed as (ProjectService.createProject): a request whose enriched projects
  * are over the message limit is refused and nothing is saved.
  */
-function createProjects(state: SimulatorState, digit: DigitRequest): Project[] {
+function createProjects(state: SimulatorState, digit: DigitRequest): JsonText {
   const user = requireUser(digit);
   const input = projectsOf(digit.body);
   const tenantId = validateProjects(state, input);
@@ -152,10 +152,17 @@ function createProjects(state: SimulatorState, digit: DigitRequest): Project[] {
     };
     return project;
   });
-  pushSavedRecords(state, 'project', PROJECT_CREATE_PATH, digit.requestInfo, 'Projects', projects);
+  const written = pushSavedRecords(
+    state,
+    'project',
+    PROJECT_CREATE_PATH,
+    digit.requestInfo,
+    'Projects',
+    projects,
+  );
   const visibleAt = state.visibleAt('project', now);
   for (const project of projects) state.projects.add({ data: project, visibleAt });
-  return projects;
+  return written;
 }
 
 function updateProjects(state: SimulatorState, digit: DigitRequest): Project[] {
