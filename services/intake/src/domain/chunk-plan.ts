@@ -1,29 +1,23 @@
 import {
   BULK_BATCH_MAX_BYTES,
   SEARCH_PAGE,
-  SIZING_PASSWORD,
   RequestCutter,
   chunkRows,
-  employeePayload,
-  facilityPayload,
-  itemBytes,
   mappingPayload,
   projectPayload,
   requestRows,
-  savedEmployee,
-  savedFacility,
   savedMapping,
   savedProject,
   type CampaignRecord,
   type ChunkLimits,
   type DatabaseClient,
-  type FacilityEntity,
   type MappingKind,
   type StepLoad,
   type TargetColumnDefinition,
   type UserEntity,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
+import { facilityBytesOf, userBytesOf } from './saved-bytes.ts';
 
 /** Rows per chunk of each step of one campaign. */
 export type ChunkRows = ReadonlyMap<StepLoad['step'], number>;
@@ -42,7 +36,7 @@ const PENDING_ID = '0'.repeat(36);
 const LARGEST_TARGET = Number.MAX_SAFE_INTEGER;
 
 /** Sheet rows read at a time while measuring a campaign's facilities and users. */
-const SIZING_PAGE_ROWS = 2000;
+const SIZING_PAGE_ROWS = 1000;
 
 const MAPPING_STEP = {
   facility: 'facility-mapping',
@@ -65,19 +59,6 @@ export interface ChunkPlan {
   cuts: { facility: ChunkCut; user: ChunkCut };
   /** The sheet row each chunk of a new campaign's facility and user creation begins at, in order. */
   starts: { facility: number[]; user: number[] };
-}
-
-/** What a facility takes of a request: itemBytes of its form as DIGIT saves it. */
-export function facilityBytesOf(campaign: CampaignRecord): (row: FacilityEntity) => number {
-  return (row) => itemBytes(savedFacility(facilityPayload(campaign, row)));
-}
-
-/** What a user takes of a request: itemBytes of the employee as HRMS saves it. */
-export function userBytesOf(
-  campaign: CampaignRecord,
-  boundaryTypes: ReadonlyMap<string, string>,
-): (row: UserEntity) => number {
-  return (row) => itemBytes(savedEmployee(employeePayload(campaign, row, boundaryTypes, SIZING_PASSWORD)));
 }
 
 interface FacilitySheetRow {

@@ -10,7 +10,8 @@ import {
   type UserEntity,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
-import { facilityBytesOf, rowsOf, userBytesOf, type ChunkCut, type ChunkPlan } from './chunk-plan.ts';
+import { rowsOf, type ChunkCut, type ChunkPlan } from './chunk-plan.ts';
+import { facilityBytesOf, userBytesOf } from './saved-bytes.ts';
 import { inBatches, insertBoundaries, insertMappings } from './store-campaign.ts';
 import {
   boundariesWithTargets,
