@@ -9,6 +9,7 @@ import JSZip from 'jszip';
 import { fileURLToPath } from 'node:url';
 
 import {
+  CampaignBoundaries,
   DEFAULT_SHEET_LIMITS,
   FACILITY_SHEET,
   FacilityColumn,
@@ -18,7 +19,7 @@ import {
 import type { SheetLimits, SheetValidationContext } from '../src/sheets/index.ts';
 
 export const FUZZ_CONTEXT: SheetValidationContext = {
-  boundaries: { codes: new Set(['MZ', 'P1', 'D1']), leafCodes: new Set(['D1']) },
+  boundaries: new CampaignBoundaries(['MZ', 'P1', 'D1'], ['D1']),
   boundaryTypes: ['COUNTRY', 'PROVINCE', 'DISTRICT'],
   targetColumns: [],
 };

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { TargetColumnDefinition } from '../src/domain/project-type.ts';
 import {
+  CampaignBoundaries,
   readTargetSheet,
   readUserSheet,
   writeProcessedSheet,
@@ -59,7 +60,11 @@ function campaign(count: number): SheetValidationContext {
     codes.add(leaf.province).add(leaf.district).add(leaf.code);
     leafCodes.add(leaf.code);
   }
-  return { boundaries: { codes, leafCodes }, boundaryTypes: BOUNDARY_TYPES, targetColumns: TARGET_COLUMNS };
+  return {
+    boundaries: new CampaignBoundaries(codes, leafCodes),
+    boundaryTypes: BOUNDARY_TYPES,
+    targetColumns: TARGET_COLUMNS,
+  };
 }
 
 function* users(count: number): Generator<UserSheetRow> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  CampaignBoundaries,
   FACILITY_SHEET,
   FACILITY_TYPES,
   FacilityColumn,
@@ -197,10 +198,10 @@ describe('campaign sheet generator', () => {
 
   it("passes the pipeline's own sheet readers when clean, and fails them where defects were planted", async () => {
     const context = {
-      boundaries: {
-        codes: new Set(sim.hierarchy.byCode.keys()),
-        leafCodes: new Set(sim.hierarchy.codesByType.get('LOCALITY')),
-      },
+      boundaries: new CampaignBoundaries(
+        sim.hierarchy.byCode.keys(),
+        sim.hierarchy.codesByType.get('LOCALITY') ?? [],
+      ),
       boundaryTypes: sim.hierarchy.levels.map((l) => l.boundaryType),
       targetColumns: llin().targetColumns,
     };

@@ -5,6 +5,7 @@ import {
   type BoundaryHierarchy,
 } from '@campaign-pipeline/dev-digit';
 import {
+  CampaignBoundaries,
   readFacilitySheet,
   readTargetSheet,
   readUserSheet,
@@ -71,10 +72,7 @@ export async function consolidatedSheets(
 ): Promise<CampaignSheetRows> {
   const { hierarchy, projectType } = context;
   const reading = {
-    boundaries: {
-      codes: new Set(hierarchy.byCode.keys()),
-      leafCodes: new Set(leavesUnder(hierarchy, hierarchy.root.code)),
-    },
+    boundaries: new CampaignBoundaries(hierarchy.byCode.keys(), leavesUnder(hierarchy, hierarchy.root.code)),
     boundaryTypes: [],
     targetColumns: projectType.targetColumns,
     partialTargets: true,

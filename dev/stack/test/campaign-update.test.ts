@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { Kafka, logLevel } from 'kafkajs';
 import type { DigitSimulator } from '@campaign-pipeline/dev-digit';
 import {
+  CampaignBoundaries,
   AvroCodec,
   Topic,
   projectTargets,
@@ -223,10 +224,7 @@ describe('updating a campaign through child campaigns', () => {
     const templateSummary = await readTargetSheet(
       template,
       {
-        boundaries: {
-          codes: new Set(digit().hierarchy.byCode.keys()),
-          leafCodes: new Set(leavesUnder('MZ')),
-        },
+        boundaries: new CampaignBoundaries(digit().hierarchy.byCode.keys(), leavesUnder('MZ')),
         targetColumns: projectType()?.targetColumns ?? [],
         partialTargets: true,
       },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  CampaignBoundaries,
   DigitError,
   SheetErrorCode,
   readFacilitySheet,
@@ -86,7 +87,10 @@ function digitHolding(facilities: DigitFacility[]): DigitClients {
 async function readBack(workbook: Buffer): Promise<FacilityRow[]> {
   const rows: FacilityRow[] = [];
   const context = {
-    boundaries: { codes: new Set(sheets.boundaries.map((b) => b.code)), leafCodes: new Set<string>() },
+    boundaries: new CampaignBoundaries(
+      sheets.boundaries.map((b) => b.code),
+      [],
+    ),
   };
   await readFacilitySheet(workbook, context, { onRows: (batch) => void rows.push(...batch) });
   return rows;

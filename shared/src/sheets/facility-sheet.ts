@@ -65,7 +65,7 @@ function facilityParser(context: Pick<SheetValidationContext, 'boundaries'>): Ro
       SheetErrorCode.invalidCapacity,
       true,
     );
-    const codes = optionalBoundaryCodes(cells, FacilityColumn.boundaryCodes, context.boundaries.codes);
+    const codes = optionalBoundaryCodes(cells, FacilityColumn.boundaryCodes, context.boundaries);
     const usage = oneOf(cells, FacilityColumn.usage, USAGES, SheetErrorCode.invalidUsage);
     // A template lists every facility of the tenant, Inactive and without boundaries until the campaign
     // takes it up; a row in use (or of unknown usage) must say where.

@@ -1,6 +1,7 @@
 // Checks of single cells. Each returns the parsed value, or undefined after reporting why the cell is
 // wrong. A column missing from the sheet was reported once already, so its cells only mark the row.
 import { cellNumber, cellText, detached } from './cell.ts';
+import type { CampaignBoundaries } from './context.ts';
 import { SheetErrorCode, formatCount, listing, quoted } from './errors.ts';
 import type { RowCells } from './sheet-reading.ts';
 
@@ -82,10 +83,10 @@ export function someOf<T extends string>(
 export function boundaryCodes(
   cells: RowCells,
   column: string,
-  campaignCodes: ReadonlySet<string>,
+  campaign: CampaignBoundaries,
 ): string[] | undefined {
   const codes = requiredList(cells, column);
-  return codes && campaignBoundaries(cells, column, codes, campaignCodes);
+  return codes && campaignBoundaries(cells, column, codes, campaign);
 }
 
 /**
@@ -95,7 +96,7 @@ export function boundaryCodes(
 export function optionalBoundaryCodes(
   cells: RowCells,
   column: string,
-  campaignCodes: ReadonlySet<string>,
+  campaign: CampaignBoundaries,
 ): string[] | undefined {
   if (!cells.has(column)) {
     cells.invalid = true;
@@ -103,16 +104,16 @@ export function optionalBoundaryCodes(
   }
   const text = cells.text(column);
   const codes = text === undefined ? [] : splitList(text);
-  return campaignBoundaries(cells, column, codes, campaignCodes);
+  return campaignBoundaries(cells, column, codes, campaign);
 }
 
 function campaignBoundaries(
   cells: RowCells,
   column: string,
   codes: string[],
-  campaignCodes: ReadonlySet<string>,
+  campaign: CampaignBoundaries,
 ): string[] | undefined {
-  const unknown = codes.filter((code) => !campaignCodes.has(code));
+  const unknown = codes.filter((code) => !campaign.has(code));
   if (unknown.length > 0) {
     const what = unknown.map(quoted).join(', ');
     const verb = unknown.length === 1 ? 'boundary is' : 'boundaries are';

@@ -2,7 +2,7 @@
 export * from './format.ts';
 export { normaliseCell, cellText } from './cell.ts';
 export type { CellScalar } from './cell.ts';
-export type { CampaignBoundaries, SheetValidationContext } from './context.ts';
+export { CampaignBoundaries, type SheetValidationContext } from './context.ts';
 export { SheetErrorCode, UNREADABLE_WORKBOOK_CODES, errorDetail } from './errors.ts';
 export type { SheetError } from './errors.ts';
 export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_ERRORS } from './sheet-reading.ts';

@@ -1,6 +1,5 @@
 // Reads and checks the target workbook of a campaign: one or more sheets of lowest-level boundaries with
 // their targets, which together must cover every lowest-level boundary of the campaign exactly once.
-import { detached } from './cell.ts';
 import type { SheetValidationContext } from './context.ts';
 import { SheetErrorCode, quoted, sheetError } from './errors.ts';
 import type { ErrorCollector } from './errors.ts';
@@ -32,31 +31,36 @@ export interface TargetRow {
 type TargetContext = Pick<SheetValidationContext, 'boundaries' | 'targetColumns' | 'partialTargets'>;
 
 /**
- * Where each boundary's row was found, kept compact for 100,000 boundaries: one number per boundary,
- * sheet index × MAX_ROWS + row.
+ * Where each lowest-level boundary's row was found, kept compact for 100,000 boundaries: one number per
+ * boundary, by its place among them (see CampaignBoundaries), 0 until found, else sheet index × MAX_ROWS
+ * + row (rows count from 1).
  */
 class RowPlaces {
   static readonly MAX_ROWS = 1_048_576;
   readonly #sheets: string[] = [];
-  readonly #places = new Map<string, number>();
+  readonly #places: Float64Array;
+
+  constructor(leafCount: number) {
+    this.#places = new Float64Array(leafCount);
+  }
 
   startSheet(name: string): void {
     this.#sheets.push(name);
   }
 
-  has(code: string): boolean {
-    return this.#places.has(code);
+  has(leaf: number): boolean {
+    return this.#places[leaf] !== 0;
   }
 
-  get(code: string): { sheet: string; row: number } | undefined {
-    const place = this.#places.get(code);
-    if (place === undefined) return undefined;
+  get(leaf: number): { sheet: string; row: number } | undefined {
+    const place = this.#places[leaf] ?? 0;
+    if (place === 0) return undefined;
     const sheet = this.#sheets[Math.floor(place / RowPlaces.MAX_ROWS)] ?? '';
     return { sheet, row: place % RowPlaces.MAX_ROWS };
   }
 
-  set(code: string, row: number): void {
-    this.#places.set(detached(code), (this.#sheets.length - 1) * RowPlaces.MAX_ROWS + row);
+  set(leaf: number, row: number): void {
+    this.#places[leaf] = (this.#sheets.length - 1) * RowPlaces.MAX_ROWS + row;
   }
 }
 
@@ -64,8 +68,8 @@ function checkBoundary(cells: RowCells, context: TargetContext, placeOf: RowPlac
   const column = TargetColumn.boundaryCode;
   const code = requiredText(cells, column);
   if (code === undefined) return undefined;
-  const { codes, leafCodes } = context.boundaries;
-  if (!codes.has(code)) {
+  const { boundaries } = context;
+  if (!boundaries.has(code)) {
     cells.report(
       column,
       SheetErrorCode.unknownBoundary,
@@ -73,12 +77,13 @@ function checkBoundary(cells: RowCells, context: TargetContext, placeOf: RowPlac
     );
     return undefined;
   }
-  if (!leafCodes.has(code)) {
+  const leaf = boundaries.leafPlace(code);
+  if (leaf === undefined) {
     const detail = `boundary ${quoted(code)} is not a lowest-level boundary of this campaign; only those take targets`;
     cells.report(column, SheetErrorCode.notLeafBoundary, detail);
     return undefined;
   }
-  const earlier = placeOf.get(code);
+  const earlier = placeOf.get(leaf);
   if (earlier !== undefined) {
     const where =
       earlier.sheet === cells.sheet ? `row ${earlier.row}` : `sheet ${earlier.sheet}, row ${earlier.row}`;
@@ -89,8 +94,10 @@ function checkBoundary(cells: RowCells, context: TargetContext, placeOf: RowPlac
     );
     return undefined;
   }
-  placeOf.set(code, cells.number);
-  return code;
+  placeOf.set(leaf, cells.number);
+  // The campaign's own text of the code, not the sheet's: a row kept in memory (an update's targets) does
+  // not pin the XML it was read from.
+  return boundaries.leafAt(leaf);
 }
 
 function targetValues(cells: RowCells, context: TargetContext): Record<string, number> {
@@ -128,8 +135,10 @@ async function readTargetRows(
 }
 
 function reportMissingBoundaries(context: TargetContext, placeOf: RowPlaces, errors: ErrorCollector): void {
-  for (const code of context.boundaries.leafCodes) {
-    if (placeOf.has(code)) continue;
+  const { boundaries } = context;
+  for (let leaf = 0; leaf < boundaries.leafCount; leaf++) {
+    if (placeOf.has(leaf)) continue;
+    const code = boundaries.leafAt(leaf);
     const detail = `boundary ${quoted(code)} of the campaign has no row; every lowest-level boundary needs targets`;
     errors.add(sheetError({}, SheetErrorCode.missingBoundary, detail));
   }
@@ -147,7 +156,7 @@ export async function readTargetSheet(
 ): Promise<SheetReadSummary> {
   const errors = collectorFor(options);
   const batcher = new RowBatcher(options);
-  const placeOf = new RowPlaces();
+  const placeOf = new RowPlaces(context.boundaries.leafCount);
   const requiredColumns = context.targetColumns
     .filter((column) => column.required)
     .map((column) => column.key);

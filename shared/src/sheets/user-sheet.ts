@@ -76,7 +76,7 @@ function userParser(context: Pick<SheetValidationContext, 'boundaries'>): RowPar
       SheetErrorCode.invalidEmploymentType,
     );
     const usage = oneOf(cells, UserColumn.usage, USAGES, SheetErrorCode.invalidUsage);
-    const codes = boundaryCodes(cells, UserColumn.boundaryCodes, context.boundaries.codes);
+    const codes = boundaryCodes(cells, UserColumn.boundaryCodes, context.boundaries);
     let userName = optionalText(cells, UserColumn.userName);
     if (userName !== undefined && !USER_NAME_PATTERN.test(userName)) {
       const rule = '3 to 30 letters, digits, ".", "_" or "-", starting with a letter';

@@ -2,7 +2,7 @@
 // to check them against: country MZ, provinces P1 and P2, districts D1, D2 (in P1) and D3 (in P2).
 import ExcelJS from 'exceljs';
 
-import type { SheetValidationContext } from '../../src/sheets/context.ts';
+import { CampaignBoundaries, type SheetValidationContext } from '../../src/sheets/context.ts';
 import { FacilityColumn, UserColumn } from '../../src/sheets/format.ts';
 import type { TargetColumnDefinition } from '../../src/domain/project-type.ts';
 
@@ -50,7 +50,7 @@ export const PARENT_OF = new Map<string, string | null>([
 ]);
 
 export const CONTEXT: SheetValidationContext = {
-  boundaries: { codes: new Set(PARENT_OF.keys()), leafCodes: new Set(['D1', 'D2', 'D3']) },
+  boundaries: new CampaignBoundaries(PARENT_OF.keys(), ['D1', 'D2', 'D3']),
   boundaryTypes: ['COUNTRY', 'PROVINCE', 'DISTRICT'],
   targetColumns: TARGET_COLUMNS,
 };

@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import type { DigitSimulator } from '@campaign-pipeline/dev-digit';
 import {
+  CampaignBoundaries,
   projectTargets,
   readFacilitySheet,
   readTargetSheet,
@@ -42,7 +43,7 @@ export async function sheetContents(
   const leafCodes = new Set([...codes].filter((code) => ![...parents.values()].includes(code)));
   const projectType = digit.projectTypes.find((type) => type.code === 'LLIN-mz');
   const context = {
-    boundaries: { codes, leafCodes },
+    boundaries: new CampaignBoundaries(codes, leafCodes),
     boundaryTypes: [],
     targetColumns: projectType?.targetColumns ?? [],
   };

@@ -1,4 +1,5 @@
 import {
+  CampaignBoundaries,
   ApiError,
   DigitError,
   TooManyFacilitiesError,
@@ -229,12 +230,7 @@ export async function checkWorkbook(
   bytes: Buffer,
 ): Promise<SheetCheck> {
   const context: SheetValidationContext = {
-    boundaries: {
-      codes: new Set(sheets.boundaries.map((boundary) => boundary.code)),
-      leafCodes: new Set(
-        sheets.boundaries.filter((boundary) => boundary.isLeaf).map((boundary) => boundary.code),
-      ),
-    },
+    boundaries: CampaignBoundaries.of(sheets.boundaries),
     boundaryTypes: sheets.boundaryTypes,
     targetColumns: type === 'boundaryWithTarget' ? requireProjectType(sheets).targetColumns : [],
   };

@@ -3,6 +3,7 @@ import {
   ApiError,
   DigitError,
   beginCampaignRun,
+  CampaignBoundaries,
   downloadFile,
   enqueueMessages,
   existingProductVariants,
@@ -480,14 +481,8 @@ async function readSheets(
   lookups: Lookups,
   update: boolean,
 ): Promise<SheetSummary[]> {
-  const boundaries = {
-    codes: new Set(lookups.selection.boundaries.map((boundary) => boundary.code)),
-    leafCodes: new Set(
-      lookups.selection.boundaries.filter((boundary) => boundary.isLeaf).map((boundary) => boundary.code),
-    ),
-  };
   const context = {
-    boundaries,
+    boundaries: CampaignBoundaries.of(lookups.selection.boundaries),
     boundaryTypes: lookups.boundaryTypes,
     targetColumns: lookups.projectType.targetColumns,
     partialTargets: update,

@@ -2,6 +2,7 @@
 // and the sheet, row and column where that applies), and the zip bombs of the upload-handler attack.
 // Everything is generated; nothing binary is kept in the repository.
 import {
+  CampaignBoundaries,
   FACILITY_SHEET,
   FacilityColumn,
   TargetColumn,
@@ -42,7 +43,7 @@ export interface HostileWorkbook {
 
 /** The campaign the corpus is checked against: MZ → P1 → D1, D2. */
 export const HOSTILE_CONTEXT: SheetValidationContext = {
-  boundaries: { codes: new Set(['MZ', 'P1', 'D1', 'D2']), leafCodes: new Set(['D1', 'D2']) },
+  boundaries: new CampaignBoundaries(['MZ', 'P1', 'D1', 'D2'], ['D1', 'D2']),
   boundaryTypes: ['COUNTRY', 'PROVINCE', 'DISTRICT'],
   targetColumns: [{ key: TargetColumn.target, beneficiaryType: 'HOUSEHOLD', required: true }],
 };
