@@ -18,7 +18,14 @@ import type { IntakeParts } from '../src/domain/intake-campaign.ts';
 
 const refuse = () => Promise.reject(ApiError.of(400, 'LOOKUP_REFUSED', 'the stand-in DIGIT refuses lookups'));
 const digit = new Proxy({} as DigitClients, {
-  get: () => ({ post: refuse, get: refuse, write: refuse, getBytes: refuse, postForm: refuse }),
+  get: () => ({
+    post: refuse,
+    postForBytes: refuse,
+    get: refuse,
+    write: refuse,
+    getBytes: refuse,
+    postForm: refuse,
+  }),
 });
 const parts = {
   db: { query: async () => ({ rows: [], rowCount: 0 }), connect: refuse },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { BoundaryNode } from '@campaign-pipeline/shared';
+import { BoundaryTree, type BoundaryNode } from '@campaign-pipeline/shared';
 import { selectBoundaries } from '../src/domain/boundaries.ts';
 
 const node = (code: string, boundaryType: string, children: BoundaryNode[] = []): BoundaryNode => ({
@@ -7,7 +7,7 @@ const node = (code: string, boundaryType: string, children: BoundaryNode[] = [])
   boundaryType,
   children,
 });
-const tree = [
+const tree = BoundaryTree.of([
   node('MZ', 'COUNTRY', [
     node('P1', 'PROVINCE', [
       node('D1', 'DISTRICT', [node('L1', 'LOCALITY'), node('L2', 'LOCALITY')]),
@@ -15,7 +15,7 @@ const tree = [
     ]),
     node('P2', 'PROVINCE', [node('D3', 'DISTRICT', [node('L4', 'LOCALITY')])]),
   ]),
-];
+]);
 
 describe('campaign boundaries', () => {
   it('takes the root with all its children', () => {
@@ -79,5 +79,35 @@ describe('campaign boundaries', () => {
     expect(problems).toEqual([
       { code: 'BOUNDARY_OUTSIDE_ROOT', message: 'boundary D3 is not under the root P1' },
     ]);
+  });
+
+  it('levels a campaign from its own root, below the top of the hierarchy', () => {
+    const { selection } = selectBoundaries(tree, [{ code: 'P1', isRoot: true, includeAllChildren: true }]);
+    expect(selection?.boundaries.map((b) => [b.code, b.parentCode, b.level, b.isLeaf])).toEqual([
+      ['P1', null, 0, false],
+      ['D1', 'P1', 1, false],
+      ['L1', 'D1', 2, true],
+      ['L2', 'D1', 2, true],
+      ['D2', 'P1', 1, false],
+      ['L3', 'D2', 2, true],
+    ]);
+  });
+
+  it('selects in a hierarchy 100,000 levels deep without running out of stack', () => {
+    let deepest = node('B99999', 'LEVEL');
+    for (let level = 99_998; level >= 0; level--) deepest = node(`B${level}`, 'LEVEL', [deepest]);
+    const { selection, problems } = selectBoundaries(BoundaryTree.of([deepest]), [
+      { code: 'B0', isRoot: true },
+      { code: 'B99999' },
+    ]);
+    expect(problems).toEqual([]);
+    expect(selection?.boundaries).toHaveLength(100_000);
+    expect(selection?.boundaries.at(-1)).toEqual({
+      code: 'B99999',
+      boundaryType: 'LEVEL',
+      parentCode: 'B99998',
+      level: 99_999,
+      isLeaf: true,
+    });
   });
 });

@@ -1,4 +1,7 @@
-import type { BoundaryHierarchyLevel, BoundaryNode } from '../domain/boundary.ts';
+import type { BoundaryHierarchyLevel } from '../domain/boundary.ts';
+import type { BoundaryTree } from '../domain/boundary-tree.ts';
+import { BoundaryTreeAnswerError, readBoundaryTreeAnswer } from './boundary-tree-answer.ts';
+import { DigitError } from './client.ts';
 import { PROJECT_TYPE_SCHEMA_CODE, type ProjectType } from '../domain/project-type.ts';
 import type { DigitFacility } from './entities.ts';
 import type { RequestInfo } from './envelope.ts';
@@ -7,19 +10,37 @@ import type { DigitClients } from './services.ts';
 // Typed calls to the DIGIT services intake reads from: boundaries, MDMS, product variants, facilities,
 // filestore, idgen.
 
+/** The hierarchy's whole tree, read compactly from the answer's bytes (see boundary-tree-answer.ts). */
 export async function searchBoundaryTree(
   digit: DigitClients,
   requestInfo: RequestInfo,
   tenantId: string,
   hierarchyType: string,
-): Promise<BoundaryNode[]> {
-  const answer = await digit.boundary.post<{ TenantBoundary?: { boundary?: BoundaryNode[] }[] }>(
-    '/boundary-service/boundary-relationships/_search',
+): Promise<BoundaryTree> {
+  const endpoint = '/boundary-service/boundary-relationships/_search';
+  const bytes = await digit.boundary.postForBytes(
+    endpoint,
     requestInfo,
     {},
-    { tenantId, hierarchyType, includeChildren: true },
+    {
+      tenantId,
+      hierarchyType,
+      includeChildren: true,
+    },
   );
-  return answer.TenantBoundary?.[0]?.boundary ?? [];
+  try {
+    return await readBoundaryTreeAnswer(bytes);
+  } catch (error) {
+    if (!(error instanceof BoundaryTreeAnswerError)) throw error;
+    throw new DigitError({
+      service: digit.boundary.service,
+      endpoint,
+      status: 200,
+      code: 'INVALID_ANSWER',
+      message: error.message,
+      retryable: false,
+    });
+  }
 }
 
 export async function searchHierarchyDefinition(

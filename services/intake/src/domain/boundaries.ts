@@ -1,4 +1,4 @@
-import type { BoundaryNode, CampaignBoundary } from '@campaign-pipeline/shared';
+import type { BoundaryTree, CampaignBoundary } from '@campaign-pipeline/shared';
 
 /** A boundary of the campaign, placed in the campaign's own tree. */
 export interface SelectedBoundary {
@@ -22,20 +22,14 @@ export interface BoundaryProblem {
 /**
  * The campaign's boundaries from the request's selection and the hierarchy's tree: every selected
  * boundary, the descendants of those with includeAllChildren, and the path from the root down to each,
- * so the campaign's tree is connected. Exactly one selected boundary is the root.
+ * so the campaign's tree is connected. Exactly one selected boundary is the root. The boundaries are
+ * listed depth first from the root, in the tree's order.
  */
 export function selectBoundaries(
-  tree: readonly BoundaryNode[],
+  tree: BoundaryTree,
   requested: readonly CampaignBoundary[],
 ): { selection?: BoundarySelection; problems: BoundaryProblem[] } {
   const problems: BoundaryProblem[] = [];
-  const nodes = new Map<string, { node: BoundaryNode; parent: string | null }>();
-  const index = (node: BoundaryNode, parent: string | null) => {
-    nodes.set(node.code, { node, parent });
-    for (const child of node.children ?? []) index(child, node.code);
-  };
-  for (const root of tree) index(root, null);
-
   if (requested.length === 0) {
     problems.push({
       code: 'BOUNDARIES_REQUIRED',
@@ -43,17 +37,18 @@ export function selectBoundaries(
     });
     return { problems };
   }
+  const nodes = tree.find(requested.map((boundary) => boundary.code));
   for (const boundary of requested) {
-    const found = nodes.get(boundary.code);
-    if (!found) {
+    const node = nodes.get(boundary.code);
+    if (node === undefined) {
       problems.push({
         code: 'BOUNDARY_NOT_FOUND',
         message: `boundary ${boundary.code} does not exist in the hierarchy`,
       });
-    } else if (boundary.type && found.node.boundaryType !== boundary.type) {
+    } else if (boundary.type && tree.boundaryType(node) !== boundary.type) {
       problems.push({
         code: 'BOUNDARY_TYPE_MISMATCH',
-        message: `boundary ${boundary.code} is a ${found.node.boundaryType}, not a ${boundary.type}`,
+        message: `boundary ${boundary.code} is a ${tree.boundaryType(node)}, not a ${boundary.type}`,
       });
     }
   }
@@ -66,58 +61,52 @@ export function selectBoundaries(
   }
   if (problems.length > 0) return { problems };
   const rootCode = (roots[0] as CampaignBoundary).code;
+  const root = nodes.get(rootCode) as number;
 
-  const ancestorsOf = (code: string): string[] => {
-    const path: string[] = [];
-    for (
-      let current = nodes.get(code)?.parent ?? null;
-      current !== null;
-      current = nodes.get(current)?.parent ?? null
-    ) {
-      path.push(current);
-    }
-    return path;
-  };
-  const chosen = new Set<string>([rootCode]);
+  const chosen = new Uint8Array(tree.size);
+  chosen[root] = 1;
   for (const boundary of requested) {
-    if (boundary.code === rootCode) continue;
-    const ancestors = ancestorsOf(boundary.code);
-    const underRoot = ancestors.indexOf(rootCode);
-    if (underRoot === -1) {
+    const node = nodes.get(boundary.code) as number;
+    if (node === root) continue;
+    let ancestor = tree.parent(node);
+    while (ancestor !== -1 && ancestor !== root) ancestor = tree.parent(ancestor);
+    if (ancestor === -1) {
       problems.push({
         code: 'BOUNDARY_OUTSIDE_ROOT',
         message: `boundary ${boundary.code} is not under the root ${rootCode}`,
       });
       continue;
     }
-    chosen.add(boundary.code);
-    for (const ancestor of ancestors.slice(0, underRoot)) chosen.add(ancestor);
-  }
-  const addDescendants = (node: BoundaryNode) => {
-    for (const child of node.children ?? []) {
-      chosen.add(child.code);
-      addDescendants(child);
-    }
-  };
-  for (const boundary of requested) {
-    if (boundary.includeAllChildren)
-      addDescendants((nodes.get(boundary.code) as { node: BoundaryNode }).node);
+    for (let on = node; on !== root; on = tree.parent(on)) chosen[on] = 1;
   }
   if (problems.length > 0) return { problems };
+  for (const boundary of requested) {
+    if (!boundary.includeAllChildren) continue;
+    const node = nodes.get(boundary.code) as number;
+    chosen.fill(1, node, tree.end(node));
+  }
 
+  // Every chosen boundary's parent is chosen too, up to the root: the subtree of the root lists them in
+  // depth-first order, each after its parent.
+  const end = tree.end(root);
+  const hasChosenChild = new Uint8Array(end - root);
+  const levels = new Int32Array(end - root);
+  for (let node = root + 1; node < end; node++) {
+    if (!chosen[node]) continue;
+    const parent = tree.parent(node);
+    hasChosenChild[parent - root] = 1;
+    levels[node - root] = (levels[parent - root] as number) + 1;
+  }
   const boundaries: SelectedBoundary[] = [];
-  const visit = (code: string, parentCode: string | null, level: number) => {
-    const { node } = nodes.get(code) as { node: BoundaryNode };
-    const children = (node.children ?? []).filter((child) => chosen.has(child.code));
+  for (let node = root; node < end; node++) {
+    if (!chosen[node]) continue;
     boundaries.push({
-      code,
-      boundaryType: node.boundaryType,
-      parentCode,
-      level,
-      isLeaf: children.length === 0,
+      code: tree.code(node),
+      boundaryType: tree.boundaryType(node),
+      parentCode: node === root ? null : tree.code(tree.parent(node)),
+      level: levels[node - root] as number,
+      isLeaf: !hasChosenChild[node - root],
     });
-    for (const child of children) visit(child.code, code, level + 1);
-  };
-  visit(rootCode, null, 0);
+  }
   return { selection: { boundaries, rootCode }, problems };
 }

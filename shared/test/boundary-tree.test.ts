@@ -1,0 +1,153 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  BoundaryTree,
+  BoundaryTreeAnswerError,
+  readBoundaryTreeAnswer,
+  type BoundaryNode,
+} from '../src/index.ts';
+
+/** Every node of a tree as a row: code, type, parent's code, and the codes its subtree spans. */
+function rows(tree: BoundaryTree): string[][] {
+  const listed: string[][] = [];
+  for (let node = 0; node < tree.size; node++) {
+    const parent = tree.parent(node);
+    listed.push([
+      tree.code(node),
+      tree.boundaryType(node),
+      parent === -1 ? '-' : tree.code(parent),
+      tree.code(tree.end(node) - 1),
+    ]);
+  }
+  return listed;
+}
+
+/** A hierarchy of `branching` children per level, codes with accents and non-Latin letters. */
+function hierarchy(branching: number[], code = 'MZ-Zambézia', level = 0): BoundaryNode {
+  const children: BoundaryNode[] = [];
+  for (let index = 0; index < (branching[level] ?? 0); index++)
+    children.push(hierarchy(branching, `${code}/ниже${index}`, level + 1));
+  return { code, boundaryType: `LEVEL_${level}`, children };
+}
+
+const answer = (boundary: unknown, note = ''): Buffer =>
+  Buffer.from(
+    JSON.stringify({
+      ResponseInfo: { apiId: 'boundary', status: 'successful', note },
+      TenantBoundary: [{ tenantId: 'mz', hierarchyType: 'ADMIN', boundary }],
+    }),
+  );
+
+/** Where the reader cuts the bytes into slices it tokenizes one at a time. */
+const SLICE_BYTES = 256 * 1024;
+
+describe('boundary tree', () => {
+  it('numbers the nodes depth first, each with its parent and the end of its subtree', () => {
+    const tree = BoundaryTree.of([
+      {
+        code: 'MZ',
+        boundaryType: 'COUNTRY',
+        children: [
+          {
+            code: 'P1',
+            boundaryType: 'PROVINCE',
+            children: [{ code: 'D1', boundaryType: 'DISTRICT', children: [] }],
+          },
+          { code: 'P2', boundaryType: 'PROVINCE', children: [] },
+        ],
+      },
+    ]);
+    expect(rows(tree)).toEqual([
+      ['MZ', 'COUNTRY', '-', 'P2'],
+      ['P1', 'PROVINCE', 'MZ', 'D1'],
+      ['D1', 'DISTRICT', 'P1', 'D1'],
+      ['P2', 'PROVINCE', 'MZ', 'P2'],
+    ]);
+    expect(tree.find(['P2', 'D1', 'XX'])).toEqual(
+      new Map([
+        ['P2', 3],
+        ['D1', 2],
+      ]),
+    );
+  });
+});
+
+describe('reading the boundary service answer', () => {
+  it('reads the same tree as the parsed answer, across slices and multi-byte characters', async () => {
+    const root = hierarchy([4, 6, 5, 40]);
+    // Padded until the first slice ends inside a two-byte character.
+    let bytes = answer([root]);
+    for (let pad = 1; ((bytes[SLICE_BYTES] as number) & 0xc0) !== 0x80 && pad < 200; pad++)
+      bytes = answer([root], 'x'.repeat(pad));
+    expect((bytes[SLICE_BYTES] as number) & 0xc0).toBe(0x80);
+    const tree = await readBoundaryTreeAnswer(bytes);
+    expect(tree.size).toBe(1 + 4 + 24 + 120 + 4800);
+    expect(rows(tree)).toEqual(rows(BoundaryTree.of([root])));
+  });
+
+  it('ignores what a boundary holds besides its code, type and children, in any order of keys', async () => {
+    const text = `{"TenantBoundary":[{"tenantId":"mz","boundary":[
+      {"id":"1","children":[{"boundaryType":"PROVINCE","code":"P1","children":null,
+         "additionalDetails":{"children":[{"code":"NOT-A-BOUNDARY"}],"code":"X"},"geometry":[[1.5,2],[3,4]]}],
+       "auditDetails":{"createdBy":"u","createdTime":1},"code":"MZ","boundaryType":"COUNTRY","active":true}]},
+      {"tenantId":"other","boundary":[{"code":"OTHER","boundaryType":"COUNTRY","children":[]}]}]}`;
+    const tree = await readBoundaryTreeAnswer(Buffer.from(text));
+    expect(rows(tree)).toEqual([
+      ['MZ', 'COUNTRY', '-', 'P1'],
+      ['P1', 'PROVINCE', 'MZ', 'P1'],
+    ]);
+  });
+
+  it('reads an answer without tenants as an empty tree', async () => {
+    expect((await readBoundaryTreeAnswer(Buffer.from('{"TenantBoundary":[]}'))).size).toBe(0);
+    expect((await readBoundaryTreeAnswer(Buffer.from('{"ResponseInfo":{}}'))).size).toBe(0);
+  });
+
+  it('reads a hierarchy nested 100,000 levels deep without running out of stack', async () => {
+    const depth = 100_000;
+    const open = Array.from(
+      { length: depth },
+      (_, level) => `{"code":"B${level}","boundaryType":"L","children":[`,
+    );
+    const text = `{"TenantBoundary":[{"boundary":[${open.join('')}${']}'.repeat(depth)}]}]}`;
+    const tree = await readBoundaryTreeAnswer(Buffer.from(text));
+    expect(tree.size).toBe(depth);
+    expect(tree.parent(depth - 1)).toBe(depth - 2);
+    expect(tree.end(0)).toBe(depth);
+  });
+
+  it.each([
+    ['not JSON', '<html>502 Bad Gateway</html>', 'is not JSON'],
+    [
+      'cut short',
+      '{"TenantBoundary":[{"boundary":[{"code":"MZ","boundaryType":"C"',
+      'ends before its JSON does',
+    ],
+    ['two values without a comma', '{"TenantBoundary":[{"boundary":[{"code" "MZ"}]}]}', 'unexpected STRING'],
+    [
+      'a trailing comma',
+      '{"TenantBoundary":[{"boundary":[{"code":"MZ","boundaryType":"C",}]}]}',
+      'unexpected RIGHT_BRACE',
+    ],
+    ['an array at the top', '[{"code":"MZ"}]', 'is not a JSON object'],
+    [
+      'a boundary without a code',
+      '{"TenantBoundary":[{"boundary":[{"boundaryType":"C"}]}]}',
+      'without a code',
+    ],
+    [
+      'a boundary without a type',
+      '{"TenantBoundary":[{"boundary":[{"code":"MZ"}]}]}',
+      'MZ without a boundaryType',
+    ],
+    ['a boundary that is text', '{"TenantBoundary":[{"boundary":["MZ"]}]}', 'not an object: "MZ"'],
+    [
+      'a second value after the answer',
+      '{"TenantBoundary":[]} {"TenantBoundary":[]}',
+      'is not a JSON object',
+    ],
+  ])('refuses an answer with %s', async (_case, text, message) => {
+    const reading = readBoundaryTreeAnswer(Buffer.from(text));
+    await expect(reading).rejects.toThrow(BoundaryTreeAnswerError);
+    await expect(readBoundaryTreeAnswer(Buffer.from(text))).rejects.toThrow(message);
+  });
+});
