@@ -162,6 +162,10 @@ export class DigitClient {
       maxContentLength: 200 * 1024 * 1024,
       maxBodyLength: 200 * 1024 * 1024,
       validateStatus: () => true,
+      // DIGIT answers where it is asked. Without redirects axios sends through Node's own request, which
+      // lets go of the answer when it closes; through follow-redirects each keep-alive socket held its
+      // last answer's chunks (a boundary tree's 7 MB, a project create's 2 MB) until it carried another.
+      maxRedirects: 0,
       // Answers come as bytes and are parsed once the call's slot is given back (see #read).
       responseType: 'arraybuffer',
     });
@@ -337,10 +341,9 @@ export class DigitClient {
     const started = process.hrtime.bigint();
     try {
       const response = await send();
-      // axios keeps the last request on its keep-alive socket, and through it this response, until the
-      // socket carries another call: an idle socket would hold a large answer (a boundary tree of 100,000
-      // nodes) for as long. The answer is taken off the response, so it lives only as long as its caller
-      // keeps it.
+      // The request, and through it this response, may stay reachable from its keep-alive socket for a
+      // while after the answer came. The answer is taken off the response, so it lives only as long as
+      // its caller keeps it.
       const data = response.data;
       response.data = undefined;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
