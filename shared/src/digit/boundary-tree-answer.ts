@@ -39,7 +39,7 @@ export class BoundaryTreeAnswerError extends Error {
 
 /** The tree of the answer's first tenant; empty when the answer lists none. */
 export async function readBoundaryTreeAnswer(bytes: Uint8Array): Promise<BoundaryTree> {
-  const reader = new AnswerReader();
+  const reader = new AnswerReader(bytes.length);
   const tokenizer = new Tokenizer();
   tokenizer.onToken = (token) => reader.take(token);
   try {
@@ -65,10 +65,17 @@ const VALUE_TOKENS = new Set([
   TokenType.NULL,
 ]);
 
+/** Bytes of the smallest boundary a tree answer can hold: `{"code":"X","boundaryType":"Y"}` and a comma. */
+const MIN_BOUNDARY_BYTES = 32;
+
 class AnswerReader {
-  readonly #builder = new BoundaryTreeBuilder();
+  readonly #builder: BoundaryTreeBuilder;
   readonly #stack: Container[] = [];
   #done = false;
+
+  constructor(answerBytes: number) {
+    this.#builder = new BoundaryTreeBuilder(answerBytes / MIN_BOUNDARY_BYTES);
+  }
 
   take({ token, value }: ParsedTokenInfo): void {
     const container = this.#stack[this.#stack.length - 1];

@@ -16,15 +16,15 @@ export class BoundaryTree {
   constructor(parts: {
     codes: readonly string[];
     typeNames: readonly string[];
-    types: ArrayLike<number>;
-    parents: ArrayLike<number>;
-    ends: ArrayLike<number>;
+    types: Uint16Array;
+    parents: Int32Array;
+    ends: Int32Array;
   }) {
     this.#codes = parts.codes;
     this.#typeNames = parts.typeNames;
-    this.#types = Uint16Array.from(parts.types);
-    this.#parents = Int32Array.from(parts.parents);
-    this.#ends = Int32Array.from(parts.ends);
+    this.#types = parts.types;
+    this.#parents = parts.parents;
+    this.#ends = parts.ends;
   }
 
   /** The tree of nested nodes, as DIGIT's answer nests them. */
@@ -86,22 +86,39 @@ export class BoundaryTree {
 /** Boundary types a tree may name: their numbers are kept in 16 bits. */
 const MAX_BOUNDARY_TYPES = 0xffff;
 
-/** Builds a BoundaryTree node by node, in depth-first order: a node is opened, described and closed. */
+/** Nodes a builder makes room for at first, whatever it is told to expect: more are made room for as they come. */
+const MAX_INITIAL_NODES = 1 << 18;
+
+/**
+ * Builds a BoundaryTree node by node, in depth-first order: a node is opened, described and closed. Its
+ * numbers live in typed arrays that double when full, so a large tree leaves little behind for the
+ * garbage collector.
+ */
 export class BoundaryTreeBuilder {
-  readonly #codes: string[] = [];
   readonly #typeNames: string[] = [];
   readonly #typeNumbers = new Map<string, number>();
-  readonly #types: number[] = [];
-  readonly #parents: number[] = [];
-  readonly #ends: number[] = [];
+  #codes: string[];
+  #types: Uint16Array;
+  #parents: Int32Array;
+  #ends: Int32Array;
+  #size = 0;
+
+  /** `expected`: about how many nodes will come (room is made for more when they do). */
+  constructor(expected = 1024) {
+    const capacity = Math.max(16, Math.min(Math.ceil(expected), MAX_INITIAL_NODES));
+    this.#codes = new Array<string>(capacity);
+    this.#types = new Uint16Array(capacity);
+    this.#parents = new Int32Array(capacity);
+    this.#ends = new Int32Array(capacity);
+  }
 
   /** Starts the next node under `parent` (-1 for a top-level node) and returns its number. */
   open(parent: number): number {
-    const node = this.#codes.length;
-    this.#codes.push('');
-    this.#types.push(0);
-    this.#parents.push(parent);
-    this.#ends.push(node + 1);
+    const node = this.#size++;
+    if (node === this.#types.length) this.#grow();
+    this.#codes[node] = '';
+    this.#parents[node] = parent;
+    this.#ends[node] = node + 1;
     return node;
   }
 
@@ -120,16 +137,29 @@ export class BoundaryTreeBuilder {
 
   /** Ends the node's subtree after the nodes opened so far. */
   close(node: number): void {
-    this.#ends[node] = this.#codes.length;
+    this.#ends[node] = this.#size;
   }
 
   tree(): BoundaryTree {
+    const size = this.#size;
+    this.#codes.length = size;
     return new BoundaryTree({
       codes: this.#codes,
       typeNames: this.#typeNames,
-      types: this.#types,
-      parents: this.#parents,
-      ends: this.#ends,
+      types: this.#types.slice(0, size),
+      parents: this.#parents.slice(0, size),
+      ends: this.#ends.slice(0, size),
     });
+  }
+
+  #grow(): void {
+    const capacity = this.#types.length * 2;
+    const grown = <T extends Uint16Array | Int32Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    this.#types = grown(this.#types, new Uint16Array(capacity));
+    this.#parents = grown(this.#parents, new Int32Array(capacity));
+    this.#ends = grown(this.#ends, new Int32Array(capacity));
   }
 }
