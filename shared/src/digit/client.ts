@@ -178,10 +178,7 @@ export class DigitClient {
     body: object,
     params?: Record<string, string | number | boolean | undefined>,
   ): Promise<T> {
-    const json = requestJson(requestInfo, body);
-    return this.#call<T>(endpoint, 'resendable', () =>
-      this.#http.post(endpoint, json, { params: definedParams(params), headers: JSON_REQUEST }),
-    );
+    return this.#postRead<T>(endpoint, requestInfo, body, params, 'json');
   }
 
   /**
@@ -194,12 +191,22 @@ export class DigitClient {
     body: object,
     params?: Record<string, string | number | boolean | undefined>,
   ): Promise<Buffer> {
+    return this.#postRead<Buffer>(endpoint, requestInfo, body, params, 'bytes');
+  }
+
+  async #postRead<T>(
+    endpoint: string,
+    requestInfo: RequestInfo,
+    body: object,
+    params: Record<string, string | number | boolean | undefined> | undefined,
+    answer: 'json' | 'bytes',
+  ): Promise<T> {
     const json = requestJson(requestInfo, body);
-    return this.#call<Buffer>(
+    return this.#call<T>(
       endpoint,
       'resendable',
       () => this.#http.post(endpoint, json, { params: definedParams(params), headers: JSON_REQUEST }),
-      { answer: 'bytes' },
+      { answer },
     );
   }
 
