@@ -183,6 +183,27 @@ describe('DIGIT client', () => {
     expect(received.map((request) => request.url)).toEqual(['/health-project/v1/_search']);
   });
 
+  it('follows the redirects of a file download, up to five', async () => {
+    const redirect =
+      (location: string) => (_request: http.IncomingMessage, response: http.ServerResponse) => {
+        response.writeHead(302, { location });
+        response.end();
+      };
+    script = [redirect('/storage/a'), redirect(`${baseUrl}/storage/b`), plain(200, 'the workbook')];
+    const bytes = await client().getBytes('/filestore/file?id=f-1');
+    expect(bytes.toString('utf8')).toBe('the workbook');
+    expect(received.map((request) => request.url)).toEqual([
+      '/filestore/file?id=f-1',
+      '/storage/a',
+      '/storage/b',
+    ]);
+
+    received = [];
+    script = Array.from({ length: 6 }, (_, hop) => redirect(`/storage/${hop}`));
+    await expect(client().getBytes('/filestore/file?id=f-2')).rejects.toMatchObject({ status: 302 });
+    expect(received).toHaveLength(6);
+  });
+
   it('retries transient failures (503, 502, connection reset) and then succeeds', async () => {
     script = [failWith(503), failWith(502), reset, ok({ Project: [{ id: 'P-2' }] })];
     const answer = await client().post<{ Project: { id: string }[] }>(

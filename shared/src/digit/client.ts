@@ -12,6 +12,9 @@ import type { DigitErrorItem, RequestInfo } from './envelope.ts';
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /** Answers of a gateway in front of DIGIT: the service behind it may have done the work. */
 const GATEWAY_STATUSES = new Set([502, 503, 504]);
+/** Answers that send a download elsewhere, and how many of them one download follows. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_DOWNLOAD_REDIRECTS = 5;
 /** Network failures that happen before a request is sent: nothing can have been applied. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -162,9 +165,10 @@ export class DigitClient {
       maxContentLength: 200 * 1024 * 1024,
       maxBodyLength: 200 * 1024 * 1024,
       validateStatus: () => true,
-      // DIGIT answers where it is asked. Without redirects axios sends through Node's own request, which
-      // lets go of the answer when it closes; through follow-redirects each keep-alive socket held its
-      // last answer's chunks (a boundary tree's 7 MB, a project create's 2 MB) until it carried another.
+      // DIGIT's APIs answer where they are asked (a file download follows its redirects itself, see
+      // getBytes). Without redirects axios sends through Node's own request, which lets go of the answer
+      // when it closes; through follow-redirects each keep-alive socket held its last answer's chunks (a
+      // boundary tree's 7 MB, a project create's 2 MB) until it carried another.
       maxRedirects: 0,
       // Answers come as bytes and are parsed once the call's slot is given back (see #read).
       responseType: 'arraybuffer',
@@ -263,24 +267,44 @@ export class DigitClient {
 
   /**
    * The bytes at `url`. With `maxBytes`, the download stops as soon as more arrive, and fails with status
-   * 413 and code FILE_TOO_LARGE, which is not retried: the same file is as large the next time.
+   * 413 and code FILE_TOO_LARGE, which is not retried: the same file is as large the next time. The URL is
+   * one the filestore handed out (object storage, a CDN), so its redirects are followed, up to
+   * MAX_DOWNLOAD_REDIRECTS.
    */
   async getBytes(url: string, options: { maxBytes?: number } = {}): Promise<Buffer> {
     const endpoint = new URL(url, this.#options.baseUrl).pathname;
     const { maxBytes } = options;
+    const config = maxBytes === undefined ? {} : { maxContentLength: maxBytes };
     return this.#call<Buffer>(
       endpoint,
       'resendable',
       () =>
-        this.#http
-          .get(url, maxBytes === undefined ? {} : { maxContentLength: maxBytes })
-          .catch((error: unknown) => {
-            if (maxBytes === undefined || !isContentLengthExceeded(error)) throw error;
-            const message = `the file at ${endpoint} has more than ${maxBytes.toLocaleString('en-US')} bytes`;
-            return { status: 413, data: { Errors: [{ code: 'FILE_TOO_LARGE', message }] } };
-          }),
+        this.#getFollowingRedirects(url, config).catch((error: unknown) => {
+          if (maxBytes === undefined || !isContentLengthExceeded(error)) throw error;
+          const message = `the file at ${endpoint} has more than ${maxBytes.toLocaleString('en-US')} bytes`;
+          return { status: 413, data: { Errors: [{ code: 'FILE_TOO_LARGE', message }] } };
+        }),
       { answer: 'bytes' },
     );
+  }
+
+  /** GET `url`, and the place each redirect names in turn; the last answer, a redirect past the limit too. */
+  async #getFollowingRedirects(
+    url: string,
+    config: { maxContentLength?: number },
+  ): Promise<{ status: number; data: unknown }> {
+    let target = new URL(url, this.#options.baseUrl);
+    for (let redirects = 0; ; redirects++) {
+      const response = await this.#http.get(target.toString(), config);
+      const location = response.headers.location;
+      if (
+        !REDIRECT_STATUSES.has(response.status) ||
+        typeof location !== 'string' ||
+        redirects >= MAX_DOWNLOAD_REDIRECTS
+      )
+        return response;
+      target = new URL(location, target);
+    }
   }
 
   async postForm<T>(endpoint: string, form: FormData): Promise<T> {
