@@ -14,6 +14,7 @@ import {
   type MappingKind,
   type StepLoad,
   type TargetColumnDefinition,
+  type FacilityEntity,
   type UserEntity,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
@@ -59,6 +60,8 @@ export interface ChunkPlan {
   cuts: { facility: ChunkCut; user: ChunkCut };
   /** The sheet row each chunk of a new campaign's facility and user creation begins at, in order. */
   starts: { facility: number[]; user: number[] };
+  /** A facility's and a user's bytes as the cuts count them (a child campaign cuts its own rows by them). */
+  bytesOf: { facility: (row: FacilityEntity) => number; user: (row: UserEntity) => number };
 }
 
 interface FacilitySheetRow {
@@ -156,6 +159,7 @@ export async function planChunks(
   const bytes = (item: unknown) => Buffer.byteLength(JSON.stringify(item));
   const boundaryTypes = new Map(boundaries.map((boundary) => [boundary.code, boundary.boundaryType]));
   const facilityBytes = facilityBytesOf(campaign);
+  const userBytes = userBytesOf(campaign, boundaryTypes);
 
   // As the workers read them from the entity tables, which intake fills from these rows.
   const facilities = await sizeSheet<FacilitySheetRow>(
@@ -173,7 +177,7 @@ export async function planChunks(
             employment_type AS "employmentType", user_name AS "userName", boundary_codes AS "boundaryCodes"
      FROM campaign_user_row`,
     campaign.id,
-    userBytesOf(campaign, boundaryTypes),
+    userBytes,
   );
 
   const longestBoundary = boundaries.reduce<SelectedBoundary | undefined>(
@@ -253,5 +257,6 @@ export async function planChunks(
     rows,
     cuts,
     starts: { facility: chunkStarts(facilities, cuts.facility), user: chunkStarts(users, cuts.user) },
+    bytesOf: { facility: facilityBytes, user: userBytes },
   };
 }

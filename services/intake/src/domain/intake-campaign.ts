@@ -377,7 +377,7 @@ export async function intakeCampaign(
     if (child) {
       plan = await insertChildEntities(
         client,
-        campaign,
+        campaignId,
         child.parent.id,
         lookups.selection.boundaries,
         summaries.find((entry) => entry.file.type === 'boundaryWithTarget')?.leafTargets ?? new Map(),

@@ -3,7 +3,6 @@ import {
   jsonb,
   assignChunks,
   sumTargetsUpTree,
-  type CampaignRecord,
   type DatabaseClient,
   type ProjectTarget,
   type RowAction,
@@ -11,7 +10,6 @@ import {
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
 import { rowsOf, type ChunkCut, type ChunkPlan } from './chunk-plan.ts';
-import { facilityBytesOf, userBytesOf } from './saved-bytes.ts';
 import { inBatches, insertBoundaries, insertMappings } from './store-campaign.ts';
 import {
   boundariesWithTargets,
@@ -126,11 +124,10 @@ type ParentFacility = ParentEntity & FacilityFields;
 
 async function insertChildFacilities(
   tx: DatabaseClient,
-  campaign: CampaignRecord,
+  campaignId: string,
   parentId: string,
   chunkPlan: ChunkPlan,
 ): Promise<Record<string, number>> {
-  const campaignId = campaign.id;
   const { rows: sheet } = await tx.query<SheetFacility>(
     `SELECT lower(trim(name)) AS key, facility_id AS "digitId", usage = 'Active' AS active,
             boundary_codes AS "boundaryCodes", trim(name) AS name, facility_type AS "facilityType",
@@ -147,9 +144,8 @@ async function insertChildFacilities(
   const facilities = diffEntities(sheet, parent);
   const fields = (facility: ChildEntity<SheetFacility, ParentFacility>): FacilityFields =>
     (facility.sheetRow ?? facility.parentRow) as FacilityFields;
-  const facilityBytes = facilityBytesOf(campaign);
   const chunks = createChunks(facilities, chunkPlan.cuts.facility, (facility) =>
-    facilityBytes({
+    chunkPlan.bytesOf.facility({
       ...fields(facility),
       nameKey: facility.key,
       capacity: Number(fields(facility).capacity),
@@ -213,12 +209,10 @@ function childUser(user: ChildEntity<SheetUser, ParentUser>): UserEntity {
 
 async function insertChildUsers(
   tx: DatabaseClient,
-  campaign: CampaignRecord,
+  campaignId: string,
   parentId: string,
-  boundaries: readonly SelectedBoundary[],
   chunkPlan: ChunkPlan,
 ): Promise<Record<string, number>> {
-  const campaignId = campaign.id;
   const { rows: sheet } = await tx.query<SheetUser>(
     `SELECT phone AS key, user_service_uuid AS "digitId", usage = 'Active' AS active, boundary_codes AS "boundaryCodes",
             name, roles, employment_type AS "employmentType", user_name AS "userName"
@@ -232,11 +226,7 @@ async function insertChildUsers(
     [parentId],
   );
   const users = diffEntities(sheet, parent);
-  const userBytes = userBytesOf(
-    campaign,
-    new Map(boundaries.map((boundary) => [boundary.code, boundary.boundaryType])),
-  );
-  const chunks = createChunks(users, chunkPlan.cuts.user, (user) => userBytes(childUser(user)));
+  const chunks = createChunks(users, chunkPlan.cuts.user, (user) => chunkPlan.bytesOf.user(childUser(user)));
   await inBatches(users, async (batch) => {
     await tx.query(
       `INSERT INTO campaign_user (campaign_id, phone, name, roles, employment_type, user_name, boundary_codes,
@@ -294,7 +284,7 @@ export function settledRows(plan: UpdatePlan): [string, RowAction, number][] {
 /** The child's boundaries, projects, facilities, users and mappings, diffed against its parent's. */
 export async function insertChildEntities(
   tx: DatabaseClient,
-  campaign: CampaignRecord,
+  campaignId: string,
   parentId: string,
   boundaries: SelectedBoundary[],
   leafTargets: Map<string, ProjectTarget[]>,
@@ -303,14 +293,14 @@ export async function insertChildEntities(
 ): Promise<UpdatePlan> {
   const project = await insertChildProjects(
     tx,
-    campaign.id,
+    campaignId,
     parentId,
     boundaries,
     leafTargets,
     rowsOf(chunks.rows, 'project-creation'),
   );
-  const facility = await insertChildFacilities(tx, campaign, parentId, chunks);
-  const user = await insertChildUsers(tx, campaign, parentId, boundaries, chunks);
-  await insertMappings(tx, campaign.id, parentId, productVariants, chunks.rows);
+  const facility = await insertChildFacilities(tx, campaignId, parentId, chunks);
+  const user = await insertChildUsers(tx, campaignId, parentId, chunks);
+  await insertMappings(tx, campaignId, parentId, productVariants, chunks.rows);
   return { project, facility, user };
 }
