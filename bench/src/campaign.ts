@@ -261,9 +261,8 @@ export async function runCampaignBench(
         DIGIT_TIMEOUT_MS: '15000',
         // The services' default: the tests' 300 ms stamps nearly every write's rows again in its slot.
         DIGIT_ATTEMPT_STAMP_MAX_AGE_MS: '5000',
-        // The services' own defaults, not the tests' small topics: as many chunks in hand as DIGIT calls.
+        // The services' own default, not the tests' small topics (chunks in hand follow DIGIT_CONCURRENCY).
         KAFKA_TOPIC_PARTITIONS: '12',
-        KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: String(options.concurrency),
       },
     });
     try {

@@ -127,7 +127,7 @@ describe('helm chart', () => {
     expect(container(production45s).resources?.limits?.cpu).toBe('1');
   });
 
-  it('exposes intake and status as Services and configures the pipeline through a ConfigMap and Secret references', () => {
+  it('exposes intake and status as Services and configures the pipeline through a ConfigMap and Secret references', async () => {
     expect(kinds(defaults.manifests, 'Service')).toEqual(named(['intake', 'status']));
     const config = find(defaults.manifests, 'ConfigMap', `${PREFIX}-config`).data ?? {};
     expect(config).toMatchObject({
@@ -137,6 +137,14 @@ describe('helm chart', () => {
       SHUTDOWN_TIMEOUT_MS: '20000',
     });
     expect(config).not.toHaveProperty('DATABASE_URL');
+    // Unset, the services hold twice the largest DIGIT concurrency in chunks; set, the value is passed on.
+    expect(config).not.toHaveProperty('KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY');
+    const chunksSet = find(
+      (await renderChart({ set: ['kafka.partitionsConsumedConcurrently=12'] })).manifests,
+      'ConfigMap',
+      `${PREFIX}-config`,
+    ).data;
+    expect(chunksSet?.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY).toBe('12');
 
     const productionConfig = find(production.manifests, 'ConfigMap', `${PREFIX}-config`).data ?? {};
     expect(productionConfig).toMatchObject({

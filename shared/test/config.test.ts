@@ -31,6 +31,21 @@ describe('service configuration', () => {
     expect(config.digit.project.host).toBe('http://digit.internal:8080');
   });
 
+  it('holds twice the largest DIGIT concurrency in chunks unless told how many', () => {
+    expect(readServiceConfig(3001, valid).KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY).toBe(16);
+    expect(
+      readServiceConfig(3001, { ...valid, DIGIT_CONCURRENCY: '4', DIGIT_PROJECT_CONCURRENCY: '10' })
+        .KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+    ).toBe(20);
+    expect(
+      readServiceConfig(3001, { ...valid, DIGIT_CONCURRENCY: '100' }).KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+    ).toBe(64);
+    expect(
+      readServiceConfig(3001, { ...valid, KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: '3' })
+        .KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+    ).toBe(3);
+  });
+
   it.each([
     ['KAFKA_BROKERS', '', 'KAFKA_BROKERS: expected a comma-separated list of host:port, got ""'],
     [

@@ -39,8 +39,11 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       KAFKA_SESSION_TIMEOUT_MS: env.int({ fallback: 30_000, min: 1000, max: 600_000 }),
       KAFKA_HEARTBEAT_INTERVAL_MS: env.int({ fallback: 3000, min: 100, max: 60_000 }),
       KAFKA_MAX_WAIT_MS: env.int({ fallback: 1000, min: 10, max: 30_000 }),
-      /** Partitions a consumer handles at once: a worker runs that many chunks side by side. */
-      KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: env.int({ fallback: 8, min: 1, max: 64 }),
+      /**
+       * Messages a consumer handles at once: a worker runs that many chunks side by side. Twice the
+       * largest DIGIT concurrency when not given (see chunksInHand).
+       */
+      KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: env.int({ optional: true, min: 1, max: 64 }),
       /** Fatal crashes of processes handling one message before the message goes to campaign.dlq. */
       KAFKA_MAX_HANDLER_CRASHES: env.int({ fallback: 3, min: 1, max: 1000 }),
       /**
@@ -129,7 +132,24 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
     }
     digit[service] = { host, concurrency: own[`${prefix}_CONCURRENCY`] as number };
   }
-  return { ...base, digit, sheetLimits: readSheetLimits(source) };
+  return {
+    ...base,
+    KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY:
+      base.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY ?? chunksInHand(Object.values(digit)),
+    digit,
+    sheetLimits: readSheetLimits(source),
+  };
 }
 
 export type ServiceConfig = ReturnType<typeof readServiceConfig>;
+
+/**
+ * Chunks a worker holds at once by default: twice the calls its DIGIT service takes. A chunk spends part
+ * of its run off DIGIT (reading its rows, storing what DIGIT answered, reporting): with as many chunks as
+ * call slots, each slot waits idle meanwhile; with twice as many, a chunk whose call is ready takes it. In
+ * three L bench runs at 0 ms latency, each beside one with 8 chunks in hand, 16 cut the pipeline's
+ * overhead per chunk every time (12.2-18.8 ms against 14.8-20.8).
+ */
+export function chunksInHand(services: readonly DigitServiceConfig[]): number {
+  return Math.min(64, 2 * Math.max(1, ...services.map((service) => service.concurrency)));
+}
