@@ -11,7 +11,7 @@ import {
   type UserRow,
 } from '@campaign-pipeline/shared';
 import type { SelectedBoundary } from './boundaries.ts';
-import { rowsOf, type ChunkPlan, type ChunkRows } from './chunk-plan.ts';
+import { rowsOf, type ChunkPlan } from './chunk-plan.ts';
 
 // Writes a validated campaign's rows and entity rows. Everything runs in the caller's transaction.
 
@@ -259,7 +259,7 @@ export async function insertEntities(
      FROM campaign_user_row WHERE campaign_id = $1 AND usage = 'Active'`,
     [campaignId, chunks.starts.user],
   );
-  await insertMappings(tx, campaignId, null, productVariants, chunks.rows);
+  await insertMappings(tx, campaignId, null, productVariants, chunks);
 }
 
 /**
@@ -267,14 +267,17 @@ export async function insertEntities(
  * every active project to each product variant. For a child, mappings the parent holds and the child
  * still wants are carried over, new ones are created and the parent's others are deleted; without a
  * parent every mapping is created. Chunks follow the order of the project chunks, so that a mapping
- * chunk waits for few project chunks (mapping steps follow project creation chunk by chunk).
+ * chunk waits for few project chunks (mapping steps follow project creation chunk by chunk). The mappings
+ * that wait for the last `finalProjectChunks` project chunks go in chunks of half the size, when the
+ * projects take two rounds of those chunks or more: they are the campaign's last work, ready only once
+ * the last projects exist, and whole chunks of it would run on with few calls beside them.
  */
 export async function insertMappings(
   tx: DatabaseClient,
   campaignId: string,
   parentId: string | null,
   productVariants: string[],
-  chunkRows: ChunkRows,
+  chunks: Pick<ChunkPlan, 'rows' | 'finalProjectChunks'>,
 ): Promise<void> {
   await tx.query(
     `WITH active_project AS (
@@ -302,18 +305,33 @@ export async function insertMappings(
      INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, mapping_id, is_active, action, done, chunk)
      SELECT $1, d.kind, d.boundary_code, d.entity_key, d.mapping_id, d.is_active, d.action, d.action = 'none',
        CASE WHEN d.action = 'none' THEN 0
-            ELSE (row_number() OVER (PARTITION BY d.kind, d.action = 'none'
-                                     ORDER BY p.chunk, d.boundary_code, d.entity_key) - 1)
-                 / CASE d.kind WHEN 'facility' THEN $4::int WHEN 'staff' THEN $5::int ELSE $6::int END END
-     FROM diff d
-     LEFT JOIN campaign_project p ON p.campaign_id = $1 AND p.boundary_code = d.boundary_code`,
+            WHEN d.place < d.head_rows THEN d.place / d.size
+            ELSE d.head_rows / d.size + (d.place - d.head_rows) / greatest(d.size / 2, 1) END
+     FROM (
+       SELECT d.*, s.size,
+              row_number() OVER w - 1 AS place,
+              CASE WHEN f.tail_from IS NULL THEN count(*) OVER w
+                   ELSE (count(*) FILTER (WHERE p.chunk < f.tail_from) OVER w) / s.size * s.size END AS head_rows
+       FROM diff d
+       LEFT JOIN campaign_project p ON p.campaign_id = $1 AND p.boundary_code = d.boundary_code
+       CROSS JOIN LATERAL (
+         SELECT CASE d.kind WHEN 'facility' THEN $4::int WHEN 'staff' THEN $5::int ELSE $6::int END AS size
+       ) s
+       CROSS JOIN (
+         SELECT CASE WHEN count(DISTINCT chunk) >= 2 * $7::int THEN max(chunk) - $7::int + 1 END AS tail_from
+         FROM campaign_project WHERE campaign_id = $1
+       ) f
+       WINDOW w AS (PARTITION BY d.kind, d.action = 'none' ORDER BY p.chunk, d.boundary_code, d.entity_key
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+     ) d`,
     [
       campaignId,
       parentId,
       productVariants,
-      rowsOf(chunkRows, 'facility-mapping'),
-      rowsOf(chunkRows, 'user-mapping'),
-      rowsOf(chunkRows, 'product-mapping'),
+      rowsOf(chunks.rows, 'facility-mapping'),
+      rowsOf(chunks.rows, 'user-mapping'),
+      rowsOf(chunks.rows, 'product-mapping'),
+      chunks.finalProjectChunks,
     ],
   );
 }

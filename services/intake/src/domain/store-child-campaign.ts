@@ -301,6 +301,6 @@ export async function insertChildEntities(
   );
   const facility = await insertChildFacilities(tx, campaignId, parentId, chunks);
   const user = await insertChildUsers(tx, campaignId, parentId, chunks);
-  await insertMappings(tx, campaignId, parentId, productVariants, chunks.rows);
+  await insertMappings(tx, campaignId, parentId, productVariants, chunks);
   return { project, facility, user };
 }

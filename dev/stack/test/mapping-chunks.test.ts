@@ -1,0 +1,103 @@
+// How intake cuts a campaign's mappings into chunks: in the order of the project chunks they wait for,
+// whole chunks, except that the mappings waiting for the last round of project chunks (one per concurrent
+// call) go in chunks of half the size, and the campaign still ends with DIGIT's exact expected state.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import {
+  campaignFixture,
+  startTestInfrastructure,
+  startTestServices,
+  type TestInfrastructure,
+  type TestServices,
+} from '../src/index.ts';
+import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+
+const VARIANTS = ['PVAR-2026-01-01-000001', 'PVAR-2026-01-01-000002'];
+const CHUNK_ROWS = 10;
+const CONCURRENCY = 2;
+
+let infrastructure: TestInfrastructure;
+let services: TestServices;
+let db: pg.Client;
+
+beforeAll(async () => {
+  infrastructure = await startTestInfrastructure();
+  services = await startTestServices(infrastructure, {
+    env: { CHUNK_SIZE: String(CHUNK_ROWS), DIGIT_CONCURRENCY: String(CONCURRENCY) },
+  });
+  db = new pg.Client({ connectionString: infrastructure.env.DATABASE_URL });
+  await db.connect();
+});
+
+afterAll(async () => {
+  await db?.end();
+  await services?.stop();
+  await infrastructure?.stop();
+});
+
+interface MappingRow {
+  kind: string;
+  chunk: number;
+  projectChunk: number;
+}
+
+describe('mapping chunks', () => {
+  it('cuts the mappings of the last round of project chunks in half chunks, and creates every one', async () => {
+    const client = services.client();
+    const fixture = await campaignFixture({
+      digitUrl: infrastructure.digit.url,
+      facilities: 30,
+      users: 40,
+      productVariants: VARIANTS,
+    });
+    const created = (await client.create(fixture.details)).data.CampaignDetails;
+    const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed']);
+    expect(campaign.status).toBe('created');
+    await expectCampaignInDigit(infrastructure.digit, {
+      campaignNumber: created?.campaignNumber as string,
+      rootCode: 'MZ',
+      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
+      productVariants: VARIANTS,
+    });
+
+    const { rows: projectChunks } = await db.query<{ chunks: number; last: number }>(
+      'SELECT count(DISTINCT chunk)::int AS chunks, max(chunk) AS last FROM campaign_project WHERE campaign_id = $1',
+      [created?.id],
+    );
+    const { chunks, last } = projectChunks[0] as { chunks: number; last: number };
+    // Two rounds of project chunks at least, or nothing is cut finer.
+    expect(chunks).toBeGreaterThanOrEqual(2 * CONCURRENCY);
+    const finalFrom = last - CONCURRENCY + 1;
+    const { rows } = await db.query<MappingRow>(
+      `SELECT m.kind, m.chunk, p.chunk AS "projectChunk"
+       FROM campaign_mapping m JOIN campaign_project p ON p.campaign_id = m.campaign_id AND p.boundary_code = m.boundary_code
+       WHERE m.campaign_id = $1 ORDER BY m.kind, m.chunk, p.chunk`,
+      [created?.id],
+    );
+    for (const kind of ['facility', 'staff', 'resource']) {
+      const ofKind = rows.filter((row) => row.kind === kind);
+      const waitingForFinal = ofKind.filter((row) => row.projectChunk >= finalFrom).length;
+      // Whole chunks of the mappings before the last round, then half chunks for the rest.
+      const whole = Math.floor((ofKind.length - waitingForFinal) / CHUNK_ROWS);
+      const rest = ofKind.length - whole * CHUNK_ROWS;
+      const half = CHUNK_ROWS / 2;
+      const expected = [
+        ...Array.from({ length: whole }, () => CHUNK_ROWS),
+        ...Array.from({ length: Math.floor(rest / half) }, () => half),
+        ...(rest % half > 0 ? [rest % half] : []),
+      ];
+      const sizes = new Map<number, number>();
+      for (const row of ofKind) sizes.set(row.chunk, (sizes.get(row.chunk) ?? 0) + 1);
+      expect([...sizes.keys()]).toEqual(expected.map((_, index) => index));
+      expect([...sizes.values()]).toEqual(expected);
+      // A chunk never holds a mapping waiting for an earlier project chunk after one waiting for a later.
+      const order = ofKind.map((row) => [row.chunk, row.projectChunk] as const);
+      for (let index = 1; index < order.length; index++) {
+        const [chunk, projectChunk] = order[index] as readonly [number, number];
+        const [previousChunk, previousProject] = order[index - 1] as readonly [number, number];
+        if (chunk > previousChunk) expect(projectChunk).toBeGreaterThanOrEqual(previousProject);
+      }
+      expect(waitingForFinal).toBeGreaterThan(half);
+    }
+  });
+});
