@@ -150,6 +150,6 @@ export type ServiceConfig = ReturnType<typeof readServiceConfig>;
  * three L bench runs at 0 ms latency, each beside one with 8 chunks in hand, 16 cut the pipeline's
  * overhead per chunk every time (12.2-18.8 ms against 14.8-20.8).
  */
-export function chunksInHand(services: readonly DigitServiceConfig[]): number {
+function chunksInHand(services: readonly DigitServiceConfig[]): number {
   return Math.min(64, 2 * Math.max(1, ...services.map((service) => service.concurrency)));
 }
