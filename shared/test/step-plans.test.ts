@@ -186,7 +186,7 @@ describe('chunks of a tree listed depth first', () => {
     // Levels of 1, 3, 9, 27 and 81 rows.
     const rows = depthFirst([3], 4);
     const levels = rows.map((row) => row.level);
-    const chunks = treeChunks(levels, 15, true);
+    const chunks = treeChunks(levels, 15, { shareSmallWaves: true });
     const chunksOfLevel = (level: number) =>
       [...new Set(chunks.filter((_, index) => levels[index] === level))].sort((a, b) => a - b);
     // 1 + 3 + 9 rows share chunk 0; 27 more would pass 15, so level 3 is cut on its own (2 chunks of 15
@@ -195,13 +195,40 @@ describe('chunks of a tree listed depth first', () => {
     expect(chunksOfLevel(3)).toEqual([1, 2]);
     expect(chunksOfLevel(4)).toEqual([3, 4, 5, 6, 7, 8]);
     // Small chunks bound the sharing too: a level cut into several chunks shares none.
-    const capped = treeChunks(levels, 3, true);
+    const capped = treeChunks(levels, 3, { shareSmallWaves: true });
     const cappedOfLevel = (level: number) =>
       [...new Set(capped.filter((_, index) => levels[index] === level))].sort((a, b) => a - b);
     expect([0, 1, 2].map(cappedOfLevel)).toEqual([[0], [1], [2, 3, 4]]);
     // Without sharing, every level has chunks of its own.
     const apart = treeChunks(levels, 15);
     expect(new Set(apart.filter((_, index) => levels[index]! <= 2)).size).toBe(3);
+  });
+
+  it('spreads an inner level over one round of calls, its first chunk in the shared chunk when it fits', () => {
+    // Levels of 1, 3, 9, 27 and 81 rows: 13 rows share chunk 0; level 3 is spread over 4 calls, in
+    // chunks of 7 (27 = 6 + 3 × 7), the 6 left over first; level 4, the deepest, in whole chunks.
+    const rows = depthFirst([3], 4);
+    const levels = rows.map((row) => row.level);
+    const fill = (chunk: number, times: number) => Array<number>(times).fill(chunk);
+    const ofLevel = (chunks: number[], level: number) => chunks.filter((_, index) => levels[index] === level);
+    // Chunks of 20: the 6 fit beside the 13.
+    const joined = treeChunks(levels, 20, { shareSmallWaves: true, spreadInnerWaves: 4 });
+    expect(ofLevel(joined, 3)).toEqual([...fill(0, 6), ...fill(1, 7), ...fill(2, 7), ...fill(3, 7)]);
+    expect(ofLevel(joined, 4)).toEqual([...fill(4, 20), ...fill(5, 20), ...fill(6, 20), ...fill(7, 20), 8]);
+    // The 18 children of the 6 rows in the shared chunk come first in level 4, in its first chunk.
+    const childrenOfShared = rows.filter(
+      (row, index) =>
+        levels[index] === 4 && joined[rows.findIndex((parent) => parent.code === row.parent)] === 0,
+    );
+    expect(childrenOfShared).toHaveLength(18);
+    expect(childrenOfShared.every((row) => joined[rows.indexOf(row)] === 4)).toBe(true);
+    // Chunks of 15: 13 + 6 do not fit, so the 6 go in a chunk of their own, before the level's others.
+    const apart = treeChunks(levels, 15, { shareSmallWaves: true, spreadInnerWaves: 4 });
+    expect(ofLevel(apart, 3)).toEqual([...fill(1, 6), ...fill(2, 7), ...fill(3, 7), ...fill(4, 7)]);
+    expect(new Set(ofLevel(apart, 4))).toEqual(new Set([5, 6, 7, 8, 9, 10]));
+    // A level spread over more calls than chunks of 15 would make keeps chunks of 15.
+    const wide = treeChunks(levels, 15, { shareSmallWaves: true, spreadInnerWaves: 1 });
+    expect(ofLevel(wide, 3)).toEqual([...fill(1, 12), ...fill(2, 15)]);
   });
 
   it("keeps each province's districts together in the example tree listed depth first", () => {

@@ -215,10 +215,29 @@ function inSearchPages(load: StepLoad, rows: number, most: number, page: number)
   return best;
 }
 
-/** Where a wave's chunks start and how many of its rows each takes. */
+/**
+ * Where a wave's chunks start and how many of its rows each takes; `head`: the wave's first rows that go
+ * to an earlier chunk instead (see waveChunks).
+ */
 interface WaveChunks {
   first: number;
   size: number;
+  head?: { chunk: number; rows: number };
+}
+
+/** The chunk of a wave's row at `index` (its place among the wave's rows, in their order). */
+function chunkAt(wave: WaveChunks, index: number): number {
+  const head = wave.head?.rows ?? 0;
+  if (index < head) return (wave.head as { chunk: number }).chunk;
+  return wave.first + Math.floor((index - head) / wave.size);
+}
+
+/** How a tree's levels (waves) are cut into chunks, beyond `rowsPerChunk`: for a new campaign's projects. */
+export interface WaveCutting {
+  /** Consecutive small waves share one chunk (the top of a boundary tree). */
+  shareSmallWaves?: boolean;
+  /** Calls the step's DIGIT service takes at once: an inner wave is spread over as many chunks. */
+  spreadInnerWaves?: number;
 }
 
 /**
@@ -227,25 +246,45 @@ interface WaveChunks {
  * hold no more than `rowsPerChunk` rows share one chunk: the top levels of a boundary tree (a country, its
  * provinces, their districts) are then created one after the other by one run instead of a dispatch each,
  * where each dispatch would cost a round through Kafka and the status service for a handful of rows.
+ *
+ * With `spreadInnerWaves`, an inner wave (one with a wave after it) too large for one chunk is cut into
+ * that many chunks, or into chunks of `rowsPerChunk` when they would be larger: the whole wave goes out in
+ * one round of calls, and the next wave, which waits for it, is ready sooner. Its first chunk (the rows
+ * left over from its whole chunks, else one chunk's worth, taken from its first rows) goes in the shared
+ * chunk when it fits, so that its children are ready as soon as the shared chunk is done, beside the
+ * wave's other chunks, instead of a round later; else in a chunk of its own, before the others. Being the
+ * smallest, it is done first, and its children, which come first in the next wave, run first: chunks run
+ * in the order of their numbers, so the chunks numbered last are the last to run.
  */
 function waveChunks(
   rowsPerWave: ReadonlyMap<number, number>,
   rowsPerChunk: number,
-  shareSmallWaves: boolean,
+  cutting: WaveCutting = {},
 ): Map<number, WaveChunks> {
   const size = Math.max(1, rowsPerChunk);
   const chunks = new Map<number, WaveChunks>();
+  const waves = [...rowsPerWave.keys()].sort((a, b) => a - b);
+  const deepest = waves[waves.length - 1];
   let next = 0;
   let shared: { chunk: number; rows: number } | undefined;
-  for (const wave of [...rowsPerWave.keys()].sort((a, b) => a - b)) {
+  for (const wave of waves) {
     const rows = rowsPerWave.get(wave) as number;
-    if (shareSmallWaves && shared && shared.rows + rows <= size) {
+    if (cutting.shareSmallWaves && shared && shared.rows + rows <= size) {
       shared.rows += rows;
       chunks.set(wave, { first: shared.chunk, size: Math.max(1, rows) });
       continue;
     }
+    if (cutting.spreadInnerWaves !== undefined && wave !== deepest && rows > size) {
+      const waveSize = Math.min(size, Math.ceil(rows / Math.max(1, cutting.spreadInnerWaves)));
+      const head = rows % waveSize || waveSize;
+      const headChunk = shared && shared.rows + head <= size ? shared.chunk : next++;
+      chunks.set(wave, { first: next, size: waveSize, head: { chunk: headChunk, rows: head } });
+      next += Math.ceil((rows - head) / waveSize);
+      shared = undefined;
+      continue;
+    }
     chunks.set(wave, { first: next, size });
-    shared = rows <= size ? { chunk: next, rows } : undefined;
+    shared = cutting.shareSmallWaves && rows <= size ? { chunk: next, rows } : undefined;
     next += Math.ceil(rows / size);
   }
   return chunks;
@@ -270,11 +309,7 @@ export function assignChunks<T>(
     list.push(row);
     byWave.set(wave, list);
   }
-  const numbering = waveChunks(
-    new Map([...byWave].map(([wave, list]) => [wave, list.length])),
-    rowsPerChunk,
-    false,
-  );
+  const numbering = waveChunks(new Map([...byWave].map(([wave, list]) => [wave, list.length])), rowsPerChunk);
   const chunks = new Map<T, number>();
   const position = new Map<string, number>();
   for (const wave of [...byWave.keys()].sort((a, b) => a - b)) {
@@ -287,10 +322,10 @@ export function assignChunks<T>(
       // Array.prototype.sort is stable: siblings keep their order.
       list = [...list].sort((a, b) => parentPosition(a) - parentPosition(b));
     }
-    const { first, size } = numbering.get(wave) as WaveChunks;
+    const numbered = numbering.get(wave) as WaveChunks;
     for (let index = 0; index < list.length; index++) {
       const row = list[index] as T;
-      chunks.set(row, first + Math.floor(index / size));
+      chunks.set(row, chunkAt(numbered, index));
       if (tree) position.set(tree.key(row), position.size);
     }
   }
@@ -301,22 +336,21 @@ export function assignChunks<T>(
  * Chunk numbers for rows listed in depth-first order of their tree (each row after its parent, a
  * subtree's rows together), `levels` giving each row's depth. Within a level that order already keeps
  * siblings together in their parents' order, so this numbers the rows as assignChunks does with the tree,
- * from two counters per level instead of maps of the rows: a level's rows fill its chunks in order. With
- * `shareSmallLevels` (new campaigns), the small top levels share one chunk (see waveChunks).
+ * from two counters per level instead of maps of the rows: a level's rows fill its chunks in order. A new
+ * campaign's levels are cut as `cutting` says (see waveChunks).
  */
 export function treeChunks(
   levels: readonly number[],
   rowsPerChunk: number,
-  shareSmallLevels = false,
+  cutting: WaveCutting = {},
 ): number[] {
   const rowsAt = new Map<number, number>();
   for (const level of levels) rowsAt.set(level, (rowsAt.get(level) ?? 0) + 1);
-  const numbering = waveChunks(rowsAt, rowsPerChunk, shareSmallLevels);
+  const numbering = waveChunks(rowsAt, rowsPerChunk, cutting);
   const placed = new Map<number, number>();
   return levels.map((level) => {
     const index = placed.get(level) ?? 0;
     placed.set(level, index + 1);
-    const { first, size } = numbering.get(level) as WaveChunks;
-    return first + Math.floor(index / size);
+    return chunkAt(numbering.get(level) as WaveChunks, index);
   });
 }

@@ -62,8 +62,11 @@ export interface ChunkPlan {
   starts: { facility: number[]; user: number[] };
   /** A facility's and a user's bytes as the cuts count them (a child campaign cuts its own rows by them). */
   bytesOf: { facility: (row: FacilityEntity) => number; user: (row: UserEntity) => number };
-  /** The last round of project chunks, one per concurrent call: the mappings waiting for them are cut finer. */
-  finalProjectChunks: number;
+  /**
+   * Project chunks one round of the project service's calls runs (one per concurrent call): an inner
+   * level of the tree is spread over a round, and the mappings waiting for the last round are cut finer.
+   */
+  projectRound: number;
 }
 
 interface FacilitySheetRow {
@@ -260,6 +263,6 @@ export async function planChunks(
     cuts,
     starts: { facility: chunkStarts(facilities, cuts.facility), user: chunkStarts(users, cuts.user) },
     bytesOf: { facility: facilityBytes, user: userBytes },
-    finalProjectChunks: Math.max(1, limits.concurrency),
+    projectRound: Math.max(1, limits.concurrency),
   };
 }

@@ -41,7 +41,7 @@ import {
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
 import { selectBoundaries, type BoundarySelection } from './boundaries.ts';
-import { planChunks, rowsOf } from './chunk-plan.ts';
+import { planChunks } from './chunk-plan.ts';
 import {
   checkRequestFields,
   problem,
@@ -390,7 +390,7 @@ export async function intakeCampaign(
         campaignId,
         lookups.selection.boundaries,
         lookups.projectType.targetColumns,
-        rowsOf(chunks.rows, 'project-creation'),
+        chunks,
       );
       await insertEntities(client, campaignId, lookups.productVariants, chunks);
     }

@@ -131,8 +131,9 @@ export async function insertBoundaries(
 
 /**
  * The campaign's boundaries and one project row per boundary, with targets summed up the tree; chunks
- * hold one level each (the small top levels one together), siblings together, so a chunk waits only for
- * the chunks holding its parents.
+ * hold one level each (the small top levels one together, with the first chunk's worth of the next level
+ * when it fits), siblings together, so a chunk waits only for the chunks holding its parents; an inner
+ * level goes out in one round of the project service's calls (see waveChunks).
  * `boundaries` are in depth-first order (as selectBoundaries lists them). The targets are summed in
  * PostgreSQL from the stored target rows, so that a campaign of 100,000 boundaries holds no map of them
  * in memory: each lowest-level boundary's target columns are added by beneficiary type (as projectTargets
@@ -144,7 +145,7 @@ export async function insertProjects(
   campaignId: string,
   boundaries: readonly SelectedBoundary[],
   targetColumns: readonly TargetColumnDefinition[],
-  rowsPerChunk: number,
+  chunks: Pick<ChunkPlan, 'rows' | 'projectRound'>,
 ): Promise<void> {
   await insertBoundaries(tx, campaignId, boundaries);
   // The sums join the rows this transaction just inserted: planned without their statistics, a join
@@ -199,8 +200,8 @@ export async function insertProjects(
       // The tree's small top levels share a chunk: project creation creates them level by level.
       treeChunks(
         boundaries.map((boundary) => boundary.level),
-        rowsPerChunk,
-        true,
+        rowsOf(chunks.rows, 'project-creation'),
+        { shareSmallWaves: true, spreadInnerWaves: chunks.projectRound },
       ),
     ],
   );
@@ -268,7 +269,7 @@ export async function insertEntities(
  * still wants are carried over, new ones are created and the parent's others are deleted; without a
  * parent every mapping is created. Chunks follow the order of the project chunks, so that a mapping
  * chunk waits for few project chunks (mapping steps follow project creation chunk by chunk). The mappings
- * that wait for the last `finalProjectChunks` project chunks go in chunks of half the size, when the
+ * that wait for the last round of project chunks (`projectRound`) go in chunks of half the size, when the
  * projects take two rounds of those chunks or more: they are the campaign's last work, ready only once
  * the last projects exist, and whole chunks of it would run on with few calls beside them.
  */
@@ -277,7 +278,7 @@ export async function insertMappings(
   campaignId: string,
   parentId: string | null,
   productVariants: string[],
-  chunks: Pick<ChunkPlan, 'rows' | 'finalProjectChunks'>,
+  chunks: Pick<ChunkPlan, 'rows' | 'projectRound'>,
 ): Promise<void> {
   await tx.query(
     `WITH active_project AS (
@@ -331,7 +332,7 @@ export async function insertMappings(
       rowsOf(chunks.rows, 'facility-mapping'),
       rowsOf(chunks.rows, 'user-mapping'),
       rowsOf(chunks.rows, 'product-mapping'),
-      chunks.finalProjectChunks,
+      chunks.projectRound,
     ],
   );
 }
