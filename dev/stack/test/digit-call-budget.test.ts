@@ -89,13 +89,17 @@ function worker(
   name: string,
   service: DigitServiceName,
   limit: number,
-  { retries = 2, timeoutMs = 5000 }: { retries?: number; timeoutMs?: number } = {},
+  {
+    retries = 2,
+    timeoutMs = 5000,
+    poll,
+  }: { retries?: number; timeoutMs?: number; poll?: { baseMs: number; maxMs: number } } = {},
 ) {
   const db = createDatabase(database.url, 1, logger);
   pools.push(db);
   const locks = new SessionLocks(db);
   slotLocks.push(locks);
-  const budget = postgresCallBudget(locks, { service, slots: limit });
+  const budget = postgresCallBudget(locks, { service, slots: limit, poll });
   const client = new DigitClient({
     service,
     baseUrl,
@@ -174,6 +178,24 @@ describe('deployment-wide budget of DIGIT calls', () => {
     await (await fourth).release();
     await Promise.all(taken.map((slot) => slot.release()));
     expect(await heldSlots('product')).toEqual([]);
+  });
+
+  it('gives a slot another worker gives back to a waiting worker at once, not at its next look', async () => {
+    // Looks 10 s apart: only the release's announcement can hand the slot over within the second.
+    const slow = { baseMs: 10_000, maxMs: 10_000 };
+    const holder = worker('project-sync', 'boundary', 1, { poll: slow });
+    const waiter = worker('mapping-sync', 'boundary', 1, { poll: slow });
+    const held = await holder.budget.take();
+    const [first] = await heldSlots('boundary');
+    const taking = waiter.budget.take();
+    // Its first look found the slot held: it now waits for its next one.
+    expect(await settlesWithin(taking, 300)).toBe(false);
+    await held.release();
+    expect(await settlesWithin(taking, 1000)).toBe(true);
+    const [taken] = await heldSlots('boundary');
+    expect(taken?.pid).not.toBe(first?.pid);
+    await (await taking).release();
+    expect(await heldSlots('boundary')).toEqual([]);
   });
 
   it('frees the slots of a worker whose connection ends at once, and the worker goes on with a new one', async () => {

@@ -5,6 +5,9 @@ import type { Database, DatabaseClient } from './database.ts';
 // They never collide with one-key locks (`pg_try_advisory_lock(bigint)`): PostgreSQL keeps the two forms
 // in different key spaces.
 
+/** Where a release is announced, for the locks taken to be announced: its payload is the lock's space. */
+const RELEASED_CHANNEL = 'session_lock_released';
+
 /** A lock taken by `SessionLocks.tryTake`. */
 export interface SessionLock {
   /** False once given back, or once its connection was lost (PostgreSQL freed it then). */
@@ -36,6 +39,8 @@ export class SessionLocks {
    * pick a key neither holds yet, and a connection runs one query at a time.
    */
   #turn: Promise<unknown> = Promise.resolve();
+  /** Who hears of the announced releases of each space, in any process. */
+  readonly #releaseListeners = new Map<string, Set<() => void>>();
 
   /** `db` is a pool of its own: one of its connections is held for as long as the locks are used. */
   constructor(db: Database) {
@@ -44,20 +49,40 @@ export class SessionLocks {
 
   /**
    * Takes the first lock of `space` among `keys`, in their order, that no session holds, skipping those
-   * this process holds; none when every one is held. A connection found broken is replaced once.
+   * this process holds; none when every one is held. A connection found broken is replaced once. With
+   * `announceRelease`, its release is announced to every process listening to the space (onRelease).
    */
-  tryTake(space: string, keys: readonly number[]): Promise<SessionLock | undefined> {
+  tryTake(
+    space: string,
+    keys: readonly number[],
+    options: { announceRelease?: boolean } = {},
+  ): Promise<SessionLock | undefined> {
     return this.#inTurn(async () => {
       for (let attempt = 1; ; attempt++) {
         const session = await this.#connect();
         try {
-          return await this.#tryTake(session, space, keys);
+          return await this.#tryTake(session, space, keys, options.announceRelease === true);
         } catch (error) {
           this.#drop(session);
           if (attempt >= 2) throw error;
         }
       }
     });
+  }
+
+  /**
+   * Calls `listener` whenever a lock of `space` taken with `announceRelease` is given back, by any process
+   * (this one included), while this process's connection is up: a process waiting for one of them takes
+   * it then instead of at its next look. Returns the function that stops listening.
+   */
+  onRelease(space: string, listener: () => void): () => void {
+    const listeners = this.#releaseListeners.get(space) ?? new Set();
+    listeners.add(listener);
+    this.#releaseListeners.set(space, listeners);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#releaseListeners.delete(space);
+    };
   }
 
   /**
@@ -80,7 +105,12 @@ export class SessionLocks {
     return turn;
   }
 
-  async #tryTake(session: Session, space: string, keys: readonly number[]): Promise<SessionLock | undefined> {
+  async #tryTake(
+    session: Session,
+    space: string,
+    keys: readonly number[],
+    announceRelease: boolean,
+  ): Promise<SessionLock | undefined> {
     const held = session.held.get(space) ?? new Set<number>();
     const candidates = keys.filter((key) => !held.has(key));
     if (candidates.length === 0) return undefined;
@@ -95,10 +125,14 @@ export class SessionLocks {
     const key = rows[0]?.key;
     if (key === undefined) return undefined;
     session.held.set(space, held.add(key));
-    return this.#lock(session, space, key);
+    return this.#lock(session, space, key, announceRelease);
   }
 
-  #lock(session: Session, space: string, key: number): SessionLock {
+  #lock(session: Session, space: string, key: number, announceRelease: boolean): SessionLock {
+    // The announcement is sent when the unlock commits: whoever hears it finds the lock free.
+    const unlock = announceRelease
+      ? `SELECT pg_advisory_unlock(hashtext($1), $2), pg_notify('${RELEASED_CHANNEL}', $1)`
+      : 'SELECT pg_advisory_unlock(hashtext($1), $2)';
     let released = false;
     return {
       get held() {
@@ -110,7 +144,7 @@ export class SessionLocks {
         await this.#inTurn(async () => {
           if (session.lost) return;
           try {
-            await session.client.query('SELECT pg_advisory_unlock(hashtext($1), $2)', [space, key]);
+            await session.client.query(unlock, [space, key]);
             // Forgotten only once unlocked: a take meanwhile must not lock it a second time.
             session.held.get(space)?.delete(key);
           } catch {
@@ -130,8 +164,12 @@ export class SessionLocks {
     const lose = () => this.#drop(session);
     client.on('error', lose);
     client.on('end', lose);
+    client.on('notification', (notice) => {
+      if (notice.channel !== RELEASED_CHANNEL) return;
+      for (const listener of this.#releaseListeners.get(notice.payload ?? '') ?? []) listener();
+    });
     try {
-      await client.query(KEEPALIVES);
+      await client.query(`${KEEPALIVES}; LISTEN ${RELEASED_CHANNEL}`);
     } catch (error) {
       lose();
       throw error;

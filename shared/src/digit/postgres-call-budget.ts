@@ -3,7 +3,9 @@
 // (hashtext('digit-call-slot:' || s), n), held on the process's slot connection for one HTTP attempt.
 // A process that dies, or whose connection breaks, holds no slot any more: PostgreSQL frees its locks
 // when the session ends. A call still in flight on a process whose connection broke has lost its slot,
-// so the service may briefly have more calls than the limit until that call ends.
+// so the service may briefly have more calls than the limit until that call ends. A slot's release is
+// announced to every process (SessionLocks.onRelease): one waiting for a slot of the service looks again
+// at once, whichever process gave it back.
 import type { SessionLocks } from '../db/session-locks.ts';
 import { backoffDelay, type BackoffPolicy } from '../retry/backoff.ts';
 import type { CallBudget, CallSlot } from './call-budget.ts';
@@ -12,10 +14,16 @@ export interface PostgresCallBudgetOptions {
   service: string;
   /** Calls the DIGIT service may have in flight from the whole deployment. */
   slots: number;
+  /** Delays between looks for a free slot while all are held and no release is heard of. */
+  poll?: BackoffPolicy;
 }
 
-/** Delays between looks for a free slot while all are held: short, jittered, bounded. */
-const POLL: BackoffPolicy = { baseMs: 2, maxMs: 20 };
+/**
+ * Delays between looks for a free slot while all are held: releases are announced, so a look in between
+ * only finds slots freed unannounced (a process's connection ended) or an announcement missed (this
+ * process's connection was being replaced).
+ */
+const POLL: BackoffPolicy = { baseMs: 5, maxMs: 100 };
 
 interface Waiter {
   resolve: (slot: CallSlot) => void;
@@ -25,10 +33,10 @@ interface Waiter {
 /**
  * The process's calls wait in line, and only the first looks for a free slot: one query at a time per
  * service and process however many calls wait, and slots go to calls in the order they asked. A slot
- * this process gives back is looked for at once; slots other processes give back, at the next look.
+ * given back, by this process or another, is looked for as soon as its release is heard of.
  */
 export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBudgetOptions): CallBudget {
-  const { service, slots } = options;
+  const { service, slots, poll = POLL } = options;
   if (!Number.isInteger(slots) || slots < 1) throw new Error(`${service}: slots must be >= 1, got ${slots}`);
   const space = `digit-call-slot:${service}`;
   // Each take starts at the next slot, so the processes' takes spread over the slots instead of all
@@ -41,6 +49,13 @@ export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBud
   const waiting: Waiter[] = [];
   let serving = false;
   let wake: (() => void) | undefined;
+  /** A release was heard of since the last look began: look again rather than wait. */
+  let released = false;
+  const heard = () => {
+    released = true;
+    wake?.();
+  };
+  locks.onRelease(space, heard);
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -56,7 +71,7 @@ export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBud
   const slotOf = (release: () => Promise<void>): CallSlot => ({
     release: async () => {
       await release();
-      wake?.();
+      heard();
     },
   });
 
@@ -65,8 +80,9 @@ export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBud
     try {
       for (let look = 1; waiting.length > 0;) {
         let lock;
+        released = false;
         try {
-          lock = await locks.tryTake(space, order());
+          lock = await locks.tryTake(space, order(), { announceRelease: true });
         } catch (error) {
           waiting.shift()?.reject(error);
           continue;
@@ -76,7 +92,8 @@ export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBud
           look = 1;
           continue;
         }
-        await pause(Math.max(POLL.baseMs, backoffDelay(look++, POLL)));
+        if (released) continue;
+        await pause(Math.max(poll.baseMs, backoffDelay(look++, poll)));
       }
     } finally {
       serving = false;
