@@ -38,8 +38,10 @@ export interface GateContext {
 }
 
 export function installGate(app: FastifyInstance, context: GateContext): void {
-  // The simulator's own work per call, by route, averaged over recent calls: how long before a call's
-  // answer is due its work begins. Routes are the simulator's own, so the map stays small.
+  // The simulator's own work per call, by route, as recent calls took it: how long before a call's answer
+  // is due its work begins. A call that took longer counts at once, one that took less only slowly, so
+  // that calls heavier than the average (a create carrying more, the event loop busy with others) are
+  // not answered late. Routes are the simulator's own, so the map stays small.
   const workMs = new Map<string, number>();
   installAfterApplyFaults(app, context);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -120,7 +122,7 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
     const delay = callLatencyMs(behaviour, items, context.random.next());
     context.counters.latency(service, delay);
     const due = (arrivals.get(request) ?? performance.now()) + delay;
-    const wait = due - (workMs.get(route) ?? 0) - performance.now();
+    const wait = due - (workMs.get(route) ?? 0) - TIMER_LATENESS_MS - performance.now();
     if (wait > 0) await sleep(wait);
     answerDue.set(request, { due, route, workFrom: performance.now() });
     const fault = beforeApply.get(request);
@@ -152,11 +154,17 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
     const now = performance.now();
     const previous = workMs.get(pending.route);
     const work = now - pending.workFrom;
-    workMs.set(pending.route, previous === undefined ? work : previous + (work - previous) / 8);
+    workMs.set(
+      pending.route,
+      previous === undefined || work > previous ? work : previous + (work - previous) / 16,
+    );
     if (pending.due > now) await sleep(pending.due - now);
     return payload;
   });
 }
+
+/** How late a timer may fire on a busy event loop: the work begins this much earlier still. */
+const TIMER_LATENESS_MS = 2;
 
 /** When each call arrived at the gate. */
 const arrivals = new WeakMap<FastifyRequest, number>();
