@@ -185,7 +185,8 @@ describe('helm chart', () => {
       container(find(rendered.manifests, 'Deployment', `${PREFIX}-${name}`)).env?.find(
         (variable) => variable.name === 'NODE_OPTIONS',
       )?.value;
-    expect(nodeOptions(defaults, 'project-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=4');
+    expect(nodeOptions(defaults, 'project-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=16');
+    expect(nodeOptions(defaults, 'facility-sync')).toBe('--max-old-space-size=384 --max-semi-space-size=4');
     expect(nodeOptions(defaults, 'intake')).toBe('--max-old-space-size=320 --max-semi-space-size=4');
     const tuned = await renderChart({ set: ['services.status.semiSpaceMb=32'] });
     expect(nodeOptions(tuned, 'status')).toBe('--max-old-space-size=384 --max-semi-space-size=32');

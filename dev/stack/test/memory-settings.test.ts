@@ -6,6 +6,11 @@ describe("the chart's memory settings", () => {
     const settings = chartMemorySettings();
     expect(settings['project-sync']).toEqual({
       heapLimitMb: 384,
+      semiSpaceMb: 16,
+      mallocMmapThresholdBytes: 131072,
+    });
+    expect(settings['facility-sync']).toEqual({
+      heapLimitMb: 384,
       semiSpaceMb: 4,
       mallocMmapThresholdBytes: 131072,
     });
