@@ -73,16 +73,12 @@ export class SessionLocks {
   /**
    * Calls `listener` whenever a lock of `space` taken with `announceRelease` is given back, by any process
    * (this one included), while this process's connection is up: a process waiting for one of them takes
-   * it then instead of at its next look. Returns the function that stops listening.
+   * it then instead of at its next look.
    */
-  onRelease(space: string, listener: () => void): () => void {
+  onRelease(space: string, listener: () => void): void {
     const listeners = this.#releaseListeners.get(space) ?? new Set();
     listeners.add(listener);
     this.#releaseListeners.set(space, listeners);
-    return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0) this.#releaseListeners.delete(space);
-    };
   }
 
   /**
