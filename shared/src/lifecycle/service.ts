@@ -44,7 +44,7 @@ export interface ServiceContext {
   codec: AvroCodec;
   publisher: Publisher;
   digit: DigitClients;
-  /** The process's session locks (chunk runs, DIGIT call slots), on one connection of their own. */
+  /** The process's session locks of chunk runs, on a connection of their own. */
   locks: SessionLocks;
   http: FastifyInstance;
   /** Declares a consumer; it starts after the HTTP server listens and stops first on shutdown. */
@@ -109,17 +109,22 @@ async function startDeliveryLog(db: Database, reportDir: string, logger: Logger)
 }
 
 /**
- * The process's session locks, held on one connection of their own apart from the service's pool: a lock
+ * The process's session locks, held on connections of their own apart from the service's pool: a lock
  * is never kept waiting behind work that itself waits (for DIGIT, for another lock), and the locks of a
- * process that dies are freed with its connection.
+ * process that dies are freed with its connection. The DIGIT call slots, taken and given back around
+ * every call, have a connection apart from the chunk runs' locks, so that a wave of chunks starting
+ * together does not hold the calls' slots back.
  */
 function startSessionLocks(config: ServiceConfig, logger: Logger) {
-  const db = createDatabase(config.DATABASE_URL, 1, logger);
-  const locks = new SessionLocks(db);
+  const db = createDatabase(config.DATABASE_URL, 2, logger);
+  const chunkRuns = new SessionLocks(db);
+  const callSlots = new SessionLocks(db);
   return {
-    locks,
+    chunkRuns,
+    callSlots,
+    open: () => Promise.all([chunkRuns.open(), callSlots.open()]),
     stop: async () => {
-      await locks.close();
+      await Promise.all([chunkRuns.close(), callSlots.close()]);
       await db.end();
     },
   };
@@ -185,7 +190,7 @@ export async function startService(
   // The deployment's budgets of DIGIT calls, as slots among the session locks; none when each process
   // keeps its own limit.
   const callBudgets =
-    config.DIGIT_BUDGET === 'deployment' ? deploymentCallBudgets(sessionLocks.locks, config) : undefined;
+    config.DIGIT_BUDGET === 'deployment' ? deploymentCallBudgets(sessionLocks.callSlots, config) : undefined;
   let consumersJoined = false;
   let startingWorkDone = false;
   let stoppedConsumer: Error | undefined;
@@ -221,7 +226,7 @@ export async function startService(
     codec,
     publisher,
     digit: createDigitClients(config, metrics, logger, callBudgets),
-    locks: sessionLocks.locks,
+    locks: sessionLocks.chunkRuns,
     http,
     consume: (spec) => consumerSpecs.push(spec as ConsumerSpec<unknown>),
     onStop: (hook) => stopHooks.push(hook),
@@ -233,7 +238,7 @@ export async function startService(
   };
   await definition.setup(context);
   startup.mark('setup');
-  context.whileConsumersJoin(sessionLocks.locks.open());
+  context.whileConsumersJoin(sessionLocks.open());
   const startConsumers = async () => {
     const deliveryLog = await startDeliveryLog(
       db,
