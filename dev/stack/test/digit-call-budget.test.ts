@@ -198,6 +198,25 @@ describe('deployment-wide budget of DIGIT calls', () => {
     expect(await heldSlots('boundary')).toEqual([]);
   });
 
+  it('hands the slot over at once to a worker whose connection was open before it began to wait', async () => {
+    const slow = { baseMs: 10_000, maxMs: 10_000 };
+    const holder = worker('project-sync', 'idgen', 1, { poll: slow });
+    const db = createDatabase(database.url, 1, logger);
+    pools.push(db);
+    const locks = new SessionLocks(db);
+    slotLocks.push(locks);
+    // Open, as a service opens its slot connection once started, before its first budget listens.
+    await locks.open();
+    const budget = postgresCallBudget(locks, { service: 'idgen', slots: 1, poll: slow });
+    const held = await holder.budget.take();
+    const taking = budget.take();
+    expect(await settlesWithin(taking, 300)).toBe(false);
+    await held.release();
+    expect(await settlesWithin(taking, 1000)).toBe(true);
+    await (await taking).release();
+    expect(await heldSlots('idgen')).toEqual([]);
+  });
+
   it('frees the slots of a worker whose connection ends at once, and the worker goes on with a new one', async () => {
     const cut = worker('user-sync', 'hrms', 1);
     const other = worker('user-sync-2', 'hrms', 1);

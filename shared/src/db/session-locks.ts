@@ -22,6 +22,8 @@ interface Session {
   lost: boolean;
   /** Keys held per space. A session lock is re-entrant, so the process must not take one it holds. */
   readonly held: Map<string, Set<number>>;
+  /** Whether it hears announced releases: only once someone listens for them (onRelease). */
+  listening: boolean;
 }
 
 /**
@@ -73,12 +75,16 @@ export class SessionLocks {
   /**
    * Calls `listener` whenever a lock of `space` taken with `announceRelease` is given back, by any process
    * (this one included), while this process's connection is up: a process waiting for one of them takes
-   * it then instead of at its next look.
+   * it then instead of at its next look. The connection listens from the first listener on; a process's
+   * locks nobody listens for (its chunk runs') hear nothing.
    */
   onRelease(space: string, listener: () => void): void {
     const listeners = this.#releaseListeners.get(space) ?? new Set();
     listeners.add(listener);
     this.#releaseListeners.set(space, listeners);
+    const session = this.#session;
+    if (session && !session.lost && !session.listening)
+      void this.#inTurn(() => this.#listen(session)).catch(() => this.#drop(session));
   }
 
   /**
@@ -156,7 +162,7 @@ export class SessionLocks {
   async #connect(): Promise<Session> {
     if (this.#session && !this.#session.lost) return this.#session;
     const client = await this.#db.connect();
-    const session: Session = { client, lost: false, held: new Map() };
+    const session: Session = { client, lost: false, held: new Map(), listening: false };
     const lose = () => this.#drop(session);
     client.on('error', lose);
     client.on('end', lose);
@@ -165,13 +171,20 @@ export class SessionLocks {
       for (const listener of this.#releaseListeners.get(notice.payload ?? '') ?? []) listener();
     });
     try {
-      await client.query(`${KEEPALIVES}; LISTEN ${RELEASED_CHANNEL}`);
+      await client.query(KEEPALIVES);
+      if (this.#releaseListeners.size > 0) await this.#listen(session);
     } catch (error) {
       lose();
       throw error;
     }
     this.#session = session;
     return session;
+  }
+
+  /** Hears announced releases on the session's connection from now on. */
+  async #listen(session: Session): Promise<void> {
+    await session.client.query(`LISTEN ${RELEASED_CHANNEL}`);
+    session.listening = true;
   }
 
   /** Ends a session: its locks are free and its slots' releases do nothing. */

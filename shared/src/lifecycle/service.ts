@@ -122,7 +122,8 @@ function startSessionLocks(config: ServiceConfig, logger: Logger) {
   return {
     chunkRuns,
     callSlots,
-    open: () => Promise.all([chunkRuns.open(), callSlots.open()]),
+    /** Opens the connections now; the call slots' only when the deployment's budgets use them. */
+    open: (slotsUsed: boolean) => Promise.all([chunkRuns.open(), slotsUsed ? callSlots.open() : undefined]),
     stop: async () => {
       await Promise.all([chunkRuns.close(), callSlots.close()]);
       await db.end();
@@ -238,7 +239,7 @@ export async function startService(
   };
   await definition.setup(context);
   startup.mark('setup');
-  context.whileConsumersJoin(sessionLocks.open());
+  context.whileConsumersJoin(sessionLocks.open(callBudgets !== undefined));
   const startConsumers = async () => {
     const deliveryLog = await startDeliveryLog(
       db,
