@@ -37,8 +37,15 @@ const answer = (boundary: unknown, note = ''): Buffer =>
     }),
   );
 
-/** Where the reader cuts the bytes into slices it tokenizes one at a time. */
-const SLICE_BYTES = 256 * 1024;
+/** An answer's bytes as a socket hands them over: chunks of 64 KiB, a character cut where it falls. */
+const CHUNK_BYTES = 64 * 1024;
+const chunked = (bytes: Buffer): Buffer[] =>
+  Array.from({ length: Math.ceil(bytes.length / CHUNK_BYTES) }, (_, index) =>
+    bytes.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES),
+  );
+
+/** Read from one chunk holding the whole answer. */
+const readWhole = (text: string) => readBoundaryTreeAnswer([Buffer.from(text)]);
 
 describe('boundary tree', () => {
   it('numbers the nodes depth first, each with its parent and the end of its subtree', () => {
@@ -72,14 +79,19 @@ describe('boundary tree', () => {
 });
 
 describe('reading the boundary service answer', () => {
-  it('reads the same tree as the parsed answer, across slices and multi-byte characters', async () => {
+  it('reads the same tree as the parsed answer, across chunks and multi-byte characters', async () => {
     const root = hierarchy([4, 6, 5, 40]);
-    // Padded until the first slice ends inside a two-byte character.
+    // Padded until the first chunk ends inside a two-byte character.
     let bytes = answer([root]);
-    for (let pad = 1; ((bytes[SLICE_BYTES] as number) & 0xc0) !== 0x80 && pad < 200; pad++)
+    for (let pad = 1; ((bytes[CHUNK_BYTES] as number) & 0xc0) !== 0x80 && pad < 200; pad++)
       bytes = answer([root], 'x'.repeat(pad));
-    expect((bytes[SLICE_BYTES] as number) & 0xc0).toBe(0x80);
-    const tree = await readBoundaryTreeAnswer(bytes);
+    expect((bytes[CHUNK_BYTES] as number) & 0xc0).toBe(0x80);
+    const tree = await readBoundaryTreeAnswer(
+      (async function* () {
+        yield* chunked(bytes);
+      })(),
+      bytes.length,
+    );
     expect(tree.size).toBe(1 + 4 + 24 + 120 + 4800);
     expect(rows(tree)).toEqual(rows(BoundaryTree.of([root])));
   });
@@ -90,7 +102,7 @@ describe('reading the boundary service answer', () => {
          "additionalDetails":{"children":[{"code":"NOT-A-BOUNDARY"}],"code":"X"},"geometry":[[1.5,2],[3,4]]}],
        "auditDetails":{"createdBy":"u","createdTime":1},"code":"MZ","boundaryType":"COUNTRY","active":true}]},
       {"tenantId":"other","boundary":[{"code":"OTHER","boundaryType":"COUNTRY","children":[]}]}]}`;
-    const tree = await readBoundaryTreeAnswer(Buffer.from(text));
+    const tree = await readWhole(text);
     expect(rows(tree)).toEqual([
       ['MZ', 'COUNTRY', '-', 'P1'],
       ['P1', 'PROVINCE', 'MZ', 'P1'],
@@ -98,8 +110,8 @@ describe('reading the boundary service answer', () => {
   });
 
   it('reads an answer without tenants as an empty tree', async () => {
-    expect((await readBoundaryTreeAnswer(Buffer.from('{"TenantBoundary":[]}'))).size).toBe(0);
-    expect((await readBoundaryTreeAnswer(Buffer.from('{"ResponseInfo":{}}'))).size).toBe(0);
+    expect((await readWhole('{"TenantBoundary":[]}')).size).toBe(0);
+    expect((await readWhole('{"ResponseInfo":{}}')).size).toBe(0);
   });
 
   it('reads a hierarchy nested 100,000 levels deep without running out of stack', async () => {
@@ -109,7 +121,7 @@ describe('reading the boundary service answer', () => {
       (_, level) => `{"code":"B${level}","boundaryType":"L","children":[`,
     );
     const text = `{"TenantBoundary":[{"boundary":[${open.join('')}${']}'.repeat(depth)}]}]}`;
-    const tree = await readBoundaryTreeAnswer(Buffer.from(text));
+    const tree = await readWhole(text);
     expect(tree.size).toBe(depth);
     expect(tree.parent(depth - 1)).toBe(depth - 2);
     expect(tree.end(0)).toBe(depth);
@@ -146,8 +158,8 @@ describe('reading the boundary service answer', () => {
       'is not a JSON object',
     ],
   ])('refuses an answer with %s', async (_case, text, message) => {
-    const reading = readBoundaryTreeAnswer(Buffer.from(text));
+    const reading = readWhole(text);
     await expect(reading).rejects.toThrow(BoundaryTreeAnswerError);
-    await expect(readBoundaryTreeAnswer(Buffer.from(text))).rejects.toThrow(message);
+    await expect(readWhole(text)).rejects.toThrow(message);
   });
 });

@@ -140,26 +140,39 @@ describe('DIGIT client', () => {
     expect(kept.deref()).toBeUndefined();
   });
 
-  it("keeps none of a large answer's bytes once read, although the socket that carried it stays open", async () => {
+  it('streams a large answer to its reader and keeps none of its bytes, although the socket stays open', async () => {
     v8.setFlagsFromString('--expose-gc');
     const collectGarbage = vm.runInNewContext('gc') as () => void;
     // Made before measuring: the server, in this process too, only writes it out.
     const text = Buffer.from(JSON.stringify({ TenantBoundary: [{ boundary: 'x'.repeat(8 * 1024 * 1024) }] }));
     script = [
       (_request, response) => {
-        response.writeHead(200, { 'content-type': 'application/json' });
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
         response.end(text);
       },
     ];
     const digit = client();
     collectGarbage();
     const before = process.memoryUsage().arrayBuffers;
-    const length = (
-      await digit.postForBytes('/boundary-service/boundary-relationships/_search', requestInfo, {})
-    ).length;
-    expect(length).toBe(text.length);
-    // The answer came in many chunks of the socket; none of them may stay with the open socket once the
-    // request has closed, which it does a moment after the answer.
+    const read = await digit.postStreamed(
+      '/boundary-service/boundary-relationships/_search',
+      requestInfo,
+      {},
+      { tenantId: 'mz' },
+      async (chunks, expectedBytes) => {
+        let bytes = 0;
+        let largest = 0;
+        for await (const chunk of chunks) {
+          bytes += chunk.length;
+          largest = Math.max(largest, chunk.length);
+        }
+        return { bytes, largest, expectedBytes };
+      },
+    );
+    expect(read).toEqual({ bytes: text.length, largest: expect.any(Number), expectedBytes: text.length });
+    // Handed over as the socket brought it, never whole.
+    expect(read.largest).toBeLessThan(1024 * 1024);
+    expect(received[0]?.url).toBe('/boundary-service/boundary-relationships/_search?tenantId=mz');
     const retained = () => {
       collectGarbage();
       return process.memoryUsage().arrayBuffers - before;
@@ -167,6 +180,66 @@ describe('DIGIT client', () => {
     for (let wait = 0; wait < 50 && retained() >= 1024 * 1024; wait++)
       await new Promise((resolve) => setTimeout(resolve, 20));
     expect(retained()).toBeLessThan(1024 * 1024);
+  });
+
+  /** A streamed read whose reader parses the whole answer. */
+  const streamedSearch = (digit: DigitClient, read?: (text: string) => unknown) =>
+    digit.postStreamed(
+      '/boundary-service/boundary-relationships/_search',
+      requestInfo,
+      {},
+      {},
+      async (chunks) => {
+        const parts: Uint8Array[] = [];
+        for await (const chunk of chunks) parts.push(chunk);
+        const text = Buffer.concat(parts).toString('utf8');
+        return read ? read(text) : (JSON.parse(text) as unknown);
+      },
+    );
+
+  it('sends a streamed read again when its answer breaks off midway, to a fresh reader', async () => {
+    const body = JSON.stringify({ TenantBoundary: [{ boundary: 'y'.repeat(512 * 1024) }] });
+    script = [
+      (request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+        response.write(body.slice(0, body.length / 2), () => request.socket.destroy());
+      },
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(body);
+      },
+    ];
+    expect(await streamedSearch(client())).toEqual(JSON.parse(body));
+    expect(received).toHaveLength(2);
+  });
+
+  it("fails a streamed read with its reader's own error, as it is, without sending it again", async () => {
+    script = [ok({ TenantBoundary: [] })];
+    const refused = new RangeError('the reader refuses this answer');
+    await expect(
+      streamedSearch(client(), () => {
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    expect(received).toHaveLength(1);
+  });
+
+  it('fails a streamed read whose answer is longer than the limit, without sending it again', async () => {
+    script = [ok({ TenantBoundary: [{ boundary: 'z'.repeat(5000) }] })];
+    const failure = await streamedSearch(client({ maxAnswerBytes: 1000 })).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DigitError);
+    expect(failure).toMatchObject({ status: 413, code: 'ANSWER_TOO_LARGE', retryable: false });
+    expect(received).toHaveLength(1);
+  });
+
+  it("reports a streamed read's failure as DIGIT said it, without calling the reader", async () => {
+    script = [failWith(400, 'INVALID_HIERARCHY')];
+    let readerCalled = false;
+    const failure = await streamedSearch(client(), () => {
+      readerCalled = true;
+    }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 400, code: 'INVALID_HIERARCHY', retryable: false });
+    expect(readerCalled).toBe(false);
   });
 
   it('does not follow a redirect: DIGIT answers where it was asked', async () => {

@@ -20,7 +20,7 @@ const refuse = () => Promise.reject(ApiError.of(400, 'LOOKUP_REFUSED', 'the stan
 const digit = new Proxy({} as DigitClients, {
   get: () => ({
     post: refuse,
-    postForBytes: refuse,
+    postStreamed: refuse,
     get: refuse,
     write: refuse,
     getBytes: refuse,

@@ -1,13 +1,10 @@
 // Reads the boundary service's relationship answer (TenantBoundary[0].boundary, nested through
-// `children`) straight from its bytes into a compact BoundaryTree. At 100,000 boundaries the answer's text
-// and its parsed objects took about 30 MB besides the bytes; read token by token, only the codes and a few
-// numbers per boundary are kept.
+// `children`) straight from its bytes, as they arrive, into a compact BoundaryTree. At 100,000 boundaries
+// the answer's text and its parsed objects took about 30 MB besides the bytes, and the bytes held whole
+// about 20 MB more; read token by token from the stream, only the codes and a few numbers per boundary are
+// kept.
 import { Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { BoundaryTreeBuilder, type BoundaryTree } from '../domain/boundary-tree.ts';
-
-/** Bytes tokenized between two turns of the event loop, so that a large tree does not stall the service. */
-const SLICE_BYTES = 256 * 1024;
 
 /** What a JSON container of the answer is to the reader. */
 type Role = 'answer' | 'tenants' | 'tenant' | 'boundaries' | 'boundary' | 'ignored';
@@ -37,16 +34,19 @@ export class BoundaryTreeAnswerError extends Error {
   }
 }
 
-/** The tree of the answer's first tenant; empty when the answer lists none. */
-export async function readBoundaryTreeAnswer(bytes: Uint8Array): Promise<BoundaryTree> {
-  const reader = new AnswerReader(bytes.length);
+/**
+ * The tree of the answer's first tenant, read from its bytes as they arrive; empty when the answer lists
+ * none. `expectedBytes`, the answer's length when known, sizes the tree's first arrays.
+ */
+export async function readBoundaryTreeAnswer(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  expectedBytes = 0,
+): Promise<BoundaryTree> {
+  const reader = new AnswerReader(expectedBytes);
   const tokenizer = new Tokenizer();
   tokenizer.onToken = (token) => reader.take(token);
   try {
-    for (let start = 0; start < bytes.length; start += SLICE_BYTES) {
-      if (start > 0) await yieldToEventLoop();
-      tokenizer.write(bytes.subarray(start, start + SLICE_BYTES));
-    }
+    for await (const chunk of chunks) tokenizer.write(chunk);
     tokenizer.end();
   } catch (error) {
     if (error instanceof BoundaryTreeAnswerError) throw error;

@@ -1,6 +1,7 @@
-import axios, { type AxiosError, type AxiosInstance } from 'axios';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import type { Logger } from '../logging/logger.ts';
 import type { PipelineMetrics } from '../metrics/metrics.ts';
 import { backoffDelay, sleep } from '../retry/backoff.ts';
@@ -93,6 +94,8 @@ export interface DigitClientOptions {
    * budget while the caller moves on (to reconcile). Default 0: at once.
    */
   unansweredHoldMs?: number;
+  /** The most bytes one answer may bring (default 200 MiB): more fail the call, which is not retried. */
+  maxAnswerBytes?: number;
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: DigitError };
@@ -111,6 +114,73 @@ function isUnanswered(received: Received): boolean {
 }
 
 const JSON_REQUEST = { 'Content-Type': 'application/json' };
+
+/** The most bytes one answer may bring unless the client is told otherwise, read whole or streamed. */
+const MAX_ANSWER_BYTES = 200 * 1024 * 1024;
+
+/** The most bytes of a failed streamed answer that are kept to report it: DIGIT's errors are short. */
+const MAX_FAILURE_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * Takes a streamed answer's bytes as they arrive and makes the call's result of them; `expectedBytes` is
+ * the answer's length when DIGIT announced it.
+ */
+export type StreamedAnswerReader<T> = (
+  chunks: AsyncIterable<Uint8Array>,
+  expectedBytes?: number,
+) => Promise<T>;
+
+/** What a streamed answer's reader threw: the call's failure as it is, not a failure of the network. */
+class AnswerReaderFailure {
+  readonly cause: unknown;
+  constructor(cause: unknown) {
+    this.cause = cause;
+  }
+}
+
+/**
+ * A successful answer's bytes handed to `read`, and what it made of them. The network failing mid-answer
+ * fails the attempt like any network failure (a read is resent); more bytes than `maxBytes` (axios counts
+ * them) end it as an answer of 413 ANSWER_TOO_LARGE, which is not retried: the answer is as large the next
+ * time.
+ */
+async function readStreamed<T>(
+  endpoint: string,
+  answer: { status: number; stream: Readable; expectedBytes: number | undefined; maxBytes: number },
+  read: StreamedAnswerReader<T>,
+): Promise<{ status: number; data: unknown }> {
+  let streamFailure: unknown;
+  async function* watched(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of answer.stream as AsyncIterable<Buffer>) yield chunk;
+    } catch (error) {
+      streamFailure = error;
+      throw error;
+    }
+  }
+  try {
+    return { status: answer.status, data: await read(watched(), answer.expectedBytes) };
+  } catch (error) {
+    if (streamFailure === undefined) throw new AnswerReaderFailure(error);
+    if (isContentLengthExceeded(streamFailure)) {
+      const message = `the answer of ${endpoint} has more than ${answer.maxBytes.toLocaleString('en-US')} bytes`;
+      return { status: 413, data: { Errors: [{ code: 'ANSWER_TOO_LARGE', message }] } };
+    }
+    throw AxiosError.from(streamFailure, (streamFailure as { code?: string }).code);
+  }
+}
+
+/** The first bytes of an answer, enough to report a failure; the rest is let go. */
+async function collected(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= MAX_FAILURE_ANSWER_BYTES) break;
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_FAILURE_ANSWER_BYTES);
+}
 
 /**
  * The request's body, serialized once, by its first attempt: the attempts send the same bytes, and
@@ -135,8 +205,9 @@ interface CallSteps {
   /** Runs once an attempt holds its slot, before it is sent; what it throws is the call's failure. */
   prepare?: () => void;
   /**
-   * How a successful answer's bytes are taken: parsed as JSON (the default), or as they are (the Buffer
-   * axios gives in Node, not copied: a file is not held twice).
+   * How a successful answer's bytes are taken: parsed as JSON (the default), or as the attempt took them
+   * (the Buffer axios gives in Node, not copied: a file is not held twice; what a streamed answer's reader
+   * made of it).
    */
   answer?: 'json' | 'bytes';
 }
@@ -162,8 +233,8 @@ export class DigitClient {
       timeout: options.timeoutMs,
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: options.concurrency }),
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets: options.concurrency }),
-      maxContentLength: 200 * 1024 * 1024,
-      maxBodyLength: 200 * 1024 * 1024,
+      maxContentLength: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+      maxBodyLength: MAX_ANSWER_BYTES,
       validateStatus: () => true,
       // DIGIT's APIs answer where they are asked (a file download follows its redirects itself, see
       // getBytes). Without redirects axios sends through Node's own request, which lets go of the answer
@@ -182,35 +253,46 @@ export class DigitClient {
     body: object,
     params?: Record<string, string | number | boolean | undefined>,
   ): Promise<T> {
-    return this.#postRead<T>(endpoint, requestInfo, body, params, 'json');
+    const json = requestJson(requestInfo, body);
+    return this.#call<T>(endpoint, 'resendable', () =>
+      this.#http.post(endpoint, json, { params: definedParams(params), headers: JSON_REQUEST }),
+    );
   }
 
   /**
-   * POST a read and return its answer's bytes as they came (the Buffer axios gives in Node), for an answer
-   * too large to be parsed whole (a boundary tree of 100,000 nodes). A failure's answer is read as usual.
+   * POST a read whose answer is too large to hold whole (a boundary tree of 100,000 nodes): a successful
+   * answer's bytes go to `read` as they arrive, at most `maxAnswerBytes` of them, and the call returns what
+   * `read` makes of them. Its slot is held until `read` is done. A failure's answer is read as usual; what
+   * `read` throws is the call's failure, as it is, and is not retried.
    */
-  async postForBytes(
+  async postStreamed<T>(
     endpoint: string,
     requestInfo: RequestInfo,
     body: object,
-    params?: Record<string, string | number | boolean | undefined>,
-  ): Promise<Buffer> {
-    return this.#postRead<Buffer>(endpoint, requestInfo, body, params, 'bytes');
-  }
-
-  async #postRead<T>(
-    endpoint: string,
-    requestInfo: RequestInfo,
-    body: object,
-    params: Record<string, string | number | boolean | undefined> | undefined,
-    answer: 'json' | 'bytes',
+    params: Record<string, string | number | boolean | undefined>,
+    read: StreamedAnswerReader<T>,
   ): Promise<T> {
     const json = requestJson(requestInfo, body);
     return this.#call<T>(
       endpoint,
       'resendable',
-      () => this.#http.post(endpoint, json, { params: definedParams(params), headers: JSON_REQUEST }),
-      { answer },
+      async () => {
+        const response = await this.#http.post<Readable>(endpoint, json, {
+          params: definedParams(params),
+          headers: JSON_REQUEST,
+          responseType: 'stream',
+        });
+        const { status, data: stream } = response;
+        try {
+          if (status < 200 || status >= 300) return { status, data: await collected(stream) };
+          const expectedBytes = Number(response.headers['content-length']) || undefined;
+          const maxBytes = this.#options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+          return await readStreamed(endpoint, { status, stream, expectedBytes, maxBytes }, read);
+        } finally {
+          stream.destroy();
+        }
+      },
+      { answer: 'bytes' },
     );
   }
 
@@ -390,6 +472,7 @@ export class DigitClient {
         });
       return { answered: true, status: response.status, data };
     } catch (error) {
+      if (error instanceof AnswerReaderFailure) throw error.cause;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const code = (error as AxiosError).code ?? 'NETWORK_ERROR';
       const notSent = NOT_SENT_CODES.has(code);

@@ -18,18 +18,14 @@ export async function searchBoundaryTree(
   hierarchyType: string,
 ): Promise<BoundaryTree> {
   const endpoint = '/boundary-service/boundary-relationships/_search';
-  const bytes = await digit.boundary.postForBytes(
-    endpoint,
-    requestInfo,
-    {},
-    {
-      tenantId,
-      hierarchyType,
-      includeChildren: true,
-    },
-  );
   try {
-    return await readBoundaryTreeAnswer(bytes);
+    return await digit.boundary.postStreamed(
+      endpoint,
+      requestInfo,
+      {},
+      { tenantId, hierarchyType, includeChildren: true },
+      readBoundaryTreeAnswer,
+    );
   } catch (error) {
     if (!(error instanceof BoundaryTreeAnswerError)) throw error;
     throw new DigitError({
