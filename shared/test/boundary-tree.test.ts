@@ -44,6 +44,9 @@ const chunked = (bytes: Buffer): Buffer[] =>
     bytes.subarray(index * CHUNK_BYTES, (index + 1) * CHUNK_BYTES),
   );
 
+/** Bytes the reader tokenizes between two turns of the event loop. */
+const SLICE_BYTES = 256 * 1024;
+
 /** Read from one chunk holding the whole answer. */
 const readWhole = (text: string) => readBoundaryTreeAnswer([Buffer.from(text)]);
 
@@ -94,6 +97,21 @@ describe('reading the boundary service answer', () => {
     );
     expect(tree.size).toBe(1 + 4 + 24 + 120 + 4800);
     expect(rows(tree)).toEqual(rows(BoundaryTree.of([root])));
+  });
+
+  it('lets other work run while it reads a large answer whose chunks are all there already', async () => {
+    const bytes = answer([hierarchy([4, 6, 5, 80])]);
+    expect(bytes.length).toBeGreaterThan(3 * SLICE_BYTES);
+    let turns = 0;
+    let reading = true;
+    const turn = () => {
+      turns++;
+      if (reading) setImmediate(turn);
+    };
+    setImmediate(turn);
+    await readBoundaryTreeAnswer(chunked(bytes), bytes.length).finally(() => (reading = false));
+    // One turn of the event loop at least per slice the reader tokenizes.
+    expect(turns).toBeGreaterThanOrEqual(3);
   });
 
   it('ignores what a boundary holds besides its code, type and children, in any order of keys', async () => {

@@ -4,7 +4,14 @@
 // about 20 MB more; read token by token from the stream, only the codes and a few numbers per boundary are
 // kept.
 import { Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { BoundaryTreeBuilder, type BoundaryTree } from '../domain/boundary-tree.ts';
+
+/**
+ * Bytes tokenized between two turns of the event loop, so that a large tree does not stall the service:
+ * chunks already received are handed over without one.
+ */
+const SLICE_BYTES = 256 * 1024;
 
 /** What a JSON container of the answer is to the reader. */
 type Role = 'answer' | 'tenants' | 'tenant' | 'boundaries' | 'boundary' | 'ignored';
@@ -46,7 +53,15 @@ export async function readBoundaryTreeAnswer(
   const tokenizer = new Tokenizer();
   tokenizer.onToken = (token) => reader.take(token);
   try {
-    for await (const chunk of chunks) tokenizer.write(chunk);
+    let sliced = 0;
+    for await (const chunk of chunks) {
+      tokenizer.write(chunk);
+      sliced += chunk.length;
+      if (sliced >= SLICE_BYTES) {
+        sliced = 0;
+        await yieldToEventLoop();
+      }
+    }
     tokenizer.end();
   } catch (error) {
     if (error instanceof BoundaryTreeAnswerError) throw error;

@@ -115,8 +115,8 @@ function isUnanswered(received: Received): boolean {
 
 const JSON_REQUEST = { 'Content-Type': 'application/json' };
 
-/** The most bytes one answer may bring unless the client is told otherwise, read whole or streamed. */
-const MAX_ANSWER_BYTES = 200 * 1024 * 1024;
+/** The most bytes a request, or an answer read whole or streamed, may carry unless told otherwise. */
+const MAX_BODY_BYTES = 200 * 1024 * 1024;
 
 /** The most bytes of a failed streamed answer that are kept to report it: DIGIT's errors are short. */
 const MAX_FAILURE_ANSWER_BYTES = 1024 * 1024;
@@ -233,8 +233,8 @@ export class DigitClient {
       timeout: options.timeoutMs,
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: options.concurrency }),
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets: options.concurrency }),
-      maxContentLength: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
-      maxBodyLength: MAX_ANSWER_BYTES,
+      maxContentLength: options.maxAnswerBytes ?? MAX_BODY_BYTES,
+      maxBodyLength: MAX_BODY_BYTES,
       validateStatus: () => true,
       // DIGIT's APIs answer where they are asked (a file download follows its redirects itself, see
       // getBytes). Without redirects axios sends through Node's own request, which lets go of the answer
@@ -286,7 +286,7 @@ export class DigitClient {
         try {
           if (status < 200 || status >= 300) return { status, data: await collected(stream) };
           const expectedBytes = Number(response.headers['content-length']) || undefined;
-          const maxBytes = this.#options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+          const maxBytes = this.#options.maxAnswerBytes ?? MAX_BODY_BYTES;
           return await readStreamed(endpoint, { status, stream, expectedBytes, maxBytes }, read);
         } finally {
           stream.destroy();
