@@ -9,11 +9,9 @@ describe('projects per create of a level', () => {
     expect(levelBatchSize(4001, { ...batching, chunkLevels: 4 })).toBe(501);
   });
 
-  it('spreads a small level over fewer calls, none below MIN_SPREAD_PROJECTS projects', () => {
-    // The districts of a large campaign's top chunk: four calls, not one and not eight.
-    expect(Math.ceil(100 / levelBatchSize(100, { ...batching, chunkLevels: 4 }))).toBe(4);
-    expect(levelBatchSize(1000, { ...batching, chunkLevels: 4 })).toBe(125);
+  it('keeps small levels in one call: a call of a few projects costs more than it saves', () => {
     expect(levelBatchSize(1, { ...batching, chunkLevels: 4 })).toBe(MIN_SPREAD_PROJECTS);
+    expect(levelBatchSize(1000, { ...batching, chunkLevels: 4 })).toBe(MIN_SPREAD_PROJECTS);
   });
 
   it('sends a chunk of one level in the fewest calls, beside the chunks that keep the others busy', () => {
