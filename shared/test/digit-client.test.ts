@@ -11,7 +11,9 @@ import {
   createPipelineMetrics,
   consistencyLeft,
   isOutcomeUnknown,
+  searchBoundaryTree,
   sendStamped,
+  type DigitClients,
   withWriteGuard,
 } from '../src/index.ts';
 
@@ -230,6 +232,44 @@ describe('DIGIT client', () => {
     expect(failure).toBeInstanceOf(DigitError);
     expect(failure).toMatchObject({ status: 413, code: 'ANSWER_TOO_LARGE', retryable: false });
     expect(received).toHaveLength(1);
+  });
+
+  it('looks a boundary tree up as its answer streams in, and refuses once an answer that holds none', async () => {
+    const boundaryService = { boundary: client({ service: 'boundary' }) } as unknown as DigitClients;
+    script = [
+      ok({
+        TenantBoundary: [
+          {
+            tenantId: 'mz',
+            boundary: [
+              {
+                code: 'MZ',
+                boundaryType: 'COUNTRY',
+                children: [{ code: 'MZ_P1', boundaryType: 'PROVINCE', children: [] }],
+              },
+            ],
+          },
+        ],
+      }),
+      ok({ TenantBoundary: [{ tenantId: 'mz', boundary: [{ code: 'MZ', children: [] }] }] }),
+    ];
+    const tree = await searchBoundaryTree(boundaryService, requestInfo, 'mz', 'ADMIN');
+    expect([tree.size, tree.code(1), tree.boundaryType(1), tree.parent(1)]).toEqual([
+      2,
+      'MZ_P1',
+      'PROVINCE',
+      0,
+    ]);
+    expect(received[0]?.url).toBe(
+      '/boundary-service/boundary-relationships/_search?tenantId=mz&hierarchyType=ADMIN&includeChildren=true',
+    );
+    const failure = await searchBoundaryTree(boundaryService, requestInfo, 'mz', 'ADMIN').catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(DigitError);
+    expect(failure).toMatchObject({ service: 'boundary', code: 'INVALID_ANSWER', retryable: false });
+    expect((failure as Error).message).toContain('MZ without a boundaryType');
+    expect(received).toHaveLength(2);
   });
 
   it("reports a streamed read's failure as DIGIT said it, without calling the reader", async () => {
