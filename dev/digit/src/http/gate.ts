@@ -158,7 +158,7 @@ export function installGate(app: FastifyInstance, context: GateContext): void {
       pending.route,
       previous === undefined || work > previous ? work : previous + (work - previous) / 16,
     );
-    if (pending.due > now) await sleep(pending.due - now);
+    await untilDue(pending.due);
     return payload;
   });
 }
@@ -290,4 +290,13 @@ export function pathOf(url: string): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Waits until `due` (performance.now()'s clock). A timer counts whole milliseconds of the event loop's own
+ * clock, so it can fire up to a millisecond before the time asked for: it is set again until due has come.
+ */
+async function untilDue(due: number): Promise<void> {
+  for (let left = due - performance.now(); left > 0; left = due - performance.now())
+    await sleep(Math.ceil(left));
 }
