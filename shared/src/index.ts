@@ -36,6 +36,7 @@ export * from './flow/flow.ts';
 export * from './db/outbox.ts';
 export * from './db/session-locks.ts';
 export * from './campaign/campaign.ts';
+export * from './campaign/progress.ts';
 export * from './worker/step-worker.ts';
 export * from './orchestration/step-plans.ts';
 export * from './orchestration/orchestrator.ts';

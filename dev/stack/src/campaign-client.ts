@@ -1,5 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
-import type { CampaignDetails, RequestInfo } from '@campaign-pipeline/shared';
+import type { CampaignDetails, RequestInfo, StepProgress } from '@campaign-pipeline/shared';
+
+export type { StepProgress } from '@campaign-pipeline/shared';
 
 /**
  * RequestInfo of a campaign manager of the tenant, as DIGIT's gateway would pass it on. The user service
@@ -20,28 +22,6 @@ export function campaignManager(tenantId = 'mz', uuid = '5b0c9a1e-7d3f-4c62-9e8a
       roles: [{ name: 'Campaign Manager', code: 'CAMPAIGN_MANAGER', tenantId }],
     },
   };
-}
-
-export interface StepProgress {
-  step: string;
-  status: string;
-  attempt: number;
-  chunkAttempts: number;
-  chunks: {
-    total: number;
-    completed: number;
-    dispatched: number;
-    failed: number;
-    pending: number;
-    skipped: number;
-  };
-  counts: Record<string, number>;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  lastError: { code?: string; message?: string } | null;
-  /** Set while no chunk of the step was dispatched or answered for the status service's stall time. */
-  stalled: { waitingOn: string; since: string; silentForMs: number } | null;
 }
 
 export interface CampaignAnswer {

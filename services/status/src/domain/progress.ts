@@ -1,32 +1,9 @@
-import { STEPS } from '@campaign-pipeline/shared';
+import { STEPS, type StepProgress } from '@campaign-pipeline/shared';
 import type pg from 'pg';
 import { startedStepActivity } from './stall-sweep.ts';
 import { findStalls } from './stall.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
-
-export interface StepProgress {
-  step: string;
-  status: string;
-  attempt: number;
-  /** Highest attempt of any chunk: above 1 when chunks were retried automatically. */
-  chunkAttempts: number;
-  chunks: {
-    total: number;
-    completed: number;
-    dispatched: number;
-    failed: number;
-    pending: number;
-    skipped: number;
-  };
-  counts: Record<string, number>;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  lastError: unknown;
-  /** Set while the step has made no progress for the stall time: which worker has not answered, since when. */
-  stalled: { waitingOn: string; since: string; silentForMs: number } | null;
-}
 
 /**
  * Per step: status, attempt, chunk counters, row counts of the settled chunks, timings, last error, and
@@ -42,22 +19,16 @@ export async function campaignProgress(
     campaign.status === 'creating'
       ? findStalls(await startedStepActivity(db, campaignId), new Date(), stallAfterMs)
       : [];
-  const { rows } = await db.query<{
-    step: string;
-    status: string;
-    attempt: number;
-    chunk_attempts: number;
-    started_at: Date | null;
-    finished_at: Date | null;
-    last_error: unknown;
-    total: number;
-    completed: number;
-    dispatched: number;
-    failed: number;
-    pending: number;
-    skipped: number;
-    counts: Record<string, number> | null;
-  }>(
+  const { rows } = await db.query<
+    Pick<StepProgress, 'step' | 'status' | 'attempt'> &
+      StepProgress['chunks'] & {
+        chunk_attempts: number;
+        started_at: Date | null;
+        finished_at: Date | null;
+        last_error: StepProgress['lastError'];
+        counts: Record<string, number> | null;
+      }
+  >(
     `SELECT s.step, s.status, s.attempt, s.started_at, s.finished_at, s.last_error,
             coalesce(max(c.attempt), 0)::int AS chunk_attempts,
             count(c.chunk)::int AS total,
