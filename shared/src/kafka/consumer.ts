@@ -345,12 +345,19 @@ export class TopicConsumer<T> {
     else lane.wake?.();
   }
 
-  /** Handles a lane's messages and commits them; then resumes fetching its partition. */
+  /**
+   * Handles a lane's messages and commits them; then resumes fetching its partition. A batch queued while
+   * the lane winds down (its last commit answered together with the next fetch) finds it still running
+   * and wakes nobody: the lane looks again before it stops, with no turn of the event loop in between,
+   * or that batch would wait for the partition's next message, which may never come.
+   */
   async #drain(lane: Lane): Promise<void> {
     lane.running = true;
     try {
-      if (this.#options.handleBatch) await this.#drainInOrder(lane);
-      else await this.#drainByKey(lane);
+      do {
+        if (this.#options.handleBatch) await this.#drainInOrder(lane);
+        else await this.#drainByKey(lane);
+      } while (!this.#stopping.signal.aborted && lane.queue.some((message) => !lane.handled.has(message)));
     } finally {
       lane.running = false;
       const resume = lane.resume;
