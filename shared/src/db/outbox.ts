@@ -110,7 +110,12 @@ export class OutboxRelay {
           this.#logger.warn({ err: error }, 'publishing the outbox failed; retrying on the next poll');
         }
       } while (this.#again && !this.#stopped);
-    })().finally(() => (this.#running = undefined));
+    })().finally(() => {
+      this.#running = undefined;
+      // Woken after the run last looked, while it was ending: that wake found it running and only
+      // asked for another look, which would otherwise wait for the next poll.
+      if (this.#again) this.wake();
+    });
   }
 
   async #publishBatch(): Promise<boolean> {
