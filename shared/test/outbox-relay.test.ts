@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { OutboxRelay, Topic, createLogger, type Database, type Publisher } from '../src/index.ts';
+import { microtasks, until } from './support/turns.ts';
 
 interface OutboxRow {
   id: string;
@@ -44,16 +45,6 @@ class MemoryOutbox {
     }
     return { rows: [] };
   }
-}
-
-async function microtasks(count: number): Promise<void> {
-  for (let turn = 0; turn < count; turn++) await Promise.resolve();
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  return condition();
 }
 
 describe('the outbox relay', () => {

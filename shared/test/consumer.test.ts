@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import type { Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import {
   Topic,
   TopicConsumer,
@@ -10,13 +10,21 @@ import {
   type AvroCodec,
   type Publisher,
 } from '../src/index.ts';
+import { microtasks, until } from './support/turns.ts';
 
-/** The part of a kafkajs consumer TopicConsumer drives, recording its connects and runs. */
+/**
+ * The part of a kafkajs consumer TopicConsumer drives, recording its connects, runs and commits. It keeps
+ * the batch handler kafkajs would call, so that a test delivers each fetch itself.
+ */
 class ScriptedConsumer {
   readonly events = { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' };
   readonly #emitter = new EventEmitter();
   connects = 0;
   runs = 0;
+  readonly committed: string[] = [];
+  #eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  /** Runs once, when the next commit is answered (as a fetch answered on the same connection). */
+  onNextCommit: (() => void) | undefined;
   on(event: string, listener: (event: unknown) => void) {
     this.#emitter.on(event, listener);
   }
@@ -24,8 +32,15 @@ class ScriptedConsumer {
     this.connects++;
   }
   async subscribe() {}
-  async run() {
+  async run(config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) {
     this.runs++;
+    this.#eachBatch = config.eachBatch;
+  }
+  async commitOffsets(offsets: { offset: string }[]) {
+    this.committed.push(...offsets.map((entry) => entry.offset));
+    const next = this.onNextCommit;
+    this.onNextCommit = undefined;
+    next?.();
   }
   async stop() {}
   async disconnect() {}
@@ -36,6 +51,26 @@ class ScriptedConsumer {
   joined() {
     this.#emitter.emit(this.events.GROUP_JOIN, { payload: { memberId: 'm-1', memberAssignment: {} } });
   }
+  /** A fetch that returned one message at `offset` of partition 0. */
+  deliver(offset: number): Promise<void> {
+    if (!this.#eachBatch) throw new Error('not running');
+    const message = {
+      offset: String(offset),
+      key: Buffer.from(`campaign:${offset}`),
+      value: Buffer.from(''),
+    };
+    return this.#eachBatch({
+      batch: {
+        topic: Topic.stepProject,
+        partition: 0,
+        highWatermark: String(offset + 1),
+        messages: [message],
+      },
+      heartbeat: async () => undefined,
+      pause: () => () => undefined,
+      resolveOffset: () => undefined,
+    } as unknown as EachBatchPayload);
+  }
 }
 
 /** A kafkajs error as it reaches the CRASH event: wrapped, its cause naming what went wrong. */
@@ -44,25 +79,36 @@ function wrapped(causeName: string): Error {
   return Object.assign(new Error(`wrapped: ${cause.message}`), { name: 'KafkaJSNonRetriableError', cause });
 }
 
-async function startConsumer() {
+async function startConsumer(options: { batched?: boolean } = {}) {
   const scripted = new ScriptedConsumer();
   const stopped: Error[] = [];
-  const consumer = new TopicConsumer({
+  const handled: string[] = [];
+  const consumer = new TopicConsumer<string>({
     kafka: { consumer: () => scripted } as unknown as Kafka,
-    codec: {} as AvroCodec,
+    codec: { decode: async () => 'command' } as unknown as AvroCodec,
     publisher: {} as Publisher,
     logger: createLogger('test', 'silent'),
     metrics: createPipelineMetrics('test'),
     groupId: 'workers',
     topics: [Topic.stepProject],
-    handle: async () => undefined,
+    handle: async (message) => {
+      handled.push(message.offset);
+    },
+    ...(options.batched
+      ? {
+          handleBatch: async (messages: { offset: string }[]) => {
+            handled.push(...messages.map((message) => message.offset));
+          },
+        }
+      : {}),
     sessionTimeoutMs: 6000,
     heartbeatIntervalMs: 500,
     maxWaitTimeMs: 200,
+    partitionsConsumedConcurrently: 4,
     onStopped: (error) => stopped.push(error),
   });
   await consumer.start();
-  return { scripted, stopped, consumer };
+  return { scripted, stopped, handled, consumer };
 }
 
 afterEach(() => {
@@ -127,5 +173,26 @@ describe('a broker out of reach', () => {
     expect(isBrokerUnreachable(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isBrokerUnreachable(wrapped('KafkaJSProtocolError'))).toBe(false);
     expect(isBrokerUnreachable(undefined)).toBe(false);
+  });
+});
+
+describe.each([
+  ['side by side by key', false],
+  ['in order, in batches', true],
+])('a partition lane handling messages %s', (_name, batched) => {
+  it('handles a message fetched while it finishes the last one, whenever it lands', async () => {
+    // The commit of the lane's last message and the next fetch can be answered together (one broker
+    // connection): the fetch's batch then lands a few turns of the microtask queue later, while the
+    // lane is winding down. Every such turn is tried.
+    for (let turns = 0; turns <= 40; turns++) {
+      const { scripted, handled, consumer } = await startConsumer({ batched });
+      scripted.onNextCommit = () => {
+        void microtasks(turns).then(() => scripted.deliver(1));
+      };
+      await scripted.deliver(0);
+      const both = await until(() => handled.includes('1') && scripted.committed.includes('2'), 2000);
+      await consumer.stop();
+      expect({ turns, handled, both }).toEqual({ turns, handled: ['0', '1'], both: true });
+    }
   });
 });
