@@ -1,6 +1,7 @@
 // A worker that stops answering in the middle of a step: the status service reports the step stalled,
-// naming the worker, on the progress API, in its metrics and its log, and the campaign completes once the
-// worker is back.
+// naming the worker, on the progress API, in its metrics and its log, and sends the commands of its
+// unanswered chunks again. Once the worker is back it gets both copies, and the campaign is created
+// exactly as its sheets ask, nothing twice.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import {
@@ -12,7 +13,9 @@ import {
   type TestServices,
   type CampaignClient,
 } from '../src/index.ts';
-import { untilEmployees } from './support/expected-state.ts';
+import { expectCampaignInDigit, sheetContents, untilEmployees } from './support/expected-state.ts';
+
+const VARIANTS = ['PVAR-2026-01-01-000001'];
 
 let infrastructure: TestInfrastructure;
 let services: TestServices;
@@ -61,6 +64,7 @@ describe('a stalled step', () => {
       facilities: 5,
       users: 120,
       seed: 21,
+      productVariants: VARIANTS,
     });
     const id = (await client.create(fixture.details)).data.CampaignDetails?.id as string;
     await untilEmployees(infrastructure.digit, 25);
@@ -84,7 +88,10 @@ describe('a stalled step', () => {
       const log = await readFile(statusLog, 'utf8');
       const inMetrics =
         /campaign_steps_stalled\{[^}]*step="user-creation"[^}]*worker="user-sync"[^}]*\} 1/.test(metrics);
-      if (inMetrics && log.includes('step stalled: user-sync has not answered')) break;
+      const resent = /campaign_chunk_commands_resent_total\{[^}]*step="user-creation"[^}]*\} [1-9]/.test(
+        metrics,
+      );
+      if (inMetrics && resent && log.includes('step stalled: user-sync has not answered')) break;
       if (Date.now() > sweepDeadline) throw new Error(`stall not in metrics or log:\n${metrics}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -93,5 +100,11 @@ describe('a stalled step', () => {
     const { campaign, steps } = await client.waitForStatus(id, ['created', 'failed'], { timeoutMs: 120_000 });
     expect(campaign.status).toBe('created');
     expect(steps.every((step) => step.stalled === null)).toBe(true);
+    await expectCampaignInDigit(infrastructure.digit, {
+      campaignNumber: campaign.campaignNumber,
+      rootCode: 'MZ',
+      contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
+      productVariants: VARIANTS,
+    });
   });
 });

@@ -75,6 +75,7 @@ export const service: ServiceDefinition = {
       metrics: context.metrics,
       logger: context.logger,
       stallAfterMs: own.STEP_STALL_AFTER_MS,
+      onResend: () => relay.wake(),
     });
     // A restarted orchestrator dispatches again as soon as it has joined its group: the retry queue, the
     // gauge and the stall sweep start meanwhile, and a step event waits only for the retry queue.
@@ -120,7 +121,7 @@ export const service: ServiceDefinition = {
     );
     // Often enough that a stall shows within a third of the stall time.
     const stallCheck = setInterval(
-      () => void stallSweep.run().catch(() => undefined),
+      () => void stallSweep.run().catch((error) => context.logger.warn({ err: error }, 'stall sweep failed')),
       Math.min(own.CAMPAIGN_GAUGE_INTERVAL_MS, Math.ceil(own.STEP_STALL_AFTER_MS / 3)),
     );
 

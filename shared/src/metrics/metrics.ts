@@ -88,6 +88,12 @@ export function createPipelineMetrics(service: string) {
       labelNames: ['step', 'worker'] as const,
       registers,
     }),
+    chunkCommandsResent: new Counter({
+      name: 'campaign_chunk_commands_resent_total',
+      help: 'Commands of unanswered chunks of stalled steps sent again, by step and the worker that had not answered.',
+      labelNames: ['step', 'worker'] as const,
+      registers,
+    }),
     campaignsByStatus: new Gauge({
       name: 'campaigns_by_status',
       help: 'Campaigns in the database by status and active flag.',

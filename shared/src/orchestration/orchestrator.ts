@@ -189,14 +189,31 @@ async function advanceStep(
   );
   if (pending.length === 0) return 'waiting';
   const { rows: dispatched } = await tx.query<{ chunk: number; attempt: number }>(
-    `UPDATE campaign_step_chunk SET status = 'dispatched', attempt = attempt + 1, dispatched_at = now(), last_error = NULL
+    `UPDATE campaign_step_chunk SET status = 'dispatched', attempt = attempt + 1, dispatched_at = now(), last_error = NULL,
+       resent_at = NULL, resends = 0
      WHERE campaign_id = $1 AND step = $2 AND chunk = ANY($3::int[]) RETURNING chunk, attempt`,
     [campaign.id, step, pending.map((row) => row.chunk)],
   );
-  const total = await chunkTotal(tx, campaign.id, step);
+  const messages = await chunkCommands(tx, campaign, step, dispatched);
+  await enqueueMessages(tx, messages);
+  settings.observer.commandsDispatched(step, messages.length);
+  return 'dispatched';
+}
+
+/**
+ * The commands that run these attempts of a step's chunks. A command's id names its chunk and attempt, so
+ * a command sent again is the same command: the worker's answer to either settles the chunk once.
+ */
+async function chunkCommands(
+  tx: Tx,
+  campaign: RunCampaign,
+  step: StepName,
+  chunks: readonly { chunk: number; attempt: number }[],
+): Promise<OutboxMessage[]> {
   if (step === 'end') throw new Error('the end step has no worker topic');
+  const total = await chunkTotal(tx, campaign.id, step);
   const topic = STEP_TOPICS[step];
-  const messages: OutboxMessage[] = dispatched.map(({ chunk, attempt }) => {
+  return chunks.map(({ chunk, attempt }) => {
     const command: StepCommand = {
       commandId: `${campaign.id}:${step}:${chunk}:${attempt}`,
       campaignId: campaign.id,
@@ -208,9 +225,36 @@ async function advanceStep(
     };
     return { topic, key: stepCommandKey(campaign.id, chunk), value: command };
   });
-  await enqueueMessages(tx, messages);
-  settings.observer.commandsDispatched(step, messages.length);
-  return 'dispatched';
+}
+
+/** Times the command of one attempt of a chunk is sent again at most (see resendSilentChunks). */
+export const MAX_CHUNK_RESENDS = 3;
+
+/**
+ * Sends again, unchanged, the commands of a step's chunks that were dispatched and not answered for
+ * `silentForMs`: a command lost on its way to the worker, or the worker's answer lost on its way back,
+ * would otherwise leave the campaign waiting for ever. The caller holds the campaign's lock and calls this
+ * for a stalled step only. A run of the chunk still going holds the chunk's lock: the command sent again
+ * waits for it, then finds nothing left to do, and its answer, for a settled chunk, is ignored. Each
+ * chunk is sent again at most once per `silentForMs`, whichever status replica looks, and at most
+ * MAX_CHUNK_RESENDS times. Answers the chunks sent again.
+ */
+export async function resendSilentChunks(
+  tx: Tx,
+  campaign: RunCampaign,
+  step: StepName,
+  silentForMs: number,
+): Promise<number[]> {
+  const { rows } = await tx.query<{ chunk: number; attempt: number }>(
+    `UPDATE campaign_step_chunk SET resent_at = now(), resends = resends + 1
+     WHERE campaign_id = $1 AND step = $2 AND status = 'dispatched' AND resends < $4
+       AND greatest(dispatched_at, resent_at) <= now() - make_interval(secs => $3::float8 / 1000)
+     RETURNING chunk, attempt`,
+    [campaign.id, step, silentForMs, MAX_CHUNK_RESENDS],
+  );
+  if (rows.length === 0) return [];
+  await enqueueMessages(tx, await chunkCommands(tx, campaign, step, rows));
+  return rows.map((row) => row.chunk).sort((a, b) => a - b);
 }
 
 async function unfinishedChunks(tx: Tx, campaignId: string, step: StepName): Promise<Set<number>> {

@@ -1,4 +1,13 @@
-import { PARALLEL_FLOW, type Database, type Logger, type PipelineMetrics } from '@campaign-pipeline/shared';
+import {
+  PARALLEL_FLOW,
+  findCampaign,
+  inTransaction,
+  resendSilentChunks,
+  type Database,
+  type Logger,
+  type PipelineMetrics,
+  type StepName,
+} from '@campaign-pipeline/shared';
 import type pg from 'pg';
 import { findStalls, type StepActivity, type StepStall } from './stall.ts';
 
@@ -25,21 +34,33 @@ export async function startedStepActivity(db: Queryable, campaignId?: string): P
 }
 
 /**
- * Looks for stalled steps: sets campaign_steps_stalled per step and worker, and logs each stall once,
- * naming the worker that has not answered.
+ * Looks for stalled steps: sets campaign_steps_stalled per step and worker, logs each stall once, naming
+ * the worker that has not answered, and sends the commands of the step's unanswered chunks again
+ * (resendSilentChunks), so that a command or answer lost on the way does not hold the campaign for ever.
+ * The resent commands are committed to the outbox; `onResend` wakes its relay.
  */
 export class StallSweep {
   readonly #db: Database;
   readonly #metrics: PipelineMetrics;
   readonly #logger: Logger;
   readonly #stallAfterMs: number;
+  readonly #onResend: () => void;
   #reported = new Set<string>();
 
-  constructor(parts: { db: Database; metrics: PipelineMetrics; logger: Logger; stallAfterMs: number }) {
+  constructor(parts: {
+    db: Database;
+    metrics: PipelineMetrics;
+    logger: Logger;
+    stallAfterMs: number;
+    onResend?: () => void;
+  }) {
     this.#db = parts.db;
     this.#metrics = parts.metrics;
     this.#logger = parts.logger;
     this.#stallAfterMs = parts.stallAfterMs;
+    this.#onResend = parts.onResend ?? (() => undefined);
+    // Every step's series exists from the start, so that its increase counts the first resend.
+    for (const { step, worker } of PARALLEL_FLOW) this.#metrics.chunkCommandsResent.inc({ step, worker }, 0);
   }
 
   async run(now = new Date()): Promise<StepStall[]> {
@@ -63,6 +84,22 @@ export class StallSweep {
       );
     }
     this.#reported = current;
+    for (const stall of stalls) await this.#resend(stall);
     return stalls;
+  }
+
+  async #resend(stall: StepStall): Promise<void> {
+    const chunks = await inTransaction(this.#db, async (tx) => {
+      const campaign = await findCampaign(tx, stall.campaignId, { lock: true });
+      if (campaign?.status !== 'creating') return [];
+      return resendSilentChunks(tx, campaign, stall.step as StepName, this.#stallAfterMs);
+    });
+    if (chunks.length === 0) return;
+    this.#metrics.chunkCommandsResent.inc({ step: stall.step, worker: stall.waitingOn }, chunks.length);
+    this.#logger.warn(
+      { campaignId: stall.campaignId, step: stall.step, waitingOn: stall.waitingOn, chunks },
+      `step stalled: sent the commands of ${chunks.length} unanswered chunks to ${stall.waitingOn} again`,
+    );
+    this.#onResend();
   }
 }
