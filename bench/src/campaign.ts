@@ -20,6 +20,7 @@ import {
   type ServiceModel,
   type StepDemand,
 } from './lower-bound.ts';
+import { shareOnTheWay, slotTimeBeyondWork, summedCallMs, type SlotTimeBeyondWork } from './call-time.ts';
 import { machineCpu, peakRssMb, processCpu } from './process-usage.ts';
 import {
   FULL_SHARE,
@@ -98,6 +99,13 @@ export interface CampaignBenchResult {
     idleCapacity: IdleCapacity;
     /** Share of the calls' time beyond the simulator's latency model: its own work on this machine. */
     beyondModel: number;
+    /**
+     * Share of the calls' time as the services timed them spent outside the simulator: requests and
+     * answers on their way, waiting for a busy process to write or read them.
+     */
+    onTheWay: number;
+    /** Its slot time from acceptance to creation beyond the model's work, by where it went. */
+    slotTimeBeyondWork: SlotTimeBeyondWork;
   }[];
   /** Calls each simulated DIGIT service refused with 503 for being at capacity. */
   refusedForCapacity: Record<ServiceName, number>;
@@ -325,6 +333,13 @@ export async function runCampaignBench(
             callsPerRow: rows > 0 ? stepCalls / rows : 0,
           };
         });
+      const servicesCallMs = summedCallMs(
+        await Promise.all(
+          [...services.processes.values()].map(async (process) =>
+            (await fetch(`${process.url}/metrics`)).text(),
+          ),
+        ),
+      );
       const peakMemoryMb: Record<string, number> = {};
       for (const [name, process] of services.processes)
         peakMemoryMb[name] = await peakRssMb(process.child.pid);
@@ -379,6 +394,13 @@ export async function runCampaignBench(
           ...utilization(calls[service.service], options.concurrency, intakeSeconds, seconds),
           idleCapacity: idleCapacity(calls[service.service], options.concurrency, intakeSeconds, seconds),
           beyondModel: 1 - calls[service.service].latencyMs / Math.max(calls[service.service].busyMs, 1),
+          onTheWay: shareOnTheWay(servicesCallMs.get(service.service) ?? 0, calls[service.service].busyMs),
+          slotTimeBeyondWork: slotTimeBeyondWork(
+            (seconds - intakeSeconds) * 1000,
+            options.concurrency,
+            calls[service.service],
+            servicesCallMs.get(service.service) ?? 0,
+          ),
         })),
         refusedForCapacity: Object.fromEntries(
           SERVICE_NAMES.map((service) => [service, calls[service].rejected]),
@@ -411,6 +433,21 @@ export function pipelineOverheadMs(result: CampaignBenchResult): number {
   return (
     (Math.max(0, acceptedToCreated(result) - result.lowerBoundSeconds) * 1000) / Math.max(result.chunks, 1)
   );
+}
+
+/**
+ * The overhead in the slot time of the DIGIT service with the most work (the one the bound waits for),
+ * per chunk as the overhead is: no call in flight, calls in the simulator beyond its model, calls on
+ * their way.
+ */
+function overheadBySlotTime(result: CampaignBenchResult): string {
+  const busiest = result.services.reduce((most, service) =>
+    service.slotTimeBeyondWork.workMs > most.slotTimeBeyondWork.workMs ? service : most,
+  );
+  const { noCall, inDigit, onTheWay } = busiest.slotTimeBeyondWork;
+  const perChunk = (slotMs: number) =>
+    (slotMs / result.options.concurrency / Math.max(result.chunks, 1)).toFixed(1);
+  return `    in the ${busiest.service} service's slot time, per chunk: no call in flight ${perChunk(noCall)} ms, calls in DIGIT beyond its model ${perChunk(inDigit)} ms, calls on their way ${perChunk(onTheWay)} ms`;
 }
 
 /** When the campaign was created, as the status service recorded it: the end step's finish. */
@@ -471,16 +508,17 @@ export function formatCampaignResult(result: CampaignBenchResult): string {
     `  end to end ${result.seconds.toFixed(1)} s, lower bound ${result.lowerBoundSeconds.toFixed(1)} s, ratio ${(result.seconds / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
     `  intake (sheets read, checked and stored) ${result.intakeSeconds.toFixed(1)} s; accepted to created ${acceptedToCreated(result).toFixed(1)} s, ratio to the bound ${(acceptedToCreated(result) / Math.max(result.lowerBoundSeconds, 0.001)).toFixed(2)}`,
     `  pipeline overhead ${pipelineOverheadMs(result).toFixed(1)} ms per chunk ((accepted to created − bound) / ${result.chunks} chunks)`,
+    overheadBySlotTime(result),
     '  step                 seconds   bound s   ratio      rows   rows/s   DIGIT calls   calls/row',
     ...result.steps.map(
       (step) =>
         `  ${step.step.padEnd(18)} ${step.seconds.toFixed(1).padStart(9)} ${step.boundSeconds.toFixed(2).padStart(9)} ${(step.seconds / Math.max(step.boundSeconds, 0.001)).toFixed(1).padStart(7)} ${String(step.rows).padStart(9)} ${step.rowsPerSecond.toFixed(0).padStart(8)} ${String(step.calls).padStart(13)} ${step.callsPerRow.toFixed(2).padStart(11)}`,
     ),
     `  items per 1 MiB message, as sent or saved (the minimal calls' batches): projects ${result.requestCapacity.project}, facilities ${result.requestCapacity.facility}, employees ${result.requestCapacity.employee}, mappings ${result.requestCapacity.mapping.facility} / ${result.requestCapacity.mapping.staff} / ${result.requestCapacity.mapping.resource} (facility / staff / resource)`,
-    "  DIGIT service   calls made   minimal calls   ratio   busy (accepted to created)   of the calls' time, beyond the latency model",
+    "  DIGIT service   calls made   minimal calls   ratio   busy (accepted to created)   of the calls' time, beyond the latency model   on the way",
     ...result.services.map(
       (service) =>
-        `  ${service.service.padEnd(15)} ${String(service.calls).padStart(10)} ${String(service.minimalCalls).padStart(15)} ${(service.calls / Math.max(service.minimalCalls, 1)).toFixed(1).padStart(7)} ${`${(service.utilization * 100).toFixed(0)} %`.padStart(8)} ${`${(service.beyondModel * 100).toFixed(0)} %`.padStart(47)}`,
+        `  ${service.service.padEnd(15)} ${String(service.calls).padStart(10)} ${String(service.minimalCalls).padStart(15)} ${(service.calls / Math.max(service.minimalCalls, 1)).toFixed(1).padStart(7)} ${`${(service.utilization * 100).toFixed(0)} %`.padStart(8)} ${`${(service.beyondModel * 100).toFixed(0)} %`.padStart(47)} ${`${(service.onTheWay * 100).toFixed(0)} %`.padStart(12)}`,
     ),
     `  busy over time, ${UTILIZATION_STRETCH_S} s a character from the request ('.' idle, 1–9 tenths, '#' full):`,
     ...result.services.map(
