@@ -1,81 +1,50 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   MAX_CHUNK_RESENDS,
   beginCampaignRun,
-  createLogger,
   emptyCounts,
-  migrate,
   recordStepEvent,
   resendSilentChunks,
   retryChunk,
-  silentObserver,
   type RunCampaign,
-  type RunSettings,
   type StepCommand,
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { startScratchPostgres, type ScratchPostgres } from './support/scratch-postgres.ts';
+import {
+  TEST_RUN_SETTINGS,
+  insertCreatingCampaign,
+  orchestratorDatabase,
+} from './support/orchestrator-database.ts';
 
 // The orchestrator against a real database: the commands of a stalled step's unanswered chunks are sent
 // again as they were, each at most once per stall time and a few times in all.
 describe('commands of unanswered chunks sent again', () => {
-  let postgres: ScratchPostgres;
-  let client: pg.Client;
-  const settings: RunSettings = {
-    maxAttempts: 3,
-    backoff: { baseMs: 10, maxMs: 100 },
-    observer: silentObserver,
-  };
+  const { client } = orchestratorDatabase('chunk-resend');
+  const settings = TEST_RUN_SETTINGS;
   const STALL_MS = 300_000;
-
-  beforeAll(async () => {
-    postgres = await startScratchPostgres('chunk-resend');
-    await migrate(postgres.url, createLogger('chunk-resend-test', 'silent'));
-    client = new pg.Client({ connectionString: postgres.url });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await postgres?.stop();
-  });
 
   /** A campaign of three provinces, each its own project chunk, run in the linear flow (projects first). */
   async function startedCampaign(): Promise<RunCampaign & { status: string }> {
-    const campaign = {
-      id: randomUUID(),
-      tenantId: 'mz',
-      campaignNumber: `CMP-${randomUUID()}`,
-      parentId: null,
-      flow: 'linear',
-      status: 'creating',
-    };
-    await client.query(
-      `INSERT INTO campaign (id, tenant_id, campaign_number, campaign_name, project_type, hierarchy_type, status,
-         action, flow, start_date, end_date, requested_by, created_by, last_modified_by, created_time, last_modified_time)
-       VALUES ($1, 'mz', $2, 'Resend', 'LLIN-mz', 'ADMIN', 'creating', 'create', 'linear', 0, 1, '{}', 'u', 'u', 0, 0)`,
-      [campaign.id, campaign.campaignNumber],
-    );
+    const campaign = await insertCreatingCampaign(client(), 'linear', 'Resend');
     for (const [chunk, code] of ['MZ_P1', 'MZ_P2', 'MZ_P3'].entries()) {
-      await client.query(
+      await client().query(
         `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
          VALUES ($1, $2, 'Province', NULL, 0, '[]', $3)`,
         [campaign.id, code, chunk],
       );
     }
-    await inTransaction(() => beginCampaignRun(client, campaign, settings));
+    await inTransaction(() => beginCampaignRun(client(), campaign, settings));
     return campaign;
   }
 
   async function inTransaction<T>(work: () => Promise<T>): Promise<T> {
-    await client.query('BEGIN');
+    await client().query('BEGIN');
     try {
       const result = await work();
-      await client.query('COMMIT');
+      await client().query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK');
+      await client().query('ROLLBACK');
       throw error;
     }
   }
@@ -84,7 +53,7 @@ describe('commands of unanswered chunks sent again', () => {
   async function takeCommands(
     campaignId: string,
   ): Promise<{ topic: string; key: string; command: StepCommand }[]> {
-    const { rows } = await client.query<{ topic: string; message_key: string; payload: StepCommand }>(
+    const { rows } = await client().query<{ topic: string; message_key: string; payload: StepCommand }>(
       `DELETE FROM outbox WHERE payload ->> 'campaignId' = $1 AND payload ? 'commandId'
        RETURNING topic, message_key, payload`,
       [campaignId],
@@ -96,7 +65,7 @@ describe('commands of unanswered chunks sent again', () => {
 
   /** Moves the chunks' dispatch and last resend this far into the past. */
   async function age(campaignId: string, ms: number): Promise<void> {
-    await client.query(
+    await client().query(
       `UPDATE campaign_step_chunk SET dispatched_at = dispatched_at - make_interval(secs => $2::float8 / 1000),
          resent_at = resent_at - make_interval(secs => $2::float8 / 1000)
        WHERE campaign_id = $1`,
@@ -105,7 +74,7 @@ describe('commands of unanswered chunks sent again', () => {
   }
 
   const resend = (campaign: RunCampaign) =>
-    inTransaction(() => resendSilentChunks(client, campaign, 'project-creation', STALL_MS));
+    inTransaction(() => resendSilentChunks(client(), campaign, 'project-creation', STALL_MS));
 
   async function answer(
     campaign: RunCampaign & { status: string },
@@ -114,7 +83,7 @@ describe('commands of unanswered chunks sent again', () => {
   ) {
     await inTransaction(() =>
       recordStepEvent(
-        client,
+        client(),
         campaign,
         {
           eventId: randomUUID(),
@@ -168,7 +137,7 @@ describe('commands of unanswered chunks sent again', () => {
     }
     await age(campaign.id, STALL_MS);
     expect(await resend(campaign)).toEqual([]);
-    const { rows } = await client.query<{ chunk: number; status: string; resends: number }>(
+    const { rows } = await client().query<{ chunk: number; status: string; resends: number }>(
       `SELECT chunk, status, resends FROM campaign_step_chunk WHERE campaign_id = $1 ORDER BY chunk`,
       [campaign.id],
     );
@@ -190,9 +159,9 @@ describe('commands of unanswered chunks sent again', () => {
 
     // Chunk 0's first attempt fails; its automatic retry is attempt 2, dispatched afresh.
     await answer(campaign, 0, 'FAILED');
-    expect(await inTransaction(() => retryChunk(client, campaign, 'project-creation', 0, 1, settings))).toBe(
-      true,
-    );
+    expect(
+      await inTransaction(() => retryChunk(client(), campaign, 'project-creation', 0, 1, settings)),
+    ).toBe(true);
     const [retry] = await takeCommands(campaign.id);
     expect(retry?.command).toMatchObject({ commandId: `${campaign.id}:project-creation:0:2`, attempt: 2 });
 

@@ -1,39 +1,27 @@
 // A step command taken off its topic and never handled (the offset committed, the chunk never run): the
 // status service sees the step stall, sends the command again, and the campaign is created exactly as its
 // sheets ask, nothing twice.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Topic, consumerGroup } from '@campaign-pipeline/shared';
 import { Kafka, logLevel } from 'kafkajs';
 import { readFile } from 'node:fs/promises';
-import {
-  campaignFixture,
-  startTestInfrastructure,
-  startTestServices,
-  type TestInfrastructure,
-  type TestServices,
-} from '../src/index.ts';
+import { campaignFixture } from '../src/index.ts';
 import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+import { campaignStack } from './support/stack.ts';
 
 const VARIANTS = ['PVAR-2026-01-01-000001'];
 
-let infrastructure: TestInfrastructure;
-let services: TestServices;
-
-beforeAll(async () => {
-  infrastructure = await startTestInfrastructure();
-  services = await startTestServices(infrastructure, {
-    env: { CHUNK_SIZE: '5', STEP_STALL_AFTER_MS: '4000', CAMPAIGN_GAUGE_INTERVAL_MS: '1000' },
-  });
-});
-
-afterAll(async () => {
-  await services?.stop();
-  await infrastructure?.stop();
+const stack = campaignStack({
+  CHUNK_SIZE: '5',
+  STEP_STALL_AFTER_MS: '4000',
+  CAMPAIGN_GAUGE_INTERVAL_MS: '1000',
 });
 
 describe('a step command lost after it was taken', () => {
   it('is sent again once its step stalls, and the campaign is created exactly once', async () => {
-    const client = services.client();
+    const infrastructure = stack.infrastructure();
+    const services = stack.services();
+    const client = stack.client();
     // User creation's commands wait on their topic while user-sync is away: this test's consumer, in
     // user-sync's group, takes them and commits their offsets without running them.
     const worker = services.processes.get('user-sync');

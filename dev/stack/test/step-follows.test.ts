@@ -1,71 +1,40 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   beginCampaignRun,
-  createLogger,
   emptyCounts,
-  migrate,
   recordStepEvent,
-  silentObserver,
   type RunCampaign,
-  type RunSettings,
   type StepName,
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { startScratchPostgres, type ScratchPostgres } from './support/scratch-postgres.ts';
+import {
+  TEST_RUN_SETTINGS,
+  insertCreatingCampaign,
+  orchestratorDatabase,
+} from './support/orchestrator-database.ts';
 
 // The orchestrator against a real database, driven by step events as the workers send them: a mapping
 // chunk is dispatched as soon as the project chunk holding its boundary is completed, while project
 // creation still runs, and the campaign ends only when both are done.
 describe('a mapping step following project creation', () => {
-  let postgres: ScratchPostgres;
-  let client: pg.Client;
-  const settings: RunSettings = {
-    maxAttempts: 3,
-    backoff: { baseMs: 10, maxMs: 100 },
-    observer: silentObserver,
-  };
-
-  beforeAll(async () => {
-    postgres = await startScratchPostgres('step-follows');
-    await migrate(postgres.url, createLogger('step-follows-test', 'silent'));
-    client = new pg.Client({ connectionString: postgres.url });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await postgres?.stop();
-  });
+  const { client } = orchestratorDatabase('step-follows');
+  const settings = TEST_RUN_SETTINGS;
 
   /** A campaign of a country (project chunk 0) and two provinces (chunks 1 and 2), one product each. */
   async function storeCampaign(): Promise<RunCampaign & { status: string }> {
-    const campaign = {
-      id: randomUUID(),
-      tenantId: 'mz',
-      campaignNumber: `CMP-${randomUUID()}`,
-      parentId: null,
-      flow: 'parallel',
-      status: 'creating',
-    };
-    await client.query(
-      `INSERT INTO campaign (id, tenant_id, campaign_number, campaign_name, project_type, hierarchy_type, status,
-         action, flow, start_date, end_date, requested_by, created_by, last_modified_by, created_time, last_modified_time)
-       VALUES ($1, 'mz', $2, 'Follows', 'LLIN-mz', 'ADMIN', 'creating', 'create', 'parallel', 0, 1, '{}', 'u', 'u', 0, 0)`,
-      [campaign.id, campaign.campaignNumber],
-    );
+    const campaign = await insertCreatingCampaign(client(), 'parallel', 'Follows');
     const boundaries = [
       { code: 'MZ', parent: null, level: 0, chunk: 0 },
       { code: 'MZ_P1', parent: 'MZ', level: 1, chunk: 1 },
       { code: 'MZ_P2', parent: 'MZ', level: 1, chunk: 2 },
     ];
     for (const boundary of boundaries) {
-      await client.query(
+      await client().query(
         `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
          VALUES ($1, $2, 'Province', $3, $4, '[]', $5)`,
         [campaign.id, boundary.code, boundary.parent, boundary.level, boundary.chunk],
       );
-      await client.query(
+      await client().query(
         `INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, chunk)
          VALUES ($1, 'resource', $2, 'PVAR-1', $3)`,
         [campaign.id, boundary.code, boundary.chunk],
@@ -75,7 +44,7 @@ describe('a mapping step following project creation', () => {
   }
 
   async function chunkStatuses(campaignId: string, step: StepName): Promise<string[]> {
-    const { rows } = await client.query<{ status: string }>(
+    const { rows } = await client().query<{ status: string }>(
       `SELECT status FROM campaign_step_chunk WHERE campaign_id = $1 AND step = $2 ORDER BY chunk`,
       [campaignId, step],
     );
@@ -83,7 +52,7 @@ describe('a mapping step following project creation', () => {
   }
 
   async function stepStatus(campaignId: string, step: StepName): Promise<string | undefined> {
-    const { rows } = await client.query<{ status: string }>(
+    const { rows } = await client().query<{ status: string }>(
       `SELECT status FROM campaign_step WHERE campaign_id = $1 AND step = $2`,
       [campaignId, step],
     );
@@ -91,7 +60,7 @@ describe('a mapping step following project creation', () => {
   }
 
   async function campaignStatus(campaignId: string): Promise<string | undefined> {
-    const { rows } = await client.query<{ status: string }>('SELECT status FROM campaign WHERE id = $1', [
+    const { rows } = await client().query<{ status: string }>('SELECT status FROM campaign WHERE id = $1', [
       campaignId,
     ]);
     return rows[0]?.status;
@@ -100,13 +69,13 @@ describe('a mapping step following project creation', () => {
   /** What a worker does when a chunk is done: its rows are done, and it reports the chunk completed. */
   async function complete(campaign: RunCampaign & { status: string }, step: StepName, chunk: number) {
     const table = step === 'project-creation' ? 'campaign_project' : 'campaign_mapping';
-    await client.query(`UPDATE ${table} SET done = true WHERE campaign_id = $1 AND chunk = $2`, [
+    await client().query(`UPDATE ${table} SET done = true WHERE campaign_id = $1 AND chunk = $2`, [
       campaign.id,
       chunk,
     ]);
-    await client.query('BEGIN');
+    await client().query('BEGIN');
     await recordStepEvent(
-      client,
+      client(),
       campaign,
       {
         eventId: randomUUID(),
@@ -122,14 +91,14 @@ describe('a mapping step following project creation', () => {
       },
       settings,
     );
-    await client.query('COMMIT');
+    await client().query('COMMIT');
   }
 
   it('dispatches each mapping chunk once the project chunk holding its boundary is completed', async () => {
     const campaign = await storeCampaign();
-    await client.query('BEGIN');
-    await beginCampaignRun(client, campaign, settings);
-    await client.query('COMMIT');
+    await client().query('BEGIN');
+    await beginCampaignRun(client(), campaign, settings);
+    await client().query('COMMIT');
 
     // The country's project is created first; product mapping has started, every chunk waiting.
     expect(await chunkStatuses(campaign.id, 'project-creation')).toEqual([
@@ -175,10 +144,10 @@ describe('a mapping step following project creation', () => {
 
   it('ends only once project creation is done, when the mappings had nothing to do', async () => {
     const campaign = await storeCampaign();
-    await client.query('DELETE FROM campaign_mapping WHERE campaign_id = $1', [campaign.id]);
-    await client.query('BEGIN');
-    await beginCampaignRun(client, campaign, settings);
-    await client.query('COMMIT');
+    await client().query('DELETE FROM campaign_mapping WHERE campaign_id = $1', [campaign.id]);
+    await client().query('BEGIN');
+    await beginCampaignRun(client(), campaign, settings);
+    await client().query('COMMIT');
     expect(await stepStatus(campaign.id, 'product-mapping')).toBe('completed');
     expect(await stepStatus(campaign.id, 'end')).toBe('pending');
 
