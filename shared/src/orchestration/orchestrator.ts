@@ -337,8 +337,11 @@ export async function recordStepEvent(
       const advanced = await advanceStep(tx, campaign, step, settings);
       const followerCompleted = await advanceFollowers(tx, campaign, step, settings);
       // Most chunks finish while others of their step still run: no step's status changed, so no other
-      // step can have become ready, and a failing campaign still has this step running.
-      if (advanced === 'waiting' && !followerCompleted) return { kind: 'recorded' };
+      // step can have become ready. A failing campaign may have been waiting for this chunk alone.
+      if (advanced === 'waiting' && !followerCompleted) {
+        const failed = (await isFailing(tx, campaign.id)) && (await settleFailure(tx, campaign, settings));
+        return failed ? { kind: 'campaign-failed' } : { kind: 'recorded' };
+      }
       await routeReadySteps(tx, campaign, settings);
       if (await settleFailure(tx, campaign, settings)) return { kind: 'campaign-failed' };
     }
