@@ -8,7 +8,9 @@ import {
   createPipelineMetrics,
   isBrokerUnreachable,
   type AvroCodec,
+  type DeliveryLog,
   type Publisher,
+  type TopicConsumerOptions,
 } from '../src/index.ts';
 import { microtasks, until } from './support/turns.ts';
 
@@ -79,7 +81,12 @@ function wrapped(causeName: string): Error {
   return Object.assign(new Error(`wrapped: ${cause.message}`), { name: 'KafkaJSNonRetriableError', cause });
 }
 
-async function startConsumer(options: { batched?: boolean } = {}) {
+async function startConsumer(
+  options: {
+    batched?: boolean;
+    extra?: Pick<TopicConsumerOptions<string>, 'deliveryLog' | 'publisher' | 'onCrashedConsumer'>;
+  } = {},
+) {
   const scripted = new ScriptedConsumer();
   const stopped: Error[] = [];
   const handled: string[] = [];
@@ -87,6 +94,7 @@ async function startConsumer(options: { batched?: boolean } = {}) {
     kafka: { consumer: () => scripted } as unknown as Kafka,
     codec: { decode: async () => 'command' } as unknown as AvroCodec,
     publisher: {} as Publisher,
+    ...options.extra,
     logger: createLogger('test', 'silent'),
     metrics: createPipelineMetrics('test'),
     groupId: 'workers',
@@ -194,5 +202,41 @@ describe.each([
       await consumer.stop();
       expect({ turns, handled, both }).toEqual({ turns, handled: ['0', '1'], both: true });
     }
+  });
+});
+
+describe('a message that keeps crashing its consumer', () => {
+  it('goes to the DLQ unhandled, and whoever waits on it is told, with the message as the handler had it', async () => {
+    const deadLettered: string[] = [];
+    const told: { offset: string; value: string }[] = [];
+    // Three fatal crashes are already charged to offset 0 (the default limit); none to offset 1.
+    const deliveryLog: DeliveryLog = {
+      started: async (key) => (key.offset === '0' ? 3 : 0),
+      ended: async () => undefined,
+      chargeCrash: async () => [],
+      release: async () => undefined,
+    };
+    const publisher = {
+      publishRaw: async (topic: string, messages: { headers?: Record<string, unknown> }[]) => {
+        for (const message of messages)
+          deadLettered.push(`${topic}:${String(message.headers?.['dlq-reason'])}`);
+      },
+    } as unknown as Publisher;
+    const { scripted, handled, consumer } = await startConsumer({
+      extra: {
+        deliveryLog,
+        publisher,
+        onCrashedConsumer: async (message) => {
+          told.push({ offset: message.offset, value: message.value });
+        },
+      },
+    });
+    await scripted.deliver(0);
+    await scripted.deliver(1);
+    expect(await until(() => scripted.committed.includes('2'), 2000)).toBe(true);
+    await consumer.stop();
+    expect(handled).toEqual(['1']);
+    expect(deadLettered).toEqual([`${Topic.dlq}:crashed-consumer`]);
+    expect(told).toEqual([{ offset: '0', value: 'command' }]);
   });
 });

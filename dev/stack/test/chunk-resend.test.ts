@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   MAX_CHUNK_RESENDS,
   beginCampaignRun,
+  crashedChunkEvent,
   emptyCounts,
   recordStepEvent,
   resendSilentChunks,
@@ -170,5 +171,32 @@ describe('commands of unanswered chunks sent again', () => {
     expect((await takeCommands(campaign.id)).map(({ command }) => command.commandId)).toEqual([
       retry?.command.commandId,
     ]);
+  });
+
+  it('does not send again the command of a chunk that crashed its worker: the chunk failed for good', async () => {
+    const campaign = await startedCampaign();
+    const [crashing] = await takeCommands(campaign.id);
+    // The worker dead-lettered chunk 0's command after it crashed three times, and answered it failed.
+    await inTransaction(() =>
+      recordStepEvent(
+        client(),
+        campaign,
+        crashedChunkEvent(crashing?.command as StepCommand, 'project-sync'),
+        settings,
+      ),
+    );
+    await answer(campaign, 1, 'COMPLETED');
+
+    await age(campaign.id, STALL_MS);
+    expect(await resend(campaign)).toEqual([2]);
+    await answer(campaign, 2, 'COMPLETED');
+    const { rows } = await client().query<{ status: string; last_error: { step: string; code: string } }>(
+      'SELECT status, last_error FROM campaign WHERE id = $1',
+      [campaign.id],
+    );
+    expect(rows[0]).toMatchObject({
+      status: 'failed',
+      last_error: { step: 'project-creation', code: 'CHUNK_CRASHED_WORKER' },
+    });
   });
 });

@@ -123,6 +123,11 @@ export interface TopicConsumerOptions<T> {
   processName?: string;
   /** Fatal crashes of processes handling one message before it is dead-lettered; default 3. */
   maxCrashes?: number;
+  /**
+   * Called once a message is dead-lettered for crashing the consumer `maxCrashes` times, with the message
+   * as the handler would have had it: for what waits on its handling to learn that it will not happen.
+   */
+  onCrashedConsumer?: (message: ConsumedMessage<T>) => Promise<void>;
   /** Where this instance's member id is kept, so that its next process removes the member at once. */
   predecessors?: Predecessors;
   /**
@@ -623,6 +628,7 @@ export class TopicConsumer<T> {
         'crashed-consumer',
         `crashed the consumer ${crashes} times`,
       );
+      await this.#options.onCrashedConsumer?.(consumed);
       await this.#ended(key);
       return true;
     }

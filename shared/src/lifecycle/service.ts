@@ -11,7 +11,12 @@ import { createDigitClients, deploymentCallBudgets, type DigitClients } from '..
 import { createHttpServer } from '../http/server.ts';
 import { AvroCodec } from '../kafka/avro.ts';
 import { createKafka, ensureTopics } from '../kafka/client.ts';
-import { TopicConsumer, type BatchHandler, type MessageHandler } from '../kafka/consumer.ts';
+import {
+  TopicConsumer,
+  type BatchHandler,
+  type ConsumedMessage,
+  type MessageHandler,
+} from '../kafka/consumer.ts';
 import { postgresDeliveryLog, type DeliveryLog } from '../kafka/delivery-log.ts';
 import { postgresGroupMemberships } from '../kafka/group-membership.ts';
 import { Publisher } from '../kafka/publisher.ts';
@@ -31,6 +36,8 @@ export interface ConsumerSpec<T> {
   handleBatch?: BatchHandler<T>;
   /** Which message starts first, the lowest number first (see TopicConsumerOptions.priority). */
   priority?: (message: KafkaMessage) => number;
+  /** After a message is dead-lettered for crashing the consumer (see TopicConsumerOptions). */
+  onCrashedConsumer?: (message: ConsumedMessage<T>) => Promise<void>;
 }
 
 /** What a service's setup gets: every connection already open, schemas registered. */
@@ -261,6 +268,7 @@ export async function startService(
           handle: spec.handle,
           ...(spec.handleBatch ? { handleBatch: spec.handleBatch } : {}),
           ...(spec.priority ? { priority: spec.priority } : {}),
+          ...(spec.onCrashedConsumer ? { onCrashedConsumer: spec.onCrashedConsumer } : {}),
           sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
           heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
           maxWaitTimeMs: config.KAFKA_MAX_WAIT_MS,

@@ -110,6 +110,11 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
             }
             await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
           },
+          onCrashedConsumer: async ({ value: command }) => {
+            if (commandProblem(command, step)) return;
+            const event = crashedChunkEvent(command, definition.name);
+            await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
+          },
         });
       }
     },
@@ -140,6 +145,45 @@ interface WorkerParts {
   locks: SessionLocks;
 }
 
+/** The worker's answer to a command: one per command and outcome (a redelivered answer is the same). */
+function chunkEvent(
+  command: StepCommand,
+  outcome: StepEvent['outcome'],
+  error: StepError | null,
+  counts: StepCounts,
+): StepEvent {
+  return {
+    eventId: `${command.commandId}:${outcome}`,
+    commandId: command.commandId,
+    campaignId: command.campaignId,
+    step: command.step,
+    attempt: command.attempt,
+    chunk: command.chunk,
+    outcome,
+    error,
+    counts,
+    at: Date.now(),
+  };
+}
+
+/**
+ * The answer to a command that crashed the worker so often it was dead-lettered: its chunk failed, for
+ * good (running it again would crash the worker again). Without it the chunk would stay dispatched and
+ * its step stalled, its command sent again (see resendSilentChunks) to crash the worker anew.
+ */
+export function crashedChunkEvent(command: StepCommand, worker: WorkerName): StepEvent {
+  return chunkEvent(
+    command,
+    'FAILED',
+    {
+      code: 'CHUNK_CRASHED_WORKER',
+      message: `chunk ${command.chunk.index} crashed ${worker} each time it ran; its command is in ${Topic.dlq}`,
+      retryable: false,
+    },
+    emptyCounts(),
+  );
+}
+
 export async function runChunk(
   definition: StepWorkerDefinition,
   command: StepCommand,
@@ -158,18 +202,7 @@ export async function runChunk(
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     parts.metrics.chunkDuration.observe({ step: command.step, outcome: outcome.toLowerCase() }, seconds);
     logger.info({ outcome, counts, error, seconds }, 'chunk finished');
-    return {
-      eventId: `${command.commandId}:${outcome}`,
-      commandId: command.commandId,
-      campaignId: command.campaignId,
-      step: command.step,
-      attempt: command.attempt,
-      chunk: command.chunk,
-      outcome,
-      error,
-      counts,
-      at: Date.now(),
-    };
+    return chunkEvent(command, outcome, error, counts);
   };
   const handler = definition.steps[command.step as StepName];
   if (!handler) {
