@@ -436,9 +436,9 @@ export function pipelineOverheadMs(result: CampaignBenchResult): number {
 }
 
 /**
- * The overhead in the slot time of the DIGIT service with the most work (the one the bound waits for),
- * per chunk as the overhead is: no call in flight, calls in the simulator beyond its model, calls on
- * their way.
+ * The slot time of the DIGIT service with the most work beyond that work, per chunk as the overhead is:
+ * no call in flight, calls in the simulator beyond its model, calls on their way. Where the bound is that
+ * service's work over its slots (L's parallel flow), the three add up to the overhead.
  */
 function overheadBySlotTime(result: CampaignBenchResult): string {
   const busiest = result.services.reduce((most, service) =>
@@ -447,7 +447,7 @@ function overheadBySlotTime(result: CampaignBenchResult): string {
   const { noCall, inDigit, onTheWay } = busiest.slotTimeBeyondWork;
   const perChunk = (slotMs: number) =>
     (slotMs / result.options.concurrency / Math.max(result.chunks, 1)).toFixed(1);
-  return `    in the ${busiest.service} service's slot time, per chunk: no call in flight ${perChunk(noCall)} ms, calls in DIGIT beyond its model ${perChunk(inDigit)} ms, calls on their way ${perChunk(onTheWay)} ms`;
+  return `    the ${busiest.service} service's slots beyond its work, per chunk: no call in flight ${perChunk(noCall)} ms, calls in DIGIT beyond its model ${perChunk(inDigit)} ms, calls on their way ${perChunk(onTheWay)} ms`;
 }
 
 /** When the campaign was created, as the status service recorded it: the end step's finish. */
