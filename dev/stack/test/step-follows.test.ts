@@ -1,15 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  beginCampaignRun,
-  emptyCounts,
-  recordStepEvent,
-  type RunCampaign,
-  type StepName,
-} from '@campaign-pipeline/shared';
-import { randomUUID } from 'node:crypto';
+import { beginCampaignRun, type RunCampaign, type StepName } from '@campaign-pipeline/shared';
 import {
   TEST_RUN_SETTINGS,
+  answerChunk,
+  inTransaction,
   insertCreatingCampaign,
+  insertProjects,
   orchestratorDatabase,
 } from './support/orchestrator-database.ts';
 
@@ -28,12 +24,8 @@ describe('a mapping step following project creation', () => {
       { code: 'MZ_P1', parent: 'MZ', level: 1, chunk: 1 },
       { code: 'MZ_P2', parent: 'MZ', level: 1, chunk: 2 },
     ];
+    await insertProjects(client(), campaign.id, boundaries);
     for (const boundary of boundaries) {
-      await client().query(
-        `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
-         VALUES ($1, $2, 'Province', $3, $4, '[]', $5)`,
-        [campaign.id, boundary.code, boundary.parent, boundary.level, boundary.chunk],
-      );
       await client().query(
         `INSERT INTO campaign_mapping (campaign_id, kind, boundary_code, entity_key, chunk)
          VALUES ($1, 'resource', $2, 'PVAR-1', $3)`,
@@ -73,32 +65,12 @@ describe('a mapping step following project creation', () => {
       campaign.id,
       chunk,
     ]);
-    await client().query('BEGIN');
-    await recordStepEvent(
-      client(),
-      campaign,
-      {
-        eventId: randomUUID(),
-        commandId: `${campaign.id}:${step}:${chunk}:1`,
-        campaignId: campaign.id,
-        step,
-        attempt: 1,
-        chunk: { index: chunk, count: 3 },
-        outcome: 'COMPLETED',
-        error: null,
-        counts: emptyCounts(),
-        at: Date.now(),
-      },
-      settings,
-    );
-    await client().query('COMMIT');
+    await answerChunk(client(), campaign, { step, chunk, chunks: 3 });
   }
 
   it('dispatches each mapping chunk once the project chunk holding its boundary is completed', async () => {
     const campaign = await storeCampaign();
-    await client().query('BEGIN');
-    await beginCampaignRun(client(), campaign, settings);
-    await client().query('COMMIT');
+    await inTransaction(client(), () => beginCampaignRun(client(), campaign, settings));
 
     // The country's project is created first; product mapping has started, every chunk waiting.
     expect(await chunkStatuses(campaign.id, 'project-creation')).toEqual([
@@ -145,9 +117,7 @@ describe('a mapping step following project creation', () => {
   it('ends only once project creation is done, when the mappings had nothing to do', async () => {
     const campaign = await storeCampaign();
     await client().query('DELETE FROM campaign_mapping WHERE campaign_id = $1', [campaign.id]);
-    await client().query('BEGIN');
-    await beginCampaignRun(client(), campaign, settings);
-    await client().query('COMMIT');
+    await inTransaction(client(), () => beginCampaignRun(client(), campaign, settings));
     expect(await stepStatus(campaign.id, 'product-mapping')).toBe('completed');
     expect(await stepStatus(campaign.id, 'end')).toBe('pending');
 

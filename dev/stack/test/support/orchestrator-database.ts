@@ -1,9 +1,15 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import {
   createLogger,
+  emptyCounts,
   migrate,
+  recordStepEvent,
   silentObserver,
+  type EventEffect,
   type RunCampaign,
   type RunSettings,
+  type StepError,
+  type StepName,
 } from '@campaign-pipeline/shared';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -65,4 +71,64 @@ export async function insertCreatingCampaign(
     [campaign.id, campaign.campaignNumber, name, flow],
   );
   return campaign;
+}
+
+/** Runs `work` in a transaction on the test's connection. */
+export async function inTransaction<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}
+
+/** Stores a campaign's projects to create, each at its boundary, level and chunk. */
+export async function insertProjects(
+  client: pg.Client,
+  campaignId: string,
+  projects: readonly { code: string; parent: string | null; level: number; chunk: number }[],
+): Promise<void> {
+  for (const project of projects) {
+    await client.query(
+      `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
+       VALUES ($1, $2, 'Province', $3, $4, '[]', $5)`,
+      [campaignId, project.code, project.parent, project.level, project.chunk],
+    );
+  }
+}
+
+/**
+ * What a worker answers to the first attempt of a chunk (failed when `error` is given), recorded as the
+ * status service records it; answers what recording it did.
+ */
+export async function answerChunk(
+  client: pg.Client,
+  campaign: RunCampaign & { status: string },
+  answer: { step: StepName; chunk: number; chunks: number; error?: StepError },
+): Promise<EventEffect['kind']> {
+  const { step, chunk, chunks, error } = answer;
+  const effect = await inTransaction(client, () =>
+    recordStepEvent(
+      client,
+      campaign,
+      {
+        eventId: randomUUID(),
+        commandId: `${campaign.id}:${step}:${chunk}:1`,
+        campaignId: campaign.id,
+        step,
+        attempt: 1,
+        chunk: { index: chunk, count: chunks },
+        outcome: error ? 'FAILED' : 'COMPLETED',
+        error: error ?? null,
+        counts: emptyCounts(),
+        at: Date.now(),
+      },
+      TEST_RUN_SETTINGS,
+    ),
+  );
+  return effect.kind;
 }

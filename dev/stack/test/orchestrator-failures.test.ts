@@ -3,52 +3,40 @@ import {
   MAX_CHUNK_RESENDS,
   beginCampaignRun,
   crashedChunkEvent,
-  emptyCounts,
   recordStepEvent,
   resendSilentChunks,
   retryChunk,
   type RunCampaign,
   type StepCommand,
 } from '@campaign-pipeline/shared';
-import { randomUUID } from 'node:crypto';
 import {
   TEST_RUN_SETTINGS,
+  answerChunk,
+  inTransaction,
   insertCreatingCampaign,
+  insertProjects,
   orchestratorDatabase,
 } from './support/orchestrator-database.ts';
+
+const { client } = orchestratorDatabase('orchestrator-failures');
+
+/** A campaign of three provinces, each its own project chunk, started: their creates are dispatched. */
+async function startedCampaign(flow: 'parallel' | 'linear'): Promise<RunCampaign & { status: string }> {
+  const campaign = await insertCreatingCampaign(client(), flow, `Three provinces, ${flow}`);
+  await insertProjects(
+    client(),
+    campaign.id,
+    ['MZ_P1', 'MZ_P2', 'MZ_P3'].map((code, chunk) => ({ code, parent: null, level: 0, chunk })),
+  );
+  await inTransaction(client(), () => beginCampaignRun(client(), campaign, TEST_RUN_SETTINGS));
+  return campaign;
+}
 
 // The orchestrator against a real database: the commands of a stalled step's unanswered chunks are sent
 // again as they were, each at most once per stall time and a few times in all.
 describe('commands of unanswered chunks sent again', () => {
-  const { client } = orchestratorDatabase('chunk-resend');
   const settings = TEST_RUN_SETTINGS;
   const STALL_MS = 300_000;
-
-  /** A campaign of three provinces, each its own project chunk, run in the linear flow (projects first). */
-  async function startedCampaign(): Promise<RunCampaign & { status: string }> {
-    const campaign = await insertCreatingCampaign(client(), 'linear', 'Resend');
-    for (const [chunk, code] of ['MZ_P1', 'MZ_P2', 'MZ_P3'].entries()) {
-      await client().query(
-        `INSERT INTO campaign_project (campaign_id, boundary_code, boundary_type, parent_boundary_code, level, targets, chunk)
-         VALUES ($1, $2, 'Province', NULL, 0, '[]', $3)`,
-        [campaign.id, code, chunk],
-      );
-    }
-    await inTransaction(() => beginCampaignRun(client(), campaign, settings));
-    return campaign;
-  }
-
-  async function inTransaction<T>(work: () => Promise<T>): Promise<T> {
-    await client().query('BEGIN');
-    try {
-      const result = await work();
-      await client().query('COMMIT');
-      return result;
-    } catch (error) {
-      await client().query('ROLLBACK');
-      throw error;
-    }
-  }
 
   /** The step commands waiting in the outbox for the campaign, taken out as a relay would publish them. */
   async function takeCommands(
@@ -75,36 +63,22 @@ describe('commands of unanswered chunks sent again', () => {
   }
 
   const resend = (campaign: RunCampaign) =>
-    inTransaction(() => resendSilentChunks(client(), campaign, 'project-creation', STALL_MS));
+    inTransaction(client(), () => resendSilentChunks(client(), campaign, 'project-creation', STALL_MS));
 
-  async function answer(
+  const answer = (
     campaign: RunCampaign & { status: string },
     chunk: number,
     outcome: 'COMPLETED' | 'FAILED',
-  ) {
-    await inTransaction(() =>
-      recordStepEvent(
-        client(),
-        campaign,
-        {
-          eventId: randomUUID(),
-          commandId: `${campaign.id}:project-creation:${chunk}:1`,
-          campaignId: campaign.id,
-          step: 'project-creation',
-          attempt: 1,
-          chunk: { index: chunk, count: 3 },
-          outcome,
-          error: outcome === 'FAILED' ? { code: 'DIGIT_DOWN', message: 'down', retryable: true } : null,
-          counts: emptyCounts(),
-          at: Date.now(),
-        },
-        settings,
-      ),
-    );
-  }
+  ) =>
+    answerChunk(client(), campaign, {
+      step: 'project-creation',
+      chunk,
+      chunks: 3,
+      ...(outcome === 'FAILED' ? { error: { code: 'DIGIT_DOWN', message: 'down', retryable: true } } : {}),
+    });
 
   it('sends the same commands again for the chunks still unanswered after the stall time, and no others', async () => {
-    const campaign = await startedCampaign();
+    const campaign = await startedCampaign('linear');
     const dispatched = await takeCommands(campaign.id);
     expect(dispatched.map(({ command }) => command.chunk.index)).toEqual([0, 1, 2]);
     await answer(campaign, 1, 'COMPLETED');
@@ -150,7 +124,7 @@ describe('commands of unanswered chunks sent again', () => {
   });
 
   it('counts the resends of each attempt anew: a retried chunk may be sent again', async () => {
-    const campaign = await startedCampaign();
+    const campaign = await startedCampaign('linear');
     await takeCommands(campaign.id);
     for (let resends = 0; resends < MAX_CHUNK_RESENDS; resends++) {
       await age(campaign.id, STALL_MS);
@@ -161,7 +135,7 @@ describe('commands of unanswered chunks sent again', () => {
     // Chunk 0's first attempt fails; its automatic retry is attempt 2, dispatched afresh.
     await answer(campaign, 0, 'FAILED');
     expect(
-      await inTransaction(() => retryChunk(client(), campaign, 'project-creation', 0, 1, settings)),
+      await inTransaction(client(), () => retryChunk(client(), campaign, 'project-creation', 0, 1, settings)),
     ).toBe(true);
     const [retry] = await takeCommands(campaign.id);
     expect(retry?.command).toMatchObject({ commandId: `${campaign.id}:project-creation:0:2`, attempt: 2 });
@@ -174,10 +148,10 @@ describe('commands of unanswered chunks sent again', () => {
   });
 
   it('does not send again the command of a chunk that crashed its worker: the chunk failed for good', async () => {
-    const campaign = await startedCampaign();
+    const campaign = await startedCampaign('linear');
     const [crashing] = await takeCommands(campaign.id);
     // The worker dead-lettered chunk 0's command after it crashed three times, and answered it failed.
-    await inTransaction(() =>
+    await inTransaction(client(), () =>
       recordStepEvent(
         client(),
         campaign,
@@ -198,5 +172,40 @@ describe('commands of unanswered chunks sent again', () => {
       status: 'failed',
       last_error: { step: 'project-creation', code: 'CHUNK_CRASHED_WORKER' },
     });
+  });
+});
+
+// The orchestrator against a real database: a chunk fails for good while others of its step still run.
+// The campaign keeps the failure and fails once the last of them has answered, whatever it answers.
+describe('a step failing while its other chunks run', () => {
+  const INVALID_BOUNDARY = { code: 'INVALID_BOUNDARY', message: 'no such boundary', retryable: false };
+
+  async function campaignState(id: string) {
+    const { rows } = await client().query<{ status: string; code: string | null }>(
+      `SELECT status, last_error ->> 'code' AS code FROM campaign WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  it.each([
+    ['completes', undefined],
+    ['fails too', INVALID_BOUNDARY],
+  ])('fails the campaign once the last running chunk %s', async (_name, lastError) => {
+    const campaign = await startedCampaign('parallel');
+    const answer = (chunk: number, error?: typeof INVALID_BOUNDARY) =>
+      answerChunk(client(), campaign, {
+        step: 'project-creation',
+        chunk,
+        chunks: 3,
+        ...(error ? { error } : {}),
+      });
+
+    expect(await answer(0, INVALID_BOUNDARY)).toBe('recorded');
+    expect(await campaignState(campaign.id)).toEqual({ status: 'creating', code: 'INVALID_BOUNDARY' });
+    expect(await answer(1)).toBe('recorded');
+    expect(await campaignState(campaign.id)).toEqual({ status: 'creating', code: 'INVALID_BOUNDARY' });
+    expect(await answer(2, lastError)).toBe('campaign-failed');
+    expect(await campaignState(campaign.id)).toEqual({ status: 'failed', code: 'INVALID_BOUNDARY' });
   });
 });
