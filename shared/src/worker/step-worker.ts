@@ -85,6 +85,9 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
     // chunks on half the pool kept had its last three start 150-200 ms after the others.
     keptConnections: (config) => config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
     async setup(context) {
+      // The answer goes to the status service keyed by campaign: a campaign's events stay in order.
+      const answer = (event: StepEvent) =>
+        context.publisher.publish(Topic.stepEvents, [{ key: event.campaignId, value: event }]);
       for (const step of steps) {
         context.consume<StepCommand>({
           groupId: consumerGroup(definition.name, step),
@@ -108,12 +111,10 @@ export function stepWorker(definition: StepWorkerDefinition): ServiceDefinition 
             } finally {
               running.dec({ step });
             }
-            await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
+            await answer(event);
           },
           onCrashedConsumer: async ({ value: command }) => {
-            if (commandProblem(command, step)) return;
-            const event = crashedChunkEvent(command, definition.name);
-            await context.publisher.publish(Topic.stepEvents, [{ key: command.campaignId, value: event }]);
+            if (!commandProblem(command, step)) await answer(crashedChunkEvent(command, definition.name));
           },
         });
       }
