@@ -130,9 +130,18 @@ describe('rows per chunk', () => {
     });
   });
 
-  it('in the linear flow, where each step runs alone, takes the share of the step itself', () => {
-    // Facility mapping alone: 17,984 rows over 8 calls × 4 chunks, 562 rows a chunk.
-    expect([...chunkRows(large, limits, 'linear').values()]).toEqual([1512, 500, 938, 562, 938, 3000]);
+  it('in the linear flow, where each step runs alone, gives each call a chunk of the step itself at least', () => {
+    // Users alone: 30,000 rows over 8 calls, 3,750 a call, cut to the 2,344 a request carries.
+    expect(chunkRows(large, limits, 'linear').get('user-creation')).toBe(2344);
+    // 101,111 product mappings in chunks of 4,000 (whole pages): 128 calls, where request-sized chunks
+    // make 140, and chunks of a quarter of each call's share (3,000 rows, whole pages) 136.
+    expect(chunkRows(large, limits, 'linear').get('product-mapping')).toBe(4000);
+  });
+
+  it('keeps a step of the linear flow that one round of calls covers to one round', () => {
+    // 17,984 facility mappings: 8 chunks of 2,248 rows are one round of calls; chunks of 2,000 (whole
+    // pages) would be 9, and the ninth a second round, for 27 calls instead of 32.
+    expect([...chunkRows(large, limits, 'linear').values()]).toEqual([1512, 1875, 2344, 2248, 3750, 4000]);
   });
 
   it('never cuts below the minimum unless a request carries fewer, nor above the maximum', () => {

@@ -80,8 +80,8 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       DIGIT_ATTEMPT_STAMP_MAX_AGE_MS: env.int({ fallback: 5000, min: 0, max: 600_000 }),
       /**
        * Rows a chunk carries at most: what a worker holds at once. Within it a chunk carries what one DIGIT
-       * request of its step carries (DIGIT's 1 MiB), at most a quarter of each concurrent call's share of
-       * the work while the step runs, and at least CHUNK_MIN_ROWS (see chunkRows).
+       * request of its step carries (DIGIT's 1 MiB), within each concurrent call's share of the work while
+       * the step runs, and at least CHUNK_MIN_ROWS (see chunkRows).
        */
       CHUNK_SIZE: env.int({ fallback: 10_000, min: 1, max: 100_000 }),
       CHUNK_MIN_ROWS: env.int({ fallback: 500, min: 1, max: 100_000 }),
