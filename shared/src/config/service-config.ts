@@ -99,14 +99,17 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
        * as, which bounds it at the default: a chunk's employees then go in one create). HRMS answers with
        * every employee in full, so what the answers take of user-sync's memory grows with the employees
        * whose creates are in flight: DIGIT_HRMS_IN_FLIGHT_MAX bounds them in each process (a chunk's rows
-       * go in shares of at most as many). In the L bench user-sync's peak was 184-200 MB with eight
-       * creates of about 2,300 employees in flight, and 155-165 MB with the default's two. HRMS refuses a
+       * go in shares of at most as many). The default lets each of HRMS's concurrent calls (8 by default)
+       * carry a full request (860 employees in the L bench): at 5,000 a process had 5 creates in flight
+       * and left 3 of HRMS's calls idle, which made user creation in the linear flow 1.9 times its bound
+       * at L. In the L bench user-sync's peak was 184-200 MB with eight creates of about 2,300 employees
+       * in flight, and 155-165 MB with two. HRMS refuses a
        * whole batch when one phone exists, without saying which; the batch is then sent again in halves,
        * so a taken phone costs about two creates per halving.
        */
       DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 5000 }),
       DIGIT_HRMS_BATCH_MAX: env.int({ fallback: 5000, min: 1, max: 5000 }),
-      DIGIT_HRMS_IN_FLIGHT_MAX: env.int({ fallback: 5000, min: 1, max: 100_000 }),
+      DIGIT_HRMS_IN_FLIGHT_MAX: env.int({ fallback: 10_000, min: 1, max: 100_000 }),
       CAMPAIGN_FLOW: env.oneOf(['parallel', 'linear'] as const, { fallback: 'parallel' }),
       /**
        * Facilities a facility template lists at most (intake): the tenant's DIGIT facilities are held in
