@@ -1,6 +1,7 @@
 // How intake cuts a campaign's mappings into chunks: in the order of the project chunks they wait for,
-// whole chunks, except that the mappings waiting for the last round of project chunks (one per concurrent
-// call) go in chunks of half the size, and the campaign still ends with DIGIT's exact expected state.
+// whole chunks, except that in the parallel flow the mappings waiting for the last round of project chunks
+// (one per concurrent call) go in chunks of half the size; the linear flow, which maps once every project
+// exists, keeps whole chunks. Either way the campaign ends with DIGIT's exact expected state.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import {
@@ -16,33 +17,39 @@ const VARIANTS = ['PVAR-2026-01-01-000001', 'PVAR-2026-01-01-000002'];
 const CHUNK_ROWS = 10;
 const CONCURRENCY = 2;
 
-let infrastructure: TestInfrastructure;
-let services: TestServices;
-let db: pg.Client;
-
-beforeAll(async () => {
-  infrastructure = await startTestInfrastructure();
-  services = await startTestServices(infrastructure, {
-    env: { CHUNK_SIZE: String(CHUNK_ROWS), DIGIT_CONCURRENCY: String(CONCURRENCY) },
-  });
-  db = new pg.Client({ connectionString: infrastructure.env.DATABASE_URL });
-  await db.connect();
-});
-
-afterAll(async () => {
-  await db?.end();
-  await services?.stop();
-  await infrastructure?.stop();
-});
-
 interface MappingRow {
   kind: string;
   chunk: number;
   projectChunk: number;
 }
 
-describe('mapping chunks', () => {
-  it('cuts the mappings of the last round of project chunks in half chunks, and creates every one', async () => {
+/** Sizes of consecutive chunks holding `rows` rows: whole chunks of `size`, then what is left. */
+const chunkSizes = (rows: number, size: number) => [
+  ...Array.from({ length: Math.floor(rows / size) }, () => size),
+  ...(rows % size > 0 ? [rows % size] : []),
+];
+
+describe.each(['parallel', 'linear'] as const)('mapping chunks in the %s flow', (flow) => {
+  let infrastructure: TestInfrastructure;
+  let services: TestServices;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    infrastructure = await startTestInfrastructure();
+    services = await startTestServices(infrastructure, {
+      env: { CHUNK_SIZE: String(CHUNK_ROWS), DIGIT_CONCURRENCY: String(CONCURRENCY), CAMPAIGN_FLOW: flow },
+    });
+    db = new pg.Client({ connectionString: infrastructure.env.DATABASE_URL });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await services?.stop();
+    await infrastructure?.stop();
+  });
+
+  it(`cuts the mappings ${flow === 'parallel' ? 'of the last round of project chunks in half chunks' : 'in whole chunks'}, and creates every one`, async () => {
     const client = services.client();
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
@@ -65,7 +72,7 @@ describe('mapping chunks', () => {
       [created?.id],
     );
     const { chunks, last } = projectChunks[0] as { chunks: number; last: number };
-    // Two rounds of project chunks at least, or nothing is cut finer.
+    // Two rounds of project chunks at least, or nothing is cut finer in either flow.
     expect(chunks).toBeGreaterThanOrEqual(2 * CONCURRENCY);
     const finalFrom = last - CONCURRENCY + 1;
     const { rows } = await db.query<MappingRow>(
@@ -77,14 +84,13 @@ describe('mapping chunks', () => {
     for (const kind of ['facility', 'staff', 'resource']) {
       const ofKind = rows.filter((row) => row.kind === kind);
       const waitingForFinal = ofKind.filter((row) => row.projectChunk >= finalFrom).length;
-      // Whole chunks of the mappings before the last round, then half chunks for the rest.
-      const whole = Math.floor((ofKind.length - waitingForFinal) / CHUNK_ROWS);
-      const rest = ofKind.length - whole * CHUNK_ROWS;
-      const half = CHUNK_ROWS / 2;
+      expect(waitingForFinal).toBeGreaterThan(CHUNK_ROWS / 2);
+      // In the parallel flow, whole chunks of the mappings before the last round, then half chunks for
+      // the rest; in the linear flow, whole chunks throughout.
+      const whole = flow === 'parallel' ? Math.floor((ofKind.length - waitingForFinal) / CHUNK_ROWS) : 0;
       const expected = [
-        ...Array.from({ length: whole }, () => CHUNK_ROWS),
-        ...Array.from({ length: Math.floor(rest / half) }, () => half),
-        ...(rest % half > 0 ? [rest % half] : []),
+        ...chunkSizes(whole * CHUNK_ROWS, CHUNK_ROWS),
+        ...chunkSizes(ofKind.length - whole * CHUNK_ROWS, flow === 'parallel' ? CHUNK_ROWS / 2 : CHUNK_ROWS),
       ];
       const sizes = new Map<number, number>();
       for (const row of ofKind) sizes.set(row.chunk, (sizes.get(row.chunk) ?? 0) + 1);
@@ -97,7 +103,6 @@ describe('mapping chunks', () => {
         const [previousChunk, previousProject] = order[index - 1] as readonly [number, number];
         if (chunk > previousChunk) expect(projectChunk).toBeGreaterThanOrEqual(previousProject);
       }
-      expect(waitingForFinal).toBeGreaterThan(half);
     }
   });
 });

@@ -64,9 +64,15 @@ export interface ChunkPlan {
   bytesOf: { facility: (row: FacilityEntity) => number; user: (row: UserEntity) => number };
   /**
    * Project chunks one round of the project service's calls runs (one per concurrent call): an inner
-   * level of the tree is spread over a round, and the mappings waiting for the last round are cut finer.
+   * level of the tree is spread over a round.
    */
   projectRound: number;
+  /**
+   * The last round of project chunks whose mappings are cut finer, in project chunks: the parallel flow's
+   * (projectRound), where those mappings are the campaign's last work; none in the linear flow, whose
+   * mapping steps start once every project exists.
+   */
+  finerMappingsAfter: number | null;
 }
 
 interface FacilitySheetRow {
@@ -264,5 +270,6 @@ export async function planChunks(
     starts: { facility: chunkStarts(facilities, cuts.facility), user: chunkStarts(users, cuts.user) },
     bytesOf: { facility: facilityBytes, user: userBytes },
     projectRound: Math.max(1, limits.concurrency),
+    finerMappingsAfter: campaign.flow === 'linear' ? null : Math.max(1, limits.concurrency),
   };
 }

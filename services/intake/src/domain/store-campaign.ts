@@ -268,17 +268,19 @@ export async function insertEntities(
  * every active project to each product variant. For a child, mappings the parent holds and the child
  * still wants are carried over, new ones are created and the parent's others are deleted; without a
  * parent every mapping is created. Chunks follow the order of the project chunks, so that a mapping
- * chunk waits for few project chunks (mapping steps follow project creation chunk by chunk). The mappings
- * that wait for the last round of project chunks (`projectRound`) go in chunks of half the size, when the
- * projects take two rounds of those chunks or more: they are the campaign's last work, ready only once
- * the last projects exist, and whole chunks of it would run on with few calls beside them.
+ * chunk waits for few project chunks (mapping steps follow project creation chunk by chunk). In the
+ * parallel flow the mappings that wait for the last round of project chunks (`finerMappingsAfter`) go in
+ * chunks of half the size, when the projects take two rounds of those chunks or more: they are the
+ * campaign's last work, ready only once the last projects exist, and whole chunks of it would run on with
+ * few calls beside them. The linear flow maps once every project exists: half chunks there only add a
+ * round (at L, 9 facility mapping chunks for 8 calls).
  */
 export async function insertMappings(
   tx: DatabaseClient,
   campaignId: string,
   parentId: string | null,
   productVariants: string[],
-  chunks: Pick<ChunkPlan, 'rows' | 'projectRound'>,
+  chunks: Pick<ChunkPlan, 'rows' | 'finerMappingsAfter'>,
 ): Promise<void> {
   await tx.query(
     `WITH active_project AS (
@@ -332,7 +334,7 @@ export async function insertMappings(
       rowsOf(chunks.rows, 'facility-mapping'),
       rowsOf(chunks.rows, 'user-mapping'),
       rowsOf(chunks.rows, 'product-mapping'),
-      chunks.projectRound,
+      chunks.finerMappingsAfter,
     ],
   );
 }
