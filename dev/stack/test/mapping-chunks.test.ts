@@ -1,7 +1,8 @@
 // How intake cuts a campaign's mappings into chunks: in the order of the project chunks they wait for,
-// whole chunks, except that in the parallel flow the mappings waiting for the last round of project chunks
-// (one per concurrent call) go in chunks of half the size; the linear flow, which maps once every project
-// exists, keeps whole chunks. Either way the campaign ends with DIGIT's exact expected state.
+// whole chunks, and the last work in chunks of half the size, so that the last calls end close together.
+// In the parallel flow that is the mappings waiting for the last round of project chunks (one per
+// concurrent call); in the linear flow, which maps once every project exists, each step's own last round.
+// Either way the campaign ends with DIGIT's exact expected state.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import {
@@ -49,7 +50,9 @@ describe.each(['parallel', 'linear'] as const)('mapping chunks in the %s flow', 
     await infrastructure?.stop();
   });
 
-  it(`cuts the mappings ${flow === 'parallel' ? 'of the last round of project chunks in half chunks' : 'in whole chunks'}, and creates every one`, async () => {
+  const cut =
+    flow === 'parallel' ? 'of the last round of project chunks' : "of each step's own last round of chunks";
+  it(`cuts the mappings ${cut} in half chunks, and creates every one`, async () => {
     const client = services.client();
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
@@ -81,17 +84,25 @@ describe.each(['parallel', 'linear'] as const)('mapping chunks in the %s flow', 
        WHERE m.campaign_id = $1 ORDER BY m.kind, m.chunk, p.chunk`,
       [created?.id],
     );
-    for (const kind of ['facility', 'staff', 'resource']) {
+    const ownRound = CONCURRENCY * CHUNK_ROWS;
+    const kinds = ['facility', 'staff', 'resource'];
+    // Each way of cutting is put to work: some kind's last work is cut finer.
+    expect(kinds.some((kind) => rows.filter((row) => row.kind === kind).length >= 2 * ownRound)).toBe(true);
+    for (const kind of kinds) {
       const ofKind = rows.filter((row) => row.kind === kind);
       const waitingForFinal = ofKind.filter((row) => row.projectChunk >= finalFrom).length;
       expect(waitingForFinal).toBeGreaterThan(CHUNK_ROWS / 2);
-      // In the parallel flow, whole chunks of the mappings before the last round, then half chunks for
-      // the rest; in the linear flow, whole chunks throughout.
-      const whole = flow === 'parallel' ? Math.floor((ofKind.length - waitingForFinal) / CHUNK_ROWS) : 0;
-      const expected = [
-        ...chunkSizes(whole * CHUNK_ROWS, CHUNK_ROWS),
-        ...chunkSizes(ofKind.length - whole * CHUNK_ROWS, flow === 'parallel' ? CHUNK_ROWS / 2 : CHUNK_ROWS),
-      ];
+      // Whole chunks, then half chunks for the last work: in the parallel flow, the mappings waiting for the
+      // last round of project chunks; in the linear flow, the step's last round when it takes two or more.
+      const lastWork = flow === 'parallel' ? waitingForFinal : ofKind.length >= 2 * ownRound ? ownRound : 0;
+      const whole = Math.floor((ofKind.length - lastWork) / CHUNK_ROWS);
+      const expected =
+        lastWork === 0
+          ? chunkSizes(ofKind.length, CHUNK_ROWS)
+          : [
+              ...chunkSizes(whole * CHUNK_ROWS, CHUNK_ROWS),
+              ...chunkSizes(ofKind.length - whole * CHUNK_ROWS, CHUNK_ROWS / 2),
+            ];
       const sizes = new Map<number, number>();
       for (const row of ofKind) sizes.set(row.chunk, (sizes.get(row.chunk) ?? 0) + 1);
       expect([...sizes.keys()]).toEqual(expected.map((_, index) => index));

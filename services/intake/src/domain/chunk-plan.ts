@@ -68,11 +68,11 @@ export interface ChunkPlan {
    */
   projectRound: number;
   /**
-   * The last round of project chunks whose mappings are cut finer, in project chunks: the parallel flow's
-   * (projectRound), where those mappings are the campaign's last work; none in the linear flow, whose
-   * mapping steps start once every project exists.
+   * Which mappings go in half chunks, as the last work of a round of chunks (one per concurrent call): in
+   * the parallel flow those waiting for the last round of project chunks, the campaign's last work; in the
+   * linear flow, whose mapping steps start once every project exists, each step's own last round.
    */
-  finerMappingsAfter: number | null;
+  finerMappings: { after: 'last-project-round' | 'own-last-round'; round: number };
 }
 
 interface FacilitySheetRow {
@@ -270,6 +270,9 @@ export async function planChunks(
     starts: { facility: chunkStarts(facilities, cuts.facility), user: chunkStarts(users, cuts.user) },
     bytesOf: { facility: facilityBytes, user: userBytes },
     projectRound: Math.max(1, limits.concurrency),
-    finerMappingsAfter: campaign.flow === 'linear' ? null : Math.max(1, limits.concurrency),
+    finerMappings: {
+      after: campaign.flow === 'linear' ? 'own-last-round' : 'last-project-round',
+      round: Math.max(1, limits.concurrency),
+    },
   };
 }
