@@ -9,9 +9,11 @@ describe('projects per create of a level', () => {
     expect(levelBatchSize(4001, { ...batching, chunkLevels: 4 })).toBe(501);
   });
 
-  it('keeps small levels in one call: a call of a few projects costs more than it saves', () => {
+  it('keeps small levels in few calls: a call of a few projects costs more than it saves', () => {
     expect(levelBatchSize(1, { ...batching, chunkLevels: 4 })).toBe(MIN_SPREAD_PROJECTS);
-    expect(levelBatchSize(1000, { ...batching, chunkLevels: 4 })).toBe(MIN_SPREAD_PROJECTS);
+    // 200 projects: 4 calls of 50, not 8 of 25.
+    expect(levelBatchSize(200, { ...batching, chunkLevels: 4 })).toBe(MIN_SPREAD_PROJECTS);
+    expect(levelBatchSize(1000, { ...batching, chunkLevels: 4 })).toBe(125);
   });
 
   it('sends a chunk of one level in the fewest calls, beside the chunks that keep the others busy', () => {
