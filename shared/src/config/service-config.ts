@@ -103,9 +103,9 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
        * carry a full request (860 employees in the L bench): at 5,000 a process had 5 creates in flight
        * and left 3 of HRMS's calls idle, which made user creation in the linear flow 1.9 times its bound
        * at L. In the L bench user-sync's peak was 184-200 MB with eight creates of about 2,300 employees
-       * in flight, and 155-165 MB with two. HRMS refuses a
-       * whole batch when one phone exists, without saying which; the batch is then sent again in halves,
-       * so a taken phone costs about two creates per halving.
+       * in flight, and 155-165 MB with two. HRMS refuses a whole batch when one phone exists, without
+       * saying which; the batch is then sent again in halves, so a taken phone costs about two creates
+       * per halving.
        */
       DIGIT_HRMS_BATCH_SIZE: env.int({ fallback: 100, min: 1, max: 5000 }),
       DIGIT_HRMS_BATCH_MAX: env.int({ fallback: 5000, min: 1, max: 5000 }),
