@@ -12,7 +12,7 @@ import {
   type TestInfrastructure,
   type TestServices,
 } from '../src/index.ts';
-import { expectCampaignInDigit, sheetContents } from './support/expected-state.ts';
+import { expectCreatedInDigit, sheetContents } from './support/expected-state.ts';
 
 const VARIANTS = ['PVAR-2026-01-01-000001', 'PVAR-2026-01-01-000002'];
 const CHUNK_ROWS = 10;
@@ -53,26 +53,20 @@ describe.each(['parallel', 'linear'] as const)('mapping chunks in the %s flow', 
   const cut =
     flow === 'parallel' ? 'of the last round of project chunks' : "of each step's own last round of chunks";
   it(`cuts the mappings ${cut} in half chunks, and creates every one`, async () => {
-    const client = services.client();
     const fixture = await campaignFixture({
       digitUrl: infrastructure.digit.url,
       facilities: 30,
       users: 40,
       productVariants: VARIANTS,
     });
-    const created = (await client.create(fixture.details)).data.CampaignDetails;
-    const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed']);
-    expect(campaign.status).toBe('created');
-    await expectCampaignInDigit(infrastructure.digit, {
-      campaignNumber: created?.campaignNumber as string,
-      rootCode: 'MZ',
+    const id = await expectCreatedInDigit(services.client(), infrastructure.digit, fixture.details, {
       contents: await sheetContents(infrastructure.digit, fixture.sheets, 'MZ'),
       productVariants: VARIANTS,
     });
 
     const { rows: projectChunks } = await db.query<{ chunks: number; last: number }>(
       'SELECT count(DISTINCT chunk)::int AS chunks, max(chunk) AS last FROM campaign_project WHERE campaign_id = $1',
-      [created?.id],
+      [id],
     );
     const { chunks, last } = projectChunks[0] as { chunks: number; last: number };
     // Two rounds of project chunks at least, or nothing is cut finer in either flow.
@@ -82,7 +76,7 @@ describe.each(['parallel', 'linear'] as const)('mapping chunks in the %s flow', 
       `SELECT m.kind, m.chunk, p.chunk AS "projectChunk"
        FROM campaign_mapping m JOIN campaign_project p ON p.campaign_id = m.campaign_id AND p.boundary_code = m.boundary_code
        WHERE m.campaign_id = $1 ORDER BY m.kind, m.chunk, p.chunk`,
-      [created?.id],
+      [id],
     );
     const ownRound = CONCURRENCY * CHUNK_ROWS;
     const kinds = ['facility', 'staff', 'resource'];

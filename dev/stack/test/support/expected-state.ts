@@ -62,14 +62,14 @@ function byType(targets: readonly { beneficiaryType: string; targetNo: number }[
 
 /**
  * Creates the campaign under the root MZ, waits for its end, and checks it was created with exactly what
- * its sheets ask for in DIGIT (expectCampaignInDigit).
+ * its sheets ask for in DIGIT (expectCampaignInDigit); answers the campaign's id.
  */
 export async function expectCreatedInDigit(
   client: CampaignClient,
   digit: DigitSimulator,
   details: Record<string, unknown>,
-  options: { contents: SheetContents; productVariants: string[]; timeoutMs: number },
-): Promise<void> {
+  options: { contents: SheetContents; productVariants: string[]; timeoutMs?: number },
+): Promise<string> {
   const created = (await client.create(details)).data.CampaignDetails;
   const { campaign } = await client.waitForStatus(created?.id as string, ['created', 'failed'], {
     timeoutMs: options.timeoutMs,
@@ -81,6 +81,7 @@ export async function expectCreatedInDigit(
     contents: options.contents,
     productVariants: options.productVariants,
   });
+  return created?.id as string;
 }
 
 /**
