@@ -24,6 +24,7 @@ export * from './digit/reconcile.ts';
 export * from './digit/bulk.ts';
 export * from './digit/batch-size.ts';
 export * from './digit/services.ts';
+export * from './digit/call-order.ts';
 export * from './digit/write-guard.ts';
 export * from './lifecycle/service.ts';
 export * from './lifecycle/supervision.ts';

@@ -14,6 +14,7 @@ import {
   searchBoundaryTree,
   sendStamped,
   type DigitClients,
+  withCallOrder,
   withWriteGuard,
 } from '../src/index.ts';
 
@@ -385,6 +386,29 @@ describe('DIGIT client', () => {
     await Promise.all(Array.from({ length: 10 }, () => limited.post('/x', requestInfo, {})));
     expect(received).toHaveLength(10);
     expect(highestInFlight).toBe(2);
+  });
+
+  it("gives a free slot to the waiting call of the lowest-numbered chunk, the asking order among a chunk's calls", async () => {
+    const oneAtATime = client({ concurrency: 1 });
+    const call = (chunk: number, path: string) =>
+      withCallOrder(chunk, () => oneAtATime.post(path, requestInfo, {}));
+    // Chunk 5's call holds the only slot while the others ask, the chunk numbered last first.
+    await Promise.all([
+      call(5, '/first'),
+      call(9, '/chunk-9'),
+      call(2, '/chunk-2'),
+      call(7, '/chunk-7'),
+      call(2, '/chunk-2-again'),
+      oneAtATime.post('/outside-a-chunk', requestInfo, {}),
+    ]);
+    expect(received.map((request) => request.url)).toEqual([
+      '/first',
+      '/outside-a-chunk',
+      '/chunk-2',
+      '/chunk-2-again',
+      '/chunk-7',
+      '/chunk-9',
+    ]);
   });
 });
 

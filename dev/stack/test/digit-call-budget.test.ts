@@ -180,6 +180,30 @@ describe('deployment-wide budget of DIGIT calls', () => {
     expect(await heldSlots('product')).toEqual([]);
   });
 
+  it("gives a slot given back to the worker's waiting take of the lowest order, the asking order among equals", async () => {
+    const { budget } = worker('mapping-sync', 'mdms', 1);
+    const held = await budget.take();
+    const granted: string[] = [];
+    const waiting = (
+      [
+        [9, 'chunk 9'],
+        [2, 'chunk 2'],
+        [7, 'chunk 7'],
+        [2, 'chunk 2, again'],
+      ] as const
+    ).map(([order, name]) =>
+      budget.take(order).then(async (slot) => {
+        granted.push(name);
+        await slot.release();
+      }),
+    );
+    expect(await settlesWithin(Promise.race(waiting), 300)).toBe(false);
+    await held.release();
+    await Promise.all(waiting);
+    expect(granted).toEqual(['chunk 2', 'chunk 2, again', 'chunk 7', 'chunk 9']);
+    expect(await heldSlots('mdms')).toEqual([]);
+  });
+
   it('gives a slot another worker gives back to a waiting worker at once, not at its next look', async () => {
     // Looks 10 s apart: only the release's announcement can hand the slot over within the second.
     const slow = { baseMs: 10_000, maxMs: 10_000 };

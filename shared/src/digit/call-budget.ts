@@ -9,6 +9,9 @@ export interface CallSlot {
 }
 
 export interface CallBudget {
-  /** Waits until a slot is free and takes it. */
-  take(): Promise<CallSlot>;
+  /**
+   * Waits until a slot is free and takes it; a process's calls waiting at once get slots by `order`, the
+   * lowest first (see call-order.ts), and in the order they asked among equals.
+   */
+  take(order?: number): Promise<CallSlot>;
 }

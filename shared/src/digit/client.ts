@@ -7,6 +7,7 @@ import type { PipelineMetrics } from '../metrics/metrics.ts';
 import { backoffDelay, sleep } from '../retry/backoff.ts';
 import { ConcurrencyLimiter } from '../retry/limiter.ts';
 import type { CallBudget, CallSlot } from './call-budget.ts';
+import { currentCallOrder } from './call-order.ts';
 import { currentWriteGuard } from './write-guard.ts';
 import type { DigitErrorItem, RequestInfo } from './envelope.ts';
 
@@ -404,10 +405,11 @@ export class DigitClient {
     const backoff = this.#options.backoff ?? { baseMs: 200, maxMs: 10_000 };
     // Checked before each attempt is sent, once it holds its slot (see write-guard.ts).
     const guard = kind === 'write' ? currentWriteGuard() : undefined;
+    const order = currentCallOrder();
     for (let attempt = 0; ; attempt++) {
       const waiting = process.hrtime.bigint();
       const received = await this.#limiter.run(async () => {
-        const slot = await this.#options.budget?.take();
+        const slot = await this.#options.budget?.take(order);
         this.#options.metrics.digitSlotWait.observe(
           { digit_service: this.service },
           Number(process.hrtime.bigint() - waiting) / 1e9,
@@ -425,7 +427,7 @@ export class DigitClient {
             else await this.#giveBack(slot, endpoint);
           }
         }
-      });
+      }, order);
       const outcome = this.#read<T>(endpoint, kind, received, answer);
       if (outcome.ok) return outcome.value;
       if (!outcome.error.retryable || outcome.error.outcomeUnknown || attempt >= retries) throw outcome.error;

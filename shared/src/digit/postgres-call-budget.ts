@@ -26,13 +26,15 @@ export interface PostgresCallBudgetOptions {
 const POLL: BackoffPolicy = { baseMs: 5, maxMs: 100 };
 
 interface Waiter {
+  order: number;
   resolve: (slot: CallSlot) => void;
   reject: (error: unknown) => void;
 }
 
 /**
  * The process's calls wait in line, and only the first looks for a free slot: one query at a time per
- * service and process however many calls wait, and slots go to calls in the order they asked. A slot
+ * service and process however many calls wait, and slots go to calls by their order (call-order.ts), in
+ * the order they asked among equals. A slot
  * given back, by this process or another, is looked for as soon as its release is heard of.
  */
 export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBudgetOptions): CallBudget {
@@ -101,9 +103,11 @@ export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBud
   }
 
   return {
-    take(): Promise<CallSlot> {
+    take(order = 0): Promise<CallSlot> {
       return new Promise<CallSlot>((resolve, reject) => {
-        waiting.push({ resolve, reject });
+        let at = waiting.length;
+        while (at > 0 && (waiting[at - 1] as Waiter).order > order) at--;
+        waiting.splice(at, 0, { order, resolve, reject });
         if (!serving) void serve();
       });
     },

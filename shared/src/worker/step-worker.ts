@@ -4,6 +4,7 @@ import { DigitError } from '../digit/client.ts';
 import { OutcomeStillUnknownError } from '../digit/reconcile.ts';
 import type { RequestInfo } from '../digit/envelope.ts';
 import type { DigitClients } from '../digit/services.ts';
+import { withCallOrder } from '../digit/call-order.ts';
 import { withWriteGuard } from '../digit/write-guard.ts';
 import {
   chunkOfStepCommandKey,
@@ -237,22 +238,25 @@ export async function runChunk(
   logger.info('chunk started');
   try {
     // Every DIGIT write of the chunk checks, right before it is sent (after waiting for its call slot),
-    // that the chunk lock is held and the campaign was not cancelled or failed meanwhile.
+    // that the chunk lock is held and the campaign was not cancelled or failed meanwhile. Its calls wait
+    // for a slot by the chunk's number (call-order.ts).
     await withWriteGuard(ensureStillCreating, () =>
-      handler({
-        command,
-        campaign,
-        entity: definition.entity,
-        db: parts.db,
-        digit: parts.digit,
-        config: parts.config,
-        logger,
-        requestInfo: requestInfoFor(campaign, parts.config.DIGIT_AUTH_TOKEN),
-        count: (action, rows = 1) => {
-          counts[action] += rows;
-          parts.metrics.rowsProcessed.inc({ entity: definition.entity, action }, rows);
-        },
-      }),
+      withCallOrder(command.chunk.index, () =>
+        handler({
+          command,
+          campaign,
+          entity: definition.entity,
+          db: parts.db,
+          digit: parts.digit,
+          config: parts.config,
+          logger,
+          requestInfo: requestInfoFor(campaign, parts.config.DIGIT_AUTH_TOKEN),
+          count: (action, rows = 1) => {
+            counts[action] += rows;
+            parts.metrics.rowsProcessed.inc({ entity: definition.entity, action }, rows);
+          },
+        }),
+      ),
     );
     return finish('COMPLETED', null);
   } catch (error) {
