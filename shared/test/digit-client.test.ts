@@ -12,6 +12,7 @@ import {
   consistencyLeft,
   isOutcomeUnknown,
   searchBoundaryTree,
+  searchFacilitiesByReference,
   sendStamped,
   type DigitClients,
   withCallOrder,
@@ -281,6 +282,20 @@ describe('DIGIT client', () => {
     }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ status: 400, code: 'INVALID_HIERARCHY', retryable: false });
     expect(readerCalled).toBe(false);
+  });
+
+  it('searches facilities by reference a page of references at a time, the pages side by side', async () => {
+    const facilityService = { facility: client({ service: 'facility' }) } as unknown as DigitClients;
+    const references = Array.from({ length: 2500 }, (_value, index) => `ref-${index}`);
+    script = [1, 2, 3].map((page) => ok({ Facilities: [{ id: `F-${page}` }], TotalCount: 1 }));
+    const found = await searchFacilitiesByReference(facilityService, requestInfo, 'mz', references);
+    expect(found.map((facility) => facility.id).sort()).toEqual(['F-1', 'F-2', 'F-3']);
+    const asked = received.map(
+      (request) => (request.body.Facility as { clientReferenceId: string[] }).clientReferenceId,
+    );
+    expect(asked.flat().sort()).toEqual([...references].sort());
+    expect(asked.map((page) => page.length).sort((a, b) => a - b)).toEqual([500, 1000, 1000]);
+    expect(highestInFlight).toBe(3);
   });
 
   it('does not follow a redirect: DIGIT answers where it was asked', async () => {

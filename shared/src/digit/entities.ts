@@ -152,18 +152,23 @@ export function bulkCreateFacilities(
     .then(() => undefined);
 }
 
-/** Facilities by the client references they were created with, all pages. */
+/**
+ * Facilities by the client references they were created with, all pages. The references go a page's worth
+ * a search, side by side (the client's limits decide how many at once): a chunk of 5,000 facilities is
+ * searched in the time of one search, not five.
+ */
 export async function searchFacilitiesByReference(
   digit: DigitClients,
   requestInfo: RequestInfo,
   tenantId: string,
   references: readonly string[],
 ): Promise<DigitFacility[]> {
-  const found: DigitFacility[] = [];
-  for (let start = 0; start < references.length; start += SEARCH_PAGE) {
-    const clientReferenceId = references.slice(start, start + SEARCH_PAGE);
-    found.push(
-      ...(await allPages(async (offset) => {
+  const slices: string[][] = [];
+  for (let start = 0; start < references.length; start += SEARCH_PAGE)
+    slices.push(references.slice(start, start + SEARCH_PAGE));
+  const found = await Promise.all(
+    slices.map((clientReferenceId) =>
+      allPages(async (offset) => {
         const answer = await digit.facility.post<{ Facilities?: DigitFacility[]; TotalCount?: number }>(
           '/facility/v1/_search',
           requestInfo,
@@ -171,10 +176,10 @@ export async function searchFacilitiesByReference(
           { tenantId, limit: SEARCH_PAGE, offset },
         );
         return { items: answer.Facilities ?? [], total: answer.TotalCount };
-      })),
-    );
-  }
-  return found;
+      }),
+    ),
+  );
+  return found.flat();
 }
 
 export interface EmployeePayload {
