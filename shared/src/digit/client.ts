@@ -215,9 +215,11 @@ interface CallSteps {
 
 /**
  * HTTP client of one DIGIT service: every call carries RequestInfo, has a timeout, and at most
- * `concurrency` calls are in flight, each also holding a slot of the budget when there is one. Reads are retried on transient failures with exponential backoff
- * and jitter; writes only when nothing can have been applied (refused connection, 408, 429, 500). A
- * write whose outcome is unknown fails at once with `outcomeUnknown`, for the caller to reconcile.
+ * `concurrency` calls are in flight, each also holding a slot of the budget when there is one; calls
+ * waiting for either go by the order of their chunks (call-order.ts). Reads are retried on transient
+ * failures with exponential backoff and jitter; writes only when nothing can have been applied (refused
+ * connection, 408, 429, 500). A write whose outcome is unknown fails at once with `outcomeUnknown`, for
+ * the caller to reconcile.
  */
 export class DigitClient {
   readonly service: string;

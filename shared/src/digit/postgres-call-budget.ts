@@ -34,8 +34,8 @@ interface Waiter {
 /**
  * The process's calls wait in line, and only the first looks for a free slot: one query at a time per
  * service and process however many calls wait, and slots go to calls by their order (call-order.ts), in
- * the order they asked among equals. A slot
- * given back, by this process or another, is looked for as soon as its release is heard of.
+ * the order they asked among equals. A slot given back, by this process or another, is looked for as soon
+ * as its release is heard of.
  */
 export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBudgetOptions): CallBudget {
   const { service, slots, poll = POLL } = options;
