@@ -63,16 +63,17 @@ export interface ChunkPlan {
   /** A facility's and a user's bytes as the cuts count them (a child campaign cuts its own rows by them). */
   bytesOf: { facility: (row: FacilityEntity) => number; user: (row: UserEntity) => number };
   /**
-   * Project chunks one round of the project service's calls runs (one per concurrent call): an inner
-   * level of the tree is spread over a round.
+   * Chunks one round of the project service's calls runs (one per concurrent call): an inner level of the
+   * tree is spread over a round, and the mappings (made at the project service too) end in a round of
+   * half chunks (finerMappings).
    */
   projectRound: number;
   /**
-   * Which mappings go in half chunks, as the last work of a round of chunks (one per concurrent call): in
-   * the parallel flow those waiting for the last round of project chunks, the campaign's last work; in the
-   * linear flow, whose mapping steps start once every project exists, each step's own last round.
+   * Which mappings go in half chunks, as the last work of a round: in the parallel flow those waiting for
+   * the last round of project chunks, the campaign's last work; in the linear flow, whose mapping steps
+   * start once every project exists, each step's own last round.
    */
-  finerMappings: { after: 'last-project-round' | 'own-last-round'; round: number };
+  finerMappings: 'after-last-project-round' | 'own-last-round';
 }
 
 interface FacilitySheetRow {
@@ -270,9 +271,6 @@ export async function planChunks(
     starts: { facility: chunkStarts(facilities, cuts.facility), user: chunkStarts(users, cuts.user) },
     bytesOf: { facility: facilityBytes, user: userBytes },
     projectRound: Math.max(1, limits.concurrency),
-    finerMappings: {
-      after: campaign.flow === 'linear' ? 'own-last-round' : 'last-project-round',
-      round: Math.max(1, limits.concurrency),
-    },
+    finerMappings: campaign.flow === 'linear' ? 'own-last-round' : 'after-last-project-round',
   };
 }

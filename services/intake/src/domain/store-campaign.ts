@@ -281,7 +281,7 @@ export async function insertMappings(
   campaignId: string,
   parentId: string | null,
   productVariants: string[],
-  chunks: Pick<ChunkPlan, 'rows' | 'finerMappings'>,
+  chunks: Pick<ChunkPlan, 'rows' | 'projectRound' | 'finerMappings'>,
 ): Promise<void> {
   await tx.query(
     `WITH active_project AS (
@@ -338,8 +338,8 @@ export async function insertMappings(
       rowsOf(chunks.rows, 'facility-mapping'),
       rowsOf(chunks.rows, 'user-mapping'),
       rowsOf(chunks.rows, 'product-mapping'),
-      chunks.finerMappings.after === 'last-project-round' ? chunks.finerMappings.round : null,
-      chunks.finerMappings.after === 'own-last-round' ? chunks.finerMappings.round : null,
+      chunks.finerMappings === 'after-last-project-round' ? chunks.projectRound : null,
+      chunks.finerMappings === 'own-last-round' ? chunks.projectRound : null,
     ],
   );
 }
