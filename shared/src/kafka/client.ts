@@ -1,6 +1,8 @@
 import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logging/logger.ts';
 import { ALL_TOPICS } from './topology.ts';
+// Replaces the check kafkajs arms on every connection (see there) before any client connects.
+import './request-queue.ts';
 
 export interface KafkaSettings {
   brokers: string[];
