@@ -5,13 +5,12 @@ set -eu
 
 app_root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 name=${1:-${SERVICE:-}}
-# kafkajs 2.2.4 arms a negative timer on every response under Node 24: harmless, but its warning would hide real ones.
 # --report-exclude-env: a crash report (read by the next process to charge the message it was handling)
 # must not hold the environment's secrets. The bundles' source maps are not enabled by default: reading
 # them costs a service about half a second at every start; NODE_OPTIONS=--enable-source-maps turns them on.
 # DEP0169: libraries in the bundle (the schema registry client's HTTP layer, follow-redirects) call url.parse()
 # on configured URLs; Node warns about that only for code outside node_modules, which bundled code is.
-node_flags='--disable-warning=TimeoutNegativeWarning --disable-warning=DEP0169 --report-exclude-env'
+node_flags='--disable-warning=DEP0169 --report-exclude-env'
 
 case "$name" in
   intake | project-sync | facility-sync | user-sync | mapping-sync | status)

@@ -11,10 +11,6 @@ import type { MemorySettings } from './chart-values.ts';
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
- * kafkajs 2.2.4 arms a negative timer on every response under Node 24 (clamped to 1 ms by Node, harmless);
- * the warning it prints would hide real ones.
- */
-/**
  * `--report-exclude-env`: a crash report (see CRASH_REPORT_DIR) must not hold the environment's secrets.
  * DEP0169: libraries in the bundle (the schema registry client's HTTP layer, follow-redirects) call
  * `url.parse()` on configured URLs; Node warns about that only for code outside node_modules, which
@@ -22,7 +18,6 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url
  */
 export const SERVICE_NODE_FLAGS = [
   '--conditions=development',
-  '--disable-warning=TimeoutNegativeWarning',
   '--disable-warning=DEP0169',
   '--report-exclude-env',
 ];
