@@ -8,6 +8,7 @@
 // at once, whichever process gave it back.
 import type { SessionLocks } from '../db/session-locks.ts';
 import { backoffDelay, type BackoffPolicy } from '../retry/backoff.ts';
+import { enqueueByOrder } from '../retry/ordered-queue.ts';
 import type { CallBudget, CallSlot } from './call-budget.ts';
 
 export interface PostgresCallBudgetOptions {
@@ -105,9 +106,7 @@ export function postgresCallBudget(locks: SessionLocks, options: PostgresCallBud
   return {
     take(order = 0): Promise<CallSlot> {
       return new Promise<CallSlot>((resolve, reject) => {
-        let at = waiting.length;
-        while (at > 0 && (waiting[at - 1] as Waiter).order > order) at--;
-        waiting.splice(at, 0, { order, resolve, reject });
+        enqueueByOrder(waiting, { order, resolve, reject });
         if (!serving) void serve();
       });
     },

@@ -1,3 +1,5 @@
+import { enqueueByOrder } from './ordered-queue.ts';
+
 export interface ConcurrencyLimiterOptions {
   /**
    * Work asked for in one turn of the event loop starts by priority, once the turn is over, rather than
@@ -17,7 +19,7 @@ export class ConcurrencyLimiter {
   readonly #gatherEachTurn: boolean;
   #active = 0;
   #startScheduled = false;
-  readonly #waiting: { priority: number; places: number; start: () => void }[] = [];
+  readonly #waiting: { order: number; places: number; start: () => void }[] = [];
 
   constructor(limit: number, options: ConcurrencyLimiterOptions = {}) {
     if (!Number.isInteger(limit) || limit < 1)
@@ -41,10 +43,7 @@ export class ConcurrencyLimiter {
     // Behind work already waiting, even when this would fit: a large run is not passed over for ever.
     if (this.#gatherEachTurn || this.#waiting.length > 0 || this.#active + taken > this.#limit) {
       await new Promise<void>((start) => {
-        // After the waiting calls of the same or a lower priority (at the end at once when all are equal).
-        let at = this.#waiting.length;
-        while (at > 0 && (this.#waiting[at - 1]?.priority ?? 0) > priority) at--;
-        this.#waiting.splice(at, 0, { priority, places: taken, start });
+        enqueueByOrder(this.#waiting, { order: priority, places: taken, start });
         if (this.#gatherEachTurn) this.#startAfterThisTurn();
       });
     } else this.#active += taken;
