@@ -6,7 +6,7 @@
 import RequestQueueClass from 'kafkajs/src/network/requestQueue/index.js';
 
 /** What the check needs of a connection's request queue (kafkajs/src/network/requestQueue). */
-export interface RequestQueueState {
+interface RequestQueueState {
   pending: unknown[];
   throttledUntil: number;
   throttleCheckTimeoutId: NodeJS.Timeout | null;
@@ -21,7 +21,7 @@ const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
  * for a request in flight (whose answer checks the queue again anyway). A queue with nothing waiting needs
  * no timer: a request pushed later, or an answer, checks it.
  */
-export function scheduleCheckPendingRequests(this: RequestQueueState): void {
+function scheduleCheckPendingRequests(this: RequestQueueState): void {
   if (this.throttleCheckTimeoutId || this.pending.length === 0) return;
   const untilUnthrottled = this.throttledUntil - Date.now();
   this.throttleCheckTimeoutId = setTimeout(
