@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConcurrencyLimiter, backoffDelay } from '../src/index.ts';
+import { ConcurrencyLimiter, backoffDelay, sleepUntil } from '../src/index.ts';
 
 describe('backoff', () => {
   it('doubles the window per attempt up to the cap', () => {
@@ -12,6 +12,23 @@ describe('backoff', () => {
   it('spreads delays over the whole window (full jitter)', () => {
     expect(backoffDelay(3, { baseMs: 100, maxMs: 1000 }, () => 0)).toBe(0);
     expect(backoffDelay(3, { baseMs: 100, maxMs: 1000 }, () => 0.5)).toBe(200);
+  });
+});
+
+describe('sleep until', () => {
+  it('never returns before the clock reads the time asked for', async () => {
+    let early = 0;
+    for (let round = 0; round < 300; round++) {
+      const until = Date.now() + 1 + (round % 3);
+      // Work between reading the clock and arming the timer, as a busy event loop has: the timer then
+      // counts from a cached time older than the clock, and a plain timer fires early now and then.
+      let spin = 0;
+      for (let step = 0; step < (round % 7) * 20_000; step++) spin += step;
+      expect(spin).toBeGreaterThanOrEqual(0);
+      await sleepUntil(until);
+      if (Date.now() < until) early++;
+    }
+    expect(early).toBe(0);
   });
 });
 

@@ -1,4 +1,4 @@
-import { sleep } from '../retry/backoff.ts';
+import { sleepUntil } from '../retry/backoff.ts';
 import { isOutcomeUnknown } from './client.ts';
 
 /** Writes whose outcome stayed unknown through every round: a later attempt of the chunk searches again. */
@@ -51,8 +51,7 @@ export async function findWithin<Item, Entity>(
   let missing = [...items];
   const deadline = Date.now() + windowMs;
   for (let delay = 50; missing.length > 0; delay *= 2) {
-    const wait = Math.min(delay, deadline - Date.now());
-    if (wait > 0) await sleep(wait);
+    await sleepUntil(Math.min(Date.now() + delay, deadline));
     const searchedAt = Date.now();
     const answer = await search(missing);
     const still: Item[] = [];

@@ -30,3 +30,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Waits until the clock reads `epochMs`. A timer may fire a little before the clock reaches the time it
+ * was set for (Node counts it from the event loop's cached time), so the clock is read again after it:
+ * what follows a window's end never runs inside the window.
+ */
+export async function sleepUntil(epochMs: number): Promise<void> {
+  for (let left = epochMs - Date.now(); left > 0; left = epochMs - Date.now()) await sleep(left);
+}

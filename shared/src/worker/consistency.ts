@@ -1,5 +1,5 @@
 import { withWriteGuard } from '../digit/write-guard.ts';
-import { sleep } from '../retry/backoff.ts';
+import { sleep, sleepUntil } from '../retry/backoff.ts';
 
 /** The settings that bound how long after its rows were stamped a write may take to show in DIGIT's search. */
 export interface WriteVisibility {
@@ -53,8 +53,7 @@ export async function waitForConsistency(
   attemptedAt: readonly (Date | null)[],
   settings: WriteVisibility,
 ): Promise<void> {
-  const wait = consistencyLeft(attemptedAt, settings);
-  if (wait > 0) await sleep(wait);
+  await sleepUntil(Date.now() + consistencyLeft(attemptedAt, settings));
 }
 
 /** How long the newest of these writes may still take to show in a search (0 without any). */
